@@ -1,0 +1,41 @@
+/** One core's architectural state: registers, TLB, counters, and what it is waiting for. */
+import { zeroCounters, type Counters } from "./counters.js";
+import { initialRegisters, type Registers } from "./registers.js";
+import type { TlbEntry } from "./tlb.js";
+
+export type Wait =
+  | { on: "lock"; name: string }
+  | { on: "acks"; outstanding: number }
+  | { on: "dsb"; outstanding: number }
+  | { on: "idle" };
+
+export interface CoreState {
+  id: number;
+  regs: Registers;
+  tlb: TlbEntry[];
+  counters: Counters;
+  /** Task running on the core (kernel bookkeeping the debugger shows), or "" when idle. */
+  task: string;
+  /** Bus messages this core sent that are not acked yet: IPIs waited on, broadcast TLBIs a DSB waits on. */
+  ipiAcksOutstanding: number;
+  tlbiAcksOutstanding: number;
+  /** Depth of interrupt handlers running on the core. */
+  inIrq: number;
+  wait: Wait | null;
+  done: boolean;
+}
+
+export function initialCore(id: number, kernelTable: string): CoreState {
+  return {
+    id,
+    regs: initialRegisters(kernelTable),
+    tlb: [],
+    counters: zeroCounters(),
+    task: "",
+    ipiAcksOutstanding: 0,
+    tlbiAcksOutstanding: 0,
+    inIrq: 0,
+    wait: null,
+    done: false,
+  };
+}

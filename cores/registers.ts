@@ -1,0 +1,42 @@
+/**
+ * A core's system registers, as far as memory management sees them.
+ * ARM ARM (DDI 0406C) B4.1: TTBR0/TTBR1 split by TTBCR.N, CONTEXTIDR.ASID (B4.1.36),
+ * VTTBR.VMID and HCR.VM for the second stage of translation (B4.1.160, B4.1.65).
+ */
+export type Mode = "USR" | "SVC" | "HYP";
+
+export interface Registers {
+  mode: Mode;
+  /** Page table (by table id) for VAs below PAGE_OFFSET. */
+  ttbr0: string;
+  /** Page table for VAs at or above PAGE_OFFSET (the kernel's). */
+  ttbr1: string;
+  /** CONTEXTIDR.ASID: tags non-global TLB fills. ASID 0 is the kernel's reserved one. */
+  asid: number;
+  /** VTTBR: stage-2 table id and VMID; VMID 0 is the host's. */
+  vttbr: string;
+  vmid: number;
+  /** HCR.VM: stage-2 translation on. */
+  stage2: boolean;
+  /** SCTLR.V: vectors at 0xffff0000 (high) rather than 0x0. */
+  vectorsHigh: boolean;
+  /** CPSR.I clear: IRQs (and so IPIs) can be taken. */
+  irqOn: boolean;
+}
+
+export type RegName = keyof Registers;
+export type RegValue = Registers[RegName];
+
+export function initialRegisters(kernelTable: string): Registers {
+  return {
+    mode: "SVC",
+    ttbr0: kernelTable,
+    ttbr1: kernelTable,
+    asid: 0,
+    vttbr: "",
+    vmid: 0,
+    stage2: false,
+    vectorsHigh: true,
+    irqOn: true,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The scenario format: reads a scenario (from a JSON file or a built-in's object), checks every field,
+ * fills in the defaults and returns the resolved Scenario. README.md documents the fields.
+ */
+import { defaultLatencies, type Latencies } from "../bus/messages.js";
+import { defaultCosts, type Costs } from "../cores/costs.js";
+import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
+import { Fields } from "./fields.js";
+
+const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
+const SHOOTDOWNS = ["broadcast", "local", "ipi"] as const;
+const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "schedule"];
+
+export const DEFAULT_PAGE_OFFSET = 0xc0000000;
+
+export function readScenario(raw: unknown, file: string): Scenario {
+  const f = new Fields(file);
+  const o = f.object(raw, "(top level)");
+  f.known(o, "", TOP);
+  const kernelTable = f.opt(o, "kernelTable", "", "kernel", (v, p) => f.string(v, p));
+  const tasks = f.array(o.tasks, "tasks").map((t, i) => readTask(f, t, `tasks[${i}]`));
+  if (tasks.length === 0) f.fail("tasks", "a scenario needs at least one task");
+  const ids = new Set<string>();
+  for (const [i, t] of tasks.entries()) {
+    if (ids.has(t.id)) f.fail(`tasks[${i}].id`, `task "${t.id}" is defined twice`);
+    ids.add(t.id);
+    if (t.mm === kernelTable) f.fail(`tasks[${i}].mm`, `"${t.mm}" is the kernel's table, not an mm`);
+  }
+  const tables = readTables(f, o.tables ?? {}, kernelTable);
+  const machine = readMachine(f, o.machine ?? {}, tasks);
+  for (const [i, t] of tasks.entries()) {
+    for (const c of t.cores) if (c >= machine.cores) f.fail(`tasks[${i}].cores`, `core ${c} does not exist (${machine.cores} cores)`);
+  }
+  const sched = f.object(o.schedule ?? {}, "schedule");
+  f.known(sched, "schedule", ["strategy", "seed"]);
+  return {
+    id: f.string(o.id, "id"),
+    description: f.opt(o, "description", "", "", (v, p) => f.string(v, p)),
+    expect: f.opt(o, "expect", "", "clean", (v, p) => f.oneOf(v, p, ["clean", "violation"] as const)),
+    machine,
+    tables,
+    kernelTable,
+    kernel: readKernel(f, o.kernel ?? {}),
+    tasks,
+    schedule: {
+      strategy: f.opt(sched, "strategy", "schedule", "random", (v, p) => f.oneOf(v, p, ["random", "fifo"] as const)),
+      seed: f.opt(sched, "seed", "schedule", 1, (v, p) => f.int(v, p, 0, 0x7fffffff)),
+    },
+  };
+}
+
+function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
+  const o = f.object(raw, "machine");
+  f.known(o, "machine", ["cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents"]);
+  const spec = f.object(o.speculation ?? {}, "machine.speculation");
+  f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
+  return {
+    cores: f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)),
+    tlbEntries: f.opt(o, "tlbEntries", "machine", 64, (v, p) => f.int(v, p, 1, 4096)),
+    tlbPolicy: f.opt(o, "tlbPolicy", "machine", "lru", (v, p) => f.oneOf(v, p, ["lru", "random"] as const)),
+    pageOffset: f.opt(o, "pageOffset", "machine", DEFAULT_PAGE_OFFSET, (v, p) => f.address(v, p)),
+    costs: readNumbers(f, o.costs, "machine.costs", defaultCosts),
+    latencies: readNumbers(f, o.latencies, "machine.latencies", defaultLatencies),
+    speculation: {
+      enabled: f.opt(spec, "enabled", "machine.speculation", false, (v, p) => f.bool(v, p)),
+      rate: f.opt(spec, "rate", "machine.speculation", 0.1, (v, p) => f.number(v, p, 0, 1)),
+      vas: f.opt(spec, "vas", "machine.speculation", touchedVas(tasks), (v, p) =>
+        f.array(v, p).map((x, i) => f.address(x, `${p}[${i}]`)),
+      ),
+    },
+    maxEvents: f.opt(o, "maxEvents", "machine", 10_000_000, (v, p) => f.int(v, p, 1, 1e9)),
+  };
+}
+
+function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path: string, defaults: T): T {
+  const out = { ...defaults } as T & Record<string, number>;
+  if (raw === undefined) return out;
+  const o = f.object(raw, path);
+  f.known(o, path, Object.keys(defaults));
+  for (const [k, v] of Object.entries(o)) out[k] = f.int(v, `${path}.${k}`, 0, 1e9);
+  return out;
+}
+
+function readKernel(f: Fields, raw: unknown): KernelConfig {
+  const o = f.object(raw, "kernel");
+  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "lazyTlb"]);
+  return {
+    asidAllocator: f.opt(o, "asidAllocator", "kernel", "static", (v, p) => f.string(v, p)),
+    asidBits: f.opt(o, "asidBits", "kernel", 8, (v, p) => f.int(v, p, 2, 16)),
+    switchSequence: f.opt(o, "switchSequence", "kernel", "reserved-asid", (v, p) => f.oneOf(v, p, SWITCHES)),
+    lazyTlb: f.opt(o, "lazyTlb", "kernel", true, (v, p) => f.bool(v, p)),
+  };
+}
+
+function readTables(f: Fields, raw: unknown, kernelTable: string): Record<string, Record<number, PteSpec>> {
+  const o = f.object(raw, "tables");
+  const out: Record<string, Record<number, PteSpec>> = {};
+  for (const [id, entries] of Object.entries(o)) {
+    const e = f.object(entries, `tables.${id}`);
+    const t: Record<number, PteSpec> = (out[id] = {});
+    for (const [vaText, pteRaw] of Object.entries(e)) {
+      const path = `tables.${id}.${vaText}`;
+      const va = f.address(vaText, path);
+      const p = f.object(pteRaw, path);
+      f.known(p, path, ["pa", "global", "writable"]);
+      t[va] = {
+        pa: f.address(p.pa, `${path}.pa`),
+        // Kernel mappings are global unless a scenario says otherwise (as Linux maps them before KVM).
+        global: f.opt(p, "global", path, id === kernelTable, (v, q) => f.bool(v, q)),
+        writable: f.opt(p, "writable", path, true, (v, q) => f.bool(v, q)),
+      };
+    }
+  }
+  return out;
+}
+
+function readTask(f: Fields, raw: unknown, path: string): TaskSpec {
+  const o = f.object(raw, path);
+  f.known(o, path, ["id", "mm", "cores", "script"]);
+  return {
+    id: f.string(o.id, `${path}.id`),
+    mm: f.string(o.mm, `${path}.mm`),
+    cores: f.opt(o, "cores", path, [] as number[], (v, p) => f.array(v, p).map((c, i) => f.int(c, `${p}[${i}]`, 0, 63))),
+    script: f.array(o.script, `${path}.script`).map((s, i) => readOp(f, s, `${path}.script[${i}]`)),
+  };
+}
+
+function readOp(f: Fields, raw: unknown, path: string): WorkloadOp {
+  const o = f.object(raw, path);
+  const op = f.oneOf(o.op, `${path}.op`, ["read", "write", "yield", "map", "unmap", "repeat", "exit"] as const);
+  switch (op) {
+    case "read":
+    case "write":
+      f.known(o, path, ["op", "va"]);
+      return { op, va: f.address(o.va, `${path}.va`) };
+    case "yield":
+    case "exit":
+      f.known(o, path, ["op"]);
+      return { op };
+    case "map":
+      f.known(o, path, ["op", "va", "pa", "global", "writable"]);
+      return {
+        op,
+        va: f.address(o.va, `${path}.va`),
+        pa: f.address(o.pa, `${path}.pa`),
+        global: f.opt(o, "global", path, false, (v, p) => f.bool(v, p)),
+        writable: f.opt(o, "writable", path, true, (v, p) => f.bool(v, p)),
+      };
+    case "unmap":
+      f.known(o, path, ["op", "va", "shootdown"]);
+      return { op, va: f.address(o.va, `${path}.va`), shootdown: f.opt(o, "shootdown", path, "broadcast", (v, p) => f.oneOf(v, p, SHOOTDOWNS)) };
+    case "repeat":
+      f.known(o, path, ["op", "times", "body"]);
+      return {
+        op,
+        times: f.int(o.times, `${path}.times`, 0, 1e9),
+        body: f.array(o.body, `${path}.body`).map((s, i) => readOp(f, s, `${path}.body[${i}]`)),
+      };
+  }
+}
+
+/** Every VA a workload touches, in first-touch order: where speculative walks may happen by default. */
+function touchedVas(tasks: TaskSpec[]): number[] {
+  const seen = new Set<number>();
+  const visit = (ops: WorkloadOp[]): void => {
+    for (const op of ops) {
+      if ("va" in op) seen.add(op.va - (op.va % 4096));
+      if (op.op === "repeat") visit(op.body);
+    }
+  };
+  for (const t of tasks) visit(t.script);
+  return [...seen];
+}

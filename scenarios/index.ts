@@ -1,0 +1,65 @@
+/**
+ * The catalog of built-in scenarios, and loading a scenario by name or by path. Each built-in lives in
+ * its own file; a user's scenario is a JSON file in the same format (README.md, "Scenario format").
+ */
+import { readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { Catalog, LoadedScenario } from "../src/cli/catalog.js";
+import type { Scenario } from "../src/scenario/types.js";
+import defaultScenario from "./default.js";
+import { ScenarioError, lineColumn } from "./fields.js";
+import { readScenario } from "./format.js";
+import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
+import tlbShootdownMunmap from "./tlb-shootdown-munmap.js";
+
+export { ScenarioError } from "./fields.js";
+export { readScenario } from "./format.js";
+
+/** Built-ins in the order `smpsim list` shows them. */
+export const builtinScenarios: readonly { id: string; description: string; expect: string; raw: unknown }[] = [
+  defaultScenario,
+  tlbShootdownMunmap,
+  tlbShootdownMunmapLocalOnly,
+].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, raw }));
+
+
+export function loadScenario(nameOrPath: string): LoadedScenario {
+  const builtin = builtinScenarios.find((s) => s.id === nameOrPath);
+  if (builtin) return { scenario: readScenario(builtin.raw, `built-in scenario ${builtin.id}`), baseDir: process.cwd(), source: "built-in" };
+  let isFile = false;
+  try {
+    isFile = statSync(nameOrPath).isFile();
+  } catch {
+    isFile = false;
+  }
+  if (!isFile) {
+    throw new ScenarioError(
+      `${nameOrPath}: no built-in scenario has this name and no such file exists (\`smpsim list\` shows the built-ins)`,
+    );
+  }
+  const text = readFileSync(nameOrPath, "utf8");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? lineColumn(text, Number(pos[1])) : lineColumn(text, text.length);
+    throw new ScenarioError(`${nameOrPath}: line ${where.line}, column ${where.column}: not valid JSON (${msg})`);
+  }
+  const baseDir = dirname(resolve(nameOrPath));
+  return { scenario: withAbsoluteModule(readScenario(raw, nameOrPath), baseDir), baseDir, source: nameOrPath };
+}
+
+/** A user allocator named by a relative path is recorded absolute, so the log replays from anywhere. */
+function withAbsoluteModule(s: Scenario, baseDir: string): Scenario {
+  const a = s.kernel.asidAllocator;
+  if (!a.includes("/") && !/\.(m?js|ts)$/.test(a)) return s;
+  return { ...s, kernel: { ...s.kernel, asidAllocator: resolve(baseDir, a) } };
+}
+
+export const catalog: Catalog = {
+  list: () => builtinScenarios,
+  load: loadScenario,
+  check: (raw, where) => readScenario(raw, where),
+};

@@ -1,0 +1,13 @@
+/**
+ * The same as tlb-shootdown-munmap, but the unmapping core invalidates only its own TLB. Core 1 keeps
+ * its entry for the freed page, and a later read there uses it: a coherence violation under any
+ * schedule where core 1 reads the page before the unmap and again after it.
+ */
+import { munmapScenario } from "./tlb-shootdown-munmap.js";
+
+export default munmapScenario(
+  "tlb-shootdown-munmap-local-only",
+  "local",
+  "violation",
+  "munmap with a local-only TLBI: another core keeps using the freed page (a coherence violation)",
+);

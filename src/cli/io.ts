@@ -1,0 +1,13 @@
+/** Where the CLI writes: injected so tests can capture it. */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  /** Whether stderr is a terminal (progress is only drawn there). */
+  tty: boolean;
+}
+
+export const processIo: Io = {
+  out: (line) => void process.stdout.write(line + "\n"),
+  err: (line) => void process.stderr.write(line + "\n"),
+  tty: Boolean(process.stderr.isTTY),
+};

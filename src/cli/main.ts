@@ -1,0 +1,42 @@
+/** The `smpsim` command: dispatch, help, and the mapping from outcomes to exit codes. */
+import type { Catalog } from "./catalog.js";
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError, isInputError } from "./errors.js";
+import { processIo, type Io } from "./io.js";
+import { list } from "./list.js";
+import { replay } from "./replay.js";
+import { run } from "./run.js";
+
+export const mainHelp = `usage: smpsim <command> [options]
+
+A deterministic, event-sourced simulator of a multi-core ARM machine's memory management.
+
+commands:
+  list                          built-in scenarios, one line each
+  run <scenario> [options]      run a scenario, check invariants after every event, write a log
+  replay <log> [--verify]       fold a log back into states; --verify re-executes and compares
+
+\`smpsim <command> --help\` describes each. Exit status: 0 ok, 1 invariant violated or replay
+diverged, 2 bad input or usage (with a one-line reason on stderr).`;
+
+type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
+const COMMANDS: Record<string, Command> = { list, run, replay };
+
+export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    io.out(mainHelp);
+    return cmd === undefined ? EXIT_BAD_INPUT : 0;
+  }
+  try {
+    const command = COMMANDS[cmd];
+    if (!command) throw new UsageError(`unknown command "${cmd}" (commands: ${Object.keys(COMMANDS).join(", ")}; see smpsim --help)`);
+    return await command(rest, catalog, io);
+  } catch (e) {
+    if (isInputError(e)) {
+      io.err(`smpsim: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    io.err(`smpsim: internal error (a bug in smpsim, please report it): ${(e as Error).stack ?? String(e)}`);
+    return EXIT_INTERNAL;
+  }
+}

@@ -1,0 +1,109 @@
+/** `smpsim run`: one run of a scenario, a summary, a log, and an exit code scripts can rely on. */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { hex } from "../../cores/page-table.js";
+import type { StrategyName } from "../engine/chooser.js";
+import { runScenario, type RunResult } from "../run/run-scenario.js";
+import { coreReports, coreTable, verdictOf } from "../run/summary.js";
+import type { Scenario } from "../scenario/types.js";
+import { intOption, parse } from "./args.js";
+import type { Catalog } from "./catalog.js";
+import { EXIT_OK, EXIT_VIOLATION, UsageError } from "./errors.js";
+import type { Io } from "./io.js";
+
+export const runHelp = `usage: smpsim run <scenario> [--seed N] [--strategy random|fifo] [--schedule S]
+                  [--log FILE [--force] | --no-log] [--max-events N] [--json]
+
+Runs a scenario (a built-in name from \`smpsim list\`, or a path to a scenario JSON file) and checks the
+invariants after every event.
+  --seed N          seed for the random strategy (default: the scenario's, usually 1)
+  --strategy S      random (default) or fifo (earliest ready first, no speculative walks)
+  --schedule S      follow this schedule string first (as printed by a run), then the strategy
+  --log FILE        write the event log here (default: smpsim-runs/<scenario>-seed<N>.log, never
+                    overwriting); --force replaces an existing FILE; --no-log writes none
+  --max-events N    stop after N events (default: the scenario's maxEvents)
+  --json            print one JSON object with the result instead of the summary
+Exit status: 0 clean, 1 an invariant was violated (or a deadlock), 2 bad input.`;
+
+const OPTIONS = {
+  seed: { type: "string" },
+  strategy: { type: "string" },
+  schedule: { type: "string" },
+  log: { type: "string" },
+  "no-log": { type: "boolean" },
+  force: { type: "boolean" },
+  "max-events": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+/** A fresh log name under smpsim-runs/: the first of name.log, name-2.log, ... that does not exist. */
+function defaultLogPath(id: string, seed: number): string {
+  mkdirSync("smpsim-runs", { recursive: true });
+  const base = join("smpsim-runs", `${id}-seed${seed}`);
+  for (let n = 1; ; n++) {
+    const p = n === 1 ? `${base}.log` : `${base}-${n}.log`;
+    if (!existsSync(p)) return p;
+  }
+}
+
+export async function run(argv: string[], catalog: Catalog, io: Io): Promise<number> {
+  const a = parse("run", argv, OPTIONS, [1]);
+  if (a.values.help) return io.out(runHelp), 0;
+  const { scenario: loaded, baseDir } = catalog.load(a.positionals[0]!);
+  const maxEvents = intOption("run", "max-events", a.values["max-events"], 1, 1e9);
+  const scenario: Scenario = maxEvents ? { ...loaded, machine: { ...loaded.machine, maxEvents } } : loaded;
+  const seed = intOption("run", "seed", a.values.seed, 0, 0x7fffffff) ?? scenario.schedule.seed;
+  const strategy = (a.values.strategy ?? scenario.schedule.strategy) as StrategyName;
+  if (strategy !== "random" && strategy !== "fifo") throw new UsageError(`run: --strategy must be random or fifo, got "${strategy}"`);
+  if (a.values["no-log"] && a.values.log) throw new UsageError("run: --log and --no-log contradict each other");
+  const logPath = a.values["no-log"] ? null : ((a.values.log as string | undefined) ?? defaultLogPath(scenario.id, seed));
+  const r = await runScenario({
+    scenario,
+    baseDir,
+    seed,
+    strategy,
+    ...(a.values.schedule !== undefined ? { schedule: a.values.schedule as string } : {}),
+    ...(logPath ? { log: { path: logPath, force: Boolean(a.values.force) } } : {}),
+  });
+  if (a.values.json) io.out(JSON.stringify(runJson(scenario, seed, strategy, r, logPath)));
+  else printSummary(io, scenario, seed, strategy, r, logPath);
+  return r.outcome.violation ? EXIT_VIOLATION : EXIT_OK;
+}
+
+export function runJson(scenario: Scenario, seed: number, strategy: string, r: RunResult, log: string | null) {
+  const perCore = coreReports(r.state);
+  return {
+    scenario: scenario.id,
+    seed,
+    strategy,
+    verdict: verdictOf(r.outcome),
+    stopReason: r.outcome.reason,
+    violation: r.outcome.violation,
+    events: r.outcome.events,
+    virtualTime: r.state.t,
+    rollovers: perCore.reduce((n, c) => n + c.rollovers, 0),
+    perCore,
+    stateHash: r.stateHash,
+    schedule: r.schedule,
+    log,
+  };
+}
+
+function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: RunResult, log: string | null): void {
+  const m = sc.machine;
+  io.out(`SEED=${seed}  scenario ${sc.id}: ${sc.description}`);
+  io.out(
+    `machine: ${m.cores} cores, ${m.tlbEntries}-entry ${m.tlbPolicy} TLBs, PAGE_OFFSET ${hex(m.pageOffset)}, ` +
+      `speculative walks ${m.speculation.enabled ? `on (rate ${m.speculation.rate})` : "off"}; ` +
+      `kernel: ASID allocator ${sc.kernel.asidAllocator} (${sc.kernel.asidBits}-bit), switch ${sc.kernel.switchSequence}; strategy ${strategy}`,
+  );
+  io.out(`${r.outcome.events} events, virtual time ${r.state.t} cycles` + (r.outcome.reason === "limit" ? " (stopped at the event limit)" : ""));
+  io.out("");
+  io.out(coreTable(coreReports(r.state)));
+  io.out("");
+  const v = r.outcome.violation;
+  if (v) io.out(`VIOLATION of ${v.invariant} at event ${v.at}: ${v.message}`);
+  else io.out("verdict: clean (translation coherence and isolation held after every event)");
+  io.out(`schedule: ${r.schedule.length > 200 ? r.schedule.slice(0, 200) + `... (${r.schedule.length} characters; the log has all)` : r.schedule || "(no choices)"}`);
+  io.out(log ? `log: ${log}` : "log: not written (--no-log)");
+}

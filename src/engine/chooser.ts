@@ -1,0 +1,82 @@
+/**
+ * Strategies that make the run's choices. The engine lists the options in a defined order and asks
+ * for an index; whatever decides it, the index is logged, so any run is replayed by its picks alone.
+ */
+import { Prng } from "./prng.js";
+import { ScheduleSyntaxError } from "./schedule.js";
+
+export type ChoiceKind = "step" | "program" | "victim";
+
+/** What the chooser may know of a step option: when it became ready, and whether it is speculative. */
+export interface StepOption {
+  readyAt: number;
+  spec: boolean;
+}
+
+export interface Chooser {
+  /** For kind "step", `options` describes each option; otherwise it is empty and `of` counts them. */
+  pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number;
+}
+
+export type StrategyName = "random" | "fifo";
+
+/** The earliest-ready non-speculative option, ties to the first listed: the schedule time alone gives. */
+export class FifoChooser implements Chooser {
+  pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+    if (kind !== "step") return 0;
+    let best = -1;
+    for (let i = 0; i < of; i++) {
+      const o = options[i]!;
+      if (o.spec) continue;
+      if (best < 0 || o.readyAt < options[best]!.readyAt) best = i;
+    }
+    return best < 0 ? 0 : best;
+  }
+}
+
+/**
+ * Uniform among the non-speculative options; a speculative walk is taken instead with probability
+ * `specRate` when one is possible (hardware may walk at any time, but rarely relative to instructions).
+ */
+export class RandomChooser implements Chooser {
+  private readonly prng: Prng;
+  constructor(seed: number, private readonly specRate: number) {
+    this.prng = new Prng(seed);
+  }
+  pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+    if (kind !== "step") return this.prng.below(of);
+    let specs = 0;
+    for (let i = 0; i < of; i++) if (options[i]!.spec) specs++;
+    const wantSpec = specs === of || (specs > 0 && this.prng.chance(this.specRate));
+    let k = this.prng.below(wantSpec ? specs : of - specs);
+    for (let i = 0; i < of; i++) if (options[i]!.spec === wantSpec && k-- === 0) return i;
+    return 0;
+  }
+}
+
+/**
+ * Follows a recorded list of picks, then hands over to `rest`. `strict`: a pick out of range is an
+ * error (a user's schedule that does not fit this scenario); otherwise it wraps (exploration, shrinking).
+ */
+export class ScheduleChooser implements Chooser {
+  private i = 0;
+  constructor(
+    private readonly picks: readonly number[],
+    private readonly rest: Chooser,
+    private readonly strict: boolean,
+  ) {}
+  get consumed(): number {
+    return this.i;
+  }
+  pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+    if (this.i >= this.picks.length) return this.rest.pick(kind, of, options);
+    const p = this.picks[this.i++]!;
+    if (p < of) return p;
+    if (this.strict) {
+      throw new ScheduleSyntaxError(
+        `schedule choice #${this.i} is ${p}, but only ${of} options are open at that point (${kind} choice)`,
+      );
+    }
+    return p % of;
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The engine: owns the virtual clock and the ready work (core steps, bus messages in flight, possible
+ * speculative walks), picks one item at a time through the chooser (a logged `choice` whenever there
+ * is more than one), and carries it out. Nothing runs re-entrantly: a delivered message lands in the
+ * receiver's inbox and is processed by the engine after the bus returns.
+ */
+import { Bus } from "../../bus/bus.js";
+import type { BusMessage, IpiMessage } from "../../bus/messages.js";
+import { hex, vpnOf } from "../../cores/page-table.js";
+import { lookup, tlbiVictims } from "../../cores/tlb.js";
+import { walk } from "../../cores/walk.js";
+import type { EventBody, SimEvent } from "../events/index.js";
+import { checkAll, type Invariant, type Violation } from "../invariants/invariant.js";
+import { applyInPlace } from "../state/apply.js";
+import type { MachineState } from "../state/machine-state.js";
+import type { ChoiceKind, Chooser, StepOption } from "./chooser.js";
+import { access, ackFor, blockedBy, execOp } from "./exec.js";
+import type { EngineOptions, Machine } from "./machine.js";
+import type { Op, Program } from "./ops.js";
+import { describeDeadlock } from "./deadlock.js";
+
+/** What runs on the machine: a main program per core and the handler for each IPI. */
+export interface System {
+  main(core: number): Program;
+  ipiHandler(core: number, msg: IpiMessage): Program;
+  generation(core: number): number;
+}
+
+export type StopReason = "done" | "violation" | "deadlock" | "limit";
+
+export interface RunOutcome {
+  reason: StopReason;
+  violation: Violation | null;
+  events: number;
+}
+
+interface Frame {
+  program: Program;
+  op: Op;
+  /** For an IPI handler: the message it answers. */
+  msg: IpiMessage | null;
+}
+
+type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | { k: "spec"; c: number; va: number };
+
+export class Engine implements Machine {
+  private readonly stacks: Frame[][];
+  private readonly readyAt: number[];
+  private readonly bus: Bus;
+  private system: System | null = null;
+  private clock = 0;
+  private stopped: Violation | null = null;
+  private readonly items: Item[] = [];
+  private readonly options: StepOption[] = [];
+
+  constructor(
+    readonly opts: EngineOptions,
+    readonly state: MachineState,
+    private readonly chooser: Chooser,
+    private readonly invariants: readonly Invariant[],
+    private readonly sink: (ev: SimEvent) => void,
+  ) {
+    this.stacks = Array.from({ length: opts.cores }, () => []);
+    this.readyAt = new Array<number>(opts.cores).fill(0);
+    this.bus = new Bus(opts.cores);
+  }
+
+  get now(): number {
+    return this.clock;
+  }
+
+  emit(core: number, body: EventBody): void {
+    const ev = { seq: this.state.seq, t: this.clock, core, ...body } as SimEvent;
+    applyInPlace(this.state, ev);
+    this.sink(ev);
+    if (this.stopped || ev.type === "violation") return;
+    const v = checkAll(this.invariants, this.state, ev);
+    if (v) this.stop(v);
+  }
+
+  choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string): number {
+    if (of <= 1) return 0;
+    const pick = this.chooser.pick(kind, of, kind === "step" ? this.options : []);
+    this.emit(core, { type: "choice", kind, pick, of, what: what(pick) });
+    return pick;
+  }
+
+  generation(core: number): number {
+    return this.system!.generation(core);
+  }
+
+  private stop(v: Violation): void {
+    this.stopped = v;
+    this.emit(-1, { type: "violation", invariant: v.invariant, message: v.message, at: v.at });
+  }
+
+  run(system: System): RunOutcome {
+    this.system = system;
+    for (let c = 0; c < this.opts.cores; c++) this.push(c, system.main(c), null);
+    try {
+      while (!this.stopped) {
+        if (this.state.seq >= this.opts.maxEvents) return this.outcome("limit");
+        this.listItems();
+        if (this.items.length === 0) {
+          if (this.state.cores.every((c) => c.done)) return this.outcome("done");
+          this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
+          return this.outcome("deadlock");
+        }
+        const i = this.choose(this.itemCore(this.items[0]!), "step", this.items.length, (k) =>
+          this.describe(this.items[k]!),
+        );
+        this.carryOut(this.items[i]!);
+      }
+      return this.outcome("violation");
+    } finally {
+      this.bus.close();
+    }
+  }
+
+  private outcome(reason: StopReason): RunOutcome {
+    return { reason: this.stopped ? "violation" : reason, violation: this.stopped, events: this.state.seq };
+  }
+
+  private push(c: number, program: Program, msg: IpiMessage | null): void {
+    const r = program.next(0);
+    this.stacks[c]!.push({ program, op: r.done ? { k: "return" } : r.value, msg });
+  }
+
+  private listItems(): void {
+    const items = this.items;
+    const options = this.options;
+    items.length = 0;
+    options.length = 0;
+    const s = this.state;
+    for (let c = 0; c < this.opts.cores; c++) {
+      const top = this.stacks[c]!.at(-1);
+      // A core whose program is done still takes IPIs (the idle loop runs with interrupts on).
+      if (!top) continue;
+      // A blocked core is offered once, to record its wait; then not until what it waits for happens.
+      if (s.cores[c]!.wait && blockedBy(this, c, top.op)) continue;
+      items.push({ k: "core", c });
+      options.push({ readyAt: this.readyAt[c]!, spec: false });
+    }
+    for (const id in s.inflight) {
+      const m = s.inflight[id]!;
+      const to = s.cores[m.to]!;
+      // An IPI is taken only with interrupts unmasked; maintenance and acks need no interrupt.
+      if (m.kind === "ipi" && !to.regs.irqOn) continue;
+      items.push({ k: "msg", m });
+      options.push({ readyAt: m.deliverAt, spec: false });
+    }
+    if (this.opts.speculation.enabled) this.listSpeculativeWalks();
+  }
+
+  /** Walks that would fill something new: a walk that faults or finds its entry present changes nothing. */
+  private listSpeculativeWalks(): void {
+    const s = this.state;
+    const off = vpnOf(this.opts.pageOffset);
+    for (let c = 0; c < this.opts.cores; c++) {
+      const core = s.cores[c]!;
+      if (core.done) continue;
+      for (const va of this.opts.speculation.vas) {
+        const vpn = vpnOf(va);
+        if (lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
+        if (!walk(s.tables, core.regs, vpn, off).pte) continue;
+        this.items.push({ k: "spec", c, va });
+        this.options.push({ readyAt: this.clock, spec: true });
+      }
+    }
+  }
+
+  private itemCore(it: Item): number {
+    return it.k === "msg" ? it.m.to : it.c;
+  }
+
+  private describe(it: Item): string {
+    if (it.k === "core") return `core ${it.c}`;
+    if (it.k === "spec") return `speculative walk on core ${it.c} of VA ${hex(it.va)}`;
+    const m = it.m;
+    const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}` : `ack of #${m.of}`;
+    return `deliver #${m.id} ${what} from core ${m.from} to core ${m.to}`;
+  }
+
+  private carryOut(it: Item): void {
+    if (it.k === "spec") {
+      access(this, it.c, it.va, false, true);
+      return;
+    }
+    if (it.k === "msg") {
+      this.clock = Math.max(this.clock, it.m.deliverAt);
+      this.deliver(it.m);
+      return;
+    }
+    const c = it.c;
+    this.clock = Math.max(this.clock, this.readyAt[c]!);
+    const before = this.state.cores[c]!.counters.cycles;
+    this.stepCore(c);
+    const spent = this.state.cores[c]!.counters.cycles - before;
+    this.readyAt[c] = this.clock + Math.max(1, spent);
+  }
+
+  private stepCore(c: number): void {
+    const stack = this.stacks[c]!;
+    const top = stack.at(-1)!;
+    if (top.op.k === "return") {
+      stack.pop();
+      if (top.msg) {
+        const m = top.msg;
+        this.emit(c, { type: "ipi.done", of: m.id, ack: ackFor(this, c, m.from, m.id, "ipi") });
+      } else this.emit(c, { type: "core.done" });
+      return;
+    }
+    const out = execOp(this, c, top.op);
+    if ("blocked" in out) {
+      this.emit(c, { type: "core.wait", wait: out.blocked });
+      return;
+    }
+    if (this.stopped) return;
+    const r = top.program.next(out.value);
+    top.op = r.done ? { k: "return" } : r.value;
+  }
+
+  private deliver(m: BusMessage): void {
+    this.bus.deliver(m);
+    const got = this.bus.take(m.to)!;
+    const core = this.state.cores[got.to]!;
+    if (got.kind === "ipi") {
+      this.emit(got.to, { type: "bus.deliver", msg: got, removed: 0, ack: null });
+      this.push(got.to, this.system!.ipiHandler(got.to, got), got);
+      return;
+    }
+    if (got.kind === "tlbi") {
+      const removed = tlbiVictims(core.tlb, got.op, got.vmid).length;
+      const ack = ackFor(this, got.to, got.from, got.id, "tlbi");
+      this.emit(got.to, { type: "bus.deliver", msg: got, removed, ack });
+      return;
+    }
+    this.emit(got.to, { type: "bus.deliver", msg: got, removed: 0, ack: null });
+  }
+}

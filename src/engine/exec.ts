@@ -1,0 +1,182 @@
+/**
+ * Carries out one operation of a step program on a core: decides its effect from the current state
+ * (hit or miss, victim slot, messages to send), and emits the event that records it. The reducer then
+ * applies exactly what the event says, so a fold of the log needs none of this logic.
+ */
+import type { IpiMessage, TlbiMessage } from "../../bus/messages.js";
+import { latencyOf } from "../../bus/messages.js";
+import type { Wait } from "../../cores/core-state.js";
+import { hex, vpnOf } from "../../cores/page-table.js";
+import { lookup, lruVictim, tlbiVictims, type TlbEntry } from "../../cores/tlb.js";
+import { walk } from "../../cores/walk.js";
+import type { Machine } from "./machine.js";
+import type { Op } from "./ops.js";
+
+export type OpOutcome = { blocked: Wait } | { value: number };
+
+/** Why an operation cannot go on now, or null when it can. */
+export function blockedBy(m: Machine, c: number, op: Op): Wait | null {
+  const s = m.state;
+  const core = s.cores[c]!;
+  switch (op.k) {
+    case "lock": {
+      const owner = s.locks[op.name];
+      return owner === undefined ? null : { on: "lock", name: op.name };
+    }
+    case "dsb":
+      return core.tlbiAcksOutstanding > 0 ? { on: "dsb", outstanding: core.tlbiAcksOutstanding } : null;
+    case "wait-acks":
+      return core.ipiAcksOutstanding > 0 ? { on: "acks", outstanding: core.ipiAcksOutstanding } : null;
+    case "pick-task":
+      return hasCandidate(m, op.allowed) || allExited(m) ? null : { on: "idle" };
+    default:
+      return null;
+  }
+}
+
+function hasCandidate(m: Machine, allowed: (t: string) => boolean): boolean {
+  for (const [id, t] of Object.entries(m.state.tasks)) if (t.status === "ready" && allowed(id)) return true;
+  return false;
+}
+
+function allExited(m: Machine): boolean {
+  for (const t of Object.values(m.state.tasks)) if (t.status !== "exited") return false;
+  return true;
+}
+
+export function execOp(m: Machine, c: number, op: Op): OpOutcome {
+  const wait = blockedBy(m, c, op);
+  if (wait) return { blocked: wait };
+  const s = m.state;
+  switch (op.k) {
+    case "reg":
+      m.emit(c, { type: "reg.write", regs: op.regs });
+      return { value: 0 };
+    case "isb":
+    case "dsb":
+      m.emit(c, { type: "barrier", kind: op.k });
+      return { value: 0 };
+    case "read":
+    case "write":
+    case "xchg":
+    case "cmpxchg": {
+      const old = s.vars[op.name] ?? 0;
+      const value =
+        op.k === "read" ? old : op.k === "cmpxchg" ? (old === op.expect ? op.value : old) : op.value;
+      m.emit(c, { type: `var.${op.k}`, name: op.name, old, value });
+      return { value: op.k === "write" ? 0 : old };
+    }
+    case "lock":
+      m.emit(c, { type: "lock.acquire", name: op.name });
+      return { value: 0 };
+    case "unlock":
+      if (s.locks[op.name] !== c) throw new Error(`core ${c} releases lock ${op.name} it does not hold`);
+      m.emit(c, { type: "lock.release", name: op.name });
+      return { value: 0 };
+    case "access":
+      return { value: access(m, c, op.va, op.write, false) };
+    case "tlbi": {
+      const core = s.cores[c]!;
+      const removed = tlbiVictims(core.tlb, op.op, core.regs.vmid).length;
+      const msgs: TlbiMessage[] = [];
+      if (op.broadcast) {
+        for (let to = 0; to < s.cores.length; to++) {
+          if (to === c) continue;
+          msgs.push({ ...envelope(m, c, to, "tlbi", msgs.length), kind: "tlbi", op: op.op, vmid: core.regs.vmid });
+        }
+      }
+      m.emit(c, { type: "tlbi", op: op.op, broadcast: op.broadcast, msgs, removed });
+      return { value: removed };
+    }
+    case "pte":
+      m.emit(c, { type: "pte.write", table: op.table, va: op.va, pte: op.pte });
+      return { value: 0 };
+    case "retire":
+      m.emit(c, { type: "pte.retire", table: op.table, va: op.va });
+      return { value: 0 };
+    case "ipi": {
+      const msgs: IpiMessage[] = op.to.map((to, i) => ({
+        ...envelope(m, c, to, "ipi", i),
+        kind: "ipi",
+        ipi: op.ipi,
+        arg: op.arg,
+      }));
+      m.emit(c, { type: "ipi.send", msgs, wait: op.wait });
+      return { value: msgs.length };
+    }
+    case "wait-acks":
+      m.emit(c, { type: "ipi.acked", count: 0 });
+      return { value: 0 };
+    case "choose":
+      return { value: m.choose(c, "program", op.of, (i) => `${op.what} ${i}`) };
+    case "pick-task": {
+      const ids: string[] = [];
+      for (const [id, t] of Object.entries(s.tasks)) if (t.status === "ready" && op.allowed(id)) ids.push(id);
+      if (ids.length === 0) return { value: 0 };
+      const task = ids[m.choose(c, "program", ids.length, (i) => `task ${ids[i]}`)]!;
+      m.emit(c, { type: "sched.pick", task, prev: s.cores[c]!.task, mm: s.tasks[task]!.mm });
+      return { value: 1 };
+    }
+    case "note":
+      m.emit(c, op.ev);
+      return { value: 0 };
+    case "return":
+      throw new Error("a program's return is handled by the engine");
+  }
+}
+
+function envelope(m: Machine, from: number, to: number, kind: "ipi" | "tlbi" | "ack", i: number) {
+  const sentAt = m.now;
+  return { id: m.state.nextMsgId + i, from, to, sentAt, deliverAt: sentAt + latencyOf(m.opts.latencies, kind) };
+}
+
+/** An ack for message `of`, sent by `from` back to `to`. */
+export function ackFor(m: Machine, from: number, to: number, of: number, kind: "ipi" | "tlbi") {
+  return { ...envelope(m, from, to, "ack", 0), kind: "ack" as const, of, for: kind };
+}
+
+/**
+ * A memory access (or, with `spec`, a speculative walk): hit, or walk and fill, or fault.
+ * Returns 1 when the VA translated, 0 on a translation fault.
+ */
+export function access(m: Machine, c: number, va: number, write: boolean, spec: boolean): number {
+  const s = m.state;
+  const core = s.cores[c]!;
+  const vpn = vpnOf(va);
+  const slot = lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid);
+  if (slot >= 0 && !spec) {
+    m.emit(c, { type: "tlb.hit", va, slot, write });
+    return 1;
+  }
+  const w = walk(s.tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
+  if (!w.pte) {
+    m.emit(c, { type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
+    return 0;
+  }
+  let target = slot;
+  let evicted = false;
+  if (target < 0) {
+    if (core.tlb.length < m.opts.tlbEntries) target = core.tlb.length;
+    else {
+      evicted = true;
+      target =
+        m.opts.tlbPolicy === "lru"
+          ? lruVictim(core.tlb)
+          : m.choose(c, "victim", core.tlb.length, (i) => `evict slot ${i} (VA ${hex(core.tlb[i]!.vpn * 4096)})`);
+    }
+  }
+  const entry: TlbEntry = {
+    vpn,
+    asid: core.regs.asid,
+    vmid: core.regs.vmid,
+    global: w.pte.global,
+    pa: w.pte.pa,
+    writable: w.pte.writable,
+    table: w.table,
+    gen: m.generation(c),
+    filledAt: s.seq,
+    lastUsed: s.seq,
+  };
+  m.emit(c, { type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
+  return 1;
+}

@@ -1,0 +1,35 @@
+/** What the engine offers the code that carries out operations: the live state and event emission. */
+import type { Latencies } from "../../bus/messages.js";
+import type { TlbPolicy } from "../../cores/tlb.js";
+import type { EventBody } from "../events/index.js";
+import type { MachineState } from "../state/machine-state.js";
+import type { ChoiceKind } from "./chooser.js";
+
+export interface EngineOptions {
+  cores: number;
+  /** First VA translated through TTBR1. */
+  pageOffset: number;
+  tlbEntries: number;
+  tlbPolicy: TlbPolicy;
+  latencies: Latencies;
+  speculation: {
+    enabled: boolean;
+    /** Chance that the random strategy takes a possible speculative walk instead of a step. */
+    rate: number;
+    /** VAs the hardware may walk speculatively (the ones the workloads touch). */
+    vas: number[];
+  };
+  /** The run stops (not an error) after this many events. */
+  maxEvents: number;
+}
+
+export interface Machine {
+  readonly state: MachineState;
+  readonly opts: EngineOptions;
+  /** Current virtual time. */
+  readonly now: number;
+  emit(core: number, body: EventBody): void;
+  choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string): number;
+  /** Generation to tag a TLB fill on this core with. */
+  generation(core: number): number;
+}

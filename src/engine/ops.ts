@@ -1,0 +1,47 @@
+/**
+ * The atomic operations a step program yields. The engine carries out one, logs its effect as an
+ * event, and may run another core before the program's next operation: this is the granularity at
+ * which two cores' kernel code interleaves (DESIGN.md, "Algorithms as step programs").
+ */
+import type { Pte } from "../../cores/page-table.js";
+import type { Registers } from "../../cores/registers.js";
+import type { Tlbi } from "../../cores/tlb.js";
+import type { EventBody } from "../events/index.js";
+import type { KernelEvent } from "../events/kernel-events.js";
+
+
+/** Kernel bookkeeping events a program emits as an operation of their own. */
+export type KernelNote = Exclude<Extract<EventBody, { type: KernelEvent["type"] }>, { type: "sched.pick" }>;
+
+export type Op =
+  /** System register write(s); several registers in one op model a single write (LPAE TTBR+ASID). */
+  | { k: "reg"; regs: Partial<Registers> }
+  | { k: "isb" }
+  /** DSB: also waits until every broadcast TLBI this core issued is complete everywhere. */
+  | { k: "dsb" }
+  | { k: "read"; name: string }
+  | { k: "write"; name: string; value: number }
+  | { k: "xchg"; name: string; value: number }
+  /** Writes `value` when the variable equals `expect`; yields back the old value either way. */
+  | { k: "cmpxchg"; name: string; expect: number; value: number }
+  | { k: "lock"; name: string }
+  | { k: "unlock"; name: string }
+  /** A load or store: TLB lookup, walk on a miss, fault when unmapped. Yields 1, or 0 on a fault. */
+  | { k: "access"; va: number; write: boolean }
+  | { k: "tlbi"; op: Tlbi; broadcast: boolean }
+  | { k: "pte"; table: string; va: number; pte: Pte | null }
+  | { k: "retire"; table: string; va: number }
+  | { k: "ipi"; to: number[]; ipi: string; arg: number; wait: boolean }
+  /** Waits until every IPI sent with `wait` has been acked. */
+  | { k: "wait-acks" }
+  /** A decision the program makes among `of` options: a recorded choice. Yields the index. */
+  | { k: "choose"; of: number; what: string }
+  /** The scheduler takes a ready task allowed on this core. Yields 1, or 0 when every task has exited. */
+  | { k: "pick-task"; allowed: (task: string) => boolean }
+  /** Kernel bookkeeping that is an event of its own. */
+  | { k: "note"; ev: KernelNote }
+  /** Internal: the program has returned; its frame is popped in a step of its own. */
+  | { k: "return" };
+
+/** A step program: yields operations, receives each one's result. */
+export type Program = Generator<Op, void, number>;

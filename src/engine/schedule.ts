@@ -1,0 +1,60 @@
+/**
+ * Schedule strings: the run's choices, in order, short enough to paste into a bug report.
+ * Each pick is one base-36 digit, or `(digits)` in base 36 when it is 36 or more; `{n}` after a pick
+ * repeats it n times in all. Example: picks 0,0,0,0,1,2,40 → "0{4}12(14)".
+ */
+export class ScheduleSyntaxError extends Error {
+  readonly _tag = "ScheduleSyntaxError";
+}
+
+export function encodeSchedule(picks: readonly number[]): string {
+  let out = "";
+  for (let i = 0; i < picks.length; ) {
+    const p = picks[i]!;
+    let run = 1;
+    while (i + run < picks.length && picks[i + run] === p) run++;
+    const tok = p < 36 ? p.toString(36) : `(${p.toString(36)})`;
+    // A repeat marker is only shorter than writing the token out from three repeats on.
+    if (run >= 3) out += `${tok}{${run}}`;
+    else out += tok.repeat(run);
+    i += run;
+  }
+  return out;
+}
+
+export function decodeSchedule(s: string): number[] {
+  const picks: number[] = [];
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new ScheduleSyntaxError(`schedule string, character ${i + 1}: ${why}`);
+  };
+  while (i < s.length) {
+    const ch = s[i]!;
+    let pick: number;
+    if (ch === "(") {
+      const end = s.indexOf(")", i);
+      if (end < 0) fail("'(' without ')'");
+      const digits = s.slice(i + 1, end);
+      if (!/^[0-9a-z]+$/.test(digits)) fail(`'(${digits})' is not a base-36 number`);
+      pick = parseInt(digits, 36);
+      i = end + 1;
+    } else if (/[0-9a-z]/.test(ch)) {
+      pick = parseInt(ch, 36);
+      i++;
+    } else {
+      fail(`unexpected '${ch}'`);
+      return picks;
+    }
+    let times = 1;
+    if (s[i] === "{") {
+      const end = s.indexOf("}", i);
+      if (end < 0) fail("'{' without '}'");
+      const n = s.slice(i + 1, end);
+      if (!/^[1-9][0-9]*$/.test(n)) fail(`'{${n}}' is not a repeat count`);
+      times = Number(n);
+      i = end + 1;
+    }
+    for (let k = 0; k < times; k++) picks.push(pick);
+  }
+  return picks;
+}

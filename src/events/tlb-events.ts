@@ -1,0 +1,69 @@
+import type { Pte } from "../../cores/page-table.js";
+import type { Tlbi, TlbEntry } from "../../cores/tlb.js";
+import type { TlbiMessage } from "../../bus/messages.js";
+import type { EventBase } from "./base.js";
+
+/** An access that hit in the TLB. */
+export interface TlbHitEvent extends EventBase {
+  type: "tlb.hit";
+  va: number;
+  slot: number;
+  write: boolean;
+}
+
+/**
+ * A walk that filled the TLB: after a miss on an access, or speculatively (`spec`), with the
+ * registers loaded at that instant. `slot` is where it went; when the TLB was full, the entry in that
+ * slot was evicted.
+ */
+export interface TlbFillEvent extends EventBase {
+  type: "tlb.fill";
+  va: number;
+  spec: boolean;
+  write: boolean;
+  entry: TlbEntry;
+  slot: number;
+  evicted: boolean;
+  steps: number;
+}
+
+/** A walk that found no valid translation (a translation fault; for a user access, SIGSEGV). */
+export interface FaultEvent extends EventBase {
+  type: "mmu.fault";
+  va: number;
+  spec: boolean;
+  table: string;
+  steps: number;
+}
+
+/**
+ * TLB maintenance on this core. With `broadcast`, the inner-shareable variant: `msgs` are the ids of
+ * bus messages that carry it to the other cores.
+ */
+export interface TlbiEvent extends EventBase {
+  type: "tlbi";
+  op: Tlbi;
+  broadcast: boolean;
+  msgs: TlbiMessage[];
+  removed: number;
+}
+
+/** A page-table write; `pte` null clears the entry. */
+export interface PteWriteEvent extends EventBase {
+  type: "pte.write";
+  table: string;
+  va: number;
+  pte: Pte | null;
+}
+
+/**
+ * The kernel is done with the old translation of a page (its maintenance is complete and the page is
+ * freed or reused): from here on no TLB may still use it.
+ */
+export interface PteRetireEvent extends EventBase {
+  type: "pte.retire";
+  table: string;
+  va: number;
+}
+
+export type TlbEvent = TlbHitEvent | TlbFillEvent | FaultEvent | TlbiEvent | PteWriteEvent | PteRetireEvent;

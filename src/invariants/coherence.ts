@@ -1,0 +1,33 @@
+/**
+ * Translation coherence: an access that hits in a TLB gets the physical page and permissions a fresh
+ * walk of the current tables gives. Until the kernel retires an old translation (its maintenance is
+ * complete), a hit on it is still allowed: that window is architectural (ARM ARM B3.10.1), the bug is a
+ * hit after it.
+ */
+import { hex } from "../../cores/page-table.js";
+import { walk } from "../../cores/walk.js";
+import type { SimEvent } from "../events/index.js";
+import { staleKey, type MachineState } from "../state/machine-state.js";
+import { describeEntry, describeRunning } from "./describe.js";
+import type { Invariant } from "./invariant.js";
+
+export const coherence: Invariant = {
+  name: "translation-coherence",
+  check(s: MachineState, ev: SimEvent): string | null {
+    if (ev.type !== "tlb.hit") return null;
+    const core = s.cores[ev.core]!;
+    const e = core.tlb[ev.slot]!;
+    const w = walk(s.tables, core.regs, e.vpn, Math.floor(s.pageOffset / 4096));
+    if (w.pte && w.pte.pa === e.pa && w.pte.writable === e.writable) return null;
+    if (s.stale[staleKey(w.table, e.vpn)]?.includes(e.pa)) return null;
+    const now = !w.pte
+      ? "do not map it any more, and its old translation was retired (the page may already be reused)"
+      : w.pte.pa !== e.pa
+        ? `map it to PA ${hex(w.pte.pa)}, not ${hex(e.pa)}`
+        : `map it ${w.pte.writable ? "writable" : "read-only"}, not ${e.writable ? "writable" : "read-only"}`;
+    return (
+      `core ${ev.core} used ${describeEntry(e)}; the current tables (${w.table}) of ` +
+      `${describeRunning(s, ev.core)} ${now}`
+    );
+  },
+};

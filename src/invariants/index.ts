@@ -1,0 +1,6 @@
+/** The invariants checked after every event, in the order they are checked. */
+import { coherence } from "./coherence.js";
+import { isolation } from "./isolation.js";
+import type { Invariant } from "./invariant.js";
+
+export const machineInvariants: readonly Invariant[] = [coherence, isolation];

@@ -1,0 +1,22 @@
+/**
+ * Isolation: a non-global translation is only ever used by the address space whose tables it was
+ * walked from (a task never another task's; VMIDs keep VMs apart the same way, ARM ARM B3.9.1).
+ */
+import { stage1Table } from "../../cores/walk.js";
+import type { SimEvent } from "../events/index.js";
+import type { MachineState } from "../state/machine-state.js";
+import { describeEntry, describeRunning } from "./describe.js";
+import type { Invariant } from "./invariant.js";
+
+export const isolation: Invariant = {
+  name: "isolation",
+  check(s: MachineState, ev: SimEvent): string | null {
+    if (ev.type !== "tlb.hit") return null;
+    const core = s.cores[ev.core]!;
+    const e = core.tlb[ev.slot]!;
+    if (e.global) return null;
+    const table = stage1Table(core.regs, e.vpn, Math.floor(s.pageOffset / 4096));
+    if (table === e.table) return null;
+    return `core ${ev.core} running ${describeRunning(s, ev.core)} with table ${table} used ${describeEntry(e)}`;
+  },
+};

@@ -1,0 +1,21 @@
+/**
+ * The interface every ASID allocator implements, built-in or a user's module. An allocator is a set of
+ * step programs: `switchMm` is check_and_switch_context (allocation, and the register writes through
+ * `k.switchTo`), and its IPI handlers run on the cores it interrupts.
+ */
+import type { Program } from "../../engine/ops.js";
+import type { IpiHandler, KernelCtx } from "../context.js";
+
+export interface AsidAllocator {
+  readonly name: string;
+  /** Where its behaviour comes from (a kernel file and version). */
+  readonly source: string;
+  /** Shared variables at boot: counters, bitmaps, per-CPU slots, and each mm's context id. */
+  initialVars(mms: readonly string[], cores: number, asidBits: number): Record<string, number>;
+  /** Switch `cpu` to `mm`: get it a current ASID, then load table and ASID. */
+  switchMm(k: KernelCtx, cpu: number, mm: string): Program;
+  /** IPI handlers by name. */
+  readonly ipiHandlers: Readonly<Record<string, IpiHandler>>;
+  /** Generation of the context id `cpu` runs under, to tag TLB fills (0 when it has none). */
+  generation(k: KernelCtx, cpu: number): number;
+}

@@ -1,0 +1,42 @@
+/** Built-in ASID allocators by name, and loading a user's allocator from a module path. */
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { AsidAllocator } from "./allocator.js";
+import { staticAllocator } from "./static.js";
+
+export const builtinAllocators: Readonly<Record<string, AsidAllocator>> = {
+  [staticAllocator.name]: staticAllocator,
+};
+
+export class AllocatorError extends Error {
+  readonly _tag = "AllocatorError";
+}
+
+const looksLikePath = (s: string): boolean => s.includes("/") || /\.(m?js|ts)$/.test(s);
+
+/** `baseDir` is where a relative module path is resolved from (the scenario file's folder). */
+export async function resolveAllocator(name: string, baseDir: string): Promise<AsidAllocator> {
+  const builtin = builtinAllocators[name];
+  if (builtin) return builtin;
+  if (!looksLikePath(name)) {
+    throw new AllocatorError(
+      `unknown ASID allocator "${name}" (built-in: ${Object.keys(builtinAllocators).join(", ")}; or give a module path)`,
+    );
+  }
+  const file = isAbsolute(name) ? name : resolve(baseDir, name);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new AllocatorError(`${file}: cannot load ASID allocator module: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const a = (mod.default ?? mod.allocator) as Partial<AsidAllocator> | undefined;
+  const missing = ["name", "initialVars", "switchMm", "generation"].filter(
+    (f) => a === undefined || a === null || (a as Record<string, unknown>)[f] === undefined,
+  );
+  if (missing.length) {
+    throw new AllocatorError(`${file}: the default export is not an ASID allocator (missing ${missing.join(", ")})`);
+  }
+  const user = a as AsidAllocator;
+  return { ...user, ipiHandlers: user.ipiHandlers ?? {}, source: user.source ?? `user module ${file}` };
+}

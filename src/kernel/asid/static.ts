@@ -1,0 +1,23 @@
+/**
+ * No allocation: each mm keeps ASID = its index + 1 for the whole run, as on a machine with more ASIDs
+ * than address spaces. No roll-over can happen; it isolates the machine from allocator effects.
+ */
+import type { AsidAllocator } from "./allocator.js";
+import { contextVar } from "../context.js";
+
+export const staticAllocator: AsidAllocator = {
+  name: "static",
+  source: "none: a fixed ASID per mm (a model baseline, not a kernel's allocator)",
+  initialVars(mms, _cores, asidBits) {
+    if (mms.length >= 1 << asidBits) {
+      throw new RangeError(`${mms.length} address spaces need more than ${asidBits}-bit ASIDs`);
+    }
+    return Object.fromEntries(mms.map((mm, i) => [contextVar(mm), i + 1]));
+  },
+  *switchMm(k, cpu, mm) {
+    const asid = yield { k: "read", name: contextVar(mm) };
+    yield* k.switchTo(cpu, mm, asid);
+  },
+  ipiHandlers: {},
+  generation: () => 0,
+};

@@ -1,0 +1,22 @@
+/** What kernel step programs see: the scenario, the live machine state (read-only), and helpers. */
+import type { IpiMessage } from "../../bus/messages.js";
+import type { MachineState } from "../state/machine-state.js";
+import type { Program } from "../engine/ops.js";
+import type { Scenario } from "../scenario/types.js";
+
+export interface KernelCtx {
+  readonly scenario: Scenario;
+  /** The live state. Programs read core-local facts from it (current task, registers); anything shared
+   *  between cores goes through `read`/`write`/`xchg`/`cmpxchg` operations so that it interleaves. */
+  readonly state: MachineState;
+  readonly cores: number;
+  readonly asidBits: number;
+  /** The scenario's switch sequence: load `mm`'s table and `asid` into the registers. */
+  switchTo(cpu: number, mm: string, asid: number): Program;
+}
+
+/** An IPI handler: runs on the receiving core as a step program; its return sends the ack. */
+export type IpiHandler = (k: KernelCtx, cpu: number, msg: IpiMessage) => Program;
+
+/** The shared variable that holds an mm's context id (mm->context.id). */
+export const contextVar = (mm: string): string => `${mm}.context.id`;

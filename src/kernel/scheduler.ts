@@ -1,0 +1,42 @@
+/**
+ * Each core's main program: pick a task (a recorded choice when several are ready), switch to its mm,
+ * run it until it yields or exits, repeat until every task has exited (kernel/sched.c schedule() and
+ * context_switch(), reduced to what memory management sees).
+ */
+import type { Program } from "../engine/ops.js";
+import type { AsidAllocator } from "./asid/allocator.js";
+import type { KernelCtx } from "./context.js";
+import type { TaskProgram } from "./workload.js";
+
+export function* coreMain(
+  k: KernelCtx,
+  allocator: AsidAllocator,
+  cpu: number,
+  programOf: (task: string) => TaskProgram,
+  allowed: (task: string) => boolean,
+): Program {
+  let activeMm = "";
+  for (;;) {
+    if ((yield { k: "pick-task", allowed }) === 0) return;
+    const task = k.state.cores[cpu]!.task;
+    const mm = k.state.tasks[task]!.mm;
+    // switch_mm is skipped when the mm is already loaded on this core (prev == next), unless lazy TLB
+    // handling is off in the scenario.
+    if (!(k.scenario.kernel.lazyTlb && mm === activeMm)) yield* allocator.switchMm(k, cpu, mm);
+    activeMm = mm;
+    const program = programOf(task);
+    let result = 0;
+    for (;;) {
+      const r = program.next(result);
+      if (r.done) {
+        yield { k: "note", ev: { type: "task.exit", task } };
+        break;
+      }
+      if (r.value.k === "yield-cpu") {
+        yield { k: "note", ev: { type: "sched.yield", task } };
+        break;
+      }
+      result = yield r.value;
+    }
+  }
+}

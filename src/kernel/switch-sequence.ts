@@ -1,0 +1,52 @@
+/**
+ * The order in which switch_mm loads the new table base and ASID. Between two writes the TLB may fill
+ * speculatively from whatever is loaded (ARM ARM B3.10.2), so the order decides what a fill can tag.
+ */
+import type { Op } from "../engine/ops.js";
+import type { SwitchSequence } from "../scenario/types.js";
+
+/** The swapper tables: kernel (global) mappings only, used by `reserved-ttbr0`. */
+export const RESERVED_TTBR0 = "swapper";
+
+export function* switchSequence(seq: SwitchSequence, table: string, asid: number): Generator<Op, void, number> {
+  switch (seq) {
+    case "ttbr-then-asid":
+      // arch/arm/mm/proc-v6.S cpu_v6_switch_mm (2.6.36): TTBR0, then CONTEXTIDR, no reserved step.
+      yield { k: "reg", regs: { ttbr0: table } };
+      yield { k: "reg", regs: { asid } };
+      yield { k: "isb" };
+      return;
+    case "asid-then-ttbr":
+      // The naive order: the new ASID is live while the old table is still loaded.
+      yield { k: "reg", regs: { asid } };
+      yield { k: "isb" };
+      yield { k: "reg", regs: { ttbr0: table } };
+      yield { k: "isb" };
+      return;
+    case "reserved-asid":
+      // arch/arm/mm/proc-v7.S cpu_v7_switch_mm (2.6.3x); Cortex-A15 TRM Example 5-1:
+      // ASID←0; ISB; TTBR0←new; ISB; ASID←new; ISB. ASID 0 is never given to a task.
+      yield { k: "reg", regs: { asid: 0 } };
+      yield { k: "isb" };
+      yield { k: "reg", regs: { ttbr0: table } };
+      yield { k: "isb" };
+      yield { k: "reg", regs: { asid } };
+      yield { k: "isb" };
+      return;
+    case "reserved-ttbr0":
+      // cpu_set_reserved_ttbr0 (arch/arm/mm/context.c, 3.x): point TTBR0 at tables with no user
+      // mappings while the ASID changes, so nothing user can be walked under the new ASID too early.
+      yield { k: "reg", regs: { ttbr0: RESERVED_TTBR0 } };
+      yield { k: "isb" };
+      yield { k: "reg", regs: { asid } };
+      yield { k: "isb" };
+      yield { k: "reg", regs: { ttbr0: table } };
+      yield { k: "isb" };
+      return;
+    case "atomic":
+      // LPAE / arm64: the ASID is a field of TTBR, one write changes both (cpu_do_switch_mm).
+      yield { k: "reg", regs: { ttbr0: table, asid } };
+      yield { k: "isb" };
+      return;
+  }
+}

@@ -1,0 +1,45 @@
+/** Assembles the kernel that runs on the machine: scheduler per core, allocator, IPI handlers. */
+import type { IpiMessage } from "../../bus/messages.js";
+import type { System } from "../engine/engine.js";
+import type { Program } from "../engine/ops.js";
+import type { MachineState } from "../state/machine-state.js";
+import type { Scenario } from "../scenario/types.js";
+import type { AsidAllocator } from "./asid/allocator.js";
+import type { IpiHandler, KernelCtx } from "./context.js";
+import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "./munmap.js";
+import { coreMain } from "./scheduler.js";
+import { switchSequence } from "./switch-sequence.js";
+import { workload, type TaskProgram } from "./workload.js";
+
+export function kernelSystem(scenario: Scenario, state: MachineState, allocator: AsidAllocator): System {
+  const k: KernelCtx = {
+    scenario,
+    state,
+    cores: scenario.machine.cores,
+    asidBits: scenario.kernel.asidBits,
+    switchTo: (_cpu, mm, asid) => switchSequence(scenario.kernel.switchSequence, mm, asid),
+  };
+  const programs = new Map<string, TaskProgram>();
+  const programOf = (task: string): TaskProgram => {
+    let p = programs.get(task);
+    if (!p) programs.set(task, (p = workload(k, task)));
+    return p;
+  };
+  const handlers: Record<string, IpiHandler> = { [FLUSH_TLB_PAGE]: flushTlbPageHandler, ...allocator.ipiHandlers };
+  const affinity = new Map(scenario.tasks.map((t) => [t.id, new Set(t.cores)]));
+  return {
+    main(cpu: number): Program {
+      const allowed = (task: string): boolean => {
+        const set = affinity.get(task);
+        return !set || set.size === 0 || set.has(cpu);
+      };
+      return coreMain(k, allocator, cpu, programOf, allowed);
+    },
+    ipiHandler(cpu: number, msg: IpiMessage): Program {
+      const h = handlers[msg.ipi];
+      if (!h) throw new Error(`no handler for IPI ${msg.ipi}`);
+      return h(k, cpu, msg);
+    },
+    generation: (cpu) => allocator.generation(k, cpu),
+  };
+}

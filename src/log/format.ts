@@ -1,0 +1,35 @@
+/**
+ * The log file format (version 1), documented in README.md:
+ *   line 1      header: {"format":"smpsim-log","version":1,"scenario":id,"seed":..,"strategy":..,"config":{..}}
+ *   lines 2..   one event per line, JSON, seq 0, 1, 2, ... in order
+ *   last line   footer: {"end":{"reason":..,"events":N,"stateHash":..,"schedule":..}}
+ * A file without its footer was cut short: its complete event lines are still a valid prefix.
+ */
+import type { StopReason } from "../engine/engine.js";
+import type { Scenario } from "../scenario/types.js";
+
+export const LOG_FORMAT = "smpsim-log";
+export const LOG_VERSION = 1;
+
+export interface LogHeader {
+  format: typeof LOG_FORMAT;
+  version: number;
+  scenario: string;
+  seed: number;
+  strategy: string;
+  /** The resolved scenario: a log replays against the exact configuration that produced it. */
+  config: Scenario;
+}
+
+export interface LogFooter {
+  end: {
+    reason: StopReason;
+    events: number;
+    stateHash: string;
+    schedule: string;
+  };
+}
+
+export function makeHeader(config: Scenario, seed: number, strategy: string): LogHeader {
+  return { format: LOG_FORMAT, version: LOG_VERSION, scenario: config.id, seed, strategy, config };
+}

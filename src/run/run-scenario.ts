@@ -1,0 +1,64 @@
+/**
+ * `run` as a library call: resolve the allocator, pick the chooser (seeded strategy, or a schedule
+ * string), run, write the log, and report. The CLI and the tests both go through here.
+ */
+import { FifoChooser, RandomChooser, ScheduleChooser, type Chooser, type StrategyName } from "../engine/chooser.js";
+import type { RunOutcome } from "../engine/engine.js";
+import { decodeSchedule, encodeSchedule } from "../engine/schedule.js";
+import type { SimEvent } from "../events/index.js";
+import { resolveAllocator } from "../kernel/asid/registry.js";
+import { makeHeader } from "../log/format.js";
+import { LogWriter } from "../log/writer.js";
+import type { Scenario } from "../scenario/types.js";
+import { stateHash } from "../state/hash.js";
+import type { MachineState } from "../state/machine-state.js";
+import { simulate } from "./simulate.js";
+
+export interface RunRequest {
+  scenario: Scenario;
+  baseDir: string;
+  seed: number;
+  strategy: StrategyName;
+  /** Picks to follow first (then `strategy` takes over). */
+  schedule?: string;
+  log?: { path: string; force: boolean };
+  /** Keep every event in memory (tests, replay comparison). */
+  keepEvents?: boolean;
+}
+
+export interface RunResult {
+  outcome: RunOutcome;
+  state: MachineState;
+  stateHash: string;
+  /** Every choice the run made, as a schedule string. */
+  schedule: string;
+  events: SimEvent[];
+}
+
+export function makeChooser(strategy: StrategyName, seed: number, specRate: number): Chooser {
+  return strategy === "fifo" ? new FifoChooser() : new RandomChooser(seed, specRate);
+}
+
+export async function runScenario(req: RunRequest): Promise<RunResult> {
+  const allocator = await resolveAllocator(req.scenario.kernel.asidAllocator, req.baseDir);
+  const base = makeChooser(req.strategy, req.seed, req.scenario.machine.speculation.rate);
+  const chooser = req.schedule !== undefined ? new ScheduleChooser(decodeSchedule(req.schedule), base, true) : base;
+  const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy), req.log.force) : null;
+  const picks: number[] = [];
+  const events: SimEvent[] = [];
+  const sink = (ev: SimEvent): void => {
+    if (ev.type === "choice") picks.push(ev.pick);
+    if (req.keepEvents) events.push(ev);
+    writer?.event(ev);
+  };
+  try {
+    const { outcome, state } = simulate(req.scenario, allocator, chooser, sink);
+    const hash = stateHash(state);
+    const schedule = encodeSchedule(picks);
+    writer?.finish({ end: { reason: outcome.reason, events: outcome.events, stateHash: hash, schedule } }, req.log!.force);
+    return { outcome, state, stateHash: hash, schedule, events };
+  } catch (e) {
+    writer?.abandon();
+    throw e;
+  }
+}

@@ -1,0 +1,77 @@
+/** One run of a scenario: initial state, kernel, engine, invariants; events go to a sink. */
+import type { Pte, PageTable } from "../../cores/page-table.js";
+import { vpnOf } from "../../cores/page-table.js";
+import type { Tables } from "../../cores/walk.js";
+import { Engine, type RunOutcome } from "../engine/engine.js";
+import type { Chooser } from "../engine/chooser.js";
+import type { EngineOptions } from "../engine/machine.js";
+import type { SimEvent } from "../events/index.js";
+import { machineInvariants } from "../invariants/index.js";
+import type { Invariant } from "../invariants/invariant.js";
+import type { AsidAllocator } from "../kernel/asid/allocator.js";
+import { RESERVED_TTBR0 } from "../kernel/switch-sequence.js";
+import { kernelSystem } from "../kernel/system.js";
+import { initialState, type MachineState } from "../state/machine-state.js";
+import type { Scenario } from "../scenario/types.js";
+
+export function tablesOf(scenario: Scenario): Tables {
+  const tables: Tables = { [RESERVED_TTBR0]: {} };
+  const mms = new Set(scenario.tasks.map((t) => t.mm));
+  for (const mm of mms) tables[mm] = {};
+  for (const [id, entries] of Object.entries(scenario.tables)) {
+    const t: PageTable = (tables[id] ??= {});
+    for (const [va, p] of Object.entries(entries)) {
+      const pte: Pte = { pa: p.pa, global: p.global, writable: p.writable };
+      t[vpnOf(Number(va))] = pte;
+    }
+  }
+  return tables;
+}
+
+export function mmsOf(scenario: Scenario): string[] {
+  return [...new Set(scenario.tasks.map((t) => t.mm))];
+}
+
+export function scenarioInitialState(scenario: Scenario, allocator: AsidAllocator): MachineState {
+  const m = scenario.machine;
+  return initialState({
+    cores: m.cores,
+    tables: tablesOf(scenario),
+    vars: allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits),
+    tasks: Object.fromEntries(scenario.tasks.map((t) => [t.id, { mm: t.mm }])),
+    kernelTable: scenario.kernelTable,
+    pageOffset: m.pageOffset,
+    costs: m.costs,
+  });
+}
+
+export function engineOptions(scenario: Scenario): EngineOptions {
+  const m = scenario.machine;
+  return {
+    cores: m.cores,
+    pageOffset: m.pageOffset,
+    tlbEntries: m.tlbEntries,
+    tlbPolicy: m.tlbPolicy,
+    latencies: m.latencies,
+    speculation: m.speculation,
+    maxEvents: m.maxEvents,
+  };
+}
+
+export interface Simulation {
+  outcome: RunOutcome;
+  state: MachineState;
+}
+
+export function simulate(
+  scenario: Scenario,
+  allocator: AsidAllocator,
+  chooser: Chooser,
+  sink: (ev: SimEvent) => void,
+  invariants: readonly Invariant[] = machineInvariants,
+): Simulation {
+  const state = scenarioInitialState(scenario, allocator);
+  const engine = new Engine(engineOptions(scenario), state, chooser, invariants, sink);
+  const outcome = engine.run(kernelSystem(scenario, state, allocator));
+  return { outcome, state };
+}

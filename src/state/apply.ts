@@ -1,0 +1,186 @@
+/**
+ * The reducer. `applyInPlace` is the fast path (fold replay, the engine's live state); `apply` is the
+ * pure transition built on it with immer, for snapshots and tests. Both do the same thing to the data:
+ * neither reads a clock, draws a random number or does I/O, and everything an event changes is in it.
+ */
+import { produce } from "immer";
+import { vpnOf } from "../../cores/page-table.js";
+import { applyTlbi } from "../../cores/tlb.js";
+import type { CoreState } from "../../cores/core-state.js";
+import type { BusMessage } from "../../bus/messages.js";
+import type { SimEvent } from "../events/index.js";
+import { staleKey, type MachineState } from "./machine-state.js";
+
+export function apply(state: MachineState, ev: SimEvent): MachineState {
+  return produce(state, (draft) => {
+    applyInPlace(draft as MachineState, ev);
+  });
+}
+
+function send(s: MachineState, m: BusMessage): void {
+  s.inflight[m.id] = m;
+  if (m.id >= s.nextMsgId) s.nextMsgId = m.id + 1;
+}
+
+export function applyInPlace(s: MachineState, ev: SimEvent): void {
+  s.seq = ev.seq + 1;
+  s.t = ev.t;
+  const c: CoreState | undefined = s.cores[ev.core];
+  const k = s.costs;
+  switch (ev.type) {
+    case "choice":
+      return;
+    case "violation":
+      s.violation = { invariant: ev.invariant, message: ev.message, at: ev.at };
+      return;
+    case "reg.write":
+      Object.assign(c!.regs, ev.regs);
+      c!.counters.cycles += k.regWriteCycles;
+      return;
+    case "barrier":
+      c!.wait = null;
+      c!.counters.cycles += k.barrierCycles;
+      return;
+    case "core.wait":
+      c!.wait = ev.wait;
+      return;
+    case "core.done":
+      c!.done = true;
+      c!.wait = null;
+      return;
+    case "var.read":
+    case "var.write":
+    case "var.xchg":
+    case "var.cmpxchg":
+      s.vars[ev.name] = ev.value;
+      c!.counters.cycles += k.atomicCycles;
+      return;
+    case "lock.acquire":
+      s.locks[ev.name] = ev.core;
+      c!.wait = null;
+      c!.counters.cycles += k.atomicCycles;
+      return;
+    case "lock.release":
+      delete s.locks[ev.name];
+      c!.counters.cycles += k.atomicCycles;
+      return;
+    case "tlb.hit": {
+      const e = c!.tlb[ev.slot]!;
+      e.lastUsed = ev.seq;
+      c!.counters.accesses++;
+      c!.counters.hits++;
+      c!.counters.cycles += k.accessCycles;
+      return;
+    }
+    case "tlb.fill": {
+      const n = c!.counters;
+      if (ev.spec) n.specWalks++;
+      else {
+        n.accesses++;
+        n.misses++;
+        n.cycles += k.accessCycles;
+      }
+      n.walks++;
+      n.walkSteps += ev.steps;
+      n.cycles += ev.steps * k.walkStepCycles;
+      c!.tlb[ev.slot] = { ...ev.entry };
+      return;
+    }
+    case "mmu.fault": {
+      const n = c!.counters;
+      if (!ev.spec) {
+        n.accesses++;
+        n.misses++;
+        n.faults++;
+        n.cycles += k.accessCycles;
+      }
+      n.walks++;
+      n.walkSteps += ev.steps;
+      n.cycles += ev.steps * k.walkStepCycles;
+      return;
+    }
+    case "tlbi":
+      applyTlbi(c!.tlb, ev.op, c!.regs.vmid);
+      c!.counters.flushes++;
+      c!.counters.entriesFlushed += ev.removed;
+      c!.counters.cycles += k.tlbiCycles;
+      if (ev.broadcast) c!.tlbiAcksOutstanding += ev.msgs.length;
+      for (const m of ev.msgs) send(s, m);
+      return;
+    case "pte.write": {
+      const table = (s.tables[ev.table] ??= {});
+      const vpn = vpnOf(ev.va);
+      const old = table[vpn];
+      if (old) (s.stale[staleKey(ev.table, vpn)] ??= []).push(old.pa);
+      if (ev.pte) table[vpn] = { ...ev.pte };
+      else delete table[vpn];
+      c!.counters.cycles += k.atomicCycles;
+      return;
+    }
+    case "pte.retire":
+      delete s.stale[staleKey(ev.table, vpnOf(ev.va))];
+      c!.counters.cycles += k.otherCycles;
+      return;
+    case "ipi.send":
+      for (const m of ev.msgs) send(s, m);
+      c!.counters.ipiSent += ev.msgs.length;
+      if (ev.wait) c!.ipiAcksOutstanding += ev.msgs.length;
+      c!.counters.cycles += k.otherCycles;
+      return;
+    case "bus.deliver": {
+      const m = ev.msg;
+      delete s.inflight[m.id];
+      if (m.kind === "ipi") {
+        c!.inIrq++;
+        c!.regs.irqOn = false;
+        c!.counters.ipiReceived++;
+        c!.counters.cycles += k.irqCycles;
+      } else if (m.kind === "tlbi") {
+        applyTlbi(c!.tlb, m.op, m.vmid);
+        c!.counters.flushes++;
+        c!.counters.entriesFlushed += ev.removed;
+        c!.counters.cycles += k.tlbiCycles;
+      } else if (m.for === "ipi") {
+        c!.ipiAcksOutstanding--;
+      } else {
+        c!.tlbiAcksOutstanding--;
+      }
+      if (ev.ack) send(s, ev.ack);
+      return;
+    }
+    case "ipi.acked":
+      c!.wait = null;
+      c!.counters.cycles += k.otherCycles;
+      return;
+    case "ipi.done":
+      c!.inIrq--;
+      // Return from the exception restores the interrupted context's CPSR.I: interrupts were on.
+      c!.regs.irqOn = true;
+      send(s, ev.ack);
+      return;
+    case "sched.pick": {
+      const t = s.tasks[ev.task]!;
+      t.status = "running";
+      t.on = ev.core;
+      c!.task = ev.task;
+      c!.wait = null;
+      c!.counters.switches++;
+      c!.counters.cycles += k.otherCycles;
+      return;
+    }
+    case "sched.yield":
+    case "task.exit": {
+      const t = s.tasks[ev.task]!;
+      t.status = ev.type === "task.exit" ? "exited" : "ready";
+      t.on = -1;
+      c!.task = "";
+      c!.counters.cycles += k.otherCycles;
+      return;
+    }
+    case "asid.rollover":
+      c!.counters.rollovers++;
+      return;
+    case "asid.assign":
+      return;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The whole machine at one point of the log. It is a fold of the events: nothing here is set except by
+ * `apply`. Plain JSON data with integer-keyed or insertion-ordered records only, so iteration order is
+ * defined and the state hashes the same on every machine.
+ */
+import type { BusMessage } from "../../bus/messages.js";
+import type { Costs } from "../../cores/costs.js";
+import { initialCore, type CoreState } from "../../cores/core-state.js";
+import type { Tables } from "../../cores/walk.js";
+
+export interface TaskState {
+  mm: string;
+  /** Core it runs on, or -1. */
+  on: number;
+  status: "ready" | "running" | "exited";
+}
+
+export interface MachineState {
+  /** Sequence number the next event will have. */
+  seq: number;
+  /** Virtual time of the last event. */
+  t: number;
+  cores: CoreState[];
+  tables: Tables;
+  /**
+   * Old translations whose maintenance has not completed yet ("table:vpn" → old PAs): a TLB may still
+   * legitimately use them until the kernel retires them (ARM ARM B3.10.1: a TLB may hold an entry until
+   * it is invalidated; the kernel may reuse the page only after the invalidation completes).
+   */
+  stale: Record<string, number[]>;
+  vars: Record<string, number>;
+  /** Lock name → owning core. A free lock has no key. */
+  locks: Record<string, number>;
+  /** Message id → message, for every message sent and not yet delivered. */
+  inflight: Record<number, BusMessage>;
+  nextMsgId: number;
+  tasks: Record<string, TaskState>;
+  /** The table id that TTBR1 and a reset TTBR0 point at. */
+  kernelTable: string;
+  /** First VA translated through TTBR1. */
+  pageOffset: number;
+  costs: Costs;
+  violation: { invariant: string; message: string; at: number } | null;
+}
+
+export interface InitialStateInput {
+  cores: number;
+  tables: Tables;
+  vars: Record<string, number>;
+  tasks: Record<string, { mm: string }>;
+  kernelTable: string;
+  pageOffset: number;
+  costs: Costs;
+}
+
+export function initialState(input: InitialStateInput): MachineState {
+  const tasks: Record<string, TaskState> = {};
+  for (const [id, t] of Object.entries(input.tasks)) tasks[id] = { mm: t.mm, on: -1, status: "ready" };
+  return {
+    seq: 0,
+    t: 0,
+    cores: Array.from({ length: input.cores }, (_, i) => initialCore(i, input.kernelTable)),
+    tables: structuredClone(input.tables),
+    stale: {},
+    vars: { ...input.vars },
+    locks: {},
+    inflight: {},
+    nextMsgId: 0,
+    tasks,
+    kernelTable: input.kernelTable,
+    pageOffset: input.pageOffset,
+    costs: input.costs,
+    violation: null,
+  };
+}
+
+export const staleKey = (table: string, vpn: number): string => `${table}:${vpn}`;
