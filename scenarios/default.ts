@@ -13,10 +13,16 @@ export function defaultScenario(scale = 1) {
     kernel: { "0xc0008000": { pa: "0x80008000" }, "0xc0009000": { pa: "0x80009000" } },
   };
   mms.forEach((mm, i) => (tables[mm] = user(mm, i)));
-  const body = (mm: string, n: number) => [
-    rd("0x8000"), wr("0x9000"), rd("0xc0008000"), rd("0xa000"), { op: "yield" },
-    { op: "map", va: "0xb000", pa: `0x${(0x200 + n).toString(16)}000` }, wr("0xb000"), rd("0xc0009000"),
-    { op: "unmap", va: "0xb000", shootdown: "broadcast" }, rd("0x8000"), { op: "yield" },
+  // A time slice touches a small working set many times (so most accesses hit, as they do on a real
+  // core), enters the kernel, and ends in a yield; every other slice maps and unmaps a scratch page.
+  const slice = [
+    { op: "repeat", times: 8, body: [rd("0x8000"), wr("0x9000"), rd("0xa000")] },
+    rd("0xc0008000"), rd("0xc0009000"),
+  ];
+  const body = (_mm: string, n: number) => [
+    ...slice, { op: "yield" },
+    { op: "map", va: "0xb000", pa: `0x${(0x200 + n).toString(16)}000` }, wr("0xb000"), ...slice,
+    { op: "unmap", va: "0xb000", shootdown: "broadcast" }, { op: "yield" },
   ];
   const tasks = mms.flatMap((mm, i) => {
     const threads = i < 2 ? 2 : 1;
@@ -25,7 +31,7 @@ export function defaultScenario(scale = 1) {
       mm,
       // Threads of one mm may not unmap the same page at once: give each its own repetition count and
       // keep the unmap in the first thread only.
-      script: [{ op: "repeat", times: 4 * scale, body: t === 0 ? body(mm, i) : [rd("0x8000"), rd("0x9000"), { op: "yield" }] }],
+      script: [{ op: "repeat", times: 4 * scale, body: t === 0 ? body(mm, i) : [...slice, { op: "yield" }] }],
     }));
   });
   return {

@@ -52,6 +52,8 @@ export class Engine implements Machine {
   private stopped: Violation | null = null;
   private readonly items: Item[] = [];
   private readonly options: StepOption[] = [];
+  private nOptions = 0;
+  private readonly coreItems: Item[];
 
   constructor(
     readonly opts: EngineOptions,
@@ -62,6 +64,7 @@ export class Engine implements Machine {
   ) {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
+    this.coreItems = Array.from({ length: opts.cores }, (_, c) => ({ k: "core" as const, c }));
     this.bus = new Bus(opts.cores);
   }
 
@@ -128,9 +131,8 @@ export class Engine implements Machine {
 
   private listItems(): void {
     const items = this.items;
-    const options = this.options;
     items.length = 0;
-    options.length = 0;
+    this.nOptions = 0;
     const s = this.state;
     for (let c = 0; c < this.opts.cores; c++) {
       const top = this.stacks[c]!.at(-1);
@@ -138,8 +140,8 @@ export class Engine implements Machine {
       if (!top) continue;
       // A blocked core is offered once, to record its wait; then not until what it waits for happens.
       if (s.cores[c]!.wait && blockedBy(this, c, top.op)) continue;
-      items.push({ k: "core", c });
-      options.push({ readyAt: this.readyAt[c]!, spec: false });
+      items.push(this.coreItems[c]!);
+      this.option(this.readyAt[c]!, false);
     }
     for (const id in s.inflight) {
       const m = s.inflight[id]!;
@@ -147,7 +149,7 @@ export class Engine implements Machine {
       // An IPI is taken only with interrupts unmasked; maintenance and acks need no interrupt.
       if (m.kind === "ipi" && !to.regs.irqOn) continue;
       items.push({ k: "msg", m });
-      options.push({ readyAt: m.deliverAt, spec: false });
+      this.option(m.deliverAt, false);
     }
     if (this.opts.speculation.enabled) this.listSpeculativeWalks();
   }
@@ -164,9 +166,19 @@ export class Engine implements Machine {
         if (lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
         if (!walk(s.tables, core.regs, vpn, off).pte) continue;
         this.items.push({ k: "spec", c, va });
-        this.options.push({ readyAt: this.clock, spec: true });
+        this.option(this.clock, true);
       }
     }
+  }
+
+  /** Fills the next option slot, reusing its object (this runs once per ready item per step). */
+  private option(readyAt: number, spec: boolean): void {
+    const o = this.options[this.nOptions];
+    if (o) {
+      o.readyAt = readyAt;
+      o.spec = spec;
+    } else this.options.push({ readyAt, spec });
+    this.nOptions++;
   }
 
   private itemCore(it: Item): number {

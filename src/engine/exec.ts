@@ -3,7 +3,7 @@
  * (hit or miss, victim slot, messages to send), and emits the event that records it. The reducer then
  * applies exactly what the event says, so a fold of the log needs none of this logic.
  */
-import type { IpiMessage, TlbiMessage } from "../../bus/messages.js";
+import type { AckMessage, IpiMessage, TlbiMessage } from "../../bus/messages.js";
 import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
 import { hex, vpnOf } from "../../cores/page-table.js";
@@ -35,18 +35,25 @@ export function blockedBy(m: Machine, c: number, op: Op): Wait | null {
 }
 
 function hasCandidate(m: Machine, allowed: (t: string) => boolean): boolean {
-  for (const [id, t] of Object.entries(m.state.tasks)) if (t.status === "ready" && allowed(id)) return true;
+  const tasks = m.state.tasks;
+  for (const id in tasks) if (tasks[id]!.status === "ready" && allowed(id)) return true;
   return false;
 }
 
 function allExited(m: Machine): boolean {
-  for (const t of Object.values(m.state.tasks)) if (t.status !== "exited") return false;
+  const tasks = m.state.tasks;
+  for (const id in tasks) if (tasks[id]!.status !== "exited") return false;
   return true;
 }
 
+/** Operations that can block; the others never wait. */
+const MAY_BLOCK = new Set<Op["k"]>(["lock", "dsb", "wait-acks", "pick-task"]);
+
 export function execOp(m: Machine, c: number, op: Op): OpOutcome {
-  const wait = blockedBy(m, c, op);
-  if (wait) return { blocked: wait };
+  if (MAY_BLOCK.has(op.k)) {
+    const wait = blockedBy(m, c, op);
+    if (wait) return { blocked: wait };
+  }
   const s = m.state;
   switch (op.k) {
     case "reg":
@@ -131,8 +138,10 @@ function envelope(m: Machine, from: number, to: number, kind: "ipi" | "tlbi" | "
 }
 
 /** An ack for message `of`, sent by `from` back to `to`. */
-export function ackFor(m: Machine, from: number, to: number, of: number, kind: "ipi" | "tlbi") {
-  return { ...envelope(m, from, to, "ack", 0), kind: "ack" as const, of, for: kind };
+export function ackFor(m: Machine, from: number, to: number, of: number, kind: "ipi" | "tlbi"): AckMessage {
+  const sentAt = m.now;
+  const deliverAt = sentAt + m.opts.latencies.ackTicks;
+  return { id: m.state.nextMsgId, from, to, sentAt, deliverAt, kind: "ack", of, for: kind };
 }
 
 /**
