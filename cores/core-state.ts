@@ -23,6 +23,8 @@ export interface CoreState {
   inIrq: number;
   wait: Wait | null;
   done: boolean;
+  /** The context (mm, generation, ASID) the kernel last switched this core to; null before the first. */
+  ctx: { mm: string; generation: number; asid: number } | null;
 }
 
 export function initialCore(id: number, kernelTable: string): CoreState {
@@ -37,5 +39,6 @@ export function initialCore(id: number, kernelTable: string): CoreState {
     inIrq: 0,
     wait: null,
     done: false,
+    ctx: null,
   };
 }

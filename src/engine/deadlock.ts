@@ -19,5 +19,6 @@ export function describeDeadlock(s: MachineState): string {
     const m = s.inflight[id]!;
     if (m.kind === "ipi") held.push(`IPI #${m.id} (${m.ipi}) to core ${m.to}, which has interrupts masked`);
   }
-  return `no core can make progress: ${parts.join("; ")}` + (held.length ? `; pending: ${held.join("; ")}` : "");
+  const stuck = parts.length ? parts.join("; ") : "every core has finished";
+  return `no core can make progress: ${stuck}` + (held.length ? `; never delivered: ${held.join("; ")}` : "");
 }

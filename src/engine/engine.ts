@@ -23,7 +23,6 @@ import { describeDeadlock } from "./deadlock.js";
 export interface System {
   main(core: number): Program;
   ipiHandler(core: number, msg: IpiMessage): Program;
-  generation(core: number): number;
 }
 
 export type StopReason = "done" | "violation" | "deadlock" | "limit";
@@ -88,10 +87,6 @@ export class Engine implements Machine {
     return pick;
   }
 
-  generation(core: number): number {
-    return this.system!.generation(core);
-  }
-
   private stop(v: Violation): void {
     this.stopped = v;
     this.emit(-1, { type: "violation", invariant: v.invariant, message: v.message, at: v.at });
@@ -105,7 +100,7 @@ export class Engine implements Machine {
         if (this.state.seq >= this.opts.maxEvents) return this.outcome("limit");
         this.listItems();
         if (this.items.length === 0) {
-          if (this.state.cores.every((c) => c.done)) return this.outcome("done");
+          if (this.state.cores.every((c) => c.done) && !this.undelivered()) return this.outcome("done");
           this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
           return this.outcome("deadlock");
         }
@@ -118,6 +113,12 @@ export class Engine implements Machine {
     } finally {
       this.bus.close();
     }
+  }
+
+  /** Whether a message is still in flight: with every core done, it can never be delivered. */
+  private undelivered(): boolean {
+    for (const _ in this.state.inflight) return true;
+    return false;
   }
 
   private outcome(reason: StopReason): RunOutcome {

@@ -182,7 +182,7 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
     pa: w.pte.pa,
     writable: w.pte.writable,
     table: w.table,
-    gen: m.generation(c),
+    gen: core.ctx?.generation ?? 0,
     filledAt: s.seq,
     lastUsed: s.seq,
   };

@@ -30,6 +30,4 @@ export interface Machine {
   readonly now: number;
   emit(core: number, body: EventBody): void;
   choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string): number;
-  /** Generation to tag a TLB fill on this core with. */
-  generation(core: number): number;
 }

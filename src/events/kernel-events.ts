@@ -20,7 +20,10 @@ export interface RolloverEvent extends EventBase {
   generation: number;
 }
 
-/** An mm got a context id (generation and ASID) on this core. */
+/**
+ * This core now runs `mm` under (generation, ASID): the allocator's decision for this switch, made
+ * before the registers are written. TLB fills are tagged with the generation from here on.
+ */
 export interface AsidAssignEvent extends EventBase {
   type: "asid.assign";
   mm: string;

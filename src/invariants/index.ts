@@ -1,6 +1,7 @@
 /** The invariants checked after every event, in the order they are checked. */
+import { sameAsidThreads, uniqueAsidActive } from "./asid-active.js";
 import { coherence } from "./coherence.js";
 import { isolation } from "./isolation.js";
 import type { Invariant } from "./invariant.js";
 
-export const machineInvariants: readonly Invariant[] = [coherence, isolation];
+export const machineInvariants: readonly Invariant[] = [coherence, isolation, uniqueAsidActive, sameAsidThreads];

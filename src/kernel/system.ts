@@ -40,6 +40,5 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       if (!h) throw new Error(`no handler for IPI ${msg.ipi}`);
       return h(k, cpu, msg);
     },
-    generation: (cpu) => allocator.generation(k, cpu),
   };
 }

@@ -181,6 +181,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       c!.counters.rollovers++;
       return;
     case "asid.assign":
+      c!.ctx = { mm: ev.mm, generation: ev.generation, asid: ev.asid };
       return;
   }
 }

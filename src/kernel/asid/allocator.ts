@@ -16,6 +16,4 @@ export interface AsidAllocator {
   switchMm(k: KernelCtx, cpu: number, mm: string): Program;
   /** IPI handlers by name. */
   readonly ipiHandlers: Readonly<Record<string, IpiHandler>>;
-  /** Generation of the context id `cpu` runs under, to tag TLB fills (0 when it has none). */
-  generation(k: KernelCtx, cpu: number): number;
 }

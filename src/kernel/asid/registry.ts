@@ -31,7 +31,7 @@ export async function resolveAllocator(name: string, baseDir: string): Promise<A
     throw new AllocatorError(`${file}: cannot load ASID allocator module: ${(e as Error).message.split("\n")[0]}`);
   }
   const a = (mod.default ?? mod.allocator) as Partial<AsidAllocator> | undefined;
-  const missing = ["name", "initialVars", "switchMm", "generation"].filter(
+  const missing = ["name", "initialVars", "switchMm"].filter(
     (f) => a === undefined || a === null || (a as Record<string, unknown>)[f] === undefined,
   );
   if (missing.length) {

@@ -16,8 +16,8 @@ export const staticAllocator: AsidAllocator = {
   },
   *switchMm(k, cpu, mm) {
     const asid = yield { k: "read", name: contextVar(mm) };
+    yield { k: "note", ev: { type: "asid.assign", mm, generation: 0, asid } };
     yield* k.switchTo(cpu, mm, asid);
   },
   ipiHandlers: {},
-  generation: () => 0,
 };
