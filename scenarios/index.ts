@@ -6,6 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Catalog, LoadedScenario } from "../src/cli/catalog.js";
 import type { Scenario } from "../src/scenario/types.js";
+import asidRolloverIpi from "./asid-rollover-ipi.js";
 import defaultScenario from "./default.js";
 import { ScenarioError, lineColumn } from "./fields.js";
 import { readScenario } from "./format.js";
@@ -20,6 +21,7 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   defaultScenario,
   tlbShootdownMunmap,
   tlbShootdownMunmapLocalOnly,
+  asidRolloverIpi,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, raw }));
 
 

@@ -13,6 +13,13 @@ export interface KernelCtx {
   readonly asidBits: number;
   /** The scenario's switch sequence: load `mm`'s table and `asid` into the registers. */
   switchTo(cpu: number, mm: string, asid: number): Program;
+  /**
+   * cpu_set_reserved_ttbr0 at the start of a switch, when the scenario's sequence is `reserved-ttbr0`
+   * (3.x and arm64 do it before allocating); `switchTo` then skips that step. Nothing otherwise.
+   */
+  switchPrepare(cpu: number): Program;
+  /** Per-CPU kernel data that only its own CPU touches (per_cpu(current_mm), ...). */
+  readonly percpu: { currentMm: string; reservedTtbr0: boolean }[];
 }
 
 /** An IPI handler: runs on the receiving core as a step program; its return sends the ack. */

@@ -8,7 +8,16 @@ import type { SwitchSequence } from "../scenario/types.js";
 /** The swapper tables: kernel (global) mappings only, used by `reserved-ttbr0`. */
 export const RESERVED_TTBR0 = "swapper";
 
-export function* switchSequence(seq: SwitchSequence, table: string, asid: number): Generator<Op, void, number> {
+/**
+ * `reservedDone`: the caller already pointed TTBR0 at the swapper tables (3.x check_and_switch_context
+ * calls cpu_set_reserved_ttbr0 before allocating), so `reserved-ttbr0` skips its first step.
+ */
+export function* switchSequence(
+  seq: SwitchSequence,
+  table: string,
+  asid: number,
+  reservedDone = false,
+): Generator<Op, void, number> {
   switch (seq) {
     case "ttbr-then-asid":
       // arch/arm/mm/proc-v6.S cpu_v6_switch_mm (2.6.36): TTBR0, then CONTEXTIDR, no reserved step.
@@ -36,8 +45,10 @@ export function* switchSequence(seq: SwitchSequence, table: string, asid: number
     case "reserved-ttbr0":
       // cpu_set_reserved_ttbr0 (arch/arm/mm/context.c, 3.x): point TTBR0 at tables with no user
       // mappings while the ASID changes, so nothing user can be walked under the new ASID too early.
-      yield { k: "reg", regs: { ttbr0: RESERVED_TTBR0 } };
-      yield { k: "isb" };
+      if (!reservedDone) {
+        yield { k: "reg", regs: { ttbr0: RESERVED_TTBR0 } };
+        yield { k: "isb" };
+      }
       yield { k: "reg", regs: { asid } };
       yield { k: "isb" };
       yield { k: "reg", regs: { ttbr0: table } };

@@ -8,7 +8,7 @@ import type { AsidAllocator } from "./asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "./context.js";
 import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "./munmap.js";
 import { coreMain } from "./scheduler.js";
-import { switchSequence } from "./switch-sequence.js";
+import { RESERVED_TTBR0, switchSequence } from "./switch-sequence.js";
 import { workload, type TaskProgram } from "./workload.js";
 
 export function kernelSystem(scenario: Scenario, state: MachineState, allocator: AsidAllocator): System {
@@ -17,7 +17,18 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     state,
     cores: scenario.machine.cores,
     asidBits: scenario.kernel.asidBits,
-    switchTo: (_cpu, mm, asid) => switchSequence(scenario.kernel.switchSequence, mm, asid),
+    percpu: Array.from({ length: scenario.machine.cores }, () => ({ currentMm: "", reservedTtbr0: false })),
+    switchTo(cpu, mm, asid) {
+      const done = this.percpu[cpu]!.reservedTtbr0;
+      this.percpu[cpu]!.reservedTtbr0 = false;
+      return switchSequence(scenario.kernel.switchSequence, mm, asid, done);
+    },
+    *switchPrepare(cpu) {
+      if (scenario.kernel.switchSequence !== "reserved-ttbr0") return;
+      yield { k: "reg", regs: { ttbr0: RESERVED_TTBR0 } };
+      yield { k: "isb" };
+      this.percpu[cpu]!.reservedTtbr0 = true;
+    },
   };
   const programs = new Map<string, TaskProgram>();
   const programOf = (task: string): TaskProgram => {

@@ -2,15 +2,16 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AsidAllocator } from "./allocator.js";
+import { AllocatorError } from "./errors.js";
+import { linux2636 } from "./linux-2-6-36.js";
 import { staticAllocator } from "./static.js";
 
 export const builtinAllocators: Readonly<Record<string, AsidAllocator>> = {
   [staticAllocator.name]: staticAllocator,
+  [linux2636.name]: linux2636,
 };
 
-export class AllocatorError extends Error {
-  readonly _tag = "AllocatorError";
-}
+export { AllocatorError };
 
 const looksLikePath = (s: string): boolean => s.includes("/") || /\.(m?js|ts)$/.test(s);
 

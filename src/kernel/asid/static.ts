@@ -4,13 +4,14 @@
  */
 import type { AsidAllocator } from "./allocator.js";
 import { contextVar } from "../context.js";
+import { AllocatorError } from "./errors.js";
 
 export const staticAllocator: AsidAllocator = {
   name: "static",
   source: "none: a fixed ASID per mm (a model baseline, not a kernel's allocator)",
   initialVars(mms, _cores, asidBits) {
     if (mms.length >= 1 << asidBits) {
-      throw new RangeError(`${mms.length} address spaces need more than ${asidBits}-bit ASIDs`);
+      throw new AllocatorError(`the static allocator needs an ASID per mm: ${mms.length} mms do not fit in ${asidBits}-bit ASIDs (kernel.asidBits)`);
     }
     return Object.fromEntries(mms.map((mm, i) => [contextVar(mm), i + 1]));
   },
