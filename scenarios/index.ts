@@ -6,6 +6,8 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Catalog, LoadedScenario } from "../src/cli/catalog.js";
 import type { Scenario } from "../src/scenario/types.js";
+import asidArm64 from "./asid-arm64.js";
+import asidRolloverGeneration from "./asid-rollover-generation.js";
 import asidRolloverIpi from "./asid-rollover-ipi.js";
 import defaultScenario from "./default.js";
 import { ScenarioError, lineColumn } from "./fields.js";
@@ -22,6 +24,8 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   tlbShootdownMunmap,
   tlbShootdownMunmapLocalOnly,
   asidRolloverIpi,
+  asidRolloverGeneration,
+  asidArm64,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, raw }));
 
 
