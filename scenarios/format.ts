@@ -32,7 +32,7 @@ export function readScenario(raw: unknown, file: string): Scenario {
     for (const c of t.cores) if (c >= machine.cores) f.fail(`tasks[${i}].cores`, `core ${c} does not exist (${machine.cores} cores)`);
   }
   const sched = f.object(o.schedule ?? {}, "schedule");
-  f.known(sched, "schedule", ["strategy", "seed"]);
+  f.known(sched, "schedule", ["strategy", "seed", "windowCycles"]);
   return {
     id: f.string(o.id, "id"),
     description: f.opt(o, "description", "", "", (v, p) => f.string(v, p)),
@@ -45,6 +45,9 @@ export function readScenario(raw: unknown, file: string): Scenario {
     schedule: {
       strategy: f.opt(sched, "strategy", "schedule", "random", (v, p) => f.oneOf(v, p, ["random", "fifo"] as const)),
       seed: f.opt(sched, "seed", "schedule", 1, (v, p) => f.int(v, p, 0, 0x7fffffff)),
+      windowCycles: f.opt(sched, "windowCycles", "schedule", 20 as number | null, (v, p) =>
+        v === null || v === "any" ? null : f.int(v, p, 0, 1e9),
+      ),
     },
   };
 }

@@ -40,16 +40,35 @@ export class FifoChooser implements Chooser {
  */
 export class RandomChooser implements Chooser {
   private readonly prng: Prng;
-  constructor(seed: number, private readonly specRate: number) {
+  /**
+   * `windowCycles`: only options ready within this many cycles of the earliest one are candidates, so
+   * latencies and costs shape the schedule as they do on hardware; Infinity ignores virtual time.
+   */
+  constructor(
+    seed: number,
+    private readonly specRate: number,
+    private readonly windowCycles = Infinity,
+  ) {
     this.prng = new Prng(seed);
   }
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     if (kind !== "step") return this.prng.below(of);
+    let earliest = Infinity;
+    for (let i = 0; i < of; i++) if (!options[i]!.spec && options[i]!.readyAt < earliest) earliest = options[i]!.readyAt;
+    const horizon = earliest + this.windowCycles;
     let specs = 0;
-    for (let i = 0; i < of; i++) if (options[i]!.spec) specs++;
-    const wantSpec = specs === of || (specs > 0 && this.prng.chance(this.specRate));
-    let k = this.prng.below(wantSpec ? specs : of - specs);
-    for (let i = 0; i < of; i++) if (options[i]!.spec === wantSpec && k-- === 0) return i;
+    let steps = 0;
+    for (let i = 0; i < of; i++) {
+      const o = options[i]!;
+      if (o.spec) specs++;
+      else if (o.readyAt <= horizon) steps++;
+    }
+    const wantSpec = steps === 0 || (specs > 0 && this.prng.chance(this.specRate));
+    let k = this.prng.below(wantSpec ? specs : steps);
+    for (let i = 0; i < of; i++) {
+      const o = options[i]!;
+      if (wantSpec ? o.spec : !o.spec && o.readyAt <= horizon) if (k-- === 0) return i;
+    }
     return 0;
   }
 }

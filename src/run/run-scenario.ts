@@ -35,13 +35,15 @@ export interface RunResult {
   events: SimEvent[];
 }
 
-export function makeChooser(strategy: StrategyName, seed: number, specRate: number): Chooser {
-  return strategy === "fifo" ? new FifoChooser() : new RandomChooser(seed, specRate);
+/** `windowCycles` as in the scenario's schedule (null or Infinity: virtual time does not constrain). */
+export function makeChooser(strategy: StrategyName, seed: number, specRate: number, windowCycles: number | null = null): Chooser {
+  return strategy === "fifo" ? new FifoChooser() : new RandomChooser(seed, specRate, windowCycles ?? Infinity);
 }
 
 export async function runScenario(req: RunRequest): Promise<RunResult> {
   const allocator = await resolveAllocator(req.scenario.kernel.asidAllocator, req.baseDir);
-  const base = makeChooser(req.strategy, req.seed, req.scenario.machine.speculation.rate);
+  const sc = req.scenario;
+  const base = makeChooser(req.strategy, req.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
   const chooser = req.schedule !== undefined ? new ScheduleChooser(decodeSchedule(req.schedule), base, true) : base;
   const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy), req.log.force) : null;
   const picks: number[] = [];

@@ -68,5 +68,13 @@ export interface Scenario {
   kernelTable: string;
   kernel: KernelConfig;
   tasks: TaskSpec[];
-  schedule: { strategy: "random" | "fifo"; seed: number };
+  schedule: {
+    strategy: "random" | "fifo";
+    seed: number;
+    /**
+     * The random strategy picks among work ready within this many cycles of the earliest ready item,
+     * so latencies shape schedules as on hardware; null ignores virtual time (any order at all).
+     */
+    windowCycles: number | null;
+  };
 }
