@@ -8,7 +8,9 @@ import type { Catalog, LoadedScenario } from "../src/cli/catalog.js";
 import type { Scenario } from "../src/scenario/types.js";
 import asidArm64 from "./asid-arm64.js";
 import asidRolloverGeneration from "./asid-rollover-generation.js";
+import asidRolloverIpiIrqWindow from "./asid-rollover-ipi-irq-window.js";
 import asidRolloverIpi from "./asid-rollover-ipi.js";
+import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import defaultScenario from "./default.js";
 import { ScenarioError, lineColumn } from "./fields.js";
 import { readScenario } from "./format.js";
@@ -26,6 +28,8 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   asidRolloverIpi,
   asidRolloverGeneration,
   asidArm64,
+  asidSwitchNoReserved,
+  asidRolloverIpiIrqWindow,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, raw }));
 
 

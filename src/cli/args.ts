@@ -5,7 +5,7 @@ import { UsageError } from "./errors.js";
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
 export interface Parsed {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -24,7 +24,7 @@ export function parse(command: string, argv: string[], options: Options, positio
   return r;
 }
 
-export function intOption(command: string, name: string, v: string | boolean | undefined, min: number, max: number): number | undefined {
+export function intOption(command: string, name: string, v: string | boolean | string[] | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (typeof v !== "string" || !/^\d+$/.test(v) || n < min || n > max) {

@@ -7,12 +7,13 @@ import { runScenario, type RunResult } from "../run/run-scenario.js";
 import { coreReports, coreTable, verdictOf } from "../run/summary.js";
 import type { Scenario } from "../scenario/types.js";
 import { intOption, parse } from "./args.js";
+import { applyOverrides } from "./overrides.js";
 import type { Catalog } from "./catalog.js";
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 
 export const runHelp = `usage: smpsim run <scenario> [--seed N] [--strategy random|fifo] [--schedule S]
-                  [--log FILE [--force] | --no-log] [--max-events N] [--json]
+                  [--log FILE [--force] | --no-log] [--max-events N] [--set PATH=VALUE] [--json]
 
 Runs a scenario (a built-in name from \`smpsim list\`, or a path to a scenario JSON file) and checks the
 invariants after every event.
@@ -22,6 +23,8 @@ invariants after every event.
   --log FILE        write the event log here (default: smpsim-runs/<scenario>-seed<N>.log, never
                     overwriting); --force replaces an existing FILE; --no-log writes none
   --max-events N    stop after N events (default: the scenario's maxEvents)
+  --set PATH=VALUE  change a scenario field first, e.g. --set kernel.switchSequence=reserved-asid
+                    (repeatable; VALUE is JSON, or a bare word for a string)
   --json            print one JSON object with the result instead of the summary
 Exit status: 0 clean, 1 an invariant was violated (or a deadlock), 2 bad input.`;
 
@@ -33,6 +36,7 @@ const OPTIONS = {
   "no-log": { type: "boolean" },
   force: { type: "boolean" },
   "max-events": { type: "string" },
+  set: { type: "string", multiple: true },
   json: { type: "boolean" },
 } as const;
 
@@ -49,7 +53,8 @@ function defaultLogPath(id: string, seed: number): string {
 export async function run(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("run", argv, OPTIONS, [1]);
   if (a.values.help) return io.out(runHelp), 0;
-  const { scenario: loaded, baseDir } = catalog.load(a.positionals[0]!);
+  const { scenario: named, baseDir } = catalog.load(a.positionals[0]!);
+  const loaded = applyOverrides(named, (a.values.set as unknown as string[] | undefined) ?? [], catalog);
   const maxEvents = intOption("run", "max-events", a.values["max-events"], 1, 1e9);
   const scenario: Scenario = maxEvents ? { ...loaded, machine: { ...loaded.machine, maxEvents } } : loaded;
   const seed = intOption("run", "seed", a.values.seed, 0, 0x7fffffff) ?? scenario.schedule.seed;
