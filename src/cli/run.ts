@@ -105,6 +105,7 @@ function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: R
   io.out(`${r.outcome.events} events, virtual time ${r.state.t} cycles` + (r.outcome.reason === "limit" ? " (stopped at the event limit)" : ""));
   io.out("");
   io.out(coreTable(coreReports(r.state)));
+  io.out("(TLBIs: maintenance operations carried out, full: of them whole-TLB; roll-overs: started here / seen)");
   io.out("");
   const v = r.outcome.violation;
   if (v) io.out(`VIOLATION of ${v.invariant} at event ${v.at}: ${v.message}`);

@@ -1,7 +1,8 @@
 /** The invariants checked after every event, in the order they are checked. */
 import { sameAsidThreads, uniqueAsidActive } from "./asid-active.js";
+import { asidRegister } from "./asid-register.js";
 import { coherence } from "./coherence.js";
 import { isolation } from "./isolation.js";
 import type { Invariant } from "./invariant.js";
 
-export const machineInvariants: readonly Invariant[] = [coherence, isolation, uniqueAsidActive, sameAsidThreads];
+export const machineInvariants: readonly Invariant[] = [coherence, isolation, uniqueAsidActive, sameAsidThreads, asidRegister];

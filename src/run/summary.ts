@@ -34,10 +34,11 @@ const COLUMNS: [string, (r: CoreReport) => string][] = [
   ["walks", (r) => String(r.walks)],
   ["walk-steps", (r) => String(r.walkSteps)],
   ["spec", (r) => String(r.specWalks)],
-  ["flushes", (r) => String(r.flushes)],
+  ["TLBIs", (r) => String(r.flushes)],
+  ["full", (r) => String(r.fullFlushes)],
   ["IPIs-sent", (r) => String(r.ipiSent)],
   ["IPIs-recv", (r) => String(r.ipiReceived)],
-  ["roll-overs", (r) => String(r.rollovers)],
+  ["roll-overs", (r) => `${r.rollovers}/${r.rolloversSeen}`],
   ["cycles", (r) => String(r.cycles)],
 ];
 

@@ -5,7 +5,7 @@
  */
 import { produce } from "immer";
 import { vpnOf } from "../../cores/page-table.js";
-import { applyTlbi } from "../../cores/tlb.js";
+import { applyTlbi, type TlbiScope } from "../../cores/tlb.js";
 import type { CoreState } from "../../cores/core-state.js";
 import type { BusMessage } from "../../bus/messages.js";
 import type { SimEvent } from "../events/index.js";
@@ -21,6 +21,8 @@ function send(s: MachineState, m: BusMessage): void {
   s.inflight[m.id] = m;
   if (m.id >= s.nextMsgId) s.nextMsgId = m.id + 1;
 }
+
+const isFull = (scope: TlbiScope): boolean => scope === "all" || scope === "allvm" || scope === "vmid";
 
 export function applyInPlace(s: MachineState, ev: SimEvent): void {
   s.seq = ev.seq + 1;
@@ -102,6 +104,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     case "tlbi":
       applyTlbi(c!.tlb, ev.op, c!.regs.vmid);
       c!.counters.flushes++;
+      if (isFull(ev.op.scope)) c!.counters.fullFlushes++;
       c!.counters.entriesFlushed += ev.removed;
       c!.counters.cycles += k.tlbiCycles;
       if (ev.broadcast) c!.tlbiAcksOutstanding += ev.msgs.length;
@@ -138,6 +141,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       } else if (m.kind === "tlbi") {
         applyTlbi(c!.tlb, m.op, m.vmid);
         c!.counters.flushes++;
+        if (isFull(m.op.scope)) c!.counters.fullFlushes++;
         c!.counters.entriesFlushed += ev.removed;
         c!.counters.cycles += k.tlbiCycles;
       } else if (m.for === "ipi") {
@@ -181,6 +185,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       c!.counters.rollovers++;
       return;
     case "asid.assign":
+      if (c!.ctx && ev.generation > c!.ctx.generation) c!.counters.rolloversSeen++;
       c!.ctx = { mm: ev.mm, generation: ev.generation, asid: ev.asid };
       return;
   }

@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: times the machine on the default scenario scaled to over a million events and prints
+ * the table (or, with --json, one JSON object). --quick: about 50,000 events, for a smoke test.
+ */
+import { parseArgs } from "node:util";
+// The bench's composition root: the only file in src/ that imports from scenarios/ (the layer above).
+import { defaultScenario } from "../../scenarios/default.js";
+import { readScenario } from "../../scenarios/index.js";
+import { benchPreset, runBench } from "./bench.js";
+import { formatReport } from "./table.js";
+
+const USAGE = "usage: npm run bench [-- [--quick] [--json]]   (or: node dist/src/bench/main.js [--quick] [--json])";
+
+async function main(argv: string[]): Promise<number> {
+  let values: { quick?: boolean; json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { quick: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n  --quick  about 50,000 events instead of over 1,000,000 (smoke test)\n  --json   one JSON object on stdout\n`);
+    return 0;
+  }
+  const report = await runBench({
+    ...benchPreset(values.quick === true),
+    scenarioAt: (scale) => readScenario(defaultScenario(scale), `default scenario at scale ${scale}`),
+    progress: (line) => process.stderr.write(`bench: ${line}\n`),
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

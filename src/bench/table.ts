@@ -1,0 +1,57 @@
+/** The bench report as plain text: a preamble (Node, scenario, events) and a table with aligned columns. */
+import type { BenchReport, BenchRow } from "./bench.js";
+
+const int = (n: number): string => Math.round(n).toLocaleString("en-US");
+
+/** 1234567 → "1.23 M", 45678 → "45.7 k". */
+export function si(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return n.toFixed(1);
+}
+
+/** 3.2 → "3.2× slower", 0.5 → "2.0× faster", about 1 → "1.0×". */
+export function ratioText(r: number | null): string {
+  if (r === null) return "—";
+  if (Math.abs(r - 1) < 0.05) return "1.0×";
+  return r > 1 ? `${r.toFixed(1)}× slower` : `${(1 / r).toFixed(1)}× faster`;
+}
+
+function verdict(row: BenchRow): string {
+  return row.pass === null ? "" : row.pass ? "PASS" : "MISS";
+}
+
+/** Columns left-aligned for text, right-aligned for numbers. */
+export function alignColumns(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  const line = (r: readonly string[]): string =>
+    r.map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+}
+
+export function formatReport(r: BenchReport): string {
+  const out = [
+    `smpsim bench — Node ${r.node} (${r.platform})`,
+    `scenario ${r.scenario} (scale ${r.scale}, seed ${r.seed}): ${int(r.events)} events, run ends "${r.stopReason}"`,
+    `each row: ${r.warmups} warm-up, then the median of ${r.repetitions} timed repetitions; "vs ceiling" = ceiling rate / row rate`,
+    "",
+  ];
+  const header = ["case", "events", "median s", "rate/s", "vs ceiling", "target", "verdict"];
+  const rows = r.rows.map((m) => [
+    m.name,
+    `${int(m.events)}${m.unit === "events" ? "" : ` ${m.unit}`}`,
+    m.seconds.toFixed(3),
+    si(m.rate),
+    ratioText(m.ceilingRatio),
+    m.target ?? "",
+    verdict(m),
+  ]);
+  out.push(...alignColumns(header, rows, [false, true, true, true, true, false, false]));
+  if (!r.ceilingMatchesFold) {
+    out.push("", "note: the ceiling loop does not end in the same state as fold replay; its figure is not a fair ceiling.");
+  }
+  if (r.ceilingSkipped.length) out.push(`note: event types the ceiling loop skips: ${r.ceilingSkipped.join(", ")}`);
+  return out.join("\n");
+}

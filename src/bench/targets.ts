@@ -1,0 +1,25 @@
+/**
+ * The speed targets from issue 2 ("Speed"): fold replay at least a million events a second, and `run`
+ * within 4× of the ceiling (the plain loop that applies the same events). A target names the row it
+ * judges; rows without one get no verdict.
+ */
+import type { Measurement } from "./measure.js";
+import { MACHINE_CASES } from "./machine-bench.js";
+
+export type Target =
+  | { row: string; kind: "min-rate"; rate: number; text: string }
+  | { row: string; kind: "max-ceiling-ratio"; ratio: number; text: string };
+
+export const machineTargets: readonly Target[] = [
+  { row: MACHINE_CASES.run, kind: "max-ceiling-ratio", ratio: 4, text: "within 4× of ceiling" },
+  { row: MACHINE_CASES.fold, kind: "min-rate", rate: 1e6, text: "≥ 1 M events/s" },
+];
+
+/** How many times slower than the ceiling a row is (ceiling rate / row rate); below 1 it is faster. */
+export function ceilingRatio(row: Measurement, ceiling: Measurement): number {
+  return ceiling.rate / row.rate;
+}
+
+export function meets(t: Target, row: Measurement, ceiling: Measurement): boolean {
+  return t.kind === "min-rate" ? row.rate >= t.rate : ceilingRatio(row, ceiling) <= t.ratio;
+}
