@@ -56,6 +56,7 @@ export function parseLog(text: string, path: string): LoadedLog {
     }
     if (isFooter(v)) {
       if (!last) throw new LogError(`${path}: line ${i + 1}: footer before the end of the log`);
+      if (typeof v.end !== "object" || v.end === null) throw new LogError(`${path}: line ${i + 1}: malformed footer (no "end" object)`);
       footer = v;
       break;
     }
@@ -70,7 +71,9 @@ export function parseLog(text: string, path: string): LoadedLog {
     events.push(ev);
     lines.push(line);
   }
-  if (!footer && !truncated) truncated = `it ends after event #${events.length - 1} without its footer`;
+  if (!footer && !truncated) {
+    truncated = `it ends after ${events.length ? `event #${events.length - 1}` : "the header"} without its footer`;
+  }
   if (footer && footer.end.events !== events.length) {
     throw new LogError(`${path}: footer says ${footer.end.events} events, the log has ${events.length}`);
   }
@@ -84,6 +87,7 @@ function parseHeader(line: string, path: string): LogHeader {
   } catch {
     throw new LogError(`${path}: line 1: not a smpsim log header (not JSON)`);
   }
+  if (typeof h !== "object" || h === null) throw new LogError(`${path}: line 1: not a smpsim log header (not a JSON object)`);
   if (h.format !== LOG_FORMAT) throw new LogError(`${path}: line 1: not a smpsim log (format is ${JSON.stringify(h.format)})`);
   if (h.version !== LOG_VERSION) {
     throw new LogError(`${path}: line 1: log format version ${h.version}, this smpsim reads version ${LOG_VERSION}`);
