@@ -7,15 +7,27 @@ import { ScheduleSyntaxError } from "./schedule.js";
 
 export type ChoiceKind = "step" | "program" | "victim";
 
-/** What the chooser may know of a step option: when it became ready, and whether it is speculative. */
+/**
+ * What the chooser may know of a step option: when it became ready, whether it is speculative, and a
+ * stable key for the "thread" it belongs to (see `itemKey`), which exploration needs.
+ */
 export interface StepOption {
   readyAt: number;
   spec: boolean;
+  key: number;
 }
+
+/** Keys of ready items: core c → c; bus message #m → MSG_KEY_BASE + m; speculative walk → negative. */
+export const MSG_KEY_BASE = 64;
+export const coreKey = (c: number): number => c;
+export const msgKey = (id: number): number => MSG_KEY_BASE + id;
+export const specKey = (c: number, vaIndex: number): number => -(1 + c * 1024 + vaIndex);
 
 export interface Chooser {
   /** For kind "step", `options` describes each option; otherwise it is empty and `of` counts them. */
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number;
+  /** Told the key of every item the engine carries out, chosen or forced (exploration's bookkeeping). */
+  stepped?(key: number): void;
 }
 
 export type StrategyName = "random" | "fifo";

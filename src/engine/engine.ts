@@ -13,7 +13,7 @@ import type { EventBody, SimEvent } from "../events/index.js";
 import { checkAll, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
-import type { ChoiceKind, Chooser, StepOption } from "./chooser.js";
+import { coreKey, msgKey, specKey, type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
 import { access, ackFor, blockedBy, execOp } from "./exec.js";
 import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
@@ -40,7 +40,7 @@ interface Frame {
   msg: IpiMessage | null;
 }
 
-type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | { k: "spec"; c: number; va: number };
+type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | { k: "spec"; c: number; va: number; vaIndex: number };
 
 export class Engine implements Machine {
   private readonly stacks: Frame[][];
@@ -83,7 +83,7 @@ export class Engine implements Machine {
   choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string): number {
     if (of <= 1) return 0;
     const pick = this.chooser.pick(kind, of, kind === "step" ? this.options : []);
-    this.emit(core, { type: "choice", kind, pick, of, what: what(pick) });
+    this.emit(core, { type: "choice", kind, pick, of, what: this.opts.describeChoices === false ? "" : what(pick) });
     return pick;
   }
 
@@ -107,6 +107,7 @@ export class Engine implements Machine {
         const i = this.choose(this.itemCore(this.items[0]!), "step", this.items.length, (k) =>
           this.describe(this.items[k]!),
         );
+        this.chooser.stepped?.(this.options[i]!.key);
         this.carryOut(this.items[i]!);
       }
       return this.outcome("violation");
@@ -142,7 +143,7 @@ export class Engine implements Machine {
       // A blocked core is offered once, to record its wait; then not until what it waits for happens.
       if (s.cores[c]!.wait && blockedBy(this, c, top.op)) continue;
       items.push(this.coreItems[c]!);
-      this.option(this.readyAt[c]!, false);
+      this.option(this.readyAt[c]!, false, coreKey(c));
     }
     for (const id in s.inflight) {
       const m = s.inflight[id]!;
@@ -150,7 +151,7 @@ export class Engine implements Machine {
       // An IPI is taken only with interrupts unmasked; maintenance and acks need no interrupt.
       if (m.kind === "ipi" && !to.regs.irqOn) continue;
       items.push({ k: "msg", m });
-      this.option(m.deliverAt, false);
+      this.option(m.deliverAt, false, msgKey(m.id));
     }
     if (this.opts.speculation.enabled) this.listSpeculativeWalks();
   }
@@ -162,23 +163,26 @@ export class Engine implements Machine {
     for (let c = 0; c < this.opts.cores; c++) {
       const core = s.cores[c]!;
       if (core.done) continue;
-      for (const va of this.opts.speculation.vas) {
+      const vas = this.opts.speculation.vas;
+      for (let vaIndex = 0; vaIndex < vas.length; vaIndex++) {
+        const va = vas[vaIndex]!;
         const vpn = vpnOf(va);
         if (lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
         if (!walk(s.tables, core.regs, vpn, off).pte) continue;
-        this.items.push({ k: "spec", c, va });
-        this.option(this.clock, true);
+        this.items.push({ k: "spec", c, va, vaIndex });
+        this.option(this.clock, true, specKey(c, vaIndex));
       }
     }
   }
 
   /** Fills the next option slot, reusing its object (this runs once per ready item per step). */
-  private option(readyAt: number, spec: boolean): void {
+  private option(readyAt: number, spec: boolean, key: number): void {
     const o = this.options[this.nOptions];
     if (o) {
       o.readyAt = readyAt;
       o.spec = spec;
-    } else this.options.push({ readyAt, spec });
+      o.key = key;
+    } else this.options.push({ readyAt, spec, key });
     this.nOptions++;
   }
 

@@ -21,6 +21,8 @@ export interface EngineOptions {
   };
   /** The run stops (not an error) after this many events. */
   maxEvents: number;
+  /** Write what each choice picked into its event (logs); exploration turns it off for speed. */
+  describeChoices?: boolean;
 }
 
 export interface Machine {

@@ -14,7 +14,16 @@ import { kernelSystem } from "../kernel/system.js";
 import { initialState, type MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
 
+const tablesCache = new WeakMap<Scenario, Tables>();
+
+/** The scenario's page tables keyed by VPN (computed once per scenario object; never mutated). */
 export function tablesOf(scenario: Scenario): Tables {
+  let t = tablesCache.get(scenario);
+  if (!t) tablesCache.set(scenario, (t = buildTables(scenario)));
+  return t;
+}
+
+function buildTables(scenario: Scenario): Tables {
   const tables: Tables = { [RESERVED_TTBR0]: {} };
   const mms = new Set(scenario.tasks.map((t) => t.mm));
   for (const mm of mms) tables[mm] = {};
@@ -69,9 +78,10 @@ export function simulate(
   chooser: Chooser,
   sink: (ev: SimEvent) => void,
   invariants: readonly Invariant[] = machineInvariants,
+  describeChoices = true,
 ): Simulation {
   const state = scenarioInitialState(scenario, allocator);
-  const engine = new Engine(engineOptions(scenario), state, chooser, invariants, sink);
+  const engine = new Engine({ ...engineOptions(scenario), describeChoices }, state, chooser, invariants, sink);
   const outcome = engine.run(kernelSystem(scenario, state, allocator));
   return { outcome, state };
 }

@@ -60,7 +60,8 @@ export function initialState(input: InitialStateInput): MachineState {
     seq: 0,
     t: 0,
     cores: Array.from({ length: input.cores }, (_, i) => initialCore(i, input.kernelTable)),
-    tables: structuredClone(input.tables),
+    // PTEs are replaced, never mutated, by the reducer: copying each table's map is enough.
+    tables: Object.fromEntries(Object.entries(input.tables).map(([id, t]) => [id, { ...t }])),
     stale: {},
     vars: { ...input.vars },
     locks: {},
