@@ -35,7 +35,8 @@ export function readScenario(raw: unknown, file: string): Scenario {
   f.known(sched, "schedule", ["strategy", "seed", "windowCycles"]);
   return {
     id: f.string(o.id, "id"),
-    description: f.opt(o, "description", "", "", (v, p) => f.string(v, p)),
+    // An empty description is what a scenario without one resolves to (and a log header records).
+    description: f.opt(o, "description", "", "", (v, p) => (v === "" ? "" : f.string(v, p))),
     expect: f.opt(o, "expect", "", "clean", (v, p) => f.oneOf(v, p, ["clean", "violation"] as const)),
     machine,
     tables,
