@@ -2,6 +2,7 @@
 import type { Catalog } from "./catalog.js";
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError, isInputError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
+import { exploreCommand } from "./explore.js";
 import { list } from "./list.js";
 import { replay } from "./replay.js";
 import { run } from "./run.js";
@@ -14,12 +15,13 @@ commands:
   list                          built-in scenarios, one line each
   run <scenario> [options]      run a scenario, check invariants after every event, write a log
   replay <log> [--verify]       fold a log back into states; --verify re-executes and compares
+  explore <scenario> [options]  search interleavings (random, pct, dfs, dpor) for a violation
 
 \`smpsim <command> --help\` describes each. Exit status: 0 ok, 1 invariant violated or replay
 diverged, 2 bad input or usage (with a one-line reason on stderr).`;
 
 type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { list, run, replay };
+const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand };
 
 export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -33,7 +35,8 @@ export async function main(argv: string[], catalog: Catalog, io: Io = processIo)
     return await command(rest, catalog, io);
   } catch (e) {
     if (isInputError(e)) {
-      io.err(`smpsim: ${e.message}`);
+      // One line, whatever the message carries (V8's JSON errors quote the source, newlines and all).
+      io.err(`smpsim: ${e.message.replace(/\s*\n\s*/g, " ")}`);
       return EXIT_BAD_INPUT;
     }
     io.err(`smpsim: internal error (a bug in smpsim, please report it): ${(e as Error).stack ?? String(e)}`);
