@@ -62,14 +62,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   say(`sizing the scenario for at least ${opts.minEvents.toLocaleString("en-US")} events ...`);
   const f = await prepareFixture(opts.scenarioAt, opts.minEvents, opts.seed);
   try {
-    const { scenario, allocator, events } = f;
-    const ceiling = ceilingFold(scenarioInitialState(scenario, allocator), events);
-    const matches = stateHash(ceiling.state) === stateHash(foldEvents(scenario, allocator, events, events.length, false).state);
+    const { scenario, allocator } = f;
     const measured: Measurement[] = [];
     for (const c of machineCases(f, { immerPrefix: opts.immerPrefix })) {
       say(`${c.name} ...`);
       measured.push(await measure(c, { warmups: opts.warmups, repetitions: opts.repetitions }));
     }
+    const events = f.events();
+    const ceiling = ceilingFold(scenarioInitialState(scenario, allocator), events);
+    const matches = stateHash(ceiling.state) === stateHash(foldEvents(scenario, allocator, events, events.length, false).state);
     const top = measured.find((m) => m.name === MACHINE_CASES.ceiling)!;
     const rows = measured.map((m): BenchRow => {
       const t = machineTargets.find((x) => x.row === m.name);
@@ -86,7 +87,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       scenario: scenario.id,
       scale: f.scale,
       seed: f.seed,
-      events: events.length,
+      events: f.count,
       stopReason: f.outcome.reason,
       warmups: opts.warmups,
       repetitions: opts.repetitions,

@@ -6,8 +6,6 @@
  * engine, so the determinism rule does not reach it.
  */
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 
 /** One timed run of a case. */
 export interface Sample {
@@ -44,22 +42,6 @@ export function timed<T>(fn: () => T): { value: T; seconds: number } {
   return { value, seconds: (performance.now() - start) / 1000 };
 }
 
-/**
- * A full garbage collection, so that each repetition starts from a clean heap instead of paying for
- * the previous one's garbage (a known way to reach V8's gc() without starting node with --expose-gc).
- */
-const collectGarbage: () => void = (() => {
-  if (process.env.NOGC) return (): void => {};
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc: unknown = runInNewContext("gc");
-    if (typeof gc === "function") return gc as () => void;
-  } catch {
-    // Not available: repetitions then share the collector's work, which only adds noise.
-  }
-  return (): void => {};
-})();
-
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) throw new RangeError("median of no values");
   const s = [...xs].sort((a, b) => a - b);
@@ -70,10 +52,7 @@ export function median(xs: readonly number[]): number {
 export async function measure(c: BenchCase, opts: MeasureOptions): Promise<Measurement> {
   for (let i = 0; i < opts.warmups; i++) await c.run();
   const samples: Sample[] = [];
-  for (let i = 0; i < Math.max(1, opts.repetitions); i++) {
-    collectGarbage();
-    samples.push(await c.run());
-  }
+  for (let i = 0; i < Math.max(1, opts.repetitions); i++) samples.push(await c.run());
   const runs = samples.map((s) => s.seconds);
   const seconds = median(runs);
   const events = samples[0]!.events;

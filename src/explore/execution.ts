@@ -3,13 +3,16 @@
  * exploration, as CHESS, loom and shuttle do: nothing is cloned, each schedule starts over) and report
  * the verdict, the picks actually made and a fingerprint of the final state.
  */
+import { Engine } from "../engine/engine.js";
 import type { Chooser } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
+import { machineInvariants } from "../invariants/index.js";
 import type { Violation } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
-import { machineInvariants } from "../invariants/index.js";
-import { simulate } from "../run/simulate.js";
+import { kernelSystem } from "../kernel/system.js";
+import { engineOptions, scenarioInitialState } from "../run/simulate.js";
 import type { Scenario } from "../scenario/types.js";
+import type { MachineState } from "../state/machine-state.js";
 import { fingerprint } from "./fingerprint.js";
 
 export interface Execution {
@@ -25,12 +28,26 @@ export interface ExecutionTarget {
   allocator: AsidAllocator;
 }
 
-export function execute(t: ExecutionTarget, chooser: Chooser, onEvent?: (ev: SimEvent) => void): Execution {
+export interface ExecutionHooks {
+  /** Every event, with the live state it was just applied to. */
+  onEvent?: (ev: SimEvent, state: MachineState) => void;
+  /** Fingerprints of the states at each scheduling choice point (coverage: distinct states seen). */
+  statesSeen?: Set<string>;
+}
+
+export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHooks = {}): Execution {
   const picks: number[] = [];
+  const state = scenarioInitialState(t.scenario, t.allocator);
+  const { onEvent, statesSeen } = hooks;
   const sink = (ev: SimEvent): void => {
-    if (ev.type === "choice") picks.push(ev.pick);
-    onEvent?.(ev);
+    if (ev.type === "choice") {
+      picks.push(ev.pick);
+      if (statesSeen && ev.kind === "step") statesSeen.add(fingerprint(state));
+    }
+    onEvent?.(ev, state);
   };
-  const { outcome, state } = simulate(t.scenario, t.allocator, chooser, sink, machineInvariants, false);
+  const opts = { ...engineOptions(t.scenario), describeChoices: false };
+  const engine = new Engine(opts, state, chooser, machineInvariants, sink);
+  const outcome = engine.run(kernelSystem(t.scenario, state, t.allocator));
   return { violation: outcome.violation, picks, events: outcome.events, finalHash: fingerprint(state) };
 }

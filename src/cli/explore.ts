@@ -1,0 +1,128 @@
+/** `smpsim explore`: search the interleavings of a scenario for an invariant violation. */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { encodeSchedule } from "../engine/schedule.js";
+import { columns } from "../explore/columns.js";
+import { explore, type ExploreResult } from "../explore/explorer.js";
+import { shrink } from "../explore/shrink.js";
+import type { StrategyName } from "../explore/strategy.js";
+import { exploreInWorkers } from "../explore/workers.js";
+import { resolveAllocator } from "../kernel/asid/registry.js";
+import { runScenario } from "../run/run-scenario.js";
+import { intOption, parse } from "./args.js";
+import type { Catalog } from "./catalog.js";
+import { EXIT_OK, EXIT_VIOLATION, UsageError } from "./errors.js";
+import type { Io } from "./io.js";
+import { applyOverrides } from "./overrides.js";
+import { ProgressBar } from "./progress.js";
+
+export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor] [--budget N] [--depth d]
+                      [--preemptions P] [--seed N] [--workers K] [--out DIR [--force]] [--set PATH=VALUE] [--json]
+
+Searches the scenario's interleavings (core steps, bus delivery order, speculative walks, scheduler and
+replacement choices) for an invariant violation. Every schedule re-executes from the start.
+  --strategy S      random (seeded schedules), pct (probabilistic concurrency testing, bug depth d),
+                    dfs (exhaustive, preemption-bounded), dpor (exhaustive, partial-order reduced)
+                    (default random)
+  --budget N        at most N schedules (default 10000)
+  --depth d         PCT bug depth: d-1 priority change points (default 3)
+  --preemptions P   DFS preemption bound (default 2)
+  --seed N          first seed of random and pct (default 1)
+  --workers K       run on K worker threads (default 1); the verdict is the same as with one
+  --out DIR         where a counterexample goes: DIR/counterexample.log, DIR/schedule.txt
+                    (default smpsim-explore/<scenario>-<strategy>); --force replaces them
+  --set PATH=VALUE  change a scenario field first (e.g. --set machine.cores=2 --set kernel.asidBits=2)
+  --json            one JSON object with the result
+On a violation the schedule is shrunk, saved as a log that \`smpsim replay\` reproduces, and shown as
+per-core columns. Exit status: 1 a violation was found, 0 none within the budget, 2 bad input.`;
+
+const OPTIONS = {
+  strategy: { type: "string" },
+  budget: { type: "string" },
+  depth: { type: "string" },
+  preemptions: { type: "string" },
+  seed: { type: "string" },
+  workers: { type: "string" },
+  out: { type: "string" },
+  force: { type: "boolean" },
+  set: { type: "string", multiple: true },
+  json: { type: "boolean" },
+} as const;
+
+const STRATEGIES: StrategyName[] = ["random", "pct", "dfs", "dpor"];
+
+export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): Promise<number> {
+  const a = parse("explore", argv, OPTIONS, [1]);
+  if (a.values.help) return io.out(exploreHelp), 0;
+  const { scenario: named, baseDir } = catalog.load(a.positionals[0]!);
+  const scenario = applyOverrides(named, (a.values.set as string[] | undefined) ?? [], catalog);
+  const strategy = (a.values.strategy ?? "random") as StrategyName;
+  if (!STRATEGIES.includes(strategy)) throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${strategy}"`);
+  const budget = intOption("explore", "budget", a.values.budget, 1, 1e9) ?? 10_000;
+  const depth = intOption("explore", "depth", a.values.depth, 1, 20) ?? 3;
+  const preemptions = intOption("explore", "preemptions", a.values.preemptions, 0, 1000) ?? 2;
+  const seed = intOption("explore", "seed", a.values.seed, 0, 0x7fffffff) ?? 1;
+  const workers = intOption("explore", "workers", a.values.workers, 1, 64) ?? 1;
+  const out = (a.values.out as string | undefined) ?? join("smpsim-explore", `${scenario.id}-${strategy}`);
+  const force = Boolean(a.values.force);
+  const files = [join(out, "counterexample.log"), join(out, "schedule.txt")];
+  const clash = files.find((f) => existsSync(f));
+  if (clash && !force) throw new UsageError(`explore: ${clash} exists; not overwriting it without --force`);
+
+  const allocator = await resolveAllocator(scenario.kernel.asidAllocator, baseDir);
+  const target = { scenario, allocator };
+  const bar = new ProgressBar(io.tty && !a.values.json, budget, `explore ${scenario.id} ${strategy}`);
+  const request = { target, strategy, budget, seed, depth, preemptions, onProgress: (p: { schedules: number; found: number }) => bar.update(p.schedules, p.found) };
+  const result = workers > 1 ? await exploreInWorkers(request, { scenario, baseDir }, workers) : explore(request);
+  bar.finish();
+
+  if (!result.found) {
+    if (a.values.json) io.out(JSON.stringify({ scenario: scenario.id, ...summary(result), verdict: "clean", workers }));
+    else {
+      io.out(`explore ${scenario.id} --strategy ${strategy}: no violation in ${result.schedules} schedules (${result.events} events)`);
+      io.out(coverage(result));
+    }
+    return EXIT_OK;
+  }
+
+  const shrunk = shrink(target, result.found.picks, result.found.violation.invariant);
+  const schedule = encodeSchedule(shrunk.exec.picks);
+  mkdirSync(out, { recursive: true });
+  const run = await runScenario({
+    scenario, baseDir, seed, strategy: "fifo", schedule, keepEvents: true,
+    log: { path: files[0]!, force },
+  });
+  writeFileSync(files[1]!, schedule + "\n");
+  const v = run.outcome.violation!;
+  if (a.values.json) {
+    io.out(JSON.stringify({
+      scenario: scenario.id, ...summary(result), verdict: "violation", workers, violation: v,
+      schedule, shrunk: { explicitChoices: shrunk.prefix.length, choices: shrunk.exec.picks.length, events: shrunk.exec.events, attempts: shrunk.attempts },
+      counterexample: files[0], scheduleFile: files[1],
+    }));
+    return EXIT_VIOLATION;
+  }
+  io.out(`explore ${scenario.id} --strategy ${strategy}: VIOLATION of ${v.invariant} in schedule #${result.found.index + 1} of ${result.schedules}`);
+  io.out(`  ${v.message}`);
+  io.out(`shrunk from ${result.found.picks.length} choices to ${shrunk.exec.picks.length} (${shrunk.prefix.length} explicit, then fifo), ${shrunk.exec.events} events, in ${shrunk.attempts} re-executions`);
+  io.out("");
+  io.out(columns(run.events, scenario.machine.cores));
+  io.out("");
+  io.out(`schedule: ${schedule}`);
+  io.out(`counterexample: ${files[0]}  (smpsim replay ${files[0]}; smpsim run ${scenario.id} --schedule "$(cat ${files[1]})")`);
+  io.out(coverage(result));
+  return EXIT_VIOLATION;
+}
+
+function summary(r: ExploreResult) {
+  return {
+    strategy: r.strategy, schedules: r.schedules, events: r.events, exhausted: r.exhausted,
+    distinctFinalStates: r.distinctFinalStates, distinctStatesSeen: r.distinctStatesSeen,
+  };
+}
+
+function coverage(r: ExploreResult): string {
+  const ex = r.exhausted === null ? "" : r.exhausted ? "; the space was exhausted" : "; the space was not exhausted";
+  return `coverage: ${r.schedules} schedules, ${r.distinctFinalStates} distinct final states, ${r.distinctStatesSeen} distinct states seen${ex}`;
+}
+

@@ -1,0 +1,103 @@
+/**
+ * The exploration loop: run schedules from a strategy until one violates an invariant, the budget is
+ * spent or the space is exhausted; count coverage on the way.
+ */
+import { FifoChooser } from "../engine/chooser.js";
+import type { Violation } from "../invariants/invariant.js";
+import { dfsStrategy } from "./dfs.js";
+import { dporStrategy } from "./dpor.js";
+import { execute, type ExecutionTarget } from "./execution.js";
+import { pctStrategy } from "./pct.js";
+import { randomStrategy } from "./random.js";
+import type { Strategy, StrategyName, StrategyOptions } from "./strategy.js";
+
+export interface ExploreRequest {
+  target: ExecutionTarget;
+  strategy: StrategyName;
+  budget: number;
+  seed: number;
+  depth: number;
+  preemptions: number;
+  /** Called now and then with the figures so far (the CLI draws a progress bar from it). */
+  onProgress?: (p: ExploreProgress) => void;
+}
+
+export interface ExploreProgress {
+  schedules: number;
+  events: number;
+  found: number;
+}
+
+export interface Found {
+  violation: Violation;
+  /** The violating execution's complete picks. */
+  picks: number[];
+  /** Which schedule of the search it was (0-based). */
+  index: number;
+}
+
+export interface ExploreResult {
+  strategy: StrategyName;
+  schedules: number;
+  events: number;
+  /** For dfs/dpor: every schedule within the bounds was run; null for the sampling strategies. */
+  exhausted: boolean | null;
+  distinctFinalStates: number;
+  distinctStatesSeen: number;
+  found: Found | null;
+}
+
+export function makeStrategy(name: StrategyName, o: StrategyOptions): Strategy {
+  switch (name) {
+    case "random": return randomStrategy(o);
+    case "pct": return pctStrategy(o);
+    case "dfs": return dfsStrategy(o);
+    case "dpor": return dporStrategy(o);
+  }
+}
+
+export function explore(req: ExploreRequest): ExploreResult {
+  const t = req.target;
+  // PCT needs the length of an execution; the fifo schedule gives a fair estimate.
+  const steps = execute(t, new FifoChooser()).events;
+  const strategy = makeStrategy(req.strategy, {
+    seed: req.seed,
+    depth: req.depth,
+    preemptions: req.preemptions,
+    specRate: t.scenario.machine.speculation.rate,
+    steps,
+  });
+  const finals = new Set<string>();
+  const seen = new Set<string>();
+  let schedules = 0;
+  let events = 0;
+  let exhausted = false;
+  let found: Found | null = null;
+  while (schedules < req.budget) {
+    const chooser = strategy.next();
+    if (!chooser) {
+      exhausted = true;
+      break;
+    }
+    const exec = execute(t, chooser, { statesSeen: seen });
+    strategy.done(exec);
+    schedules++;
+    events += exec.events;
+    finals.add(exec.finalHash);
+    if (exec.violation) {
+      found = { violation: exec.violation, picks: exec.picks, index: schedules - 1 };
+      break;
+    }
+    if (req.onProgress && (schedules & 255) === 0) req.onProgress({ schedules, events, found: 0 });
+  }
+  req.onProgress?.({ schedules, events, found: found ? 1 : 0 });
+  return {
+    strategy: req.strategy,
+    schedules,
+    events,
+    exhausted: strategy.exhaustive ? exhausted : null,
+    distinctFinalStates: finals.size,
+    distinctStatesSeen: seen.size,
+    found,
+  };
+}

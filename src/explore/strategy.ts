@@ -1,0 +1,31 @@
+/**
+ * A search strategy hands out one chooser per execution and learns from each execution's trace: the
+ * interface the explorer loop drives (xstate's graph traversal has the same shape: a step function,
+ * an enumerator of enabled choices, limits and a stop predicate).
+ */
+import type { Chooser } from "../engine/chooser.js";
+import type { Execution } from "./execution.js";
+
+export type StrategyName = "random" | "pct" | "dfs" | "dpor";
+
+export interface Strategy {
+  readonly name: StrategyName;
+  /** The chooser for the next execution, or null when the search space is exhausted. */
+  next(): Chooser | null;
+  /** What the execution made of it (the chooser it ran with is the last one `next` returned). */
+  done(exec: Execution): void;
+  /** Whether `next` returning null means every schedule (within the bounds) was run. */
+  readonly exhaustive: boolean;
+}
+
+export interface StrategyOptions {
+  seed: number;
+  /** PCT: bug depth d (d − 1 priority change points). */
+  depth: number;
+  /** DFS: the most preemptions a schedule may have. */
+  preemptions: number;
+  /** Speculative-walk probability for random choosers. */
+  specRate: number;
+  /** PCT: the number of steps an execution takes, estimated from a first run. */
+  steps: number;
+}
