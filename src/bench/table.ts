@@ -38,7 +38,7 @@ export function formatReport(r: BenchReport): string {
     `each row: ${r.warmups} warm-up, then the median of ${r.repetitions} timed repetitions; "vs ceiling" = ceiling rate / row rate`,
     "",
   ];
-  const header = ["case", "events", "median s", "rate/s", "vs ceiling", "target", "verdict"];
+  const header = ["case", "events", "median s", "events/s", "vs ceiling", "target", "verdict"];
   const rows = r.rows.map((m) => [
     m.name,
     `${int(m.events)}${m.unit === "events" ? "" : ` ${m.unit}`}`,
