@@ -43,15 +43,16 @@ export interface Run {
   /** Each event as the log writes it. */
   lines: string[];
   schedule: string;
-  /** With `snapshots`: a deep copy of the live state right after each event was applied. */
-  after: MachineState[];
+  /** With `snapshots`: deep copies of the live state, by the number of events applied when it was taken. */
+  after: Map<number, MachineState>;
 }
 
 export interface RunOpts {
   seed?: number;
   strategy?: StrategyName;
   chooser?: Chooser;
-  snapshots?: boolean;
+  /** Copy the live state after every event (true), or after the given numbers of events. */
+  snapshots?: boolean | ReadonlySet<number>;
 }
 
 /** Runs a scenario on a hand-assembled engine, so that the sink can see the live state. */
@@ -63,13 +64,14 @@ export function runWith(scenario: Scenario, opts: RunOpts = {}): Run {
   const state = scenarioInitialState(scenario, allocator);
   const events: SimEvent[] = [];
   const lines: string[] = [];
-  const after: MachineState[] = [];
+  const after = new Map<number, MachineState>();
+  const snap = opts.snapshots ?? false;
   const picks: number[] = [];
   const sink = (ev: SimEvent): void => {
     events.push(ev);
     lines.push(JSON.stringify(ev));
     if (ev.type === "choice") picks.push(ev.pick);
-    if (opts.snapshots) after.push(structuredClone(state));
+    if (snap === true || (snap !== false && snap.has(events.length))) after.set(events.length, structuredClone(state));
   };
   const engine = new Engine(engineOptions(scenario), state, chooser, machineInvariants, sink);
   const outcome = engine.run(kernelSystem(scenario, state, allocator));
