@@ -6,6 +6,7 @@ import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } fr
 import { basename, dirname, join } from "node:path";
 import type { SimEvent } from "../events/index.js";
 import type { LogFooter, LogHeader } from "./format.js";
+import { LogError } from "./reader.js";
 
 export class LogExistsError extends Error {
   readonly _tag = "LogExistsError";
@@ -24,7 +25,12 @@ export class LogWriter {
       throw new LogExistsError(`${path}: file exists; not overwriting it without --force`);
     }
     this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    this.fd = openSync(this.tmp, "w");
+    try {
+      this.fd = openSync(this.tmp, "w");
+    } catch (e) {
+      // Bad input (no such directory, no permission), not a bug: name the file the user gave.
+      throw new LogError(`${path}: cannot write the log here: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     this.buf = JSON.stringify(header) + "\n";
   }
 
@@ -48,7 +54,12 @@ export class LogWriter {
       unlinkSync(this.tmp);
       throw new LogExistsError(`${this.path}: file appeared during the run; not overwriting it without --force`);
     }
-    renameSync(this.tmp, this.path);
+    try {
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      unlinkSync(this.tmp);
+      throw new LogError(`${this.path}: cannot put the log in place: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
 
   /** Drops the temporary file (the run failed before it could finish). */
