@@ -135,6 +135,10 @@ describe("run", () => {
     expect(readFileSync(at("keep.log"), "utf8")).toMatch(/^\{"format":"smpsim-log"/);
   });
 
+  it("exits 2 naming the log file when its directory does not exist", () => {
+    expect(badInput(smpsim("run", "tlb-shootdown-munmap", "--log", "no/such/dir/x.log"))).toContain("no/such/dir/x.log");
+  });
+
   it("prints exactly one JSON object with --json", () => {
     const r = smpsim("run", "tlb-shootdown-munmap", "--seed", "4", "--json", "--no-log");
     expect(r.code).toBe(0);

@@ -3,7 +3,7 @@
  * valid prefix of a truncated log, names the line of a corrupted one, and on any input at all either
  * returns a log or throws LogError.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -114,6 +114,21 @@ describe("LogWriter", () => {
       runScenario({ scenario, baseDir: dir, seed: 1, strategy: "random", schedule: "(zz)", log: { path, force: false } }),
     ).rejects.toThrow();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("throws LogError naming the target when its directory does not exist", () => {
+    const path = join(dir, "nowhere", "e.log");
+    const e = logError(() => new LogWriter(path, header, false));
+    expect(e.message).toContain(path);
+    expect(e.message).toContain("ENOENT");
+  });
+
+  it("throws LogError and leaves nothing behind when the target cannot be replaced (a directory)", () => {
+    const path = join(dir, "sub");
+    mkdirSync(path);
+    const w = new LogWriter(path, header, true);
+    expect(logError(() => w.finish(footer(0), true)).message).toContain(path);
+    expect(readdirSync(dir)).toEqual(["sub"]);
   });
 
   it("streams a big log through its buffer without losing or reordering lines", () => {
