@@ -1,7 +1,250 @@
-/** Placeholder until DPOR lands: runs DFS. */
-import { dfsStrategy } from "./dfs.js";
+/**
+ * Dynamic partial-order reduction (Flanagan and Godefroid, POPL 2005) with sleep sets (Godefroid
+ * 1996; as combined in Abdulla et al., POPL 2014): stateless DFS over the run's choices that only
+ * branches where two dependent steps of different threads could have gone the other way. After each
+ * execution, every step j is checked against the last earlier step i of another thread that it
+ * conflicts with and does not already happen after; the thread of j (or, if it was not ready then,
+ * every ready thread) is added to the backtrack set of the choice point before i. Sleep sets skip a
+ * thread already explored from an equivalent state until a dependent step wakes it. Two schedules
+ * that differ only in the order of independent steps are explored once.
+ *
+ * Threads are the engine's ready-item keys (cores, each bus message, speculative walks). Program
+ * and replacement choices are data choices: all their alternatives are explored.
+ */
+import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
+import type { SimEvent } from "../events/index.js";
+import type { MachineState } from "../state/machine-state.js";
+import { defaultPick } from "./dfs.js";
+import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./footprint.js";
+import { Abandon } from "./execution.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
-export function dporStrategy(o: StrategyOptions): Strategy {
-  return { ...dfsStrategy({ ...o, preemptions: Infinity }), name: "dpor" };
+interface Node {
+  /** Step choices have keys; data choices (program, victim) have none. */
+  keys: number[] | null;
+  of: number;
+  chosen: number;
+  /** Step nodes: keys to explore; data nodes: indices. */
+  backtrack: Set<number>;
+  done: Set<number>;
+  /** Threads asleep here, with the footprint of the step they would take. */
+  sleep: Map<number, Footprint>;
+  /** Footprint of the step each explored key took from here. */
+  doneFp: Map<number, Footprint>;
+}
+
+interface Step {
+  key: number;
+  fp: Footprint;
+  /** The node whose choice started this step, or -1 when it was the only ready item. */
+  node: number;
+}
+
+class DporChooser implements Chooser {
+  depth = 0;
+  readonly steps: Step[] = [];
+  private sleep = new Map<number, Footprint>();
+  private pendingNode = -1;
+  private prevKey = -1_000_000;
+
+  constructor(private readonly path: Node[], private readonly objects: Objects) {}
+
+  pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+    this.settle();
+    let n = this.path[this.depth];
+    if (!n) {
+      const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
+      let pick = defaultPick(keys, this.prevKey);
+      if (keys && this.sleep.has(keys[pick]!)) {
+        const awake = keys.findIndex((k) => !this.sleep.has(k));
+        // Every ready thread asleep: whatever comes next was explored from an equivalent state.
+        if (awake < 0) throw new Abandon();
+        pick = awake;
+      }
+      const first = keys ? keys[pick]! : pick;
+      n = { keys, of, chosen: pick, backtrack: new Set([first]), done: new Set([first]), sleep: new Map(this.sleep), doneFp: new Map() };
+      if (!keys) for (let i = 0; i < of; i++) n.backtrack.add(i);
+      this.path.push(n);
+    } else if (n.keys) {
+      // Replaying the path: siblings explored before from this node sleep in the branch below it.
+      this.sleep = new Map(n.sleep);
+      for (const [k, fp] of n.doneFp) if (k !== n.keys[n.chosen]) this.sleep.set(k, fp);
+    }
+    if (!n.keys) this.sleep.clear(); // after a data choice nothing is known to be equivalent
+    if (kind === "step") this.pendingNode = this.depth;
+    this.depth++;
+    return n.chosen;
+  }
+
+  stepped(key: number): void {
+    this.settle();
+    this.steps.push({ key, fp: emptyFootprint(), node: this.pendingNode });
+    this.pendingNode = -1;
+    this.prevKey = key;
+  }
+
+  observe(ev: SimEvent, state: MachineState): void {
+    const step = this.steps.at(-1);
+    if (!step) return;
+    addEvent(step.fp, ev, state, this.objects);
+  }
+
+  private settled = 0;
+
+  /** Once a step is complete: record its footprint at its node and wake the sleepers it depends on. */
+  settle(): void {
+    if (this.settled === this.steps.length) return;
+    this.settled = this.steps.length;
+    const step = this.steps.at(-1)!;
+    if (step.node >= 0) {
+      const n = this.path[step.node]!;
+      if (n.keys && !n.doneFp.has(step.key)) n.doneFp.set(step.key, step.fp);
+    }
+    for (const [k, fp] of this.sleep) if (dependent(fp, step.fp)) this.sleep.delete(k);
+  }
+}
+
+/**
+ * Speculative walks are optional: a run ends without them, so no race with a walk that never ran can
+ * show up. A walk's effect depends only on its core's registers and TLB and the page tables, so
+ * between two changes of those, one walk per core and VA stands for all: the first choice point of
+ * every such interval that offers a walk gets it as a backtrack candidate.
+ */
+function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Objects): void {
+  const lastChange = new Map<number, number>();
+  let lastTables = -1;
+  const marked = new Map<number, number>();
+  for (let j = 0; j < steps.length; j++) {
+    const s = steps[j]!;
+    const node = s.node >= 0 ? path[s.node] : undefined;
+    if (node?.keys) {
+      for (const key of node.keys) {
+        if (key >= 0) continue;
+        const core = Math.floor((-key - 1) / 1024);
+        const interval = Math.max(lastChange.get(core) ?? -1, lastTables);
+        if (marked.get(key) === interval) continue;
+        marked.set(key, interval);
+        node.backtrack.add(key);
+      }
+    }
+    for (const w of s.fp.writes) {
+      const c = objects.walkCore[w]!;
+      if (c === -2) lastTables = j;
+      else if (c >= 0) lastChange.set(c, j);
+    }
+  }
+}
+
+/** Race analysis over one execution (vector clocks as bitsets over step indices). */
+function addBacktrackPoints(path: Node[], steps: readonly Step[]): void {
+  const n = steps.length;
+  const words = (n >> 5) + 1;
+  const zero = (): Uint32Array => new Uint32Array(words);
+  const join = (a: Uint32Array, b: Uint32Array | undefined): void => {
+    if (b) for (let i = 0; i < words; i++) a[i]! |= b[i]!;
+  };
+  const has = (c: Uint32Array, i: number): boolean => (c[i >> 5]! & (1 << (i & 31))) !== 0;
+  const thread = new Map<number, Uint32Array>();
+  const created = new Map<number, Uint32Array>();
+  const lastWrite = new Map<number, Uint32Array>();
+  const readsSince = new Map<number, Uint32Array>();
+  const accesses = new Map<number, { step: number; write: boolean }[]>();
+  for (let j = 0; j < n; j++) {
+    const s = steps[j]!;
+    const before = zero();
+    join(before, thread.get(s.key));
+    join(before, created.get(s.key));
+    // The latest earlier step of another thread that conflicts with this one and is not ordered before it.
+    let race = -1;
+    const conflicts = (objs: number[], write: boolean): void => {
+      for (const o of objs) {
+        const list = accesses.get(o);
+        if (!list) continue;
+        for (let x = list.length - 1; x >= 0 && list[x]!.step > race; x--) {
+          const a = list[x]!;
+          if ((a.write || write) && steps[a.step]!.key !== s.key && !has(before, a.step)) race = a.step;
+        }
+      }
+    };
+    conflicts(s.fp.reads, false);
+    conflicts(s.fp.writes, true);
+    if (race >= 0) {
+      const at = steps[race]!.node;
+      const node = at >= 0 ? path[at] : undefined;
+      if (node?.keys) {
+        if (node.keys.includes(s.key)) node.backtrack.add(s.key);
+        else for (const k of node.keys) node.backtrack.add(k);
+      }
+    }
+    const clock = before;
+    for (const o of s.fp.reads) join(clock, lastWrite.get(o));
+    for (const o of s.fp.writes) {
+      join(clock, lastWrite.get(o));
+      join(clock, readsSince.get(o));
+    }
+    clock[j >> 5]! |= 1 << (j & 31);
+    for (const o of s.fp.reads) {
+      let r = readsSince.get(o);
+      if (!r) readsSince.set(o, (r = zero()));
+      join(r, clock);
+      push(accesses, o, { step: j, write: false });
+    }
+    for (const o of s.fp.writes) {
+      lastWrite.set(o, clock);
+      readsSince.delete(o);
+      push(accesses, o, { step: j, write: true });
+    }
+    thread.set(s.key, clock);
+    for (const m of s.fp.creates) created.set(m, clock);
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** The deepest node with something left to explore gets it; deeper nodes go. False when done. */
+function nextBranch(path: Node[]): boolean {
+  while (path.length > 0) {
+    const n = path.at(-1)!;
+    for (const b of n.backtrack) {
+      if (n.done.has(b)) continue;
+      if (n.keys) {
+        if (n.sleep.has(b)) continue;
+        const i = n.keys.indexOf(b);
+        if (i < 0) continue;
+        n.chosen = i;
+      } else n.chosen = b;
+      n.done.add(b);
+      return true;
+    }
+    path.pop();
+  }
+  return false;
+}
+
+export function dporStrategy(_o: StrategyOptions): Strategy {
+  const path: Node[] = [];
+  const objects = new Objects();
+  let current: DporChooser | null = null;
+  let started = false;
+  return {
+    name: "dpor",
+    exhaustive: true,
+    next() {
+      if (started && !nextBranch(path)) return null;
+      started = true;
+      current = new DporChooser(path, objects);
+      return current;
+    },
+    observe: (ev, state) => current?.observe(ev, state),
+    done() {
+      if (!current) return;
+      current.settle();
+      addBacktrackPoints(path, current.steps);
+      addSpeculativeWalks(path, current.steps, objects);
+    },
+  };
 }

@@ -15,8 +15,13 @@ import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";
 import { fingerprint } from "./fingerprint.js";
 
+/** Thrown by a chooser to stop an execution that can only repeat explored behaviour (DPOR sleep sets). */
+export class Abandon extends Error {}
+
 export interface Execution {
   violation: Violation | null;
+  /** The chooser stopped it early: nothing new could come of it. */
+  abandoned: boolean;
   /** Every choice made, in order (a schedule that replays this execution exactly). */
   picks: number[];
   events: number;
@@ -48,6 +53,11 @@ export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHo
   };
   const opts = { ...engineOptions(t.scenario), describeChoices: false };
   const engine = new Engine(opts, state, chooser, machineInvariants, sink);
-  const outcome = engine.run(kernelSystem(t.scenario, state, t.allocator));
-  return { violation: outcome.violation, picks, events: outcome.events, finalHash: fingerprint(state) };
+  try {
+    const outcome = engine.run(kernelSystem(t.scenario, state, t.allocator));
+    return { violation: outcome.violation, abandoned: false, picks, events: outcome.events, finalHash: fingerprint(state) };
+  } catch (e) {
+    if (!(e instanceof Abandon)) throw e;
+    return { violation: null, abandoned: true, picks, events: state.seq, finalHash: "" };
+  }
 }

@@ -79,11 +79,11 @@ export function explore(req: ExploreRequest): ExploreResult {
       exhausted = true;
       break;
     }
-    const exec = execute(t, chooser, { statesSeen: seen });
+    const exec = execute(t, chooser, strategy.observe ? { statesSeen: seen, onEvent: strategy.observe } : { statesSeen: seen });
     strategy.done(exec);
     schedules++;
     events += exec.events;
-    finals.add(exec.finalHash);
+    if (!exec.abandoned) finals.add(exec.finalHash);
     if (exec.violation) {
       found = { violation: exec.violation, picks: exec.picks, index: schedules - 1 };
       break;

@@ -4,6 +4,8 @@
  * an enumerator of enabled choices, limits and a stop predicate).
  */
 import type { Chooser } from "../engine/chooser.js";
+import type { SimEvent } from "../events/index.js";
+import type { MachineState } from "../state/machine-state.js";
 import type { Execution } from "./execution.js";
 
 export type StrategyName = "random" | "pct" | "dfs" | "dpor";
@@ -16,6 +18,8 @@ export interface Strategy {
   done(exec: Execution): void;
   /** Whether `next` returning null means every schedule (within the bounds) was run. */
   readonly exhaustive: boolean;
+  /** Sees every event of the execution with the live state (DPOR builds footprints from them). */
+  observe?(ev: SimEvent, state: MachineState): void;
 }
 
 export interface StrategyOptions {
