@@ -18,6 +18,8 @@ export interface CoreState {
   task: string;
   /** Bus messages this core sent that are not acked yet: IPIs waited on, broadcast TLBIs a DSB waits on. */
   ipiAcksOutstanding: number;
+  /** IPIs sent with wait since the last time the core finished waiting (what `ipi.acked` reports). */
+  ipiAcksAwaited: number;
   tlbiAcksOutstanding: number;
   /** Depth of interrupt handlers running on the core. */
   inIrq: number;
@@ -35,6 +37,7 @@ export function initialCore(id: number, kernelTable: string): CoreState {
     counters: zeroCounters(),
     task: "",
     ipiAcksOutstanding: 0,
+    ipiAcksAwaited: 0,
     tlbiAcksOutstanding: 0,
     inIrq: 0,
     wait: null,

@@ -53,12 +53,29 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
     raw = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? lineColumn(text, Number(pos[1])) : lineColumn(text, text.length);
+    const where = lineColumn(text, jsonErrorOffset(text, msg));
     throw new ScenarioError(`${nameOrPath}: line ${where.line}, column ${where.column}: not valid JSON (${msg})`);
   }
   const baseDir = dirname(resolve(nameOrPath));
   return { scenario: withAbsoluteModule(readScenario(raw, nameOrPath), baseDir), baseDir, source: nameOrPath };
+}
+
+/**
+ * Where JSON.parse stopped. Node 20 gives "at position N" for some errors; for others (an unexpected
+ * token) it quotes the text around it, which is found in the file instead.
+ */
+function jsonErrorOffset(text: string, msg: string): number {
+  const pos = /position (\d+)/.exec(msg);
+  if (pos) return Number(pos[1]);
+  const tok = /Unexpected token '(.)', (.*) is not valid JSON/s.exec(msg);
+  if (tok) {
+    // V8 quotes the text around the error, with "..." outside the quotes where it cut it short.
+    let ctx = tok[2]!.replace(/^\.\.\./, "").replace(/\.\.\.$/, "");
+    if (ctx.startsWith('"') && ctx.endsWith('"')) ctx = ctx.slice(1, -1);
+    const at = text.indexOf(ctx);
+    if (at >= 0) return at + Math.max(0, ctx.indexOf(tok[1]!));
+  }
+  return text.length;
 }
 
 /** A user allocator named by a relative path is recorded absolute, so the log replays from anywhere. */

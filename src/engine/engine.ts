@@ -80,10 +80,11 @@ export class Engine implements Machine {
     if (v) this.stop(v);
   }
 
-  choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string): number {
+  /** `core` names the core the choice is about; `coreOf`, when given, the core of the picked option. */
+  choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string, coreOf?: (i: number) => number): number {
     if (of <= 1) return 0;
     const pick = this.chooser.pick(kind, of, kind === "step" ? this.options : []);
-    this.emit(core, { type: "choice", kind, pick, of, what: this.opts.describeChoices === false ? "" : what(pick) });
+    this.emit(coreOf ? coreOf(pick) : core, { type: "choice", kind, pick, of, what: this.opts.describeChoices === false ? "" : what(pick) });
     return pick;
   }
 
@@ -102,10 +103,14 @@ export class Engine implements Machine {
         if (this.items.length === 0) {
           if (this.state.cores.every((c) => c.done) && !this.undelivered()) return this.outcome("done");
           this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
-          return this.outcome("deadlock");
+          return { reason: "deadlock", violation: this.stopped, events: this.state.seq };
         }
-        const i = this.choose(this.itemCore(this.items[0]!), "step", this.items.length, (k) =>
-          this.describe(this.items[k]!),
+        const i = this.choose(
+          -1,
+          "step",
+          this.items.length,
+          (k) => this.describe(this.items[k]!),
+          (k) => this.itemCore(this.items[k]!),
         );
         this.chooser.stepped?.(this.options[i]!.key);
         this.carryOut(this.items[i]!);

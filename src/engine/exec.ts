@@ -112,7 +112,7 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return { value: msgs.length };
     }
     case "wait-acks":
-      m.emit(c, { type: "ipi.acked", count: 0 });
+      m.emit(c, { type: "ipi.acked", count: s.cores[c]!.ipiAcksAwaited });
       return { value: 0 };
     case "choose":
       return { value: m.choose(c, "program", op.of, (i) => `${op.what} ${i}`) };

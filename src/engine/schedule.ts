@@ -14,13 +14,16 @@ export function encodeSchedule(picks: readonly number[]): string {
     let run = 1;
     while (i + run < picks.length && picks[i + run] === p) run++;
     const tok = p < 36 ? p.toString(36) : `(${p.toString(36)})`;
-    // A repeat marker is only shorter than writing the token out from three repeats on.
+    // Runs of three or more get a repeat marker (readable; from five on it is also shorter).
     if (run >= 3) out += `${tok}{${run}}`;
     else out += tok.repeat(run);
     i += run;
   }
   return out;
 }
+
+/** No run makes more choices than this; a longer schedule is a typo (or an attack on memory). */
+export const MAX_PICKS = 50_000_000;
 
 export function decodeSchedule(s: string): number[] {
   const picks: number[] = [];
@@ -54,6 +57,7 @@ export function decodeSchedule(s: string): number[] {
       times = Number(n);
       i = end + 1;
     }
+    if (picks.length + times > MAX_PICKS) fail(`more than ${MAX_PICKS} choices`);
     for (let k = 0; k < times; k++) picks.push(pick);
   }
   return picks;

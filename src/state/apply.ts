@@ -127,7 +127,10 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     case "ipi.send":
       for (const m of ev.msgs) send(s, m);
       c!.counters.ipiSent += ev.msgs.length;
-      if (ev.wait) c!.ipiAcksOutstanding += ev.msgs.length;
+      if (ev.wait) {
+        c!.ipiAcksOutstanding += ev.msgs.length;
+        c!.ipiAcksAwaited += ev.msgs.length;
+      }
       c!.counters.cycles += k.otherCycles;
       return;
     case "bus.deliver": {
@@ -154,6 +157,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     }
     case "ipi.acked":
       c!.wait = null;
+      c!.ipiAcksAwaited = 0;
       c!.counters.cycles += k.otherCycles;
       return;
     case "ipi.done":
