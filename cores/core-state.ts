@@ -27,6 +27,8 @@ export interface CoreState {
   done: boolean;
   /** The context (mm, generation, ASID) the kernel last switched this core to; null before the first. */
   ctx: { mm: string; generation: number; asid: number } | null;
+  /** The newest ASID generation this core has run under. */
+  maxGeneration: number;
 }
 
 export function initialCore(id: number, kernelTable: string): CoreState {
@@ -43,5 +45,6 @@ export function initialCore(id: number, kernelTable: string): CoreState {
     wait: null,
     done: false,
     ctx: null,
+    maxGeneration: 0,
   };
 }

@@ -9,6 +9,7 @@ import type { Scenario } from "../src/scenario/types.js";
 import asidArm64 from "./asid-arm64.js";
 import asidRolloverGeneration from "./asid-rollover-generation.js";
 import asidRolloverIpiIrqWindow from "./asid-rollover-ipi-irq-window.js";
+import asidRolloverIpiSpeculative from "./asid-rollover-ipi-speculative.js";
 import asidRolloverIpi from "./asid-rollover-ipi.js";
 import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import defaultScenario from "./default.js";
@@ -30,6 +31,7 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   asidArm64,
   asidSwitchNoReserved,
   asidRolloverIpiIrqWindow,
+  asidRolloverIpiSpeculative,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, raw }));
 
 

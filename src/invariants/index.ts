@@ -1,8 +1,16 @@
 /** The invariants checked after every event, in the order they are checked. */
 import { sameAsidThreads, uniqueAsidActive } from "./asid-active.js";
+import { asidGenerationMonotonic } from "./asid-generation.js";
 import { asidRegister } from "./asid-register.js";
 import { coherence } from "./coherence.js";
 import { isolation } from "./isolation.js";
 import type { Invariant } from "./invariant.js";
 
-export const machineInvariants: readonly Invariant[] = [coherence, isolation, uniqueAsidActive, sameAsidThreads, asidRegister];
+export const machineInvariants: readonly Invariant[] = [
+  coherence,
+  isolation,
+  uniqueAsidActive,
+  sameAsidThreads,
+  asidGenerationMonotonic,
+  asidRegister,
+];

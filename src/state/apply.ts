@@ -190,6 +190,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       return;
     case "asid.assign":
       if (c!.ctx && ev.generation > c!.ctx.generation) c!.counters.rolloversSeen++;
+      c!.maxGeneration = Math.max(c!.maxGeneration, ev.generation);
       c!.ctx = { mm: ev.mm, generation: ev.generation, asid: ev.asid };
       return;
   }
