@@ -1,11 +1,13 @@
 /** The `smpsim` command: dispatch, help, and the mapping from outcomes to exit codes. */
 import type { Catalog } from "./catalog.js";
+import { debug } from "./debug.js";
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError, isInputError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
 import { exploreCommand } from "./explore.js";
 import { list } from "./list.js";
 import { replay } from "./replay.js";
 import { run } from "./run.js";
+import { trace } from "./trace.js";
 
 export const mainHelp = `usage: smpsim <command> [options]
 
@@ -16,12 +18,14 @@ commands:
   run <scenario> [options]      run a scenario, check invariants after every event, write a log
   replay <log> [--verify]       fold a log back into states; --verify re-executes and compares
   explore <scenario> [options]  search interleavings (random, pct, dfs, dpor) for a violation
+  debug <log> [--eval CMDS]     time-travel debugger: goto, step, back, tlb, why, diff, watch, ...
+  trace <log> -o FILE           Chrome trace / Perfetto JSON: a track per core, flows for IPIs
 
 \`smpsim <command> --help\` describes each. Exit status: 0 ok, 1 invariant violated or replay
 diverged, 2 bad input or usage (with a one-line reason on stderr).`;
 
 type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand };
+const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand, debug, trace };
 
 export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;

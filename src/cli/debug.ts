@@ -1,0 +1,84 @@
+/** `smpsim debug`: the time-travel debugger over a log, at a prompt or with `--eval "cmd; cmd"`. */
+import { createInterface } from "node:readline";
+import { openLog, timelineOf } from "../timetravel/open.js";
+import { parse, intOption } from "./args.js";
+import type { Catalog } from "./catalog.js";
+import { DebugSession } from "./debug/session.js";
+import { EXIT_BAD_INPUT, EXIT_OK, isInputError } from "./errors.js";
+import type { Io } from "./io.js";
+
+export const debugHelp = `usage: smpsim debug <log> [--eval "goto 120; tlb 1; back; why 1 0x8000"] [--k K]
+
+A time-travel debugger over a log: go to any event, step forwards and backwards, look at every core's
+registers and TLB, ask why a core translates a VA as it does, diff two points, find events, watch a
+value change. Without --eval it reads commands at a prompt (history with the arrow keys; \`help\`).
+  --eval CMDS   run the commands (separated by ; or newlines), print what they print, and exit:
+                0 when every command ran, 2 at the first one that is not understood
+  --k K         events between snapshots (default 1024): a seek applies at most K events
+A truncated log loads the complete events before its damaged tail (and says so on stderr).
+Exit status: 0 ok, 2 bad input (the log, or a command with --eval).`;
+
+export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<number> {
+  const a = parse("debug", argv, { eval: { type: "string" }, k: { type: "string" } }, [1]);
+  if (a.values.help) return io.out(debugHelp), EXIT_OK;
+  const k = intOption("debug", "k", a.values.k, 1, 1_000_000_000);
+  const path = a.positionals[0]!;
+  const opened = await openLog(path, (raw, where) => catalog.check(raw, where));
+  const { log } = opened;
+  if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); loaded the ${log.events.length} complete events before it`);
+  const session = new DebugSession(timelineOf(opened, k), opened.scenario);
+  const script = a.values.eval;
+  if (typeof script === "string") return evalScript(session, script, io);
+  io.out(`smpsim debug: ${path}: scenario ${opened.scenario.id}, seed ${log.header.seed}, ${log.events.length} events${log.truncated ? " (truncated)" : ""}, ${opened.scenario.machine.cores} cores. \`help\` lists the commands.`);
+  return interactive(session, io);
+}
+
+/** Runs each command, echoing it after the prompt as a transcript would show it. */
+function evalScript(session: DebugSession, script: string, io: Io): number {
+  const cmds = script.split(/[;\n]/).map((c) => c.trim()).filter(Boolean);
+  for (const cmd of cmds) {
+    io.out(`${session.prompt()}${cmd}`);
+    try {
+      for (const line of session.run(cmd)) io.out(line);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      io.err(`smpsim: debug: ${cmd}: ${e.message.replace(/\s*\n\s*/g, " ")}`);
+      return EXIT_BAD_INPUT;
+    }
+    if (session.quit) break;
+  }
+  return EXIT_OK;
+}
+
+async function interactive(session: DebugSession, io: Io): Promise<number> {
+  const names = ["goto", "step", "back", "next", "prev", "state", "core", "tlb", "why", "diff", "find", "watch", "where", "help", "quit"];
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: Boolean(process.stdin.isTTY),
+    historySize: 1000,
+    completer: (line: string): [string[], string] => {
+      const hits = names.filter((n) => n.startsWith(line.trim()));
+      return [hits.length ? hits : names, line];
+    },
+  });
+  // Commands piped in (not a terminal) get their output without prompts in between.
+  const prompt = (): void => {
+    if (!process.stdin.isTTY) return;
+    rl.setPrompt(session.prompt());
+    rl.prompt();
+  };
+  prompt();
+  for await (const line of rl) {
+    try {
+      for (const out of session.run(line)) io.out(out);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      io.err(`error: ${e.message}`);
+    }
+    if (session.quit) break;
+    prompt();
+  }
+  rl.close();
+  return EXIT_OK;
+}

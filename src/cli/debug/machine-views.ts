@@ -1,0 +1,90 @@
+/** The debugger's views of one state: `state` (every core side by side), `core N`, `tlb N`. */
+import type { CoreState } from "../../../cores/core-state.js";
+import { lookup } from "../../../cores/tlb.js";
+import type { Scenario } from "../../scenario/types.js";
+import type { MachineState } from "../../state/machine-state.js";
+import { ctxText, hex, messageText, perCore, table, tagText, waitText } from "./format.js";
+
+const onOff = (b: boolean): string => (b ? "on" : "off");
+
+/** Every core in a column, then the machine-wide state. */
+export function stateView(s: MachineState, scenario: Scenario): string[] {
+  const cs = s.cores;
+  const rows = [
+    perCore("", cs, (c) => `core ${c.id}`),
+    perCore("mode", cs, (c) => c.regs.mode),
+    perCore("task", cs, (c) => c.task || (c.done ? "(done)" : "(idle)")),
+    perCore("ctx gen:asid", cs, (c) => ctxText(c.ctx)),
+    perCore("CONTEXTIDR.ASID", cs, (c) => String(c.regs.asid)),
+    perCore("TTBR0", cs, (c) => c.regs.ttbr0),
+    perCore("TTBR1", cs, (c) => c.regs.ttbr1),
+    perCore("VTTBR / VMID", cs, (c) => `${c.regs.vttbr || "—"} / ${c.regs.vmid}`),
+    perCore("stage 2", cs, (c) => onOff(c.regs.stage2)),
+    perCore("IRQs", cs, (c) => `${onOff(c.regs.irqOn)}${c.inIrq ? ` (in IRQ ×${c.inIrq})` : ""}`),
+    perCore("wait", cs, (c) => waitText(c.wait)),
+    perCore("TLB entries", cs, (c) => `${c.tlb.length}/${scenario.machine.tlbEntries}`),
+    perCore("acks out", cs, (c) => `IPI ${c.ipiAcksOutstanding} TLBI ${c.tlbiAcksOutstanding}`),
+  ];
+  const out = table(rows);
+  const vars = Object.entries(s.vars);
+  out.push("", `shared variables (${vars.length}): ${vars.map(([k, v]) => `${k}=${v}`).join("  ") || "none"}`);
+  const locks = Object.entries(s.locks);
+  out.push(`locks held: ${locks.map(([k, c]) => `${k} by core ${c}`).join(", ") || "none"}`);
+  const inflight = Object.values(s.inflight);
+  out.push(`bus, in flight: ${inflight.length ? "" : "nothing"}`);
+  for (const m of inflight) out.push(`  ${messageText(m)}`);
+  const tasks = Object.entries(s.tasks).map(([id, t]) => `${id}(${t.mm}) ${t.status === "running" ? `on ${t.on}` : t.status}`);
+  out.push(`tasks: ${tasks.join(", ")}`);
+  const stale = Object.entries(s.stale);
+  if (stale.length) out.push(`old translations awaiting maintenance: ${stale.map(([k, pas]) => `${k} (${pas.map(hex).join(", ")})`).join("; ")}`);
+  out.push(s.violation ? `VIOLATION of ${s.violation.invariant} at #${s.violation.at}: ${s.violation.message}` : "violation: none so far");
+  return out;
+}
+
+function coreOf(s: MachineState, n: number): CoreState {
+  const c = s.cores[n];
+  if (!c) throw new RangeError(`no core ${n} (the machine has cores 0 to ${s.cores.length - 1})`);
+  return c;
+}
+
+export function coreView(s: MachineState, n: number, scenario: Scenario): string[] {
+  const c = coreOf(s, n);
+  const r = c.regs;
+  const k = c.counters;
+  const mm = c.task ? s.tasks[c.task]?.mm : undefined;
+  const rate = k.accesses ? ` (${((k.hits / k.accesses) * 100).toFixed(1)}%)` : "";
+  return [
+    `core ${n}: ${r.mode} mode, ${c.task ? `task ${c.task} (mm ${mm})` : c.done ? "done" : "idle"}, context ${ctxText(c.ctx)}${c.done ? ", finished" : ""}`,
+    `  stage 1    TTBR0 ${r.ttbr0}  TTBR1 ${r.ttbr1} (from ${hex(s.pageOffset)})  CONTEXTIDR.ASID ${r.asid}`,
+    `  hypervisor VTTBR ${r.vttbr || "—"}  VMID ${r.vmid}  stage 2 ${onOff(r.stage2)}  mode ${r.mode}`,
+    `  control    vectors ${r.vectorsHigh ? "high (0xffff0000)" : "low (0x0)"}  IRQs ${onOff(r.irqOn)}  in IRQ handler ×${c.inIrq}  wait ${waitText(c.wait)}`,
+    `  bus        IPI acks outstanding ${c.ipiAcksOutstanding} (awaited ${c.ipiAcksAwaited})  TLBI acks outstanding ${c.tlbiAcksOutstanding}`,
+    `  TLB        ${c.tlb.length} of ${scenario.machine.tlbEntries} entries (${scenario.machine.tlbPolicy}); \`tlb ${n}\` lists them`,
+    `  counters   accesses ${k.accesses}  hits ${k.hits}${rate}  misses ${k.misses}  faults ${k.faults}  walks ${k.walks} (${k.walkSteps} steps, ${k.specWalks} speculative)`,
+    `             TLBIs ${k.flushes} (full ${k.fullFlushes}, entries removed ${k.entriesFlushed})  IPIs sent ${k.ipiSent} received ${k.ipiReceived}  switches ${k.switches}  roll-overs ${k.rollovers} started, ${k.rolloversSeen} seen  cycles ${k.cycles}`,
+  ];
+}
+
+/** What the current tables say about an entry: nothing when it still agrees with them. */
+function entryNote(s: MachineState, table: string, vpn: number, pa: number, writable: boolean): string {
+  const pte = s.tables[table]?.[vpn];
+  if (!pte) return `STALE: ${table} no longer maps it`;
+  if (pte.pa !== pa) return `STALE: ${table} now maps it to ${hex(pte.pa)}`;
+  if (pte.writable !== writable) return `STALE: ${table} now maps it ${pte.writable ? "writable" : "read-only"}`;
+  return "";
+}
+
+export function tlbView(s: MachineState, n: number, scenario: Scenario): string[] {
+  const c = coreOf(s, n);
+  const head = `core ${n} TLB: ${c.tlb.length} of ${scenario.machine.tlbEntries} entries (${scenario.machine.tlbPolicy}); lookups now use ASID ${c.regs.asid}, VMID ${c.regs.vmid}; * = an access now would use it`;
+  if (!c.tlb.length) return [head, "  (empty)"];
+  const rows = [["slot", "VA", "ASID", "VMID", "PA", "perm", "table", "filled", "used", ""]];
+  c.tlb.forEach((e, i) => {
+    const live = lookup(c.tlb, e.vpn, c.regs.asid, c.regs.vmid) === i ? "*" : " ";
+    rows.push([
+      `${live}${i}`, hex(e.vpn * 4096), tagText(e), String(e.vmid), hex(e.pa), e.writable ? "rw" : "ro", e.table,
+      `#${e.filledAt}`, `#${e.lastUsed}`, entryNote(s, e.table, e.vpn, e.pa, e.writable),
+    ]);
+  });
+  return [head, ...table(rows, [0]).map((l) => `  ${l}`)];
+}

@@ -1,0 +1,42 @@
+/**
+ * The Chrome Trace Event format, as far as the exporter uses it (the "JSON Object Format": a
+ * `traceEvents` array), and the order events are written in.
+ *
+ * Time: `ts` and `dur` are the log's virtual time `t` in modelled cycles, unchanged, and the file says
+ * `"displayTimeUnit":"ns"` before anything else: Perfetto's JSON importer looks for exactly that string
+ * at the start of the file and then reads ts and dur as nanoseconds (without it, as microseconds), so
+ * one cycle shows as 1 ns, a 1 GHz core. Integers keep every timestamp exact.
+ */
+export type Phase = "M" | "X" | "i" | "s" | "f" | "C";
+
+export interface TraceEvent {
+  name: string;
+  ph: Phase;
+  pid: number;
+  /** Absent on counters (process-wide) and process metadata. */
+  tid?: number;
+  ts?: number;
+  dur?: number;
+  cat?: string;
+  /** Flow id: one "s" and one "f" share it. */
+  id?: number;
+  /** "e": bind the flow end to the enclosing slice rather than the next one. */
+  bp?: "e";
+  /** Instant scope: thread, process or global. */
+  s?: "t" | "p" | "g";
+  args?: Record<string, unknown>;
+}
+
+/** The machine is one process; core c is thread c; the machine-wide track (violations) comes after the cores. */
+export const PID = 1;
+
+const RANK: Record<Phase, number> = { M: 0, X: 1, i: 2, C: 3, s: 4, f: 5 };
+
+/**
+ * File order: metadata first, then by time; at one time, enclosing slices before what they enclose
+ * (longer first), so that a flow event that follows binds to the innermost slice already open.
+ */
+export function traceOrder(a: TraceEvent, b: TraceEvent): number {
+  if (a.ph === "M" || b.ph === "M") return (a.ph === "M" ? 0 : 1) - (b.ph === "M" ? 0 : 1);
+  return (a.ts ?? 0) - (b.ts ?? 0) || RANK[a.ph] - RANK[b.ph] || (b.dur ?? 0) - (a.dur ?? 0);
+}
