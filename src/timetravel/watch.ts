@@ -31,6 +31,7 @@ function coreOf(s: MachineState, n: number): CoreState {
   return c;
 }
 
+const KEYWORDS = new Set(["core", "tlb", "lock", "task", "pte", "inflight", "var"]);
 const bad = (text: string): PredicateError => new PredicateError(`cannot watch "${text}" (forms: ${WATCH_FORMS})`);
 
 /** Parses against a state of the log (to check names and cores); throws PredicateError on a bad form. */
@@ -82,7 +83,7 @@ export function parseWatch(text: string, sample: MachineState): WatchExpr {
   if (head === "inflight" && w.length === 1) return make((s) => String(Object.keys(s.inflight).length));
   const name = head === "var" && a !== undefined && w.length === 2 ? a : w.length === 1 ? head : null;
   if (name !== null && Object.hasOwn(sample.vars, name)) return make((s) => String(s.vars[name] ?? "unset"));
-  if (name !== null) {
+  if (name !== null && !KEYWORDS.has(name)) {
     const known = Object.keys(sample.vars);
     throw new PredicateError(`no shared variable "${name}" (variables: ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", ..." : ""}; or ${WATCH_FORMS})`);
   }
