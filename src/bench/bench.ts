@@ -10,6 +10,9 @@ import { disposeFixture, prepareFixture, type ScenarioAtScale } from "./fixture.
 import { MACHINE_CASES, machineCases } from "./machine-bench.js";
 import { measure, type Measurement } from "./measure.js";
 import { ceilingRatio, machineTargets, meets, type Target } from "./targets.js";
+import { DEFAULT_K } from "../timetravel/snapshots.js";
+import { timeTravelSection, type TimeTravelSection } from "./timetravel-bench.js";
+import type { TimeTravelOptions } from "./timetravel-figures.js";
 
 export interface BenchOptions {
   scenarioAt: ScenarioAtScale;
@@ -19,6 +22,8 @@ export interface BenchOptions {
   warmups: number;
   repetitions: number;
   immerPrefix: number;
+  /** Seek, back and memory on the fixture's log (issue 5); null leaves the section out. */
+  timeTravel: TimeTravelOptions | null;
   /** Progress lines while it runs (the full bench takes about a minute). */
   progress?: (line: string) => void;
 }
@@ -26,8 +31,8 @@ export interface BenchOptions {
 /** The full bench (issue 2: ≥ 1,000,000 events) and the quick smoke test (~50,000 events). */
 export function benchPreset(quick: boolean): Omit<BenchOptions, "scenarioAt"> {
   return quick
-    ? { minEvents: 50_000, seed: 1, warmups: 1, repetitions: 3, immerPrefix: 10_000 }
-    : { minEvents: 1_000_000, seed: 1, warmups: 1, repetitions: 3, immerPrefix: 50_000 };
+    ? { minEvents: 50_000, seed: 1, warmups: 1, repetitions: 3, immerPrefix: 10_000, timeTravel: { k: DEFAULT_K, seeks: 200, seed: 1 } }
+    : { minEvents: 1_000_000, seed: 1, warmups: 1, repetitions: 3, immerPrefix: 50_000, timeTravel: { k: DEFAULT_K, seeks: 1000, seed: 1 } };
 }
 
 export interface BenchRow extends Measurement {
@@ -55,6 +60,8 @@ export interface BenchReport {
   /** The targets the verdicts judge (issue 2, "Speed"). */
   targets: readonly Target[];
   rows: BenchRow[];
+  /** Seek, back and memory of the loaded log (issue 5), or null when not asked for. */
+  timeTravel: TimeTravelSection | null;
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchReport> {
@@ -67,6 +74,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     for (const c of machineCases(f, { immerPrefix: opts.immerPrefix })) {
       say(`${c.name} ...`);
       measured.push(await measure(c, { warmups: opts.warmups, repetitions: opts.repetitions }));
+    }
+    let timeTravel: TimeTravelSection | null = null;
+    if (opts.timeTravel) {
+      say("time travel: load, seek, back ...");
+      timeTravel = await timeTravelSection(f.logPath, opts.timeTravel);
     }
     const events = f.events();
     const ceiling = ceilingFold(scenarioInitialState(scenario, allocator), events);
@@ -95,6 +107,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       ceilingSkipped: ceiling.skipped,
       targets: machineTargets,
       rows,
+      timeTravel,
     };
   } finally {
     disposeFixture(f);

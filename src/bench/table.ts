@@ -1,5 +1,6 @@
 /** The bench report as plain text: a preamble (Node, scenario, events) and a table with aligned columns. */
 import type { BenchReport, BenchRow } from "./bench.js";
+import { MB, TIME_TRAVEL_TARGETS, type TimeTravelSection } from "./timetravel-bench.js";
 
 const int = (n: number): string => Math.round(n).toLocaleString("en-US");
 
@@ -53,5 +54,29 @@ export function formatReport(r: BenchReport): string {
     out.push("", "note: the ceiling loop does not end in the same state as fold replay; its figure is not a fair ceiling.");
   }
   if (r.ceilingSkipped.length) out.push(`note: event types the ceiling loop skips: ${r.ceilingSkipped.join(", ")}`);
+  if (r.timeTravel) out.push("", ...formatTimeTravel(r.timeTravel));
   return out.join("\n");
+}
+
+const ttVerdict = (p: boolean | null): string => (p === null ? "—" : p ? "PASS" : "MISS");
+const ms = (x: number): string => x.toFixed(3);
+
+/** The time-travel section (issue 5): seek and back latencies, memory, snapshot methods. */
+export function formatTimeTravel(s: TimeTravelSection): string[] {
+  const t = TIME_TRAVEL_TARGETS;
+  const latencyTarget = `median ≤ ${t.seekMedianMs} ms, p99 ≤ ${t.seekP99Ms} ms`;
+  const out = [
+    `time travel: K = ${s.k} (events between snapshots), ${s.events.toLocaleString("en-US")} events, ${s.snapshots.toLocaleString("en-US")} snapshots, ` +
+      `${s.isolated ? "measured in a fresh process" : "measured in-process (RSS not judged)"}; load ${s.loadSeconds.toFixed(2)} s + snapshots ${s.snapshotSeconds.toFixed(2)} s`,
+    "",
+  ];
+  const rows = [
+    [`seek to a random event (${s.seek.count})`, ms(s.seek.medianMs), ms(s.seek.p99Ms), ms(s.seek.maxMs), latencyTarget, ttVerdict(s.seekPass)],
+    [`back from a random point (${s.back.count})`, ms(s.back.medianMs), ms(s.back.p99Ms), ms(s.back.maxMs), latencyTarget, ttVerdict(s.backPass)],
+    [`loaded log + snapshots: RSS ${(s.rssBytes / MB).toFixed(0)} MB (heap ${(s.heapUsedBytes / MB).toFixed(0)} MB)`, "", "", "", `RSS ≤ ${t.rssMB} MB`, ttVerdict(s.rssPass)],
+  ];
+  out.push(...alignColumns(["case", "median ms", "p99 ms", "max ms", "target", "verdict"], rows, [false, true, true, true, false, false]));
+  out.push("", "snapshot methods, median µs on a mid-log state: take one (given the previous) / restore a working copy");
+  for (const c of s.copiers) out.push(`  ${c.name.padEnd(40)} ${c.snapshotUs.toFixed(1).padStart(8)} / ${c.restoreUs === null ? "—" : c.restoreUs.toFixed(1)}`);
+  return out;
 }
