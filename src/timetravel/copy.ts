@@ -11,9 +11,11 @@
  *   snapshot, because the reducer mutates in place (a TLB hit bumps `lastUsed` on its entry).
  *
  * Both are generic rather than written against the state's fields, so the state can grow (hypervisor
- * fields) without these going stale. Why not structuredClone or immer's produce: the bench's
- * "snapshot" rows time all three on the 1M-event fixture; this copier is the fastest and the only one
- * of them that shares without the cost of proxies.
+ * fields) without these going stale. Why not structuredClone or immer's produce: `npm run bench` times
+ * all three on a mid-log state of the 1M-event fixture. Taking a snapshot: this copier 50 µs,
+ * structuredClone + deep freeze 142 µs (and it shares nothing, so every snapshot is a whole state),
+ * immer's produce writing the changes into a draft of the previous snapshot 722 µs (proxies on every
+ * node it reads). Restoring a working copy: `thaw` 28 µs, structuredClone 106 µs.
  */
 import { freeze } from "immer";
 
