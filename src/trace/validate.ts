@@ -42,19 +42,37 @@ export function validateTrace(file: unknown): string[] {
       bad(i, `instant scope ${JSON.stringify(e.s)}`);
     }
   });
+  // Nesting, and each slice's parent, so that "is this instant inside a slice" is a walk up a short chain.
+  const parents = new Map<string, number[]>();
   for (const [track, list] of slices) {
     list.sort((a, b) => a.ts - b.ts || b.end - a.end);
-    const stack: { ts: number; end: number }[] = [];
-    for (const sl of list) {
-      while (stack.length && stack[stack.length - 1]!.end <= sl.ts) stack.pop();
-      const top = stack[stack.length - 1];
+    const parent: number[] = [];
+    const stack: number[] = [];
+    list.forEach((sl, i) => {
+      while (stack.length && list[stack[stack.length - 1]!]!.end <= sl.ts) stack.pop();
+      const top = stack.length ? list[stack[stack.length - 1]!]! : undefined;
       if (top && sl.end > top.end) problems.push(`track ${track}: slice [${sl.ts}, ${sl.end}] overlaps [${top.ts}, ${top.end}] without nesting`);
-      stack.push(sl);
-    }
+      parent.push(stack.length ? stack[stack.length - 1]! : -1);
+      stack.push(i);
+    });
+    parents.set(track, parent);
   }
   const enclosed = (i: number): boolean => {
     const e = events[i]!;
-    return (slices.get(`${e.pid}/${e.tid}`) ?? []).some((sl) => sl.ts <= e.ts! && e.ts! <= sl.end);
+    const track = `${e.pid}/${e.tid}`;
+    const list = slices.get(track) ?? [];
+    const parent = parents.get(track) ?? [];
+    const ts = e.ts!;
+    // The last slice starting at or before ts, then up through the slices that enclose it.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.ts <= ts) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = lo - 1; j >= 0; j = parent[j]!) if (list[j]!.end >= ts) return true;
+    return false;
   };
   for (const [id, fl] of flows) {
     if (fl.s.length !== 1 || fl.f.length !== 1) {
