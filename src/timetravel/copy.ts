@@ -21,6 +21,12 @@ import { freeze } from "immer";
 
 type Plain = Record<string, unknown>;
 
+/** `out[k] = v`, except that a key "__proto__" (JSON.parse makes it an own property) stays a property. */
+function set(out: Plain, k: string, v: unknown): void {
+  if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
 /** A mutable deep copy of plain data (objects, arrays, primitives). */
 export function thaw<T>(v: T): T {
   return copyValue(v) as T;
@@ -35,7 +41,7 @@ function copyValue(v: unknown): unknown {
   }
   const o = v as Plain;
   const out: Plain = {};
-  for (const k in o) out[k] = copyValue(o[k]);
+  for (const k in o) set(out, k, copyValue(o[k]));
   return out;
 }
 
@@ -79,16 +85,16 @@ function shareObject(cur: Plain, prev: Plain | undefined): unknown {
       out = {};
       for (const j in cur) {
         if (j === k) break;
-        out[j] = prev![j];
+        set(out, j, prev![j]);
       }
     }
-    if (out !== null) out[k] = v;
+    if (out !== null) set(out, k, v);
     count++;
   }
   // Same keys and values so far; a key deleted since (a released lock, a delivered message) still differs.
   if (out === null && keys!.length !== count) {
     out = {};
-    for (const k in cur) out[k] = prev![k];
+    for (const k in cur) set(out, k, prev![k]);
   }
   return out === null ? prev : freeze(out);
 }

@@ -54,12 +54,20 @@ describe("snapshotOf", () => {
         expect(JSON.stringify(next)).toBe(JSON.stringify(b));
         expect(JSON.stringify(thaw(next))).toBe(JSON.stringify(b));
       }),
-      { numRuns: 300 },
+      { numRuns: 2000 },
     );
   });
 });
 
 describe("thaw", () => {
+  it("keeps a key named __proto__ as a property (JSON.parse makes it one)", () => {
+    const v = JSON.parse('{"__proto__":{"x":1},"a":[{"__proto__":2}]}') as unknown;
+    const s = snapshotOf(v, undefined);
+    expect(JSON.stringify(s)).toBe(JSON.stringify(v));
+    expect(JSON.stringify(thaw(s))).toBe(JSON.stringify(v));
+    expect(Object.getPrototypeOf(thaw(s))).toBe(Object.prototype);
+  });
+
   it("is a mutable deep copy", () => {
     const s = snapshotOf({ a: [{ b: 1 }], c: null, d: "x" }, undefined);
     const w = thaw(s);
