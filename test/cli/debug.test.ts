@@ -128,6 +128,14 @@ describe("smpsim debug --eval", () => {
     expect(r.stdout).not.toContain("locks held:");
   });
 
+  it("takes the snapshot interval with --k, and refuses one that is not a positive integer", () => {
+    const a = smpsim(["debug", "ipi.log", "--k", "16", "--eval", "goto 700; state"]);
+    const b = smpsim(["debug", "ipi.log", "--eval", "goto 700; state"]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(badInput(smpsim(["debug", "ipi.log", "--k", "0", "--eval", "state"]))).toMatch(/--k wants an integer/);
+  });
+
   it("prints its usage with --help", () => {
     const r = smpsim(["debug", "--help"]);
     expect(r.code).toBe(0);
