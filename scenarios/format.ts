@@ -87,12 +87,13 @@ function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path:
 
 function readKernel(f: Fields, raw: unknown): KernelConfig {
   const o = f.object(raw, "kernel");
-  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "lazyTlb"]);
+  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "lazyTlb", "scheduler"]);
   return {
     asidAllocator: f.opt(o, "asidAllocator", "kernel", "static", (v, p) => f.string(v, p)),
     asidBits: f.opt(o, "asidBits", "kernel", 8, (v, p) => f.int(v, p, 2, 16)),
     switchSequence: f.opt(o, "switchSequence", "kernel", "reserved-asid", (v, p) => f.oneOf(v, p, SWITCHES)),
     lazyTlb: f.opt(o, "lazyTlb", "kernel", true, (v, p) => f.bool(v, p)),
+    scheduler: f.opt(o, "scheduler", "kernel", "any", (v, p) => f.oneOf(v, p, ["any", "round-robin"] as const)),
   };
 }
 

@@ -11,6 +11,7 @@ import asidRolloverGeneration from "./asid-rollover-generation.js";
 import asidRolloverIpiIrqWindow from "./asid-rollover-ipi-irq-window.js";
 import asidRolloverIpiSpeculative from "./asid-rollover-ipi-speculative.js";
 import asidRolloverIpi from "./asid-rollover-ipi.js";
+import { asidSmallArm64, asidSmallGeneration, asidSmallIpi } from "./asid-small.js";
 import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import defaultScenario from "./default.js";
 import { ScenarioError, lineColumn } from "./fields.js";
@@ -29,6 +30,9 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   asidRolloverIpi,
   asidRolloverGeneration,
   asidArm64,
+  asidSmallIpi,
+  asidSmallGeneration,
+  asidSmallArm64,
   asidSwitchNoReserved,
   asidRolloverIpiIrqWindow,
   asidRolloverIpiSpeculative,

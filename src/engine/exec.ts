@@ -120,7 +120,9 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       const ids: string[] = [];
       for (const [id, t] of Object.entries(s.tasks)) if (t.status === "ready" && op.allowed(id)) ids.push(id);
       if (ids.length === 0) return { value: 0 };
-      const task = ids[m.choose(c, "program", ids.length, (i) => `task ${ids[i]}`)]!;
+      const task = op.roundRobin
+        ? ids.reduce((a, b) => (s.tasks[b]!.readySince < s.tasks[a]!.readySince ? b : a))
+        : ids[m.choose(c, "program", ids.length, (i) => `task ${ids[i]}`)]!;
       m.emit(c, { type: "sched.pick", task, prev: s.cores[c]!.task, mm: s.tasks[task]!.mm });
       return { value: 1 };
     }

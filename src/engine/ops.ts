@@ -37,7 +37,11 @@ export type Op =
   /** A decision the program makes among `of` options: a recorded choice. Yields the index. */
   | { k: "choose"; of: number; what: string }
   /** The scheduler takes a ready task allowed on this core. Yields 1, or 0 when every task has exited. */
-  | { k: "pick-task"; allowed: (task: string) => boolean }
+  /**
+   * `roundRobin`: take the ready task that has waited longest (no choice); otherwise any ready task,
+   * a recorded choice.
+   */
+  | { k: "pick-task"; allowed: (task: string) => boolean; roundRobin: boolean }
   /** Kernel bookkeeping that is an event of its own. */
   | { k: "note"; ev: KernelNote }
   /** Internal: the program has returned; its frame is popped in a step of its own. */

@@ -225,9 +225,9 @@ function nextBranch(path: Node[]): boolean {
   return false;
 }
 
-export function dporStrategy(_o: StrategyOptions): Strategy {
+export function dporStrategy(o: StrategyOptions): Strategy {
   const path: Node[] = [];
-  const objects = new Objects();
+  const objects = new Objects(o.tasksOn);
   let current: DporChooser | null = null;
   let started = false;
   return {

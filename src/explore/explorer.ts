@@ -66,6 +66,7 @@ export function explore(req: ExploreRequest): ExploreResult {
     preemptions: req.preemptions,
     specRate: t.scenario.machine.speculation.rate,
     steps,
+    tasksOn: (core) => t.scenario.tasks.filter((x) => x.cores.length === 0 || x.cores.includes(core)).map((x) => x.id),
   });
   const finals = new Set<string>();
   const seen = new Set<string>();

@@ -1,7 +1,9 @@
 /**
  * What one step of an execution read and wrote, from the events it emitted: the dependency relation
  * DPOR needs. Objects are shared variables, locks, a core's registers and TLB, page tables, ack
- * counters, the scheduler's task list and the set of running contexts (which invariants read).
+ * counters, each task's run state and the set of running contexts (which invariants read). The
+ * scheduler on a core reads the state of the tasks it may run (and, to see that all have exited,
+ * every task).
  * A step's invariant checks count as reads of what they look at.
  */
 import { stage1Table } from "../../cores/walk.js";
@@ -18,6 +20,9 @@ export interface Footprint {
 
 /** Interns object names as small numbers so dependency checks compare integers. */
 export class Objects {
+  /** Tasks each core's scheduler may pick (all tasks, when affinity does not restrict). */
+  constructor(readonly tasksOn: (core: number) => readonly string[] = () => []) {}
+
   private readonly ids = new Map<string, number>();
   /** For each object: the core whose speculative walks it affects (registers, TLB), -2 for page
    *  tables (every core's), -1 for anything else. */
@@ -37,6 +42,12 @@ export function emptyFootprint(): Footprint {
   return { reads: [], writes: [], creates: [] };
 }
 
+/** The scheduler's view: the tasks it may pick. */
+function schedulerReads(c: number, s: MachineState, o: Objects, r: (n: string) => void): void {
+  const mine = o.tasksOn(c);
+  for (const t of mine.length ? mine : Object.keys(s.tasks)) r(`task:${t}`);
+}
+
 export function dependent(a: Footprint, b: Footprint): boolean {
   for (const w of a.writes) if (b.writes.includes(w) || b.reads.includes(w)) return true;
   for (const w of b.writes) if (a.reads.includes(w)) return true;
@@ -54,7 +65,8 @@ export function addEvent(fp: Footprint, ev: SimEvent, s: MachineState, o: Object
     case "lock.acquire": case "lock.release": return w(`l:${ev.name}`);
     case "core.wait": {
       const x = ev.wait;
-      return r(x.on === "lock" ? `l:${x.name}` : x.on === "acks" ? `acks:${c}` : x.on === "dsb" ? `tacks:${c}` : "sched");
+      if (x.on === "idle") return schedulerReads(c, s, o, r);
+      return r(x.on === "lock" ? `l:${x.name}` : x.on === "acks" ? `acks:${c}` : `tacks:${c}`);
     }
     case "reg.write": return w(`regs:${c}`);
     case "barrier": return ev.kind === "dsb" ? r(`tacks:${c}`) : undefined;
@@ -84,8 +96,13 @@ export function addEvent(fp: Footprint, ev: SimEvent, s: MachineState, o: Object
     }
     case "ipi.done": fp.creates.push(msgKey(ev.ack.id)); return w(`regs:${c}`);
     case "ipi.acked": return r(`acks:${c}`);
-    case "sched.pick": case "sched.yield": case "task.exit": return w("sched");
+    case "sched.pick": schedulerReads(c, s, o, r); return w(`task:${ev.task}`);
+    case "sched.yield": case "task.exit": return w(`task:${ev.task}`);
     case "asid.assign": return w("ctx");
-    case "choice": case "violation": case "core.done": case "asid.rollover": return;
+    case "core.done":
+      // The scheduler saw every task exited.
+      for (const t in s.tasks) r(`task:${t}`);
+      return;
+    case "choice": case "violation": case "asid.rollover": return;
   }
 }

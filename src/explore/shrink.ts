@@ -27,7 +27,8 @@ export function shrink(t: ExecutionTarget, picks: readonly number[], invariant: 
   const accept = (cand: number[]): boolean => {
     if (attempts >= maxAttempts) return false;
     const e = trial(cand);
-    if (!e) return false;
+    // Smaller means no more events and no more choices than the best so far.
+    if (!e || e.events > best!.events || e.picks.length > best!.picks.length) return false;
     // Keep the picks the run really made for the explicit part (out-of-range picks wrapped).
     prefix = e.picks.slice(0, cand.length);
     best = e;

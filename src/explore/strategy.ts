@@ -32,4 +32,6 @@ export interface StrategyOptions {
   specRate: number;
   /** PCT: the number of steps an execution takes, estimated from a first run. */
   steps: number;
+  /** DPOR: the tasks each core's scheduler may pick. */
+  tasksOn: (core: number) => readonly string[];
 }

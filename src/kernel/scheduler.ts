@@ -17,7 +17,7 @@ export function* coreMain(
 ): Program {
   let activeMm = "";
   for (;;) {
-    if ((yield { k: "pick-task", allowed }) === 0) return;
+    if ((yield { k: "pick-task", allowed, roundRobin: k.scenario.kernel.scheduler === "round-robin" }) === 0) return;
     const task = k.state.cores[cpu]!.task;
     const mm = k.state.tasks[task]!.mm;
     // switch_mm is skipped when the mm is already loaded on this core (prev == next), unless lazy TLB

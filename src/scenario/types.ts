@@ -43,6 +43,9 @@ export interface KernelConfig {
   switchSequence: SwitchSequence;
   /** Skip switch_mm when the next task has the mm already loaded (prev == next). */
   lazyTlb: boolean;
+  /** "any": the scheduler may pick any ready task (a recorded choice); "round-robin": the one that has
+   *  waited longest (deterministic, fewer schedules to explore). */
+  scheduler: "any" | "round-robin";
 }
 
 export interface MachineConfig {

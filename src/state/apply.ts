@@ -181,6 +181,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       const t = s.tasks[ev.task]!;
       t.status = ev.type === "task.exit" ? "exited" : "ready";
       t.on = -1;
+      t.readySince = ev.seq;
       c!.task = "";
       c!.counters.cycles += k.otherCycles;
       return;

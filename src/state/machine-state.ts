@@ -13,6 +13,8 @@ export interface TaskState {
   /** Core it runs on, or -1. */
   on: number;
   status: "ready" | "running" | "exited";
+  /** Sequence number of the event that made it ready (round-robin picks the longest waiting). */
+  readySince: number;
 }
 
 export interface MachineState {
@@ -55,7 +57,7 @@ export interface InitialStateInput {
 
 export function initialState(input: InitialStateInput): MachineState {
   const tasks: Record<string, TaskState> = {};
-  for (const [id, t] of Object.entries(input.tasks)) tasks[id] = { mm: t.mm, on: -1, status: "ready" };
+  for (const [id, t] of Object.entries(input.tasks)) tasks[id] = { mm: t.mm, on: -1, status: "ready", readySince: -1 };
   return {
     seq: 0,
     t: 0,

@@ -1,0 +1,12 @@
+/**
+ * The clean roll-over scenarios cut down for exhaustive exploration (`explore --strategy dfs|dpor`):
+ * 2 cores, 4 mms, 2-bit ASIDs (roll-over every few switches), two time slices per task.
+ */
+import { rolloverLoad, SMALL } from "./rollover-load.js";
+
+const small = (id: string, allocator: string, switchSequence: string, what: string) =>
+  rolloverLoad(id, `${what}, 2 cores, 4 mms, 2-bit ASIDs: small enough to explore exhaustively (clean)`, { asidAllocator: allocator, asidBits: 2, switchSequence, scheduler: "round-robin" }, false, SMALL);
+
+export const asidSmallIpi = small("asid-small-ipi", "linux-2.6.36", "reserved-asid", "linux-2.6.36");
+export const asidSmallGeneration = small("asid-small-generation", "linux-3.10", "reserved-ttbr0", "linux-3.10");
+export const asidSmallArm64 = small("asid-small-arm64", "arm64", "atomic", "arm64");
