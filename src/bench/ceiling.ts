@@ -102,11 +102,14 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[]): Ceili
         const t = s.tasks[ev.task]!;
         t.status = ev.type === "task.exit" ? "exited" : "ready";
         t.on = -1;
+        t.readySince = ev.seq;
         c.task = "";
         n.cycles += k.otherCycles;
         break;
       }
       case "asid.assign":
+        if (c.ctx && ev.generation > c.ctx.generation) n.rolloversSeen++;
+        if (ev.generation > c.maxGeneration) c.maxGeneration = ev.generation;
         c.ctx = { mm: ev.mm, generation: ev.generation, asid: ev.asid };
         break;
       case "asid.rollover":
@@ -129,6 +132,7 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[]): Ceili
       case "tlbi":
         applyTlbi(c.tlb, ev.op, c.regs.vmid);
         n.flushes++;
+        if (ev.op.scope === "all" || ev.op.scope === "allvm" || ev.op.scope === "vmid") n.fullFlushes++;
         n.entriesFlushed += ev.removed;
         n.cycles += k.tlbiCycles;
         if (ev.broadcast) c.tlbiAcksOutstanding += ev.msgs.length;
@@ -145,6 +149,7 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[]): Ceili
         } else if (m.kind === "tlbi") {
           applyTlbi(c.tlb, m.op, m.vmid);
           n.flushes++;
+          if (m.op.scope === "all" || m.op.scope === "allvm" || m.op.scope === "vmid") n.fullFlushes++;
           n.entriesFlushed += ev.removed;
           n.cycles += k.tlbiCycles;
         } else if (m.for === "ipi") c.ipiAcksOutstanding--;
@@ -155,11 +160,15 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[]): Ceili
       case "ipi.send":
         for (const m of ev.msgs) send(m);
         n.ipiSent += ev.msgs.length;
-        if (ev.wait) c.ipiAcksOutstanding += ev.msgs.length;
+        if (ev.wait) {
+          c.ipiAcksOutstanding += ev.msgs.length;
+          c.ipiAcksAwaited += ev.msgs.length;
+        }
         n.cycles += k.otherCycles;
         break;
       case "ipi.acked":
         c.wait = null;
+        c.ipiAcksAwaited = 0;
         n.cycles += k.otherCycles;
         break;
       case "ipi.done":

@@ -50,8 +50,15 @@ describe("the roll-over load stays clean", () => {
 describe("the built-in scenarios that expect a clean run", () => {
   const clean = builtinScenarios.filter((b) => b.expect === "clean" && /^asid-/.test(b.id));
 
-  it("include the three roll-over scenarios of issue 3", () => {
-    expect(clean.map((b) => b.id).sort()).toEqual(["asid-arm64", "asid-rollover-generation", "asid-rollover-ipi"]);
+  it("include the three roll-over scenarios of issue 3 and their small versions", () => {
+    expect(clean.map((b) => b.id).sort()).toEqual([
+      "asid-arm64",
+      "asid-rollover-generation",
+      "asid-rollover-ipi",
+      "asid-small-arm64",
+      "asid-small-generation",
+      "asid-small-ipi",
+    ]);
   });
 
   it.each(clean.map((b) => b.id))("%s is clean over 100 seeds", async (id) => {
