@@ -6,6 +6,7 @@
  * Program and replacement choices are branched on fully (they are not interleavings).
  */
 import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
+import { Abandon } from "./execution.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
 export interface ChoiceNode {
@@ -37,13 +38,18 @@ export class PathChooser implements Chooser {
   private depth = 0;
   private prevKey = -1_000_000;
   private preemptions = 0;
-  constructor(readonly path: ChoiceNode[]) {}
+  /** `rootAllowed`: which picks at the first choice point belong to this worker's subtrees. */
+  constructor(readonly path: ChoiceNode[], private readonly rootAllowed: (pick: number) => boolean = () => true) {}
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     let node = this.path[this.depth];
     if (!node) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
-      const pick = defaultPick(keys, this.prevKey);
+      let pick = defaultPick(keys, this.prevKey);
+      if (this.depth === 0 && !this.rootAllowed(pick)) {
+        pick = Array.from({ length: of }, (_, i) => i).find(this.rootAllowed) ?? -1;
+        if (pick < 0) throw new Abandon(); // no subtree of this worker's share exists
+      }
       node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried: [pick] };
       this.path.push(node);
     }
@@ -59,25 +65,32 @@ export class PathChooser implements Chooser {
 
 export function dfsStrategy(o: StrategyOptions): Strategy {
   const path: ChoiceNode[] = [];
+  const mine = (pick: number): boolean => pick % o.share.of === o.share.index;
   let started = false;
+  let over = false;
   return {
     name: "dfs",
     exhaustive: true,
+    lastIndex: -1,
     next() {
-      if (started && !backtrack(path, o.preemptions)) return null;
+      if (over || (started && !backtrack(path, o.preemptions, mine))) return null;
       started = true;
-      return new PathChooser(path);
+      this.lastIndex++;
+      return new PathChooser(path, mine);
     },
-    done: () => undefined,
+    done(exec) {
+      if (exec.abandoned && path.length === 0) over = true;
+    },
   };
 }
 
 /** Moves the deepest choice point with an untried pick within the bound to it; false when none is left. */
-export function backtrack(path: ChoiceNode[], bound: number): boolean {
+export function backtrack(path: ChoiceNode[], bound: number, rootAllowed: (pick: number) => boolean = () => true): boolean {
   while (path.length > 0) {
     const n = path.at(-1)!;
     for (let i = 0; i < n.of; i++) {
       if (n.tried.includes(i)) continue;
+      if (path.length === 1 && !rootAllowed(i)) continue;
       if (n.preBefore + (isPreemption(n, i) ? 1 : 0) > bound) continue;
       n.current = i;
       n.tried.push(i);

@@ -233,9 +233,11 @@ export function dporStrategy(o: StrategyOptions): Strategy {
   return {
     name: "dpor",
     exhaustive: true,
+    lastIndex: -1,
     next() {
       if (started && !nextBranch(path)) return null;
       started = true;
+      this.lastIndex++;
       current = new DporChooser(path, objects);
       return current;
     },

@@ -9,7 +9,7 @@ import { dporStrategy } from "./dpor.js";
 import { execute, type ExecutionTarget } from "./execution.js";
 import { pctStrategy } from "./pct.js";
 import { randomStrategy } from "./random.js";
-import type { Strategy, StrategyName, StrategyOptions } from "./strategy.js";
+import type { Share, Strategy, StrategyName, StrategyOptions } from "./strategy.js";
 
 export interface ExploreRequest {
   target: ExecutionTarget;
@@ -20,6 +20,15 @@ export interface ExploreRequest {
   preemptions: number;
   /** Called now and then with the figures so far (the CLI draws a progress bar from it). */
   onProgress?: (p: ExploreProgress) => void;
+  /** This worker's share of the search (default: all of it). */
+  share?: Share;
+  /**
+   * The smallest search index at which any worker has found a violation so far: this worker stops
+   * before running schedules past it (they could not change the verdict or the counterexample).
+   */
+  stopAt?: () => number;
+  /** Keep the fingerprints (to merge coverage across workers). */
+  keepFingerprints?: boolean;
 }
 
 export interface ExploreProgress {
@@ -32,7 +41,7 @@ export interface Found {
   violation: Violation;
   /** The violating execution's complete picks. */
   picks: number[];
-  /** Which schedule of the search it was (0-based). */
+  /** Which schedule of the search it was (0-based, search-wide). */
   index: number;
 }
 
@@ -45,6 +54,8 @@ export interface ExploreResult {
   distinctFinalStates: number;
   distinctStatesSeen: number;
   found: Found | null;
+  /** With keepFingerprints: the final and seen state fingerprints. */
+  fingerprints?: { finals: string[]; seen: string[] };
 }
 
 export function makeStrategy(name: StrategyName, o: StrategyOptions): Strategy {
@@ -66,6 +77,7 @@ export function explore(req: ExploreRequest): ExploreResult {
     preemptions: req.preemptions,
     specRate: t.scenario.machine.speculation.rate,
     steps,
+    share: req.share ?? { index: 0, of: 1 },
     tasksOn: (core) => t.scenario.tasks.filter((x) => x.cores.length === 0 || x.cores.includes(core)).map((x) => x.id),
   });
   const finals = new Set<string>();
@@ -80,13 +92,14 @@ export function explore(req: ExploreRequest): ExploreResult {
       exhausted = true;
       break;
     }
+    if (req.stopAt && strategy.lastIndex > req.stopAt()) break;
     const exec = execute(t, chooser, strategy.observe ? { statesSeen: seen, onEvent: strategy.observe } : { statesSeen: seen });
     strategy.done(exec);
     schedules++;
     events += exec.events;
     if (!exec.abandoned) finals.add(exec.finalHash);
     if (exec.violation) {
-      found = { violation: exec.violation, picks: exec.picks, index: schedules - 1 };
+      found = { violation: exec.violation, picks: exec.picks, index: strategy.lastIndex };
       break;
     }
     if (req.onProgress && (schedules & 255) === 0) req.onProgress({ schedules, events, found: 0 });
@@ -100,5 +113,6 @@ export function explore(req: ExploreRequest): ExploreResult {
     distinctFinalStates: finals.size,
     distinctStatesSeen: seen.size,
     found,
+    ...(req.keepFingerprints ? { fingerprints: { finals: [...finals], seen: [...seen] } } : {}),
   };
 }

@@ -52,7 +52,11 @@ export function pctStrategy(o: StrategyOptions): Strategy {
   return {
     name: "pct",
     exhaustive: false,
-    next: () => new PctChooser(new Prng(o.seed + i++), o.depth, o.steps),
+    lastIndex: -1,
+    next() {
+      this.lastIndex = o.share.index + o.share.of * i++;
+      return new PctChooser(new Prng(o.seed + this.lastIndex), o.depth, o.steps);
+    },
     done: () => undefined,
   };
 }

@@ -1,4 +1,7 @@
-/** Seeded random schedules: execution i uses seed + i, so any schedule is found again by its index. */
+/**
+ * Seeded random schedules: schedule i uses seed + i, so any schedule is found again by its index, and
+ * a worker that takes every k-th index runs exactly the schedules one worker would.
+ */
 import { RandomChooser } from "../engine/chooser.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
@@ -7,8 +10,12 @@ export function randomStrategy(o: StrategyOptions): Strategy {
   return {
     name: "random",
     exhaustive: false,
-    // Exploration ignores virtual time (any interleaving), unlike a plain `run`.
-    next: () => new RandomChooser(o.seed + i++, o.specRate),
+    lastIndex: -1,
+    next() {
+      this.lastIndex = o.share.index + o.share.of * i++;
+      // Exploration ignores virtual time (any interleaving), unlike a plain `run`.
+      return new RandomChooser(o.seed + this.lastIndex, o.specRate);
+    },
     done: () => undefined,
   };
 }

@@ -20,6 +20,14 @@ export interface Strategy {
   readonly exhaustive: boolean;
   /** Sees every event of the execution with the live state (DPOR builds footprints from them). */
   observe?(ev: SimEvent, state: MachineState): void;
+  /** The search-wide index of the schedule `next` last handed out (comparable across workers). */
+  lastIndex: number;
+}
+
+/** This worker's share of the search: worker `index` of `of` (0 of 1 when alone). */
+export interface Share {
+  index: number;
+  of: number;
 }
 
 export interface StrategyOptions {
@@ -34,4 +42,6 @@ export interface StrategyOptions {
   steps: number;
   /** DPOR: the tasks each core's scheduler may pick. */
   tasksOn: (core: number) => readonly string[];
+  /** Random and PCT take schedules index, index + of, ...; DFS the subtrees under every of-th first choice. */
+  share: Share;
 }

@@ -1,6 +1,69 @@
-/** Placeholder: worker threads land next. */
-import { explore, type ExploreRequest, type ExploreResult } from "./explorer.js";
+/**
+ * Exploration on K worker threads. Random and PCT split the schedule indices (worker w runs w, w+K, ...),
+ * DFS splits the subtrees under the first choice point, and the violation reported is the one with the
+ * smallest search index, so the verdict (and, for random and PCT, the counterexample) is the one a
+ * single worker gives for the same seed. DPOR's backtrack sets span the whole tree, so it runs on one.
+ */
+import { Worker } from "node:worker_threads";
+import type { Scenario } from "../scenario/types.js";
+import { explore, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
+import type { WorkUnit } from "./worker.js";
 
-export async function exploreInWorkers(req: ExploreRequest, _where: unknown, _k: number): Promise<ExploreResult> {
-  return explore(req);
+export async function exploreInWorkers(
+  req: ExploreRequest,
+  where: { scenario: Scenario; baseDir: string },
+  k: number,
+): Promise<ExploreResult> {
+  if (k <= 1 || req.strategy === "dpor") return explore(req);
+  const best = new SharedArrayBuffer(4);
+  new Int32Array(best)[0] = 0x7fffffff;
+  const progress: ExploreProgress[] = Array.from({ length: k }, () => ({ schedules: 0, events: 0, found: 0 }));
+  const results = await Promise.all(
+    Array.from({ length: k }, (_, index) => {
+      const unit: WorkUnit = {
+        scenario: where.scenario,
+        baseDir: where.baseDir,
+        strategy: req.strategy,
+        budget: Math.ceil(req.budget / k),
+        seed: req.seed,
+        depth: req.depth,
+        preemptions: req.preemptions,
+        share: { index, of: k },
+        best,
+      };
+      return new Promise<ExploreResult>((resolve, reject) => {
+        const w = new Worker(new URL("./worker.js", import.meta.url), { workerData: unit });
+        w.on("message", (m: { progress?: ExploreProgress; result?: ExploreResult }) => {
+          if (m.progress) {
+            progress[index] = m.progress;
+            req.onProgress?.(sum(progress));
+          }
+          if (m.result) resolve(m.result);
+        });
+        w.on("error", reject);
+        w.on("exit", (code) => code !== 0 && reject(new Error(`exploration worker ${index} exited with ${code}`)));
+      });
+    }),
+  );
+  return merge(results);
+}
+
+function sum(ps: ExploreProgress[]): ExploreProgress {
+  return ps.reduce((a, p) => ({ schedules: a.schedules + p.schedules, events: a.events + p.events, found: a.found + p.found }));
+}
+
+function merge(rs: ExploreResult[]): ExploreResult {
+  const finals = new Set(rs.flatMap((r) => r.fingerprints?.finals ?? []));
+  const seen = new Set(rs.flatMap((r) => r.fingerprints?.seen ?? []));
+  const found = rs.map((r) => r.found).filter((f) => f !== null).sort((a, b) => a.index - b.index)[0] ?? null;
+  const first = rs[0]!;
+  return {
+    strategy: first.strategy,
+    schedules: rs.reduce((n, r) => n + r.schedules, 0),
+    events: rs.reduce((n, r) => n + r.events, 0),
+    exhausted: first.exhausted === null ? null : !found && rs.every((r) => r.exhausted),
+    distinctFinalStates: finals.size,
+    distinctStatesSeen: seen.size,
+    found,
+  };
 }
