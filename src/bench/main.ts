@@ -5,9 +5,11 @@
 import { parseArgs } from "node:util";
 // The bench's composition root: the only file in src/ that imports from scenarios/ (the layer above).
 import { defaultScenario } from "../../scenarios/default.js";
-import { readScenario } from "../../scenarios/index.js";
+import { loadScenario, readScenario } from "../../scenarios/index.js";
 import { benchPreset, runBench } from "./bench.js";
+import { exploreSection, formatExplore } from "./explore-bench.js";
 import { formatReport } from "./table.js";
+import type { Scenario } from "../scenario/types.js";
 
 const USAGE = "usage: npm run bench [-- [--quick] [--json]]   (or: node dist/src/bench/main.js [--quick] [--json])";
 
@@ -31,7 +33,18 @@ async function main(argv: string[]): Promise<number> {
     scenarioAt: (scale) => readScenario(defaultScenario(scale), `default scenario at scale ${scale}`),
     progress: (line) => process.stderr.write(`bench: ${line}\n`),
   });
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  const twin = (id: string, clean: (s: Scenario) => Scenario) => ({ violating: loadScenario(id).scenario, clean: clean(loadScenario(id).scenario) });
+  const exploration = await exploreSection(
+    [
+      twin("tlb-shootdown-munmap-local-only", () => loadScenario("tlb-shootdown-munmap").scenario),
+      twin("asid-switch-no-reserved", (s) => ({ ...s, kernel: { ...s.kernel, switchSequence: "reserved-asid" } })),
+    ],
+    values.quick === true,
+    (line) => process.stderr.write(`bench: ${line}\n`),
+  );
+  process.stdout.write(
+    values.json ? `${JSON.stringify({ ...report, exploration }, null, 2)}\n` : `${formatReport(report)}\n\n${formatExplore(exploration)}\n`,
+  );
   return 0;
 }
 
