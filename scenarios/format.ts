@@ -24,7 +24,10 @@ export function readScenario(raw: unknown, file: string): Scenario {
   for (const [i, t] of tasks.entries()) {
     if (ids.has(t.id)) f.fail(`tasks[${i}].id`, `task "${t.id}" is defined twice`);
     ids.add(t.id);
-    if (t.mm === kernelTable) f.fail(`tasks[${i}].mm`, `"${t.mm}" is the kernel's table, not an mm`);
+    // A task in the kernel's "mm" is a kernel thread: it has no mm of its own and borrows one.
+    if (t.mm === kernelTable && hasUserOps(t.script)) {
+      f.fail(`tasks[${i}].script`, `task "${t.id}" is a kernel thread (mm "${t.mm}"): it cannot map or unmap user pages`);
+    }
   }
   const tables = readTables(f, o.tables ?? {}, kernelTable);
   const machine = readMachine(f, o.machine ?? {}, tasks);
@@ -162,6 +165,10 @@ function readOp(f: Fields, raw: unknown, path: string): WorkloadOp {
         body: f.array(o.body, `${path}.body`).map((s, i) => readOp(f, s, `${path}.body[${i}]`)),
       };
   }
+}
+
+function hasUserOps(ops: WorkloadOp[]): boolean {
+  return ops.some((op) => op.op === "map" || op.op === "unmap" || (op.op === "repeat" && hasUserOps(op.body)));
 }
 
 /** Every VA a workload touches, in first-touch order: where speculative walks may happen by default. */

@@ -6,6 +6,7 @@
 import type { Program } from "../engine/ops.js";
 import type { AsidAllocator } from "./asid/allocator.js";
 import type { KernelCtx } from "./context.js";
+import { RESERVED_TTBR0 } from "./switch-sequence.js";
 import type { TaskProgram } from "./workload.js";
 
 export function* coreMain(
@@ -20,10 +21,24 @@ export function* coreMain(
     if ((yield { k: "pick-task", allowed, roundRobin: k.scenario.kernel.scheduler === "round-robin" }) === 0) return;
     const task = k.state.cores[cpu]!.task;
     const mm = k.state.tasks[task]!.mm;
-    // switch_mm is skipped when the mm is already loaded on this core (prev == next), unless lazy TLB
-    // handling is off in the scenario.
-    if (!(k.scenario.kernel.lazyTlb && mm === activeMm)) yield* allocator.switchMm(k, cpu, mm);
-    activeMm = mm;
+    const lazy = k.scenario.kernel.lazyTlb;
+    if (mm === k.scenario.kernelTable) {
+      // A kernel thread has no mm. Lazy TLB: it borrows the previous one, which stays loaded
+      // (context_switch: next->active_mm = oldmm; enter_lazy_tlb). Otherwise switch to init_mm:
+      // the swapper tables and the reserved ASID, so no user translation can be used or filled.
+      if (!lazy) {
+        yield { k: "reg", regs: { ttbr0: RESERVED_TTBR0 } };
+        yield { k: "isb" };
+        yield { k: "reg", regs: { asid: 0 } };
+        yield { k: "isb" };
+        activeMm = "";
+      }
+    } else {
+      // switch_mm is skipped when the mm is already loaded on this core (prev == next), unless lazy
+      // TLB handling is off in the scenario.
+      if (!(lazy && mm === activeMm)) yield* allocator.switchMm(k, cpu, mm);
+      activeMm = mm;
+    }
     const program = programOf(task);
     let result = 0;
     for (;;) {

@@ -25,8 +25,7 @@ export function tablesOf(scenario: Scenario): Tables {
 
 function buildTables(scenario: Scenario): Tables {
   const tables: Tables = { [RESERVED_TTBR0]: {} };
-  const mms = new Set(scenario.tasks.map((t) => t.mm));
-  for (const mm of mms) tables[mm] = {};
+  for (const mm of mmsOf(scenario)) tables[mm] = {};
   for (const [id, entries] of Object.entries(scenario.tables)) {
     const t: PageTable = (tables[id] ??= {});
     for (const [va, p] of Object.entries(entries)) {
@@ -37,8 +36,9 @@ function buildTables(scenario: Scenario): Tables {
   return tables;
 }
 
+/** The address spaces of user tasks (kernel threads, in the kernel's table, have none). */
 export function mmsOf(scenario: Scenario): string[] {
-  return [...new Set(scenario.tasks.map((t) => t.mm))];
+  return [...new Set(scenario.tasks.map((t) => t.mm).filter((mm) => mm !== scenario.kernelTable))];
 }
 
 export function scenarioInitialState(scenario: Scenario, allocator: AsidAllocator): MachineState {
