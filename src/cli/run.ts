@@ -7,6 +7,7 @@ import { runScenario, type RunResult } from "../run/run-scenario.js";
 import { coreReports, coreTable, verdictOf } from "../run/summary.js";
 import type { Scenario } from "../scenario/types.js";
 import { intOption, parse } from "./args.js";
+import { machineInvariants } from "../invariants/index.js";
 import { applyOverrides } from "./overrides.js";
 import type { Catalog } from "./catalog.js";
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from "./errors.js";
@@ -109,7 +110,7 @@ function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: R
   io.out("");
   const v = r.outcome.violation;
   if (v) io.out(`VIOLATION of ${v.invariant} at event ${v.at}: ${v.message}`);
-  else io.out("verdict: clean (translation coherence and isolation held after every event)");
+  else io.out(`verdict: clean (${machineInvariants.map((i) => i.name).join(", ")} and liveness held after every event)`);
   io.out(`schedule: ${r.schedule.length > 200 ? r.schedule.slice(0, 200) + `... (${r.schedule.length} characters; the log has all)` : r.schedule || "(no choices)"}`);
   io.out(log ? `log: ${log}` : "log: not written (--no-log)");
 }
