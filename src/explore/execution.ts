@@ -13,7 +13,7 @@ import { kernelSystem } from "../kernel/system.js";
 import { engineOptions, scenarioInitialState } from "../run/simulate.js";
 import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";
-import { fingerprint } from "./fingerprint.js";
+import { fingerprint, varsHash, varsHashUpdate } from "./fingerprint.js";
 
 /** Thrown by a chooser to stop an execution that can only repeat explored behaviour (DPOR sleep sets). */
 export class Abandon extends Error {}
@@ -44,10 +44,14 @@ export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHo
   const picks: number[] = [];
   const state = scenarioInitialState(t.scenario, t.allocator);
   const { onEvent, statesSeen } = hooks;
+  let vars = statesSeen ? varsHash(state.vars) : 0;
   const sink = (ev: SimEvent): void => {
     if (ev.type === "choice") {
       picks.push(ev.pick);
-      if (statesSeen && ev.kind === "step") statesSeen.add(fingerprint(state));
+      if (statesSeen && ev.kind === "step") statesSeen.add(fingerprint(state, vars));
+    } else if (statesSeen && ev.type.startsWith("var.")) {
+      const v = ev as { name: string; old: number; value: number };
+      if (v.old !== v.value) vars = varsHashUpdate(vars, v.name, v.old, v.value);
     }
     onEvent?.(ev, state);
   };
