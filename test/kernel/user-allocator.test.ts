@@ -114,7 +114,8 @@ describe("bad allocators exit 2 with a one-line reason", () => {
     expect(r.status).toBe(2);
     const line = oneLine(r.stderr);
     expect(line).toContain(mod);
-    expect(line).toMatch(/not an ASID allocator \(missing initialVars, switchMm\)/);
+    // name is a number, the two functions are missing: each is named with the type it should have.
+    expect(line).toMatch(/not an ASID allocator: it lacks name \(a string\), initialVars \(a function\), switchMm \(a function\)/);
     expect(r.stdout).toBe("");
     await expect(resolveAllocator(mod, "/")).rejects.toBeInstanceOf(AllocatorError);
   });

@@ -38,11 +38,12 @@ export async function resolveAllocator(name: string, baseDir: string): Promise<A
     throw new AllocatorError(`${file}: cannot load ASID allocator module: ${(e as Error).message.split("\n")[0]}`);
   }
   const a = (mod.default ?? mod.allocator) as Partial<AsidAllocator> | undefined;
-  const missing = ["name", "initialVars", "switchMm"].filter(
-    (f) => a === undefined || a === null || (a as Record<string, unknown>)[f] === undefined,
-  );
-  if (missing.length) {
-    throw new AllocatorError(`${file}: the default export is not an ASID allocator (missing ${missing.join(", ")})`);
+  const fields: Record<string, string> = { name: "string", initialVars: "function", switchMm: "function" };
+  const wrong = Object.entries(fields)
+    .filter(([f, type]) => a === undefined || a === null || typeof (a as Record<string, unknown>)[f] !== type)
+    .map(([f, type]) => `${f} (a ${type})`);
+  if (wrong.length) {
+    throw new AllocatorError(`${file}: the default export is not an ASID allocator: it lacks ${wrong.join(", ")}`);
   }
   const user = a as AsidAllocator;
   return { ...user, ipiHandlers: user.ipiHandlers ?? {}, source: user.source ?? `user module ${file}` };
