@@ -72,9 +72,11 @@ describe("scenario errors name the file and the field", () => {
     expect(e.message).toMatch(/^my\.json: tasks\[0\]\.cores: core 2 does not exist \(2 cores\)$/);
   });
 
-  it("refuses a task defined twice, and a task whose mm is the kernel's table", () => {
+  it("refuses a task defined twice, and a kernel thread (mm = the kernel's table) that unmaps user pages", () => {
     expect(scenarioError(edited((s) => (s.tasks[1].id = "A.0"))).message).toMatch(/tasks\[1\]\.id: task "A\.0" is defined twice/);
-    expect(scenarioError(edited((s) => (s.tasks[1].mm = "kernel"))).message).toMatch(/tasks\[1\]\.mm: /);
+    expect(scenarioError(edited((s) => (s.tasks[0].mm = "kernel"))).message).toMatch(/tasks\[0\]\.script: task "A\.0" is a kernel thread/);
+    // A kernel thread that only reads is fine: it borrows whatever mm is loaded (lazy TLB).
+    expect(readScenario(edited((s) => (s.tasks[1].mm = "kernel")), "my.json").tasks[1]!.mm).toBe("kernel");
   });
 
   it("requires an id and at least one task", () => {
