@@ -74,7 +74,11 @@ describe("scenario errors name the file and the field", () => {
 
   it("refuses a task defined twice, and a kernel thread (mm = the kernel's table) that unmaps user pages", () => {
     expect(scenarioError(edited((s) => (s.tasks[1].id = "A.0"))).message).toMatch(/tasks\[1\]\.id: task "A\.0" is defined twice/);
-    expect(scenarioError(edited((s) => (s.tasks[0].mm = "kernel"))).message).toMatch(/tasks\[0\]\.script: task "A\.0" is a kernel thread/);
+    const unmapping = (s: any): void => {
+      s.tasks[0].mm = "kernel";
+      s.tasks[0].script.push({ op: "unmap", va: "0x8000" });
+    };
+    expect(scenarioError(edited(unmapping)).message).toMatch(/tasks\[0\]\.script: task "A\.0" is a kernel thread/);
     // A kernel thread that only reads is fine: it borrows whatever mm is loaded (lazy TLB).
     expect(readScenario(edited((s) => (s.tasks[1].mm = "kernel")), "my.json").tasks[1]!.mm).toBe("kernel");
   });
