@@ -30,7 +30,8 @@ replacement choices) for an invariant violation. Every schedule re-executes from
   --seed N          first seed of random and pct (default 1)
   --workers K       run on K worker threads (default 1); the verdict is the same as with one
   --out DIR         where a counterexample goes: DIR/counterexample.log, DIR/schedule.txt
-                    (default smpsim-explore/<scenario>-<strategy>); --force replaces them
+                    (default: a fresh smpsim-explore/<scenario>-<strategy>[-N]); with --out DIR,
+                    existing files there are kept unless --force
   --set PATH=VALUE  change a scenario field first (e.g. --set machine.cores=2 --set kernel.asidBits=2)
   --json            one JSON object with the result
 On a violation the schedule is shrunk, saved as a log that \`smpsim replay\` reproduces, and shown as
@@ -63,8 +64,8 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   const preemptions = intOption("explore", "preemptions", a.values.preemptions, 0, 1000) ?? 2;
   const seed = intOption("explore", "seed", a.values.seed, 0, 0x7fffffff) ?? 1;
   const workers = intOption("explore", "workers", a.values.workers, 1, 64) ?? 1;
-  const out = (a.values.out as string | undefined) ?? join("smpsim-explore", `${scenario.id}-${strategy}`);
   const force = Boolean(a.values.force);
+  const out = (a.values.out as string | undefined) ?? freshDir(join("smpsim-explore", `${scenario.id}-${strategy}`));
   const files = [join(out, "counterexample.log"), join(out, "schedule.txt")];
   const clash = files.find((f) => existsSync(f));
   if (clash && !force) throw new UsageError(`explore: ${clash} exists; not overwriting it without --force`);
@@ -112,6 +113,14 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   io.out(`counterexample: ${files[0]}  (smpsim replay ${files[0]}; smpsim run ${scenario.id} --schedule "$(cat ${files[1]})")`);
   io.out(coverage(result));
   return EXIT_VIOLATION;
+}
+
+/** The first of base, base-2, base-3, ... that holds no counterexample yet (the default --out never clobbers). */
+function freshDir(base: string): string {
+  for (let n = 1; ; n++) {
+    const dir = n === 1 ? base : `${base}-${n}`;
+    if (!existsSync(join(dir, "counterexample.log")) && !existsSync(join(dir, "schedule.txt"))) return dir;
+  }
 }
 
 function summary(r: ExploreResult) {
