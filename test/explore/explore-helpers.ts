@@ -72,7 +72,7 @@ export const run = (target: ExecutionTarget, strategy: StrategyName, over: Parti
 export interface StepRecord {
   keys: number[];
   picked: number;
-  /** The key of the item carried out just before this choice (-1 at the start). */
+  /** The key of the item carried out just before this choice (MIN_SAFE_INTEGER at the start). */
   prev: number;
 }
 
@@ -80,7 +80,7 @@ export interface StepRecord {
 export class RecordingChooser implements Chooser {
   readonly steps: StepRecord[] = [];
   readonly all: { kind: ChoiceKind; of: number; pick: number }[] = [];
-  private prev = -1;
+  private prev = Number.MIN_SAFE_INTEGER;
   constructor(readonly inner: Chooser) {}
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     const p = this.inner.pick(kind, of, options);
