@@ -26,7 +26,15 @@ export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<n
   const opened = await openLog(path, (raw, where) => catalog.check(raw, where));
   const { log } = opened;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); loaded the ${log.events.length} complete events before it`);
-  const session = new DebugSession(timelineOf(opened, k), opened.scenario);
+  const timeline = timelineOf(opened, k);
+  // A log that ends in a violation (a counterexample) opens at the violating event: that is what it is
+  // opened for. `goto start` goes back to the beginning.
+  const violation = [...log.events].reverse().find((e) => e.type === "violation");
+  if (violation) {
+    timeline.seek(violation.seq + 1);
+    io.err(`${path}: opened at the violation, event #${violation.seq} (\`goto start\` for the beginning)`);
+  }
+  const session = new DebugSession(timeline, opened.scenario);
   const script = a.values.eval;
   if (typeof script === "string") return evalScript(session, script, io);
   io.out(`smpsim debug: ${path}: scenario ${opened.scenario.id}, seed ${log.header.seed}, ${log.events.length} events${log.truncated ? " (truncated)" : ""}, ${opened.scenario.machine.cores} cores. \`help\` lists the commands.`);

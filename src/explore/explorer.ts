@@ -67,10 +67,21 @@ export function makeStrategy(name: StrategyName, o: StrategyOptions): Strategy {
   }
 }
 
+/** PCT's k: the steps (carried-out items, not events) of the fifo schedule, a fair estimate. */
+export function estimateSteps(t: ExecutionTarget): number {
+  const counter = new (class extends FifoChooser {
+    steps = 0;
+    stepped(): void {
+      this.steps++;
+    }
+  })();
+  execute(t, counter);
+  return counter.steps;
+}
+
 export function explore(req: ExploreRequest): ExploreResult {
   const t = req.target;
-  // PCT needs the length of an execution; the fifo schedule gives a fair estimate.
-  const steps = execute(t, new FifoChooser()).events;
+  const steps = estimateSteps(t);
   const strategy = makeStrategy(req.strategy, {
     seed: req.seed,
     depth: req.depth,
@@ -104,6 +115,8 @@ export function explore(req: ExploreRequest): ExploreResult {
     }
     if (req.onProgress && (schedules & 255) === 0) req.onProgress({ schedules, events, found: 0 });
   }
+  // A budget that ends exactly where the space does: one more `next` tells whether anything was left.
+  if (!found && !exhausted && strategy.exhaustive && schedules >= req.budget && strategy.next() === null) exhausted = true;
   req.onProgress?.({ schedules, events, found: found ? 1 : 0 });
   return {
     strategy: req.strategy,

@@ -24,7 +24,8 @@ export async function exploreInWorkers(
         scenario: where.scenario,
         baseDir: where.baseDir,
         strategy: req.strategy,
-        budget: Math.ceil(req.budget / k),
+        // Worker w runs indices w, w+k, ... below the budget (random, pct); DFS splits it evenly.
+        budget: Math.ceil((req.budget - index) / k),
         seed: req.seed,
         depth: req.depth,
         preemptions: req.preemptions,

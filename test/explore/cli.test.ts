@@ -97,7 +97,7 @@ describe("explore tlb-shootdown-munmap-local-only --strategy pct --budget 2000 -
 
   // Issue 6 says the counterexample is "a log that ... `smpsim debug` opens at the violating event";
   // src/cli/debug opens every log at the start ("(start)"), so a user must `goto end` first.
-  it.fails("`smpsim debug` opens the counterexample at the violating event", () => {
+  it("`smpsim debug` opens the counterexample at the violating event", () => {
     const r = smpsim("debug", join(dir(), "counterexample.log"), "--eval", "where 1");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split("\n")[1]).toMatch(/VIOLATION translation-coherence/);
