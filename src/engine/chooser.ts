@@ -96,9 +96,6 @@ export class ScheduleChooser implements Chooser {
     private readonly rest: Chooser,
     private readonly strict: boolean,
   ) {}
-  get consumed(): number {
-    return this.i;
-  }
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     if (this.i >= this.picks.length) return this.rest.pick(kind, of, options);
     const p = this.picks[this.i++]!;

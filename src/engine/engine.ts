@@ -40,6 +40,8 @@ interface Frame {
   msg: IpiMessage | null;
 }
 
+const NO_OPTIONS: readonly StepOption[] = [];
+
 type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | { k: "spec"; c: number; va: number; vaIndex: number };
 
 export class Engine implements Machine {
@@ -83,7 +85,7 @@ export class Engine implements Machine {
   /** `core` names the core the choice is about; `coreOf`, when given, the core of the picked option. */
   choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string, coreOf?: (i: number) => number): number {
     if (of <= 1) return 0;
-    const pick = this.chooser.pick(kind, of, kind === "step" ? this.options : []);
+    const pick = this.chooser.pick(kind, of, kind === "step" ? this.options : NO_OPTIONS);
     this.emit(coreOf ? coreOf(pick) : core, { type: "choice", kind, pick, of, what: this.opts.describeChoices === false ? "" : what(pick) });
     return pick;
   }
@@ -105,13 +107,7 @@ export class Engine implements Machine {
           this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
           return { reason: "deadlock", violation: this.stopped, events: this.state.seq };
         }
-        const i = this.choose(
-          -1,
-          "step",
-          this.items.length,
-          (k) => this.describe(this.items[k]!),
-          (k) => this.itemCore(this.items[k]!),
-        );
+        const i = this.choose(-1, "step", this.items.length, this.describeItem, this.coreOfItem);
         this.chooser.stepped?.(this.options[i]!.key);
         this.carryOut(this.items[i]!);
       }
@@ -191,9 +187,12 @@ export class Engine implements Machine {
     this.nOptions++;
   }
 
-  private itemCore(it: Item): number {
+  // Made once, not per step: the step loop is the engine's hottest path.
+  private readonly coreOfItem = (k: number): number => {
+    const it = this.items[k]!;
     return it.k === "msg" ? it.m.to : it.c;
-  }
+  };
+  private readonly describeItem = (k: number): string => this.describe(this.items[k]!);
 
   private describe(it: Item): string {
     if (it.k === "core") return `core ${it.c}`;

@@ -9,7 +9,6 @@ import type { Tlbi } from "../../cores/tlb.js";
 import type { EventBody } from "../events/index.js";
 import type { KernelEvent } from "../events/kernel-events.js";
 
-
 /** Kernel bookkeeping events a program emits as an operation of their own. */
 export type KernelNote = Exclude<Extract<EventBody, { type: KernelEvent["type"] }>, { type: "sched.pick" }>;
 
