@@ -21,6 +21,12 @@ export interface Costs {
   irqCycles: number;
   /** Anything else a step program does (kernel bookkeeping). Default 5. */
   otherCycles: number;
+  /**
+   * Entering or leaving a guest, beyond the register and TLB work the world switch does step by step:
+   * the exception entry and return and the general-purpose registers saved and restored. Default 200,
+   * like an interrupt; both are charged once per direction.
+   */
+  trapCycles: number;
 }
 
 export const defaultCosts: Costs = {
@@ -32,4 +38,5 @@ export const defaultCosts: Costs = {
   atomicCycles: 10,
   irqCycles: 200,
   otherCycles: 5,
+  trapCycles: 200,
 };

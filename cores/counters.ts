@@ -21,6 +21,8 @@ export interface Counters {
   rollovers: number;
   /** Roll-overs this core has seen: switches into a newer ASID generation than it ran before. */
   rolloversSeen: number;
+  /** VMID roll-overs this core started. */
+  vmidRollovers: number;
   /** Modelled cycles, from the scenario's cost table. */
   cycles: number;
 }
@@ -29,6 +31,6 @@ export function zeroCounters(): Counters {
   return {
     accesses: 0, hits: 0, misses: 0, faults: 0, walks: 0, walkSteps: 0, specWalks: 0,
     flushes: 0, fullFlushes: 0, entriesFlushed: 0, ipiSent: 0, ipiReceived: 0, switches: 0, worldSwitches: 0,
-    rollovers: 0, rolloversSeen: 0, cycles: 0,
+    rollovers: 0, rolloversSeen: 0, vmidRollovers: 0, cycles: 0,
   };
 }

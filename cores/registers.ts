@@ -22,6 +22,17 @@ export interface Registers {
   vectorsHigh: boolean;
   /** CPSR.I clear: IRQs (and so IPIs) can be taken. */
   irqOn: boolean;
+  /**
+   * TTBCR.N != 0: VAs at or above PAGE_OFFSET go through TTBR1. With N = 0 TTBR0 translates the whole
+   * 4 GB (B4.1.153), as the ARMv6 KVM host sets it while a guest runs on its shadow tables.
+   */
+  ttbcrSplit: boolean;
+  /** HCR trap bits other than VM (which is `stage2`): see HCR_GUEST_TRAPS in src/hyp/a15-hyp.ts. */
+  hcr: number;
+  /** The virtual timer (ARM ARM B8.1): CNTV_CTL (bit 0 ENABLE), CNTV_CVAL and CNTVOFF (HYP only). */
+  cntvCtl: number;
+  cntvCval: number;
+  cntvoff: number;
 }
 
 export type RegName = keyof Registers;
@@ -38,5 +49,10 @@ export function initialRegisters(kernelTable: string): Registers {
     stage2: false,
     vectorsHigh: true,
     irqOn: true,
+    ttbcrSplit: true,
+    hcr: 0,
+    cntvCtl: 0,
+    cntvCval: 0,
+    cntvoff: 0,
   };
 }

@@ -26,7 +26,7 @@ export function walkSteps(stage2: boolean): number {
 }
 
 export function stage1Table(regs: Registers, vpn: number, pageOffsetVpn: number): string {
-  return vpn >= pageOffsetVpn ? regs.ttbr1 : regs.ttbr0;
+  return vpn >= pageOffsetVpn && regs.ttbcrSplit ? regs.ttbr1 : regs.ttbr0;
 }
 
 export function walk(tables: Tables, regs: Registers, vpn: number, pageOffsetVpn: number): WalkResult {

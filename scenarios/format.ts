@@ -6,10 +6,12 @@ import { defaultLatencies, type Latencies } from "../bus/messages.js";
 import { defaultCosts, type Costs } from "../cores/costs.js";
 import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
 import { Fields } from "./fields.js";
+import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 
 const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
 const SHOOTDOWNS = ["broadcast", "local", "ipi"] as const;
-const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "schedule"];
+const OPS = ["read", "write", "yield", "map", "unmap", "repeat", "exit", "guest-switch", "hvc", "inject-irq"] as const;
+const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "hyp", "schedule"];
 
 export const DEFAULT_PAGE_OFFSET = 0xc0000000;
 
@@ -29,8 +31,11 @@ export function readScenario(raw: unknown, file: string): Scenario {
       f.fail(`tasks[${i}].script`, `task "${t.id}" is a kernel thread (mm "${t.mm}"): it cannot map or unmap user pages`);
     }
   }
-  const tables = readTables(f, o.tables ?? {}, kernelTable);
   const machine = readMachine(f, o.machine ?? {}, tasks);
+  const hyp = o.hyp === undefined || o.hyp === null ? null : readHyp(f, o.hyp);
+  checkVcpuTasks(f, tasks, hyp);
+  const plain = readTables(f, o.tables ?? {}, kernelTable);
+  const tables = hyp ? resolveHypTables(f, hyp, plain, kernelTable, machine.pageOffset) : plain;
   for (const [i, t] of tasks.entries()) {
     for (const c of t.cores) if (c >= machine.cores) f.fail(`tasks[${i}].cores`, `core ${c} does not exist (${machine.cores} cores)`);
   }
@@ -46,6 +51,7 @@ export function readScenario(raw: unknown, file: string): Scenario {
     kernelTable,
     kernel: readKernel(f, o.kernel ?? {}),
     tasks,
+    hyp,
     schedule: {
       strategy: f.opt(sched, "strategy", "schedule", "random", (v, p) => f.oneOf(v, p, ["random", "fifo"] as const)),
       seed: f.opt(sched, "seed", "schedule", 1, (v, p) => f.int(v, p, 0, 0x7fffffff)),
@@ -124,8 +130,9 @@ function readTables(f: Fields, raw: unknown, kernelTable: string): Record<string
 
 function readTask(f: Fields, raw: unknown, path: string): TaskSpec {
   const o = f.object(raw, path);
-  f.known(o, path, ["id", "mm", "cores", "script"]);
+  f.known(o, path, ["id", "mm", "cores", "script", "vcpu"]);
   return {
+    ...(o.vcpu === undefined ? {} : { vcpu: f.string(o.vcpu, `${path}.vcpu`) }),
     id: f.string(o.id, `${path}.id`),
     mm: f.string(o.mm, `${path}.mm`),
     cores: f.opt(o, "cores", path, [] as number[], (v, p) => f.array(v, p).map((c, i) => f.int(c, `${p}[${i}]`, 0, 63))),
@@ -135,7 +142,7 @@ function readTask(f: Fields, raw: unknown, path: string): TaskSpec {
 
 function readOp(f: Fields, raw: unknown, path: string): WorkloadOp {
   const o = f.object(raw, path);
-  const op = f.oneOf(o.op, `${path}.op`, ["read", "write", "yield", "map", "unmap", "repeat", "exit"] as const);
+  const op = f.oneOf(o.op, `${path}.op`, OPS);
   switch (op) {
     case "read":
     case "write":
@@ -143,8 +150,15 @@ function readOp(f: Fields, raw: unknown, path: string): WorkloadOp {
       return { op, va: f.address(o.va, `${path}.va`) };
     case "yield":
     case "exit":
+    case "inject-irq":
       f.known(o, path, ["op"]);
       return { op };
+    case "guest-switch":
+      f.known(o, path, ["op", "task"]);
+      return { op, task: f.string(o.task, `${path}.task`) };
+    case "hvc":
+      f.known(o, path, ["op", "host"]);
+      return { op, host: f.opt(o, "host", path, [] as number[], (v, p) => f.array(v, p).map((x, i) => f.address(x, `${p}[${i}]`))) };
     case "map":
       f.known(o, path, ["op", "va", "pa", "global", "writable"]);
       return {

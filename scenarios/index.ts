@@ -13,7 +13,9 @@ import asidRolloverIpiSpeculative from "./asid-rollover-ipi-speculative.js";
 import asidRolloverIpi from "./asid-rollover-ipi.js";
 import { asidSmallArm64, asidSmallGeneration, asidSmallIpi } from "./asid-small.js";
 import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
+import a15VmidRollover from "./a15-vmid-rollover.js";
 import defaultScenario from "./default.js";
+import { kvmArmv6Flush, kvmArmv6GlobalKernel, kvmArmv6Nonglobal } from "./kvm-armv6.js";
 import { ScenarioError, lineColumn } from "./fields.js";
 import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
@@ -36,6 +38,10 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   asidSwitchNoReserved,
   asidRolloverIpiIrqWindow,
   asidRolloverIpiSpeculative,
+  kvmArmv6GlobalKernel,
+  kvmArmv6Flush,
+  kvmArmv6Nonglobal,
+  a15VmidRollover,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, raw }));
 
 

@@ -163,7 +163,9 @@ export class Engine implements Machine {
     const off = vpnOf(this.opts.pageOffset);
     for (let c = 0; c < this.opts.cores; c++) {
       const core = s.cores[c]!;
-      if (core.done) continue;
+      // In Hyp mode the PL1&0 regime (TTBR0/TTBR1/VTTBR) is not the one in use: we speculate walks only
+      // for the regime in use (cores with errata such as Cortex-A76 1165522 "speculative AT" do not).
+      if (core.done || core.regs.mode === "HYP") continue;
       const vas = this.opts.speculation.vas;
       for (let vaIndex = 0; vaIndex < vas.length; vaIndex++) {
         const va = vas[vaIndex]!;

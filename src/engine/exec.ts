@@ -50,6 +50,10 @@ function allExited(m: Machine): boolean {
 const MAY_BLOCK = new Set<Op["k"]>(["lock", "dsb", "wait-acks", "pick-task"]);
 
 export function execOp(m: Machine, c: number, op: Op): OpOutcome {
+  if (op.k === "in-guest") {
+    const h = m.state.hyp?.cores[c];
+    return h && h.inGuest && h.vcpu === op.vcpu ? execOp(m, c, op.op) : { value: -1 };
+  }
   if (MAY_BLOCK.has(op.k)) {
     const wait = blockedBy(m, c, op);
     if (wait) return { blocked: wait };

@@ -7,10 +7,11 @@ import type { Pte } from "../../cores/page-table.js";
 import type { Registers } from "../../cores/registers.js";
 import type { Tlbi } from "../../cores/tlb.js";
 import type { EventBody } from "../events/index.js";
+import type { HypEvent } from "../events/hyp-events.js";
 import type { KernelEvent } from "../events/kernel-events.js";
 
-/** Kernel bookkeeping events a program emits as an operation of their own. */
-export type KernelNote = Exclude<Extract<EventBody, { type: KernelEvent["type"] }>, { type: "sched.pick" }>;
+/** Kernel and hypervisor bookkeeping events a program emits as an operation of their own. */
+export type KernelNote = Exclude<Extract<EventBody, { type: KernelEvent["type"] | HypEvent["type"] }>, { type: "sched.pick" }>;
 
 export type Op =
   /** System register write(s); several registers in one op model a single write (LPAE TTBR+ASID). */
@@ -43,6 +44,13 @@ export type Op =
   | { k: "pick-task"; allowed: (task: string) => boolean; roundRobin: boolean }
   /** Kernel bookkeeping that is an event of its own. */
   | { k: "note"; ev: KernelNote }
+  /**
+   * An operation of guest code on behalf of `vcpu`. An interrupt may have taken the core out of the
+   * guest between the yield and this step (the handler runs the world switch out); then the operation
+   * is not carried out and yields -1, and the guest retries it after its next entry, as a guest
+   * instruction interrupted before it executes is re-executed on return.
+   */
+  | { k: "in-guest"; vcpu: string; op: Op }
   /** Internal: the program has returned; its frame is popped in a step of its own. */
   | { k: "return" };
 

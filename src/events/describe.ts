@@ -55,5 +55,12 @@ export function describeEvent(ev: SimEvent): string {
     case "task.exit": return `${ev.task} exits`;
     case "asid.rollover": return `ROLL-OVER to generation ${ev.generation}`;
     case "asid.assign": return `mm ${ev.mm} ASID ${ev.generation}:${ev.asid}`;
+    case "vcpu.load": return `load vCPU ${ev.vcpu}`;
+    case "vcpu.put": return `put vCPU ${ev.vcpu}`;
+    case "hyp.save": return `save ${Object.keys(ev.regs).join(",")} → ${ev.into === "host" ? "host context" : `vCPU ${ev.into}`}`;
+    case "hyp.enter": return `ENTER guest ${ev.vm} (vCPU ${ev.vcpu}, VMID ${ev.gen}:${ev.vmid})`;
+    case "hyp.exit": return `EXIT guest (vCPU ${ev.vcpu}, ${ev.reason})`;
+    case "vmid.assign": return `VM ${ev.vm} VMID ${ev.gen}:${ev.vmid}`;
+    case "vmid.rollover": return `VMID ROLL-OVER to generation ${ev.gen}`;
   }
 }

@@ -12,6 +12,10 @@ export const asidRegister: Invariant = {
   name: "asid-register-matches-context",
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "reg.write" || ev.regs.asid === undefined || ev.regs.asid === 0) return null;
+    // With stage 2, CONTEXTIDR belongs to whoever runs at EL1: the guest's ASIDs are the guest's own.
+    // The world switch loads them (and the host's back) in Hyp mode.
+    const mode = s.cores[ev.core]!.regs.mode;
+    if (mode === "HYP" || s.hyp?.cores[ev.core]!.inGuest && s.cores[ev.core]!.regs.stage2) return null;
     const ctx = s.cores[ev.core]!.ctx;
     if (!ctx || ctx.asid === ev.regs.asid) return null;
     return (

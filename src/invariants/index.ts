@@ -5,12 +5,17 @@ import { asidRegister } from "./asid-register.js";
 import { coherence } from "./coherence.js";
 import { isolation } from "./isolation.js";
 import type { Invariant } from "./invariant.js";
+import { vmIsolation } from "./vm-isolation.js";
+import { sameVmidVcpus, uniqueVmidActive } from "./vmid-active.js";
 
 export const machineInvariants: readonly Invariant[] = [
+  vmIsolation,
   coherence,
   isolation,
   uniqueAsidActive,
   sameAsidThreads,
   asidGenerationMonotonic,
   asidRegister,
+  uniqueVmidActive,
+  sameVmidVcpus,
 ];

@@ -7,6 +7,7 @@ import type { Scenario } from "../scenario/types.js";
 import type { AsidAllocator } from "./asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "./context.js";
 import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "./munmap.js";
+import { hypervisor } from "../hyp/hypervisor.js";
 import { coreMain } from "./scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "./switch-sequence.js";
 import { workload, type TaskProgram } from "./workload.js";
@@ -30,13 +31,19 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       this.percpu[cpu]!.reservedTtbr0 = true;
     },
   };
+  const hv = scenario.hyp ? hypervisor(k, scenario.hyp, allocator) : null;
+  const vcpus = new Set(scenario.tasks.filter((t) => t.vcpu !== undefined).map((t) => t.id));
   const programs = new Map<string, TaskProgram>();
   const programOf = (task: string): TaskProgram => {
     let p = programs.get(task);
-    if (!p) programs.set(task, (p = workload(k, task)));
+    if (!p) programs.set(task, (p = hv && vcpus.has(task) ? hv.vcpuProgram(task) : workload(k, task)));
     return p;
   };
-  const handlers: Record<string, IpiHandler> = { [FLUSH_TLB_PAGE]: flushTlbPageHandler, ...allocator.ipiHandlers };
+  const handlers: Record<string, IpiHandler> = {
+    [FLUSH_TLB_PAGE]: flushTlbPageHandler,
+    ...allocator.ipiHandlers,
+    ...hv?.ipiHandlers,
+  };
   const affinity = new Map(scenario.tasks.map((t) => [t.id, new Set(t.cores)]));
   return {
     main(cpu: number): Program {
@@ -49,7 +56,7 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     ipiHandler(cpu: number, msg: IpiMessage): Program {
       const h = handlers[msg.ipi];
       if (!h) throw new Error(`no handler for IPI ${msg.ipi}`);
-      return h(k, cpu, msg);
+      return hv ? hv.onIpi(cpu, h(k, cpu, msg)) : h(k, cpu, msg);
     },
   };
 }

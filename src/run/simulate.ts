@@ -11,6 +11,9 @@ import type { Invariant } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import { RESERVED_TTBR0 } from "../kernel/switch-sequence.js";
 import { kernelSystem } from "../kernel/system.js";
+import { hypInitialVars } from "../hyp/hypervisor.js";
+import { initialHypState } from "../hyp/hyp-state.js";
+import { shadowOf } from "../hyp/shadow.js";
 import { initialState, type MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
 
@@ -36,9 +39,15 @@ function buildTables(scenario: Scenario): Tables {
   return tables;
 }
 
-/** The address spaces of user tasks (kernel threads, in the kernel's table, have none). */
+/**
+ * The address spaces of user tasks (kernel threads, in the kernel's table, have none), then under
+ * armv6-kvm the shadow tables, which the host switches to like any mm and gives ASIDs.
+ */
 export function mmsOf(scenario: Scenario): string[] {
-  return [...new Set(scenario.tasks.map((t) => t.mm).filter((mm) => mm !== scenario.kernelTable))];
+  const mms = scenario.tasks.map((t) => t.mm).filter((mm) => mm !== scenario.kernelTable);
+  const hyp = scenario.hyp;
+  if (hyp?.worldSwitch === "armv6-kvm") for (const vm of hyp.vms) for (const g of vm.guestTasks) mms.push(shadowOf(g.table));
+  return [...new Set(mms)];
 }
 
 export function scenarioInitialState(scenario: Scenario, allocator: AsidAllocator): MachineState {
@@ -46,11 +55,12 @@ export function scenarioInitialState(scenario: Scenario, allocator: AsidAllocato
   return initialState({
     cores: m.cores,
     tables: tablesOf(scenario),
-    vars: allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits),
+    vars: { ...allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits), ...hypInitialVars(scenario.hyp, m.cores) },
     tasks: Object.fromEntries(scenario.tasks.map((t) => [t.id, { mm: t.mm }])),
     kernelTable: scenario.kernelTable,
     pageOffset: m.pageOffset,
     costs: m.costs,
+    hyp: initialHypState(scenario, shadowOf),
   });
 }
 

@@ -15,7 +15,14 @@ export type WorkloadOp =
   | { op: "map"; va: number; pa: number; global: boolean; writable: boolean }
   | { op: "unmap"; va: number; shootdown: Shootdown }
   | { op: "repeat"; times: number; body: WorkloadOp[] }
-  | { op: "exit" };
+  | { op: "exit" }
+  /** Guest only: the guest kernel switches to another of its tasks (its own switch_mm). */
+  | { op: "guest-switch"; task: string }
+  /** Guest only: a trap to the hypervisor (hypercall, MMIO): world switch out, the host-side handler
+   *  touches `host` VAs in the host's kernel, world switch back in. */
+  | { op: "hvc"; host: number[] }
+  /** Guest only: the host injects a virtual interrupt before the next entry. */
+  | { op: "inject-irq" };
 
 export interface TaskSpec {
   id: string;
@@ -24,6 +31,8 @@ export interface TaskSpec {
   /** Cores the task may run on (all when empty). */
   cores: number[];
   script: WorkloadOp[];
+  /** For a vCPU thread (the host task that runs a VM's vCPU): the VM's id; its script runs in the guest. */
+  vcpu?: string;
 }
 
 export interface PteSpec {
@@ -60,6 +69,44 @@ export interface MachineConfig {
   maxEvents: number;
 }
 
+export type WorldSwitch = "armv6-kvm" | "a15-hyp";
+export type VmidAllocatorName = "kvm-3.9" | "kvm-5.16";
+/** The order in which update_vttbr publishes a new VMID: the generation first (3.9 to 4.20), or the
+ *  VMID first and the generation after a barrier (5.0, commit fb544d1ca65a, "Fix VMID alloc race"). */
+export type VmidPublish = "gen-first" | "vmid-first";
+
+export interface GuestTaskSpec {
+  id: string;
+  /** Its stage-1 table inside the guest (guest VA → IPA), below PAGE_OFFSET. */
+  table: string;
+  /** The ASID the guest kernel gives it. */
+  asid: number;
+}
+
+export interface VmSpec {
+  id: string;
+  /** Stage-2 table: IPA page → PA (a15-hyp loads it into VTTBR; armv6-kvm folds it into shadow tables). */
+  stage2: string;
+  /** The guest kernel's table (its TTBR1: guest VAs at or above PAGE_OFFSET, output IPAs). */
+  kernelTable: string;
+  guestTasks: GuestTaskSpec[];
+}
+
+export interface HypConfig {
+  worldSwitch: WorldSwitch;
+  /** armv6-kvm: whether the host kernel's own mappings are global (nG clear) or not (the seed's question). */
+  hostKernelMappings: "global" | "non-global";
+  /** armv6-kvm: TLBIALL on every world switch, in and out. */
+  flushOnSwitch: boolean;
+  /** armv6-kvm: the page mapped in both worlds (0xffff1000), where the world switch code runs. */
+  sharedPage: number;
+  vmidAllocator: VmidAllocatorName;
+  /** VMID width: 8 (ARMv7/ARMv8.0) or 16; 2 makes roll-over happen with a handful of VMs. */
+  vmidBits: number;
+  vmidPublish: VmidPublish;
+  vms: VmSpec[];
+}
+
 export interface Scenario {
   id: string;
   description: string;
@@ -71,6 +118,8 @@ export interface Scenario {
   kernelTable: string;
   kernel: KernelConfig;
   tasks: TaskSpec[];
+  /** The hypervisor and its VMs, or null for a host-only machine. */
+  hyp: HypConfig | null;
   schedule: {
     strategy: "random" | "fifo";
     seed: number;

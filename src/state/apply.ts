@@ -189,6 +189,54 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     case "asid.rollover":
       c!.counters.rollovers++;
       return;
+    case "vcpu.load": {
+      const h = s.hyp!;
+      h.cores[ev.core]!.vcpu = ev.vcpu;
+      h.vcpus[ev.vcpu]!.loadedOn = ev.core;
+      c!.counters.cycles += k.otherCycles;
+      return;
+    }
+    case "vcpu.put": {
+      const h = s.hyp!;
+      h.cores[ev.core]!.vcpu = "";
+      h.vcpus[ev.vcpu]!.loadedOn = -1;
+      c!.counters.cycles += k.otherCycles;
+      return;
+    }
+    case "hyp.save": {
+      const h = s.hyp!;
+      if (ev.into === "host") h.cores[ev.core]!.host = { ...ev.regs };
+      else Object.assign(h.vcpus[ev.into]!.regs, ev.regs);
+      c!.counters.cycles += k.otherCycles;
+      return;
+    }
+    case "hyp.enter": {
+      const h = s.hyp!.cores[ev.core]!;
+      h.inGuest = true;
+      h.vm = ev.vm;
+      h.vmid = ev.vmid;
+      h.gen = ev.gen;
+      c!.regs.mode = ev.mode;
+      c!.regs.irqOn = true;
+      c!.counters.worldSwitches++;
+      c!.counters.cycles += k.trapCycles;
+      return;
+    }
+    case "hyp.exit": {
+      const h = s.hyp!.cores[ev.core]!;
+      h.inGuest = false;
+      h.vm = "";
+      c!.regs.mode = ev.mode;
+      c!.regs.irqOn = false;
+      c!.counters.worldSwitches++;
+      c!.counters.cycles += k.trapCycles;
+      return;
+    }
+    case "vmid.assign":
+      return;
+    case "vmid.rollover":
+      c!.counters.vmidRollovers++;
+      return;
     case "asid.assign":
       if (c!.ctx && ev.generation > c!.ctx.generation) c!.counters.rolloversSeen++;
       c!.maxGeneration = Math.max(c!.maxGeneration, ev.generation);

@@ -7,6 +7,7 @@ import type { BusMessage } from "../../bus/messages.js";
 import type { Costs } from "../../cores/costs.js";
 import { initialCore, type CoreState } from "../../cores/core-state.js";
 import type { Tables } from "../../cores/walk.js";
+import type { HypState } from "../hyp/hyp-state.js";
 
 export interface TaskState {
   mm: string;
@@ -42,6 +43,8 @@ export interface MachineState {
   /** First VA translated through TTBR1. */
   pageOffset: number;
   costs: Costs;
+  /** The hypervisor's state; absent on a machine without one. */
+  hyp?: HypState;
   violation: { invariant: string; message: string; at: number } | null;
 }
 
@@ -53,6 +56,7 @@ export interface InitialStateInput {
   kernelTable: string;
   pageOffset: number;
   costs: Costs;
+  hyp?: HypState | undefined;
 }
 
 export function initialState(input: InitialStateInput): MachineState {
@@ -73,6 +77,7 @@ export function initialState(input: InitialStateInput): MachineState {
     kernelTable: input.kernelTable,
     pageOffset: input.pageOffset,
     costs: input.costs,
+    ...(input.hyp ? { hyp: structuredClone(input.hyp) } : {}),
     violation: null,
   };
 }

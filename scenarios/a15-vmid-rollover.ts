@@ -1,0 +1,75 @@
+/**
+ * Cortex-A15-style KVM (HYP mode, stage 2, VMIDs) with more VMs than VMIDs: 2-bit VMIDs (1 to 3; 0 is
+ * the host's) for five VMs on four cores, so the VMID generation rolls over again and again while
+ * vCPUs of other VMs run. Every guest uses the same guest ASIDs and VAs for different memory: only the
+ * VMID keeps their TLB entries apart. vm1 has two vCPUs, whose threads the host scheduler moves
+ * between cores; each vCPU traps to the host now and then and yields its core.
+ */
+import type { VmidPublish } from "../src/scenario/types.js";
+
+const pa = (n: number): string => `0x${n.toString(16)}`;
+const rd = (va: string) => ({ op: "read", va });
+
+export interface VmLoad {
+  cores: number;
+  /** vCPUs per VM. */
+  vcpus: number[];
+  rounds: number;
+  vmidBits: number;
+  vmidAllocator: "kvm-3.9" | "kvm-5.16";
+  vmidPublish: VmidPublish;
+}
+
+export function vmidLoad(id: string, description: string, expect: "clean" | "violation", load: VmLoad) {
+  const tables: Record<string, Record<string, object>> = {
+    kernel: { "0xc0010000": { pa: "0x80010000" }, "0xc0011000": { pa: "0x80011000" } },
+    qemu: { "0x8000": { pa: "0x10000" } },
+  };
+  const vms = load.vcpus.map((_, i) => {
+    const vm = `vm${i + 1}`;
+    const ram = 0x40000000;
+    const host = 0x60000000 + i * 0x100000;
+    const ipa = (n: number) => ({ pa: pa(ram + n * 0x1000) });
+    tables[`${vm}.s2`] = Object.fromEntries(Array.from({ length: 8 }, (_, n) => [pa(ram + n * 0x1000), { pa: pa(host + n * 0x1000) }]));
+    tables[`${vm}.kernel`] = { "0xc0000000": ipa(0), "0xc0001000": ipa(1) };
+    tables[`${vm}.init`] = { "0x8000": ipa(2), "0x9000": ipa(3) };
+    tables[`${vm}.app`] = { "0x8000": ipa(4) };
+    return {
+      id: vm,
+      stage2: `${vm}.s2`,
+      kernelTable: `${vm}.kernel`,
+      guestTasks: [{ id: "init", table: `${vm}.init`, asid: 1 }, { id: "app", table: `${vm}.app`, asid: 2 }],
+    };
+  });
+  const slice = [
+    rd("0x8000"), rd("0x9000"), rd("0xc0000000"), rd("0x8000"), { op: "hvc", host: ["0xc0010000"] },
+    { op: "guest-switch", task: "app" }, rd("0x8000"), rd("0xc0001000"), rd("0x8000"),
+    { op: "guest-switch", task: "init" }, { op: "yield" },
+  ];
+  const tasks = load.vcpus.flatMap((n, i) =>
+    Array.from({ length: n }, (_, v) => ({
+      id: `vm${i + 1}.vcpu${v}`,
+      mm: "qemu",
+      vcpu: `vm${i + 1}`,
+      script: [{ op: "repeat", times: load.rounds, body: slice }],
+    })),
+  );
+  return {
+    id,
+    description,
+    expect,
+    machine: { cores: load.cores, tlbEntries: 32 },
+    tables,
+    // The host: a v7 kernel with the generation allocator and TTBR0 on the swapper tables while it switches.
+    kernel: { asidAllocator: "linux-3.10", switchSequence: "reserved-ttbr0" },
+    hyp: { worldSwitch: "a15-hyp", vmidAllocator: load.vmidAllocator, vmidBits: load.vmidBits, vmidPublish: load.vmidPublish, vms },
+    tasks,
+  };
+}
+
+export default vmidLoad(
+  "a15-vmid-rollover",
+  "Cortex-A15 KVM, 5 VMs (6 vCPUs) on 4 cores with 2-bit VMIDs: kvm-3.9 roll-overs kick vCPUs out and flush every VMID (clean)",
+  "clean",
+  { cores: 4, vcpus: [2, 1, 1, 1, 1], rounds: 6, vmidBits: 2, vmidAllocator: "kvm-3.9", vmidPublish: "gen-first" },
+);

@@ -1,0 +1,110 @@
+/**
+ * A vCPU thread: the host task that runs one vCPU of a VM (kvm_arch_vcpu_ioctl_run in a loop). Its
+ * script is guest code. Each guest operation runs in the guest, entering it first when the core is
+ * out (at the start, after a trap, or after an interrupt took it out); traps (`hvc`, and on ARMv6 the
+ * guest's own TTBR0 writes) leave the guest and the host handles them; `yield` puts the vCPU and gives
+ * the core back to the host scheduler, which may resume the thread on another core.
+ */
+import type { Op } from "../engine/ops.js";
+import type { TaskProgram, TaskStep } from "../kernel/workload.js";
+import type { GuestTaskSpec, WorkloadOp } from "../scenario/types.js";
+import { inGuest, vmSpec, type HypCtx } from "./context.js";
+import { switchSequence } from "../kernel/switch-sequence.js";
+import type { ExitReason, WorldSwitchModel } from "./world-switch.js";
+
+type Step<T = void> = Generator<TaskStep, T, number>;
+
+export function* vcpuRun(h: HypCtx, model: WorldSwitchModel, vcpu: string): TaskProgram {
+  const spec = h.k.scenario.tasks.find((t) => t.id === vcpu)!;
+  const vm = vmSpec(h, spec.vcpu!);
+  const cpu = (): number => h.k.state.tasks[vcpu]!.on;
+  let inject = false;
+
+  function* enter(): Step {
+    yield* model.enter(h, cpu(), vcpu, inject);
+    inject = false;
+  }
+
+  /** One guest operation, retried after re-entry when an interrupt took the core out first. */
+  function* guest(op: Op): Step<number> {
+    for (;;) {
+      if (!inGuest(h, cpu(), vcpu)) yield* enter();
+      const r = yield { k: "in-guest", vcpu, op };
+      if (r !== -1) return r;
+    }
+  }
+
+  /** A trap the guest takes on purpose: it must be in the guest to execute the trapping instruction. */
+  function* trap(reason: ExitReason): Step {
+    for (;;) {
+      if (!inGuest(h, cpu(), vcpu)) yield* enter();
+      if (yield* model.exit(h, cpu(), vcpu, reason)) break;
+    }
+    yield { k: "reg", regs: { irqOn: true } };
+  }
+
+  function* leave(reason: ExitReason): Step {
+    if (inGuest(h, cpu(), vcpu) && (yield* model.exit(h, cpu(), vcpu, reason))) yield { k: "reg", regs: { irqOn: true } };
+  }
+
+  function* put(): Step {
+    yield* leave("yield");
+    yield* h.vmids.put(h, cpu());
+    yield { k: "note", ev: { type: "vcpu.put", vcpu } };
+  }
+
+  function* guestSwitch(g: GuestTaskSpec): Step {
+    if (model.guestMmuTraps) {
+      // ARMv6: the guest's MCR to TTBR0/CONTEXTIDR is undefined in USR mode; the host emulates it by
+      // recording the guest's new table, and the next entry loads that table's shadow.
+      yield* trap("cp15");
+      yield { k: "note", ev: { type: "hyp.save", into: vcpu, regs: { ttbr0: g.table, asid: g.asid } } };
+      return;
+    }
+    // The guest kernel's own switch_mm (a v7 kernel: the reserved-ASID sequence), in the guest.
+    const seq = switchSequence("reserved-asid", g.table, g.asid);
+    for (let r = seq.next(0); !r.done; ) r = seq.next(yield* guest(r.value));
+  }
+
+  function* run(ops: readonly WorkloadOp[]): Step<boolean> {
+    for (const op of ops) {
+      switch (op.op) {
+        case "read":
+        case "write":
+          yield* guest({ k: "access", va: op.va, write: op.op === "write" });
+          break;
+        case "guest-switch":
+          yield* guestSwitch(vm.guestTasks.find((g) => g.id === op.task)!);
+          break;
+        case "hvc":
+          yield* trap("hvc");
+          // The host's handler (MMIO emulation, a hypercall) touches host kernel data.
+          for (const va of op.host) yield { k: "access", va, write: false };
+          break;
+        case "inject-irq":
+          // A device interrupt for the guest: the host takes it and injects it at the next entry.
+          inject = true;
+          yield* leave("irq");
+          break;
+        case "yield":
+          yield* put();
+          yield { k: "yield-cpu" };
+          yield { k: "note", ev: { type: "vcpu.load", vcpu } };
+          break;
+        case "repeat":
+          for (let i = 0; i < op.times; i++) if (!(yield* run(op.body))) return false;
+          break;
+        case "exit":
+          return false;
+        case "map":
+        case "unmap":
+          throw new Error(`unreachable: the scenario format rejects ${op.op} in a vCPU's script`);
+      }
+    }
+    return true;
+  }
+
+  yield { k: "note", ev: { type: "vcpu.load", vcpu } };
+  yield* run(spec.script);
+  yield* put();
+}
