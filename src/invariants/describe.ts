@@ -4,7 +4,8 @@ import type { TlbEntry } from "../../cores/tlb.js";
 import type { MachineState } from "../state/machine-state.js";
 
 export function describeEntry(e: TlbEntry): string {
-  const tag = e.global ? "a global entry" : `ASID ${e.asid}` + (e.gen > 0 ? ` of generation ${e.gen}` : "");
+  // The generation is the host's ASID generation: it says nothing about a guest's own ASIDs.
+  const tag = e.global ? "a global entry" : `ASID ${e.asid}` + (e.gen > 0 && e.vmid === 0 ? ` of generation ${e.gen}` : "");
   const vm = e.vmid > 0 ? ` in VMID ${e.vmid}` : "";
   return `a TLB entry for VA ${hex(e.vpn * 4096)} filled at event ${e.filledAt} under ${tag}${vm} from table ${e.table} (PA ${hex(e.pa)})`;
 }

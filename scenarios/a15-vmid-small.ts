@@ -1,0 +1,28 @@
+/**
+ * kvm-3.9 cut down for exploration: 2 cores, 4 VMs (vm1 with a vCPU on each core), 2-bit VMIDs, so the
+ * generation rolls over while vm1's other vCPU is in its run loop.
+ *
+ * `a15-vmid-publish-race` is 3.9's update_vttbr as written: the VM's new generation is stored before
+ * its new VMID. vm1's vCPU on the other core can see the new generation in its unlocked check and in
+ * its re-check with interrupts off, and enter with the VMID of the old generation, which the allocator
+ * then gives to another VM: that VM hits vm1's TLB entries. Christoffer Dall described exactly this
+ * race in "KVM: arm/arm64: Fix VMID alloc race by reverting to lock-less" (v5.0, fb544d1ca65a), which
+ * publishes the VMID first; `a15-vmid-small` is that order, clean under exploration.
+ */
+import { vmidLoad } from "./a15-vmid-rollover.js";
+
+const small = { cores: 2, vcpus: [2, 1, 1, 1], rounds: 3, vmidBits: 2, vmidAllocator: "kvm-3.9", pinned: true } as const;
+
+export const a15VmidPublishRace = vmidLoad(
+  "a15-vmid-publish-race",
+  "kvm-3.9 publishing the generation before the VMID (v3.9 to v4.20), 2 cores, 2-bit VMIDs: explore finds a VM entering with a stale VMID (violation)",
+  "violation",
+  { ...small, vmidPublish: "gen-first" },
+);
+
+export const a15VmidSmall = vmidLoad(
+  "a15-vmid-small",
+  "kvm-3.9 publishing the VMID before the generation (v5.0 fix), 2 cores, 2-bit VMIDs, for exhaustive search (clean)",
+  "clean",
+  { ...small, vmidPublish: "vmid-first" },
+);
