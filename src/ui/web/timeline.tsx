@@ -5,7 +5,7 @@
  * bus messages (sender → receiver, and the ack back). Clicking a mark moves there; the wheel pans,
  * Ctrl+wheel zooms.
  */
-import type { RefObject } from "preact";
+import { Component, type JSX, type RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Lane, Meta } from "../protocol.ts";
 import type { EventsWindow, LanesWindow } from "../protocol.ts";
@@ -78,6 +78,38 @@ export function Timeline({ meta, pos, go, from, size: asked, shown, zoom, pan }:
   for (let s = Math.ceil(from / step) * step; s < to; s += step) ticks.push(s);
   const v = meta.violation;
   const cur = pos - 1;
+  const curMark = shown?.events.events.find((e) => e.seq === cur);
+  // Spans, marks and arrows depend on the window only: drawn again when it moves, not at each step.
+  const drawLayers = (): JSX.Element => (
+    <g>
+      {shown?.lanes.spans.map((s, i) => {
+        const row = ROW[s.cat] ?? ROW["ipi"]!;
+        const top = kindOf(s.lane) === "vm" ? 3 : row.y;
+        const x1 = X(Math.max(s.start, from));
+        const x2 = X(Math.min(s.end, to - 1)) + cw;
+        return (
+          <g key={`s${i}`} class={`span span-${s.cat}`}>
+            <rect x={x1} y={(laneY[s.lane] ?? 0) + top} width={Math.max(1, x2 - x1)} height={row.h} rx={2}>
+              <title>{`${s.name}: #${s.start}–#${s.end}`}</title>
+            </rect>
+            <text x={x1 + 3} y={(laneY[s.lane] ?? 0) + top + row.h - 3} class="span-label">{fit(s.name, x2 - x1 - 4)}</text>
+          </g>
+        );
+      })}
+      {shown?.events.events.map((e) => (
+        <rect key={e.seq} x={X(e.seq) + (cw > 3 ? 0.5 : 0)} y={markY(e.lane)} width={Math.max(1, cw > 3 ? cw - 1 : cw)} height={MARK[kindOf(e.lane)].h}
+          class={`mark fam-${family(e.type)}`} data-seq={e.seq} onClick={() => go(e.seq + 1)}>
+          <title>{`#${e.seq} ${e.type}: ${e.text}`}</title>
+        </rect>
+      ))}
+      {shown?.lanes.arrows.map((a) => (
+        <line key={`a${a.id}`} x1={X(a.fromSeq) + cw / 2} y1={markY(a.fromLane) + 7} x2={X(a.toSeq) + cw / 2} y2={markY(a.toLane) + 7}
+          class={`arrow arrow-${a.cat.startsWith("ack") ? "ack" : a.cat}`} marker-end="url(#head)">
+          <title>{`${a.name} (#${a.fromSeq} → #${a.toSeq})`}</title>
+        </line>
+      ))}
+    </g>
+  );
   const onWheel = (e: WheelEvent): void => {
     e.preventDefault();
     const d = e.deltaY || e.deltaX;
@@ -114,34 +146,33 @@ export function Timeline({ meta, pos, go, from, size: asked, shown, zoom, pan }:
           ))}
           {v && v.at >= from && v.at < to && <rect x={X(v.at)} y={AXIS} width={Math.max(cw, 2)} height={height - AXIS} class="violation-col" />}
           {cur >= from && cur < to && <rect x={X(cur)} y={AXIS} width={Math.max(cw, 2)} height={height - AXIS} class="cursor" data-testid="cursor" />}
-          {shown?.lanes.spans.map((s, i) => {
-            const row = ROW[s.cat] ?? ROW["ipi"]!;
-            const top = kindOf(s.lane) === "vm" ? 3 : row.y;
-            const x1 = X(Math.max(s.start, from));
-            const x2 = X(Math.min(s.end, to - 1)) + cw;
-            return (
-              <g key={`s${i}`} class={`span span-${s.cat}`}>
-                <rect x={x1} y={(laneY[s.lane] ?? 0) + top} width={Math.max(1, x2 - x1)} height={row.h} rx={2}>
-                  <title>{`${s.name}: #${s.start}–#${s.end}`}</title>
-                </rect>
-                <text x={x1 + 3} y={(laneY[s.lane] ?? 0) + top + row.h - 3} class="span-label">{fit(s.name, x2 - x1 - 4)}</text>
-              </g>
-            );
-          })}
-          {shown?.events.events.map((e) => (
-            <rect key={e.seq} x={X(e.seq) + (cw > 3 ? 0.5 : 0)} y={markY(e.lane)} width={Math.max(1, cw > 3 ? cw - 1 : cw)} height={MARK[kindOf(e.lane)].h}
-              class={`mark fam-${family(e.type)}${e.seq === cur ? " current" : ""}`} data-seq={e.seq} onClick={() => go(e.seq + 1)}>
-              <title>{`#${e.seq} ${e.type}: ${e.text}`}</title>
-            </rect>
-          ))}
-          {shown?.lanes.arrows.map((a) => (
-            <line key={`a${a.id}`} x1={X(a.fromSeq) + cw / 2} y1={markY(a.fromLane) + 7} x2={X(a.toSeq) + cw / 2} y2={markY(a.toLane) + 7}
-              class={`arrow arrow-${a.cat.startsWith("ack") ? "ack" : a.cat}`} marker-end="url(#head)">
-              <title>{`${a.name} (#${a.fromSeq} → #${a.toSeq})`}</title>
-            </line>
-          ))}
+          <Layers key="layers" shown={shown} from={from} size={size} width={width} draw={drawLayers} />
+          {curMark && <rect x={X(cur)} y={markY(curMark.lane) - 2} width={Math.max(cw, 3)} height={MARK[kindOf(curMark.lane)].h + 4} class="current-mark" />}
         </svg>
       </div>
     </section>
   );
+}
+
+interface LayersProps {
+  shown: Props["shown"];
+  from: number;
+  size: number;
+  width: number;
+  draw: () => JSX.Element;
+}
+
+/**
+ * The window's thousands of SVG elements, kept as they are while only the position moves (stepping
+ * through a 4000-event window would otherwise diff every mark at every key press).
+ */
+class Layers extends Component<LayersProps> {
+  override shouldComponentUpdate(next: LayersProps): boolean {
+    const p = this.props;
+    return next.shown !== p.shown || next.from !== p.from || next.size !== p.size || next.width !== p.width;
+  }
+
+  override render(): JSX.Element {
+    return this.props.draw();
+  }
 }
