@@ -7,18 +7,16 @@
  * installs it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimEvent } from "../../src/events/index.js";
+import { hasChromium, launch, outDir, skipReason } from "./browser.js";
 import { bin, ensureBuilt, root, startUi, type UiProcess } from "./spawn-ui.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-const outDir = join(root, "test-output");
-if (!hasChromium) console.warn(`test/ui/e2e.test.ts: skipping the browser tests: ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run does)`);
+if (!hasChromium) console.warn(`test/ui/e2e.test.ts: browser tests${skipReason}`);
 
 let dir = "";
 let events: SimEvent[] = [];
@@ -48,13 +46,7 @@ beforeAll(async () => {
   fact.regWrite = w.seq;
   fact.regName = Object.keys(w.regs).find((k) => (w.regs as Record<string, unknown>)[k] !== 0)!;
   ui = await startUi(log);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without the background-networking flags chromium's own connections are refused by a closed
-    // network and slow the start; playwright gives every launch a fresh temporary profile.
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on("pageerror", (e) => console.error("page error:", e.message));
   mkdirSync(outDir, { recursive: true });
@@ -89,7 +81,7 @@ async function goTo(n: number): Promise<void> {
 
 const currentEvent = () => page.textContent("[data-testid=current-event]");
 
-describe.skipIf(!hasChromium)(`the viewer in chromium${hasChromium ? "" : ` (skipped: ${CHROMIUM} is absent)`}`, () => {
+describe.skipIf(!hasChromium)(`the viewer in chromium${skipReason}`, () => {
   it("loads the counterexample with a lane per core, its events as marks and the violation button", async () => {
     const t0 = Date.now();
     await page.goto(ui.url);

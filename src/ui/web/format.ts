@@ -4,7 +4,7 @@ import type { Json } from "../protocol.ts";
 export const hex = (n: number): string => "0x" + n.toString(16);
 
 /** Register and field names whose numbers are addresses or bit fields (shown in hex). */
-const HEX_KEYS = /^(pa|va|addr|hcr|ttbr\d?|vttbr|cntv.*|.*addr)$/i;
+const HEX_KEYS = /(pa|va|addr)$|^(hcr|ttbr\d?|vttbr|cntv.*)$/i;
 
 export function showValue(key: string, v: Json | undefined): string {
   if (v === undefined) return "—";

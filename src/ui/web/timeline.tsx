@@ -46,7 +46,7 @@ function useWidth(): [RefObject<HTMLDivElement | null>, number] {
 
 /** A round step between axis ticks giving about ten of them. */
 function tickStep(size: number): number {
-  const raw = size / 10;
+  const raw = Math.max(1, size / 10); // events are whole
   const p = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? p * 10;
 }
