@@ -20,7 +20,10 @@ export interface At {
   diff: DiffView;
 }
 
-interface Win {
+/** A window's data with the window it was asked for, so the timeline draws marks and axis to one scale. */
+export interface Win {
+  from: number;
+  size: number;
   events: EventsWindow;
   lanes: LanesWindow;
 }
@@ -55,9 +58,10 @@ export function App() {
       ),
       window: new Latest<string, Win>(
         async (key) => {
-          const [from, to] = key.split(":").map(Number) as [number, number];
+          const [from, size, length] = key.split(":").map(Number) as [number, number, number];
+          const to = Math.min(length, from + size);
           const [events, lanes] = await Promise.all([api.events(from, to), api.lanes(from, to)]);
-          return { events, lanes };
+          return { from, size, events, lanes };
         },
         (_k, v) => setShown(v),
         (e) => setError(e.message),
@@ -86,7 +90,7 @@ export function App() {
   }, [meta, pos]);
 
   useEffect(() => {
-    if (meta) loaders.window.ask(`${win.from}:${Math.min(length, win.from + win.size)}`);
+    if (meta) loaders.window.ask(`${win.from}:${win.size}:${length}`);
   }, [meta, win]);
 
   const zoom = (factor: number): void =>
@@ -105,7 +109,7 @@ export function App() {
       <Header meta={meta} pos={pos} go={go} />
       {error && <div class="error" role="alert">{error} <button onClick={() => setError(null)}>dismiss</button></div>}
       <Scrubber meta={meta} pos={pos} go={go} />
-      <Timeline meta={meta} pos={pos} go={go} from={win.from} size={win.size} shown={shown} zoom={zoom} pan={pan} />
+      <Timeline meta={meta} pos={pos} go={go} shown={shown} zoom={zoom} pan={pan} />
       <EventPanel meta={meta} pos={pos} at={at} go={go} />
       <div class="cores">
         {at && (at.state.state["cores"] as unknown[] | undefined ?? []).map((_, c) => <CorePanel key={c} core={c} at={at} go={go} />)}

@@ -8,7 +8,7 @@
 import { Component, type JSX, type RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Lane, Meta } from "../protocol.ts";
-import type { EventsWindow, LanesWindow } from "../protocol.ts";
+import type { Win } from "./app.tsx";
 import { family } from "./format.ts";
 
 const LABEL = 84;
@@ -24,9 +24,8 @@ interface Props {
   meta: Meta;
   pos: number;
   go: (p: number) => void;
-  from: number;
-  size: number;
-  shown: { events: EventsWindow; lanes: LanesWindow } | null;
+  /** The window drawn, with its data (null until the first arrives). */
+  shown: Win | null;
   zoom: (factor: number) => void;
   pan: (events: number) => void;
 }
@@ -56,9 +55,11 @@ const fit = (text: string, px: number): string => {
   return n <= 1 ? "" : text.length <= n ? text : text.slice(0, n - 1) + "…";
 };
 
-export function Timeline({ meta, pos, go, from, size: asked, shown, zoom, pan }: Props) {
-  // A log shorter than the window fills the width.
-  const size = Math.max(1, Math.min(asked, meta.events));
+export function Timeline({ meta, pos, go, shown, zoom, pan }: Props) {
+  // Drawn to the scale of the window whose data is here (a newer one may be on its way); a log shorter
+  // than the window fills the width.
+  const from = shown?.from ?? 0;
+  const size = Math.max(1, Math.min(shown?.size ?? 1, meta.events));
   const [ref, width] = useWidth();
   const plotW = Math.max(100, width - LABEL - 8);
   const cw = plotW / size;
