@@ -101,6 +101,8 @@ export interface StateView {
   event: EventDetail | null;
   /** The machine state after `at` events, less its page tables (large, and not shown). */
   state: JsonObject;
+  /** For each core, the TLB slots whose entry the tables no longer agree with (src/ui/stale-entries.ts). */
+  staleTlb: number[][];
 }
 
 export interface Change {

@@ -12,6 +12,7 @@ import type { OpenedLog } from "../timetravel/open.js";
 import type { Timeline } from "../timetravel/timeline.js";
 import { IntervalIndex } from "./interval-index.js";
 import { buildLanes, type Lanes } from "./lanes.js";
+import { staleSlots } from "./stale-entries.js";
 import type { Arrow, Change, DiffView, EventDetail, EventMark, EventsWindow, JsonObject, LanesWindow, Meta, Span, StateView } from "./protocol.js";
 
 /** A question the page asked wrongly (HTTP 400). */
@@ -103,8 +104,9 @@ export class ViewerModel {
   }
 
   state(at: number): StateView {
-    const { tables: _tables, ...state } = this.stateAt(at);
-    return { at, event: this.detail(at), state: json(state) };
+    const s = this.stateAt(at);
+    const { tables: _tables, ...state } = s;
+    return { at, event: this.detail(at), state: json(state), staleTlb: staleSlots(s) };
   }
 
   /** What event #at-1 changed: the diff from position at-1 to at (nothing at position 0). */

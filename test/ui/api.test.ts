@@ -90,6 +90,19 @@ describe("state and diff at a position", () => {
     expect(f.cores.find((c) => c.core === flush.core)!.tlbRemoved.length).toBe((flush as { removed: number }).removed);
   });
 
+  it("flags the TLB entries whose page was unmapped, from the unmap until they are invalidated", () => {
+    const r = runOf("tlb-shootdown-munmap");
+    const m = modelOf(r);
+    const unmap = r.events.find((e): e is Extract<SimEvent, { type: "pte.write" }> => e.type === "pte.write" && e.pte === null)!;
+    const vpn = Math.floor(unmap.va / 4096);
+    const holders = (at: number) => m.stateAt(at).cores.map((c) => c.tlb.flatMap((e, slot) => (e.vpn === vpn && e.table === unmap.table ? [slot] : [])));
+    const before = answer(m, "/api/state", q(`at=${unmap.seq}`)).body as StateView;
+    expect(before.staleTlb.flat()).toEqual([]);
+    const after = answer(m, "/api/state", q(`at=${unmap.seq + 1}`)).body as StateView;
+    expect(holders(unmap.seq + 1).flat().length).toBeGreaterThan(0);
+    expect(after.staleTlb).toEqual(holders(unmap.seq + 1));
+  });
+
   it("has nothing to diff at position 0, and refuses positions outside the log with 400", () => {
     const m = modelOf(runOf("tlb-shootdown-munmap"));
     const d = answer(m, "/api/diff", q("at=0")).body as DiffView;

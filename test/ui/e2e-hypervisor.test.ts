@@ -32,6 +32,7 @@ const state = (at: number): StateView => ({
   at,
   event: at > 0 ? { mark: marks[at - 1]!, raw: { seq: at - 1, type: marks[at - 1]!.type } } : null,
   state: { seq: at, t: 0, cores: [core(0, true), core(1, false)], vars: {}, locks: {}, inflight: {}, tasks: {}, stale: {}, vcpus: { "g0.0": { vm: "g0", on: 0 } } },
+  staleTlb: [[], []],
 });
 const diff = (at: number): DiffView => ({
   at, event: state(at).event, vars: [], locks: [], tasks: [], ptes: [], sent: [], delivered: [], stale: [],

@@ -141,6 +141,8 @@ describe.skipIf(!hasChromium)(`the viewer in chromium${skipReason}`, () => {
     expect(await page.locator("rect.mark.fam-violation").count()).toBe(1);
     await page.screenshot({ path: join(outDir, "ui.png"), fullPage: true });
     const core = events[fact.fill]!.core;
+    // The entry the violating access used is flagged stale: the tables no longer map its page.
+    expect(await page.getAttribute(`[data-testid=tlb-${core}] tr[data-va="0x8000"]`, "class")).toContain("stale");
     await page.click(`[data-testid=tlb-${core}] tr[data-va="0x8000"] button.provenance`);
     await position(fact.fill + 1);
     expect(await currentEvent()).toMatch(new RegExp(`#${fact.fill}.*tlb\\.fill`));

@@ -56,7 +56,7 @@ export function CorePanel({ core, at, go }: { core: number; at: At; go: (p: numb
         </div>
       </div>
       <h4>TLB <span class="dim">({((c["tlb"] ?? []) as Json[]).length} entries)</span></h4>
-      <TlbTable core={core} entries={(c["tlb"] ?? []) as JsonObject[]} added={d?.tlbAdded ?? []} removed={d?.tlbRemoved ?? []} go={go} />
+      <TlbTable core={core} entries={(c["tlb"] ?? []) as JsonObject[]} added={d?.tlbAdded ?? []} removed={d?.tlbRemoved ?? []} stale={at.state.staleTlb[core] ?? []} go={go} />
     </section>
   );
 }

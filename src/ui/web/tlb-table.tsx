@@ -10,11 +10,21 @@ const HEAD = ["slot", "VA", "ASID", "VMID", "G", "PA", "W", "table", "gen", "fil
 
 const num = (v: Json | undefined): number => (typeof v === "number" ? v : -1);
 
-function Row({ e, slot, kind, extra, go }: { e: JsonObject; slot: string; kind: string; extra: string[]; go: (p: number) => void }) {
+interface RowProps {
+  e: JsonObject;
+  slot: string;
+  kind: string;
+  stale: boolean;
+  extra: string[];
+  go: (p: number) => void;
+}
+
+function Row({ e, slot, kind, stale, extra, go }: RowProps) {
   const filledAt = num(e["filledAt"]);
+  const why = stale ? `STALE: table ${String(e["table"])} no longer maps this VA to this page (the TLB still translates as the old tables did)` : undefined;
   return (
-    <tr class={kind} data-filled-at={filledAt} data-va={hex(num(e["vpn"]) * 4096)}>
-      <td>{slot}</td>
+    <tr class={[kind, stale ? "stale" : ""].filter(Boolean).join(" ")} title={why} data-filled-at={filledAt} data-va={hex(num(e["vpn"]) * 4096)}>
+      <td>{slot}{stale && <span class="stale-flag"> stale</span>}</td>
       <td>{hex(num(e["vpn"]) * 4096)}</td>
       <td>{showValue("asid", e["asid"])}</td>
       <td>{showValue("vmid", e["vmid"])}</td>
@@ -34,7 +44,17 @@ function Row({ e, slot, kind, extra, go }: { e: JsonObject; slot: string; kind: 
   );
 }
 
-export function TlbTable({ core, entries, added, removed, go }: { core: number; entries: JsonObject[]; added: JsonObject[]; removed: JsonObject[]; go: (p: number) => void }) {
+interface TableProps {
+  core: number;
+  entries: JsonObject[];
+  added: JsonObject[];
+  removed: JsonObject[];
+  /** Slots whose entry is stale. */
+  stale: number[];
+  go: (p: number) => void;
+}
+
+export function TlbTable({ core, entries, added, removed, stale, go }: TableProps) {
   const isNew = new Set(added.map((e) => num(e["filledAt"])));
   const extra = [...new Set([...entries, ...removed].flatMap((e) => Object.keys(e)).filter((k) => !KNOWN.includes(k)))];
   if (!entries.length && !removed.length) return <div class="dim" data-testid={`tlb-${core}`}>empty</div>;
@@ -44,8 +64,8 @@ export function TlbTable({ core, entries, added, removed, go }: { core: number; 
         <tr>{[...HEAD, ...extra].map((h) => <th key={h}>{h}</th>)}</tr>
       </thead>
       <tbody>
-        {entries.map((e, i) => <Row key={num(e["filledAt"])} e={e} slot={String(i)} kind={isNew.has(num(e["filledAt"])) ? "added" : ""} extra={extra} go={go} />)}
-        {removed.map((e) => <Row key={`x${num(e["filledAt"])}`} e={e} slot="−" kind="removed" extra={extra} go={go} />)}
+        {entries.map((e, i) => <Row key={num(e["filledAt"])} e={e} slot={String(i)} kind={isNew.has(num(e["filledAt"])) ? "added" : ""} stale={stale.includes(i)} extra={extra} go={go} />)}
+        {removed.map((e) => <Row key={`x${num(e["filledAt"])}`} e={e} slot="−" kind="removed" stale={false} extra={extra} go={go} />)}
       </tbody>
     </table>
   );
