@@ -148,6 +148,12 @@ describe.skipIf(!hasChromium)(`the viewer in chromium${skipReason}`, () => {
     expect(await currentEvent()).toMatch(new RegExp(`#${fact.fill}.*tlb\\.fill`));
   });
 
+  it("goes to an event typed by number", async () => {
+    await page.fill("[data-testid=goto-event]", `#${fact.fill}`);
+    await page.press("[data-testid=goto-event]", "Enter");
+    await position(fact.fill + 1);
+  });
+
   it("moves to an event clicked on the timeline", async () => {
     await page.click(`[data-testid=timeline] rect.mark[data-seq="${fact.brokenAt}"]`);
     await position(fact.brokenAt + 1);

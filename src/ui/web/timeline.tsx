@@ -18,6 +18,12 @@ const LANE_H = { core: 62, vm: 30, machine: 26 } as const;
 const ROW: Record<string, { y: number; h: number }> = {
   task: { y: 3, h: 14 }, world: { y: 3, h: 14 }, switch: { y: 19, h: 10 }, call: { y: 19, h: 10 }, ipi: { y: 31, h: 10 },
 };
+/** What the colours mean (style.css), shown under the lanes. */
+const LEGEND: [string, string][] = [
+  ["fam-tlb", "TLB hit/fill"], ["fam-tlbi", "TLBI"], ["fam-mmu", "fault"], ["fam-ipi", "IPI / bus"], ["fam-sched", "scheduler"],
+  ["fam-asid", "ASID"], ["fam-hyp", "hypervisor"], ["fam-reg", "register / barrier"], ["fam-var", "variable / lock"], ["fam-pte", "PTE"],
+  ["fam-violation", "violation"], ["span-task", "task"], ["span-switch", "context switch"], ["span-ipi", "IPI handler"], ["span-call", "waiting for acks"], ["span-world", "in a guest"],
+];
 const MARK = { core: { y: 44, h: 14 }, vm: { y: 18, h: 10 }, machine: { y: 6, h: 14 } } as const;
 
 interface Props {
@@ -150,6 +156,9 @@ export function Timeline({ meta, pos, go, shown, zoom, pan }: Props) {
           <Layers key="layers" shown={shown} from={from} size={size} width={width} draw={drawLayers} />
           {curMark && <rect x={X(cur)} y={markY(curMark.lane) - 2} width={Math.max(cw, 3)} height={MARK[kindOf(curMark.lane)].h + 4} class="current-mark" />}
         </svg>
+      </div>
+      <div class="legend">
+        {LEGEND.map(([cls, label]) => <span key={label}><i class={cls} />{label}</span>)}
       </div>
     </section>
   );
