@@ -80,7 +80,7 @@ afterAll(async () => {
 describe.skipIf(!hasChromium)(`the page with hypervisor state${skipReason}`, () => {
   it("draws a lane for the VM and world switches as spans on it and on the core", async () => {
     expect(await page.textContent(".lane-vm")).toContain("VM g0");
-    expect(await page.locator(".span-world").count()).toBe(2);
+    expect(await page.locator("[data-testid=timeline] .span-world").count()).toBe(2);
     await page.screenshot({ path: join(outDir, "ui-hypervisor.png"), fullPage: true });
   });
 

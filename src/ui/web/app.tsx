@@ -5,7 +5,7 @@
  * million-event log costs the page what a short one does.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { DiffView, EventsWindow, LanesWindow, Meta, StateView } from "../protocol.ts";
+import type { Meta } from "../protocol.ts";
 import { api, Latest } from "./api.ts";
 import { CorePanel } from "./core-panel.tsx";
 import { EventPanel } from "./event-panel.tsx";
@@ -14,19 +14,7 @@ import { useKeyboard } from "./keyboard.ts";
 import { MachinePanel } from "./machine-panel.tsx";
 import { Scrubber } from "./scrubber.tsx";
 import { Timeline } from "./timeline.tsx";
-
-export interface At {
-  state: StateView;
-  diff: DiffView;
-}
-
-/** A window's data with the window it was asked for, so the timeline draws marks and axis to one scale. */
-export interface Win {
-  from: number;
-  size: number;
-  events: EventsWindow;
-  lanes: LanesWindow;
-}
+import type { At, Win } from "./view.ts";
 
 /** Events the timeline shows at once: the default, and the zoom limits. */
 const WINDOW = { initial: 120, min: 20, max: 4000 };

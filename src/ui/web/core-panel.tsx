@@ -5,7 +5,7 @@
  * Each entry's `filledAt` jumps to the event that filled it ("why is this entry here?").
  */
 import type { Change, Json, JsonObject } from "../protocol.ts";
-import type { At } from "./app.tsx";
+import type { At } from "./view.ts";
 import { showValue, was } from "./format.ts";
 import { TlbTable } from "./tlb-table.tsx";
 

@@ -1,5 +1,5 @@
 /** The current event (the one that led to the state shown), as a sentence and as logged. */
-import type { At } from "./app.tsx";
+import type { At } from "./view.ts";
 import type { Meta } from "../protocol.ts";
 
 export function EventPanel({ meta, pos, at, go }: { meta: Meta; pos: number; at: At | null; go: (p: number) => void }) {

@@ -4,7 +4,7 @@
  * shown generically. Entries the current event changed are highlighted.
  */
 import type { Change, Json, JsonObject } from "../protocol.ts";
-import type { At } from "./app.tsx";
+import type { At } from "./view.ts";
 import { showValue, was } from "./format.ts";
 
 /** Shown elsewhere, or constant for the whole log. */

@@ -8,7 +8,7 @@
 import { Component, type JSX, type RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Lane, Meta } from "../protocol.ts";
-import type { Win } from "./app.tsx";
+import type { Win } from "./view.ts";
 import { family } from "./format.ts";
 
 const LABEL = 84;
