@@ -1,0 +1,41 @@
+/**
+ * The whole log as one slider, with the violation, roll-overs and faults as ticks to jump to, and a
+ * field to go to an event by number (what a log line, a trace or a report names).
+ */
+import type { Meta } from "../protocol.ts";
+
+function GoTo({ go }: { go: (p: number) => void }) {
+  const submit = (e: Event): void => {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).elements.namedItem("seq") as HTMLInputElement;
+    const n = Number(input.value.replace(/^#/, "").replace(/[,_\s]/g, ""));
+    if (Number.isInteger(n) && n >= 0) go(n + 1);
+    input.blur();
+  };
+  return (
+    <form class="goto" onSubmit={submit} title="go to the state just after this event">
+      <input name="seq" type="text" placeholder="go to event #" size={12} data-testid="goto-event" />
+    </form>
+  );
+}
+
+export function Scrubber({ meta, pos, go }: { meta: Meta; pos: number; go: (p: number) => void }) {
+  const pct = (seq: number): string => `${meta.events ? ((seq + 0.5) / meta.events) * 100 : 0}%`;
+  return (
+    <div class="scrubber">
+      <button onClick={() => go(pos - 1)} title="back one event (←; Shift: 10, Ctrl: 100)" data-testid="back">◀</button>
+      <div class="track">
+        <input type="range" min={0} max={meta.events} value={pos} aria-label="position in the log" data-testid="scrubber"
+          onInput={(e) => go(Number((e.target as HTMLInputElement).value))} />
+        <div class="ticks">
+          {meta.markers.map((m) => (
+            <span key={m.seq} class={`tick tick-${m.kind}`} style={{ left: pct(m.seq) }} title={`#${m.seq} ${m.text}`} onClick={() => go(m.seq + 1)} />
+          ))}
+        </div>
+      </div>
+      <button onClick={() => go(pos + 1)} title="forward one event (→; Shift: 10, Ctrl: 100)" data-testid="forward">▶</button>
+      <GoTo go={go} />
+      <span class="position" data-testid="position">position {pos.toLocaleString("en")} / {meta.events.toLocaleString("en")}</span>
+    </div>
+  );
+}
