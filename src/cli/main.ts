@@ -8,6 +8,7 @@ import { list } from "./list.js";
 import { replay } from "./replay.js";
 import { run } from "./run.js";
 import { trace } from "./trace.js";
+import { compare } from "./compare.js";
 import { ui } from "./ui.js";
 
 export const mainHelp = `usage: smpsim <command> [options]
@@ -21,13 +22,14 @@ commands:
   explore <scenario> [options]  search interleavings (random, pct, dfs, dpor) for a violation
   debug <log> [--eval CMDS]     time-travel debugger: goto, step, back, tlb, why, diff, watch, ...
   trace <log> -o FILE           Chrome trace / Perfetto JSON: a track per core, flows for IPIs
+  compare <a> <b> [--seed N]    two scenarios' cost-model figures side by side, same seed
   ui <log> [--port P]           web time-travel viewer on 127.0.0.1 (timeline, TLBs, diffs)
 
 \`smpsim <command> --help\` describes each. Exit status: 0 ok, 1 invariant violated or replay
 diverged, 2 bad input or usage (with a one-line reason on stderr).`;
 
 type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand, debug, trace, ui };
+const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand, debug, trace, ui, compare };
 
 export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;

@@ -44,7 +44,7 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
     return bad ? EXIT_VIOLATION : EXIT_OK;
   }
   io.out(`log ${path}: scenario ${config.id}, seed ${log.header.seed}, ${log.events.length} events${log.truncated ? " (truncated)" : ""}`);
-  io.out(coreTable(coreReports(fold.state)));
+  io.out(coreTable(coreReports(fold.state), fold.state.hyp !== undefined));
   if (fold.violation) io.out(`VIOLATION of ${fold.violation.invariant} at event ${fold.violation.at}: ${fold.violation.message}`);
   else io.out("invariants: clean over every event");
   if (hashOk === null) io.out(`state hash ${hash} (no footer to compare with)`);

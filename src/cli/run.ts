@@ -103,10 +103,20 @@ function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: R
       `speculative walks ${m.speculation.enabled ? `on (rate ${m.speculation.rate})` : "off"}; ` +
       `kernel: ASID allocator ${sc.kernel.asidAllocator} (${sc.kernel.asidBits}-bit), switch ${sc.kernel.switchSequence}; strategy ${strategy}`,
   );
+  const h = sc.hyp;
+  if (h) {
+    const how = h.worldSwitch === "armv6-kvm"
+      ? `host kernel mappings ${h.hostKernelMappings}, TLB flush on world switch ${h.flushOnSwitch ? "on" : "off"}`
+      : `VMID allocator ${h.vmidAllocator} (${h.vmidBits}-bit, publish ${h.vmidPublish})`;
+    io.out(`hypervisor: ${h.worldSwitch}, ${h.vms.length} VMs, ${how}`);
+  }
   io.out(`${r.outcome.events} events, virtual time ${r.state.t} cycles` + (r.outcome.reason === "limit" ? " (stopped at the event limit)" : ""));
   io.out("");
-  io.out(coreTable(coreReports(r.state)));
-  io.out("(TLBIs: maintenance operations carried out, full: of them whole-TLB; roll-overs: started here / seen)");
+  io.out(coreTable(coreReports(r.state), r.state.hyp !== undefined));
+  io.out(
+    "(TLBIs: maintenance operations carried out, full: of them whole-TLB; roll-overs: started here / seen" +
+      (h ? "; world-sw: entries into and exits from guests; VMID-r/o: VMID roll-overs started here)" : ")"),
+  );
   io.out("");
   const v = r.outcome.violation;
   if (v) io.out(`VIOLATION of ${v.invariant} at event ${v.at}: ${v.message}`);

@@ -42,8 +42,15 @@ const COLUMNS: [string, (r: CoreReport) => string][] = [
   ["cycles", (r) => String(r.cycles)],
 ];
 
-export function coreTable(rows: readonly CoreReport[]): string {
-  const cells = [COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, f]) => f(r)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+/** Shown only on a machine with a hypervisor. */
+const HYP_COLUMNS: [string, (r: CoreReport) => string][] = [
+  ["world-sw", (r) => String(r.worldSwitches)],
+  ["VMID-r/o", (r) => String(r.vmidRollovers)],
+];
+
+export function coreTable(rows: readonly CoreReport[], hyp = false): string {
+  const cols = hyp ? [...COLUMNS.slice(0, -1), ...HYP_COLUMNS, COLUMNS.at(-1)!] : COLUMNS;
+  const cells = [cols.map(([h]) => h), ...rows.map((r) => cols.map(([, f]) => f(r)))];
+  const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) => row.map((c, i) => c.padStart(widths[i]!)).join("  ")).join("\n");
 }
