@@ -53,6 +53,16 @@ export async function ui(argv: string[], catalog: Catalog, io: Io): Promise<numb
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    // Started through a wrapper (npx, a script) that is killed without passing the signal on, the
+    // server would be orphaned and keep its port: stop when the parent goes away (we are re-parented).
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) {
+        clearInterval(watch);
+        stop();
+      }
+    }, 500);
+    watch.unref();
   });
   return EXIT_OK;
 }

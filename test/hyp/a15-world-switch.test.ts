@@ -60,7 +60,8 @@ describe("a15-hyp world switch", () => {
       });
     const core0 = onCore(r.events, 0);
     const enter = core0.findIndex((e) => e.type === "hyp.enter");
-    const hostSave = core0.findLastIndex((e, i) => i < enter && e.type === "hyp.save");
+    let hostSave = enter;
+    while (hostSave > 0 && core0[hostSave]!.type !== "hyp.save") hostSave--;
     const entry = timerOps(core0.slice(hostSave, enter)).filter((x, i, a) => x !== "isb" || a[i - 1]?.includes("Cval"));
     expect(entry).toEqual(["write cntvoff", "write cntvCval", "isb", "write cntvCtl"]);
     const exit = core0.findIndex((e, i) => i > enter && e.type === "hyp.exit");
