@@ -71,6 +71,8 @@ export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global"
           body: [
             ...guestSlice(["0x8000", "0x9000"]), { op: "hvc", host: hostReads },
             { op: "guest-switch", task: "sh" }, ...guestSlice(["0x8000", "0xa000"]), { op: "hvc", host: hostReads },
+            // A device interrupt for the guest: the host takes it and injects it through low vectors.
+            { op: "inject-irq" }, rd("0xc0000000"),
             { op: "guest-switch", task: "init" }, { op: "yield" },
           ],
         }],

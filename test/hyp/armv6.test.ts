@@ -86,3 +86,20 @@ describe("armv6-kvm world switch", () => {
     expect(n["vm1.init.shadow"]![0xc0010000]).toEqual({ pa: 0x60002000, global: false, writable: true });
   });
 });
+
+describe("armv6-kvm interrupt injection", () => {
+  it("enters the guest with low vectors after an injected interrupt and restores high vectors on exit", async () => {
+    const sc = builtin("kvm-armv6-nonglobal");
+    const r = await run(sc, 1);
+    let low = 0;
+    let pendingRestore = false;
+    fold(sc, r.events, (s, ev) => {
+      const c = s.cores[ev.core]!;
+      if (ev.type === "hyp.enter" && !c.regs.vectorsHigh) (low++, (pendingRestore = true));
+      if (ev.type === "hyp.exit") expect(pendingRestore || c.regs.vectorsHigh).toBe(true);
+      if (ev.type === "sched.pick" || ev.type === "sched.yield") expect(c.regs.vectorsHigh).toBe(true);
+      if (ev.type === "reg.write" && ev.regs.vectorsHigh === true) pendingRestore = false;
+    });
+    expect(low).toBe(12);
+  });
+});
