@@ -48,6 +48,8 @@ export function fingerprint(s: MachineState, vars = varsHash(s.vars)): string {
     a = mix(mix(mix(mix(a, nameHash(r.ttbr0)), r.asid), r.vmid), r.irqOn ? 1 : 0);
     a = mix(a, nameHash(c.task));
     if (c.ctx) a = mix(mix(mix(a, nameHash(c.ctx.mm)), c.ctx.generation), c.ctx.asid);
+    const h = s.hyp?.cores[c.id];
+    if (h) a = mix(mix(a, h.inGuest ? nameHash(h.vm) : 0), h.gen);
     a = mix(a, c.tlb.length);
     for (const e of c.tlb) a = mix(mix(mix(mix(mix(a, e.vpn), e.asid), e.vmid), e.pa), nameHash(e.table));
   }

@@ -103,6 +103,17 @@ export function addEvent(fp: Footprint, ev: SimEvent, s: MachineState, o: Object
       // The scheduler saw every task exited.
       for (const t in s.tasks) r(`task:${t}`);
       return;
-    case "choice": case "violation": case "asid.rollover": return;
+    // The hypervisor: a core's hyp state goes with its registers (entry and exit change the mode and
+    // the interrupt mask); "guests" is the set of (VM, VMID) running, which the VMID invariants read.
+    case "vcpu.load": case "vcpu.put": w(`regs:${c}`); return w(`vcpu:${ev.vcpu}`);
+    case "hyp.save": r(`regs:${c}`); return w(ev.into === "host" ? `regs:${c}` : `vcpu:${ev.into}`);
+    case "hyp.enter": r(`vcpu:${ev.vcpu}`); r("guests"); w("guests"); return w(`regs:${c}`);
+    case "hyp.exit": w("guests"); return w(`regs:${c}`);
+    case "choice": case "violation": case "asid.rollover": case "vmid.assign": case "vmid.rollover": return;
+    default: {
+      // Every event type must say what it touches, or DPOR would treat it as independent of all.
+      const unhandled: never = ev;
+      throw new Error(`footprint: no case for ${(unhandled as SimEvent).type}`);
+    }
   }
 }
