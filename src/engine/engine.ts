@@ -10,7 +10,7 @@ import { hex, vpnOf } from "../../cores/page-table.js";
 import { lookup, tlbiVictims } from "../../cores/tlb.js";
 import { walk } from "../../cores/walk.js";
 import type { EventBody, SimEvent } from "../events/index.js";
-import { checkAll, type Invariant, type Violation } from "../invariants/invariant.js";
+import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
 import { coreKey, msgKey, specKey, type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
@@ -55,6 +55,11 @@ export class Engine implements Machine {
   private readonly options: StepOption[] = [];
   private nOptions = 0;
   private readonly coreItems: Item[];
+  private readonly coreNames: string[];
+  private readonly describeChoices: boolean;
+  private readonly check: (s: MachineState, ev: SimEvent) => Violation | null;
+  /** Every message id below this one has been delivered (the scan of messages in flight starts here). */
+  private lowestInflight = 0;
 
   constructor(
     readonly opts: EngineOptions,
@@ -66,6 +71,9 @@ export class Engine implements Machine {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
     this.coreItems = Array.from({ length: opts.cores }, (_, c) => ({ k: "core" as const, c }));
+    this.coreNames = Array.from({ length: opts.cores }, (_, c) => `core ${c}`);
+    this.describeChoices = opts.describeChoices !== false;
+    this.check = checker(invariants);
     this.bus = new Bus(opts.cores);
   }
 
@@ -74,11 +82,14 @@ export class Engine implements Machine {
   }
 
   emit(core: number, body: EventBody): void {
-    const ev = { seq: this.state.seq, t: this.clock, core, ...body } as SimEvent;
+    this.record({ seq: this.state.seq, t: this.clock, core, ...body } as SimEvent);
+  }
+
+  record(ev: SimEvent): void {
     applyInPlace(this.state, ev);
     this.sink(ev);
     if (this.stopped || ev.type === "violation") return;
-    const v = checkAll(this.invariants, this.state, ev);
+    const v = this.check(this.state, ev);
     if (v) this.stop(v);
   }
 
@@ -86,7 +97,16 @@ export class Engine implements Machine {
   choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string, coreOf?: (i: number) => number): number {
     if (of <= 1) return 0;
     const pick = this.chooser.pick(kind, of, kind === "step" ? this.options : NO_OPTIONS);
-    this.emit(coreOf ? coreOf(pick) : core, { type: "choice", kind, pick, of, what: this.opts.describeChoices === false ? "" : what(pick) });
+    this.record({
+      seq: this.state.seq,
+      t: this.clock,
+      core: coreOf ? coreOf(pick) : core,
+      type: "choice",
+      kind,
+      pick,
+      of,
+      what: this.describeChoices ? what(pick) : "",
+    });
     return pick;
   }
 
@@ -146,8 +166,16 @@ export class Engine implements Machine {
       items.push(this.coreItems[c]!);
       this.option(this.readyAt[c]!, false, coreKey(c));
     }
-    for (const id in s.inflight) {
-      const m = s.inflight[id]!;
+    // Message ids are handed out in order and never reused, so the ids from the lowest undelivered one
+    // up to nextMsgId, ascending, visit the messages in flight in the order `for...in` would (integer
+    // keys ascending), without enumerating the keys.
+    const inflight = s.inflight;
+    let id = this.lowestInflight;
+    while (id < s.nextMsgId && inflight[id] === undefined) id++;
+    this.lowestInflight = id;
+    for (; id < s.nextMsgId; id++) {
+      const m = inflight[id];
+      if (m === undefined) continue;
       const to = s.cores[m.to]!;
       // An IPI is taken only with interrupts unmasked; maintenance and acks need no interrupt.
       if (m.kind === "ipi" && !to.regs.irqOn) continue;
@@ -195,7 +223,7 @@ export class Engine implements Machine {
   private readonly describeItem = (k: number): string => this.describe(this.items[k]!);
 
   private describe(it: Item): string {
-    if (it.k === "core") return `core ${it.c}`;
+    if (it.k === "core") return this.coreNames[it.c]!;
     if (it.k === "spec") return `speculative walk on core ${it.c} of VA ${hex(it.va)}`;
     const m = it.m;
     const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}` : `ack of #${m.of}`;
@@ -232,12 +260,12 @@ export class Engine implements Machine {
       return;
     }
     const out = execOp(this, c, top.op);
-    if ("blocked" in out) {
-      this.emit(c, { type: "core.wait", wait: out.blocked });
+    if (typeof out !== "number") {
+      this.record({ seq: this.state.seq, t: this.clock, core: c, type: "core.wait", wait: out });
       return;
     }
     if (this.stopped) return;
-    const r = top.program.next(out.value);
+    const r = top.program.next(out);
     top.op = r.done ? { k: "return" } : r.value;
   }
 
@@ -246,16 +274,16 @@ export class Engine implements Machine {
     const got = this.bus.take(m.to)!;
     const core = this.state.cores[got.to]!;
     if (got.kind === "ipi") {
-      this.emit(got.to, { type: "bus.deliver", msg: got, removed: 0, ack: null });
+      this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
       this.push(got.to, this.system!.ipiHandler(got.to, got), got);
       return;
     }
     if (got.kind === "tlbi") {
       const removed = tlbiVictims(core.tlb, got.op, got.vmid).length;
       const ack = ackFor(this, got.to, got.from, got.id, "tlbi");
-      this.emit(got.to, { type: "bus.deliver", msg: got, removed, ack });
+      this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed, ack });
       return;
     }
-    this.emit(got.to, { type: "bus.deliver", msg: got, removed: 0, ack: null });
+    this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
   }
 }
