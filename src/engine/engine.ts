@@ -41,6 +41,7 @@ interface Frame {
 }
 
 const NO_OPTIONS: readonly StepOption[] = [];
+const RETURN: Op = { k: "return" };
 
 type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | { k: "spec"; c: number; va: number; vaIndex: number };
 
@@ -51,7 +52,9 @@ export class Engine implements Machine {
   private system: System | null = null;
   private clock = 0;
   private stopped: Violation | null = null;
+  /** The ready items of this step are items[0 .. nItems) (the array is reused: no per-step allocation). */
   private readonly items: Item[] = [];
+  private nItems = 0;
   private readonly options: StepOption[] = [];
   private nOptions = 0;
   private readonly coreItems: Item[];
@@ -122,12 +125,12 @@ export class Engine implements Machine {
       while (!this.stopped) {
         if (this.state.seq >= this.opts.maxEvents) return this.outcome("limit");
         this.listItems();
-        if (this.items.length === 0) {
+        if (this.nItems === 0) {
           if (this.state.cores.every((c) => c.done) && !this.undelivered()) return this.outcome("done");
           this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
           return { reason: "deadlock", violation: this.stopped, events: this.state.seq };
         }
-        const i = this.choose(-1, "step", this.items.length, this.describeItem, this.coreOfItem);
+        const i = this.choose(-1, "step", this.nItems, this.describeItem, this.coreOfItem);
         this.chooser.stepped?.(this.options[i]!.key);
         this.carryOut(this.items[i]!);
       }
@@ -149,12 +152,12 @@ export class Engine implements Machine {
 
   private push(c: number, program: Program, msg: IpiMessage | null): void {
     const r = program.next(0);
-    this.stacks[c]!.push({ program, op: r.done ? { k: "return" } : r.value, msg });
+    this.stacks[c]!.push({ program, op: r.done ? RETURN : r.value, msg });
   }
 
   private listItems(): void {
     const items = this.items;
-    items.length = 0;
+    this.nItems = 0;
     this.nOptions = 0;
     const s = this.state;
     for (let c = 0; c < this.opts.cores; c++) {
@@ -163,7 +166,7 @@ export class Engine implements Machine {
       if (!top) continue;
       // A blocked core is offered once, to record its wait; then not until what it waits for happens.
       if (s.cores[c]!.wait && blockedBy(this, c, top.op)) continue;
-      items.push(this.coreItems[c]!);
+      items[this.nItems++] = this.coreItems[c]!;
       this.option(this.readyAt[c]!, false, coreKey(c));
     }
     // Message ids are handed out in order and never reused, so the ids from the lowest undelivered one
@@ -179,7 +182,7 @@ export class Engine implements Machine {
       const to = s.cores[m.to]!;
       // An IPI is taken only with interrupts unmasked; maintenance and acks need no interrupt.
       if (m.kind === "ipi" && !to.regs.irqOn) continue;
-      items.push({ k: "msg", m });
+      items[this.nItems++] = { k: "msg", m };
       this.option(m.deliverAt, false, msgKey(m.id));
     }
     if (this.opts.speculation.enabled) this.listSpeculativeWalks();
@@ -198,7 +201,7 @@ export class Engine implements Machine {
         const vpn = vpnOf(va);
         if (lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
         if (!walk(s.tables, core.regs, vpn, off).pte) continue;
-        this.items.push({ k: "spec", c, va, vaIndex });
+        this.items[this.nItems++] = { k: "spec", c, va, vaIndex };
         this.option(this.clock, true, specKey(c, vaIndex));
       }
     }
@@ -250,7 +253,7 @@ export class Engine implements Machine {
 
   private stepCore(c: number): void {
     const stack = this.stacks[c]!;
-    const top = stack.at(-1)!;
+    const top = stack[stack.length - 1]!;
     if (top.op.k === "return") {
       stack.pop();
       if (top.msg) {
@@ -266,7 +269,7 @@ export class Engine implements Machine {
     }
     if (this.stopped) return;
     const r = top.program.next(out);
-    top.op = r.done ? { k: "return" } : r.value;
+    top.op = r.done ? RETURN : r.value;
   }
 
   private deliver(m: BusMessage): void {

@@ -16,8 +16,21 @@ export function* workload(k: KernelCtx, task: string): TaskProgram {
   yield* script(k, task, mm, spec.script);
 }
 
+/**
+ * Runs a script with an explicit stack of repeat frames instead of one nested generator per `repeat`:
+ * every operation then resumes two generators (this one and the core's main program), not one more per
+ * level of nesting (the default scenario nests three deep).
+ */
 function* script(k: KernelCtx, task: string, mm: string, ops: readonly WorkloadOp[]): TaskProgram {
-  for (const op of ops) {
+  const frames: { ops: readonly WorkloadOp[]; i: number; left: number }[] = [{ ops, i: 0, left: 1 }];
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1]!;
+    if (f.i === f.ops.length) {
+      if (--f.left > 0) f.i = 0;
+      else frames.pop();
+      continue;
+    }
+    const op = f.ops[f.i++]!;
     switch (op.op) {
       case "read":
       case "write":
@@ -36,7 +49,7 @@ function* script(k: KernelCtx, task: string, mm: string, ops: readonly WorkloadO
         yield* munmapPage(k, k.state.tasks[task]!.on, mm, op.va, op.shootdown);
         break;
       case "repeat":
-        for (let i = 0; i < op.times; i++) yield* script(k, task, mm, op.body);
+        if (op.times > 0 && op.body.length > 0) frames.push({ ops: op.body, i: 0, left: op.times });
         break;
       case "exit":
         return;
