@@ -9,6 +9,7 @@ import { dporStrategy } from "./dpor.js";
 import { execute, type ExecutionTarget } from "./execution.js";
 import { pctStrategy } from "./pct.js";
 import { randomStrategy } from "./random.js";
+import { StateSet } from "./state-set.js";
 import type { Share, Strategy, StrategyName, StrategyOptions } from "./strategy.js";
 
 export interface ExploreRequest {
@@ -92,7 +93,7 @@ export function explore(req: ExploreRequest): ExploreResult {
     tasksOn: (core) => t.scenario.tasks.filter((x) => x.cores.length === 0 || x.cores.includes(core)).map((x) => x.id),
   });
   const finals = new Set<string>();
-  const seen = new Set<string>();
+  const seen = new StateSet();
   let schedules = 0;
   let events = 0;
   let exhausted = false;
@@ -126,6 +127,6 @@ export function explore(req: ExploreRequest): ExploreResult {
     distinctFinalStates: finals.size,
     distinctStatesSeen: seen.size,
     found,
-    ...(req.keepFingerprints ? { fingerprints: { finals: [...finals], seen: [...seen] } } : {}),
+    ...(req.keepFingerprints ? { fingerprints: { finals: [...finals], seen: seen.strings() } } : {}),
   };
 }
