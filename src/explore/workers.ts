@@ -7,7 +7,7 @@
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/types.js";
 import { explore, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
-import type { WorkUnit } from "./worker.js";
+import { runUnit, type WorkUnit } from "./worker.js";
 
 export async function exploreInWorkers(
   req: ExploreRequest,
@@ -17,36 +17,55 @@ export async function exploreInWorkers(
   if (k <= 1 || req.strategy === "dpor") return explore(req);
   const best = new SharedArrayBuffer(4);
   new Int32Array(best)[0] = 0x7fffffff;
+  // Random and PCT hand out schedule indices from a shared counter, so the shares balance themselves;
+  // DFS splits the subtrees under the first choice point.
+  const dynamic = req.strategy === "random" || req.strategy === "pct";
+  const claims = dynamic ? new SharedArrayBuffer(4) : null;
+  const unitFor = (index: number): WorkUnit => ({
+    scenario: where.scenario,
+    baseDir: where.baseDir,
+    strategy: req.strategy,
+    // DFS: the budget split evenly; with a shared counter the budget bounds the indices handed out.
+    budget: dynamic ? req.budget : Math.ceil((req.budget - index) / k),
+    seed: req.seed,
+    depth: req.depth,
+    preemptions: req.preemptions,
+    share: { index, of: k },
+    best,
+    claims,
+  });
   const progress: ExploreProgress[] = Array.from({ length: k }, () => ({ schedules: 0, events: 0, found: 0 }));
-  const results = await Promise.all(
-    Array.from({ length: k }, (_, index) => {
-      const unit: WorkUnit = {
-        scenario: where.scenario,
-        baseDir: where.baseDir,
-        strategy: req.strategy,
-        // Worker w runs indices w, w+k, ... below the budget (random, pct); DFS splits it evenly.
-        budget: Math.ceil((req.budget - index) / k),
-        seed: req.seed,
-        depth: req.depth,
-        preemptions: req.preemptions,
-        share: { index, of: k },
-        best,
-      };
-      return new Promise<ExploreResult>((resolve, reject) => {
-        const w = new Worker(new URL("./worker.js", import.meta.url), { workerData: unit });
-        w.on("message", (m: { progress?: ExploreProgress; result?: ExploreResult }) => {
-          if (m.progress) {
-            progress[index] = m.progress;
-            req.onProgress?.(sum(progress));
-          }
-          if (m.result) resolve(m.result);
-        });
-        w.on("error", reject);
-        w.on("exit", (code) => code !== 0 && reject(new Error(`exploration worker ${index} exited with ${code}`)));
+  const report = (): void => {
+    const p = sum(progress);
+    // While this thread searches, the workers' progress messages wait: the counter says how far all are.
+    if (claims) p.schedules = Math.max(p.schedules, Math.min(req.budget, Atomics.load(new Int32Array(claims), 0)));
+    req.onProgress?.(p);
+  };
+  // Shares 1..k-1 on worker threads, started first; share 0 on this thread, which has everything
+  // loaded already and so searches while the workers start up.
+  const threads = Array.from({ length: k - 1 }, (_, w) => {
+    const index = w + 1;
+    return new Promise<ExploreResult>((resolve, reject) => {
+      const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { smpsimExploreUnit: unitFor(index) } });
+      worker.on("message", (m: { progress?: ExploreProgress; result?: ExploreResult }) => {
+        if (m.progress) {
+          progress[index] = m.progress;
+          report();
+        }
+        if (m.result) resolve(m.result);
       });
-    }),
-  );
-  return merge(results);
+      worker.on("error", reject);
+      worker.on("exit", (code) => code !== 0 && reject(new Error(`exploration worker ${index} exited with ${code}`)));
+    });
+  });
+  const own = runUnit(unitFor(0), {
+    target: req.target,
+    onProgress: (p) => {
+      progress[0] = p;
+      report();
+    },
+  });
+  return merge([own, ...(await Promise.all(threads))]);
 }
 
 function sum(ps: ExploreProgress[]): ExploreProgress {
