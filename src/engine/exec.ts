@@ -49,11 +49,21 @@ function allExited(m: Machine): boolean {
 
 const VAR_EVENT = { read: "var.read", write: "var.write", xchg: "var.xchg", cmpxchg: "var.cmpxchg" } as const;
 
-/** Operations that can block; the others never wait. */
-const MAY_BLOCK = new Set<Op["k"]>(["lock", "dsb", "wait-acks", "pick-task"]);
+/** Operations that can block; the others never wait (a switch: this runs for every operation). */
+function mayBlock(k: Op["k"]): boolean {
+  switch (k) {
+    case "lock":
+    case "dsb":
+    case "wait-acks":
+    case "pick-task":
+      return true;
+    default:
+      return false;
+  }
+}
 
 export function execOp(m: Machine, c: number, op: Op): OpOutcome {
-  if (MAY_BLOCK.has(op.k)) {
+  if (mayBlock(op.k)) {
     const wait = blockedBy(m, c, op);
     if (wait) return wait;
   }
