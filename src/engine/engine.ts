@@ -161,7 +161,8 @@ export class Engine implements Machine {
     this.nOptions = 0;
     const s = this.state;
     for (let c = 0; c < this.opts.cores; c++) {
-      const top = this.stacks[c]!.at(-1);
+      const stack = this.stacks[c]!;
+      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
       // A core whose program is done still takes IPIs (the idle loop runs with interrupts on).
       if (!top) continue;
       // A blocked core is offered once, to record its wait; then not until what it waits for happens.
