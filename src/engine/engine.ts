@@ -259,8 +259,9 @@ export class Engine implements Machine {
       stack.pop();
       if (top.msg) {
         const m = top.msg;
-        this.emit(c, { type: "ipi.done", of: m.id, ack: ackFor(this, c, m.from, m.id, "ipi") });
-      } else this.emit(c, { type: "core.done" });
+        const ack = ackFor(this, c, m.from, m.id, "ipi");
+        this.record({ seq: this.state.seq, t: this.clock, core: c, type: "ipi.done", of: m.id, ack });
+      } else this.record({ seq: this.state.seq, t: this.clock, core: c, type: "core.done" });
       return;
     }
     const out = execOp(this, c, top.op);

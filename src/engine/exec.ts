@@ -109,24 +109,24 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
           msgs.push({ id: s.nextMsgId + msgs.length, from: c, to, sentAt, deliverAt, kind: "tlbi", op: op.op, vmid: core.regs.vmid });
         }
       }
-      m.emit(c, { type: "tlbi", op: op.op, broadcast: op.broadcast, msgs, removed });
+      m.record({ seq: s.seq, t: m.now, core: c, type: "tlbi", op: op.op, broadcast: op.broadcast, msgs, removed });
       return removed;
     }
     case "pte":
-      m.emit(c, { type: "pte.write", table: op.table, va: op.va, pte: op.pte });
+      m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte });
       return 0;
     case "retire":
-      m.emit(c, { type: "pte.retire", table: op.table, va: op.va });
+      m.record({ seq: s.seq, t: m.now, core: c, type: "pte.retire", table: op.table, va: op.va });
       return 0;
     case "ipi": {
       const sentAt = m.now;
       const deliverAt = sentAt + latencyOf(m.opts.latencies, "ipi");
       const msgs: IpiMessage[] = op.to.map((to, i) => ({ id: s.nextMsgId + i, from: c, to, sentAt, deliverAt, kind: "ipi", ipi: op.ipi, arg: op.arg }));
-      m.emit(c, { type: "ipi.send", msgs, wait: op.wait });
+      m.record({ seq: s.seq, t: m.now, core: c, type: "ipi.send", msgs, wait: op.wait });
       return msgs.length;
     }
     case "wait-acks":
-      m.emit(c, { type: "ipi.acked", count: s.cores[c]!.ipiAcksAwaited });
+      m.record({ seq: s.seq, t: m.now, core: c, type: "ipi.acked", count: s.cores[c]!.ipiAcksAwaited });
       return 0;
     case "choose":
       return m.choose(c, "program", op.of, (i) => `${op.what} ${i}`);
@@ -170,7 +170,7 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
   }
   const w = walk(s.tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
   if (!w.pte) {
-    m.emit(c, { type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
+    m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
     return 0;
   }
   let target = slot;
