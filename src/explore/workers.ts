@@ -7,6 +7,7 @@
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/types.js";
 import { explore, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
+import { StateSet } from "./state-set.js";
 import { runUnit, type WorkUnit } from "./worker.js";
 
 export async function exploreInWorkers(
@@ -74,7 +75,8 @@ function sum(ps: ExploreProgress[]): ExploreProgress {
 
 function merge(rs: ExploreResult[]): ExploreResult {
   const finals = new Set(rs.flatMap((r) => r.fingerprints?.finals ?? []));
-  const seen = new Set(rs.flatMap((r) => r.fingerprints?.seen ?? []));
+  const seen = new StateSet();
+  for (const r of rs) if (r.fingerprints) seen.addPacked(r.fingerprints.seen);
   const found = rs.map((r) => r.found).filter((f) => f !== null).sort((a, b) => a.index - b.index)[0] ?? null;
   const first = rs[0]!;
   return {
@@ -84,6 +86,7 @@ function merge(rs: ExploreResult[]): ExploreResult {
     exhausted: first.exhausted === null ? null : !found && rs.every((r) => r.exhausted),
     distinctFinalStates: finals.size,
     distinctStatesSeen: seen.size,
+    ...(seen.capped ? { statesSeenCapped: true as const } : {}),
     found,
   };
 }

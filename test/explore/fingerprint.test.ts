@@ -69,3 +69,20 @@ describe("StateSet", () => {
     );
   });
 });
+
+describe("StateSet's limit and packing", () => {
+  it("stops at its limit and says so; packed sets merge to the union", () => {
+    const small = new StateSet(10);
+    for (let i = 0; i < 20; i++) small.add(i, i * 7);
+    expect([small.size, small.capped]).toEqual([10, true]);
+    const a = new StateSet();
+    const b = new StateSet();
+    for (let i = 0; i < 3000; i++) (i % 2 ? a : b).add(i % 1000, 1);
+    const merged = new StateSet();
+    merged.addPacked(a.packed());
+    merged.addPacked(b.packed());
+    expect([merged.size, merged.capped]).toEqual([1000, false]);
+    merged.addPacked(small.packed());
+    expect(merged.capped).toBe(true);
+  });
+});
