@@ -2,7 +2,8 @@
  * The ceiling: the same work as `run`, done by the plainest loop that can do it. It walks the logged
  * events with a switch on the type, mutating plain objects (no generators, no event construction, no
  * dispatch through invariant lists, no immer), and for each event does what the engine has to do
- * around it: the decision (a draw from the seeded generator for a choice, and the pick recorded; the
+ * around it: the decision (for a step choice a scan of the cores and messages in flight for what is
+ * ready, as the engine lists its options; a draw from the seeded generator, and the pick recorded; the
  * TLB lookup for an access, the walk and the victim for a fill, the victims of a TLBI), the state change
  * (the same as `applyInPlace`: the bench checks that both end in the same state hash), and the
  * invariant checks after it, called directly for the event types they concern. It re-derives the
@@ -36,6 +37,33 @@ export interface CeilingResult {
 }
 
 /** Applies `events` to `s` in place, deciding and checking as the engine does; `seed` feeds the draws. */
+/** The cores that can run and the messages that can be delivered, with the earliest time among them. */
+function readyScan(s: MachineState): number {
+  let ready = 0;
+  let earliest = Infinity;
+  for (const core of s.cores) {
+    if (core.done || core.wait) continue;
+    ready++;
+    if (s.t < earliest) earliest = s.t;
+  }
+  for (let id = lowestInflight(s); id < s.nextMsgId; id++) {
+    const m = s.inflight[id];
+    if (!m || (m.kind === "ipi" && !s.cores[m.to]!.regs.irqOn)) continue;
+    ready++;
+    if (m.deliverAt < earliest) earliest = m.deliverAt;
+  }
+  return earliest === Infinity ? ready : ready + (earliest & 1);
+}
+
+let lowest = 0;
+let lowestOf: MachineState | null = null;
+/** Every message id below this one has been delivered (kept per state, as the engine keeps it). */
+function lowestInflight(s: MachineState): number {
+  if (lowestOf !== s) [lowest, lowestOf] = [0, s];
+  while (lowest < s.nextMsgId && s.inflight[lowest] === undefined) lowest++;
+  return lowest;
+}
+
 export function ceilingFold(s: MachineState, events: readonly SimEvent[], seed = 1): CeilingResult {
   const k = s.costs;
   const skipped = new Set<string>();
@@ -55,6 +83,10 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[], seed =
     s.t = ev.t;
     // Half the events are choices, which change nothing else (and may belong to no core).
     if (ev.type === "choice") {
+      // A step choice: look over the cores and the messages in flight for what is ready and when, as
+      // the engine does to list its options (the ready set itself depends on program state this loop
+      // does not have, so the draw is over the logged number of options).
+      if (ev.kind === "step") drawn += readyScan(s);
       drawn += prng.below(ev.of);
       picks.push(ev.pick);
       continue;
@@ -233,7 +265,7 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[], seed =
         skipped.add((ev as SimEvent).type);
     }
   }
-  // `drawn` keeps the draws from being optimised away.
+  // `drawn` keeps the draws and scans from being optimised away.
   if (drawn < 0) mismatches++;
   return { state: s, skipped: [...skipped].sort(), picks, mismatches, violations };
 }
