@@ -7,13 +7,13 @@ import type { Program } from "../engine/ops.js";
 import type { AsidAllocator } from "./asid/allocator.js";
 import type { KernelCtx } from "./context.js";
 import { RESERVED_TTBR0 } from "./switch-sequence.js";
-import type { TaskProgram } from "./workload.js";
+import { slice, type ScriptPosition } from "./workload.js";
 
 export function* coreMain(
   k: KernelCtx,
   allocator: AsidAllocator,
   cpu: number,
-  programOf: (task: string) => TaskProgram,
+  positionOf: (task: string) => ScriptPosition,
   allowed: (task: string) => boolean,
 ): Program {
   let activeMm = "";
@@ -39,19 +39,7 @@ export function* coreMain(
       if (!(lazy && mm === activeMm)) yield* allocator.switchMm(k, cpu, mm);
       activeMm = mm;
     }
-    const program = programOf(task);
-    let result = 0;
-    for (;;) {
-      const r = program.next(result);
-      if (r.done) {
-        yield { k: "note", ev: { type: "task.exit", task } };
-        break;
-      }
-      if (r.value.k === "yield-cpu") {
-        yield { k: "note", ev: { type: "sched.yield", task } };
-        break;
-      }
-      result = yield r.value;
-    }
+    const end = yield* slice(k, task, mm, positionOf(task));
+    yield { k: "note", ev: end === "exit" ? { type: "task.exit", task } : { type: "sched.yield", task } };
   }
 }

@@ -9,7 +9,7 @@ import type { IpiHandler, KernelCtx } from "./context.js";
 import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "./munmap.js";
 import { coreMain } from "./scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "./switch-sequence.js";
-import { workload, type TaskProgram } from "./workload.js";
+import { scriptStart, type ScriptPosition } from "./workload.js";
 
 export function kernelSystem(scenario: Scenario, state: MachineState, allocator: AsidAllocator): System {
   const k: KernelCtx = {
@@ -30,10 +30,10 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       this.percpu[cpu]!.reservedTtbr0 = true;
     },
   };
-  const programs = new Map<string, TaskProgram>();
-  const programOf = (task: string): TaskProgram => {
-    let p = programs.get(task);
-    if (!p) programs.set(task, (p = workload(k, task)));
+  const positions = new Map<string, ScriptPosition>();
+  const positionOf = (task: string): ScriptPosition => {
+    let p = positions.get(task);
+    if (!p) positions.set(task, (p = scriptStart(k, task)));
     return p;
   };
   const handlers: Record<string, IpiHandler> = { [FLUSH_TLB_PAGE]: flushTlbPageHandler, ...allocator.ipiHandlers };
@@ -44,7 +44,7 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
         const set = affinity.get(task);
         return !set || set.size === 0 || set.has(cpu);
       };
-      return coreMain(k, allocator, cpu, programOf, allowed);
+      return coreMain(k, allocator, cpu, positionOf, allowed);
     },
     ipiHandler(cpu: number, msg: IpiMessage): Program {
       const h = handlers[msg.ipi];

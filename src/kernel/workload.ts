@@ -1,28 +1,31 @@
 /**
- * A task's script as a step program. It runs on whichever core the scheduler puts it on; `yield-cpu`
- * hands the core back to the scheduler, the end of the script is the task's exit.
+ * A task's script, run a time slice at a time on whichever core the scheduler puts it on: `slice`
+ * runs it from where it stopped until it yields the core or ends (the task's exit). The position in
+ * the script is plain data (a stack of repeat frames), so a slice is an ordinary step program that
+ * the core's main program delegates to with `yield*`, instead of a long-lived generator whose every
+ * operation the main program would have to take and hand on (one generator resume per operation
+ * fewer, and no nested generator per `repeat`).
  */
 import type { Op } from "../engine/ops.js";
 import type { WorkloadOp } from "../scenario/types.js";
 import type { KernelCtx } from "./context.js";
 import { munmapPage } from "./munmap.js";
 
-export type TaskStep = Op | { k: "yield-cpu" };
-export type TaskProgram = Generator<TaskStep, void, number>;
-
-export function* workload(k: KernelCtx, task: string): TaskProgram {
-  const mm = k.state.tasks[task]!.mm;
-  const spec = k.scenario.tasks.find((t) => t.id === task)!;
-  yield* script(k, task, mm, spec.script);
+/** Where a task is in its script: the repeat blocks it is in, innermost last. */
+export interface ScriptPosition {
+  frames: { ops: readonly WorkloadOp[]; i: number; left: number }[];
 }
 
-/**
- * Runs a script with an explicit stack of repeat frames instead of one nested generator per `repeat`:
- * every operation then resumes two generators (this one and the core's main program), not one more per
- * level of nesting (the default scenario nests three deep).
- */
-function* script(k: KernelCtx, task: string, mm: string, ops: readonly WorkloadOp[]): TaskProgram {
-  const frames: { ops: readonly WorkloadOp[]; i: number; left: number }[] = [{ ops, i: 0, left: 1 }];
+export function scriptStart(k: KernelCtx, task: string): ScriptPosition {
+  const spec = k.scenario.tasks.find((t) => t.id === task)!;
+  return { frames: [{ ops: spec.script, i: 0, left: 1 }] };
+}
+
+/** How a slice ended: the task yielded the core, or its script is over. */
+export type SliceEnd = "yield" | "exit";
+
+export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPosition): Generator<Op, SliceEnd, number> {
+  const frames = at.frames;
   while (frames.length > 0) {
     const f = frames[frames.length - 1]!;
     if (f.i === f.ops.length) {
@@ -37,8 +40,7 @@ function* script(k: KernelCtx, task: string, mm: string, ops: readonly WorkloadO
         yield { k: "access", va: op.va, write: op.op === "write" };
         break;
       case "yield":
-        yield { k: "yield-cpu" };
-        break;
+        return "yield";
       case "map":
         yield { k: "pte", table: mm, va: op.va, pte: { pa: op.pa, global: op.global, writable: op.writable } };
         // A new mapping needs no invalidation (nothing valid was cached), only the barrier that makes
@@ -52,7 +54,9 @@ function* script(k: KernelCtx, task: string, mm: string, ops: readonly WorkloadO
         if (op.times > 0 && op.body.length > 0) frames.push({ ops: op.body, i: 0, left: op.times });
         break;
       case "exit":
-        return;
+        frames.length = 0;
+        return "exit";
     }
   }
+  return "exit";
 }
