@@ -34,10 +34,12 @@ export interface RunOutcome {
 }
 
 interface Frame {
-  program: Program;
+  program: Generator<Op, number | void, number>;
   op: Op;
   /** For an IPI handler: the message it answers. */
   msg: IpiMessage | null;
+  /** Pushed by a `call` op: its return resumes the frame below at once (no step of its own). */
+  called: boolean;
 }
 
 const NO_OPTIONS: readonly StepOption[] = [];
@@ -151,8 +153,40 @@ export class Engine implements Machine {
   }
 
   private push(c: number, program: Program, msg: IpiMessage | null): void {
-    const r = program.next(0);
-    this.stacks[c]!.push({ program, op: r.done ? RETURN : r.value, msg });
+    const frame: Frame = { program, op: RETURN, msg, called: false };
+    this.stacks[c]!.push(frame);
+    this.advance(c, frame, 0);
+  }
+
+  /**
+   * Resumes the top frame's program with `value` and sets the operation it waits to run. A `call`
+   * pushes the callee, which starts at once; a callee's return resumes its caller at once with the
+   * value: the same operations, in the same steps, as `yield*` would give.
+   */
+  private advance(c: number, top: Frame, value: number): void {
+    const stack = this.stacks[c]!;
+    let f = top;
+    let v = value;
+    for (;;) {
+      const r = f.program.next(v);
+      if (!r.done) {
+        if (r.value.k !== "call") {
+          f.op = r.value;
+          return;
+        }
+        f = { program: r.value.program, op: RETURN, msg: null, called: true };
+        stack.push(f);
+        v = 0;
+        continue;
+      }
+      if (!f.called) {
+        f.op = RETURN;
+        return;
+      }
+      stack.pop();
+      f = stack[stack.length - 1]!;
+      v = typeof r.value === "number" ? r.value : 0;
+    }
   }
 
   private listItems(): void {
@@ -270,8 +304,7 @@ export class Engine implements Machine {
       return;
     }
     if (this.stopped) return;
-    const r = top.program.next(out);
-    top.op = r.done ? RETURN : r.value;
+    this.advance(c, top, out);
   }
 
   private deliver(m: BusMessage): void {

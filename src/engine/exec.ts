@@ -143,8 +143,9 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
     case "note":
       m.emit(c, op.ev);
       return 0;
+    case "call":
     case "return":
-      throw new Error("a program's return is handled by the engine");
+      throw new Error(`a program's ${op.k} is handled by the engine`);
   }
 }
 

@@ -43,6 +43,12 @@ export type Op =
   | { k: "pick-task"; allowed: (task: string) => boolean; roundRobin: boolean }
   /** Kernel bookkeeping that is an event of its own. */
   | { k: "note"; ev: KernelNote }
+  /**
+   * Runs `program` as part of this one, as `yield*` would (its operations are this program's, its
+   * return value is what the call yields back), but the engine resumes it directly: no generator in
+   * between taking each operation and handing it on.
+   */
+  | { k: "call"; program: Generator<Op, number | void, number> }
   /** Internal: the program has returned; its frame is popped in a step of its own. */
   | { k: "return" };
 

@@ -7,7 +7,7 @@ import type { Program } from "../engine/ops.js";
 import type { AsidAllocator } from "./asid/allocator.js";
 import type { KernelCtx } from "./context.js";
 import { RESERVED_TTBR0 } from "./switch-sequence.js";
-import { slice, type ScriptPosition } from "./workload.js";
+import { SLICE_EXIT, slice, type ScriptPosition } from "./workload.js";
 
 export function* coreMain(
   k: KernelCtx,
@@ -39,7 +39,7 @@ export function* coreMain(
       if (!(lazy && mm === activeMm)) yield* allocator.switchMm(k, cpu, mm);
       activeMm = mm;
     }
-    const end = yield* slice(k, task, mm, positionOf(task));
-    yield { k: "note", ev: end === "exit" ? { type: "task.exit", task } : { type: "sched.yield", task } };
+    const end = yield { k: "call", program: slice(k, task, mm, positionOf(task)) };
+    yield { k: "note", ev: end === SLICE_EXIT ? { type: "task.exit", task } : { type: "sched.yield", task } };
   }
 }

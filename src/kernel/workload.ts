@@ -2,9 +2,9 @@
  * A task's script, run a time slice at a time on whichever core the scheduler puts it on: `slice`
  * runs it from where it stopped until it yields the core or ends (the task's exit). The position in
  * the script is plain data (a stack of repeat frames), so a slice is an ordinary step program that
- * the core's main program delegates to with `yield*`, instead of a long-lived generator whose every
- * operation the main program would have to take and hand on (one generator resume per operation
- * fewer, and no nested generator per `repeat`).
+ * the core's main program calls (a `call` op: the engine runs it as the main program's own), instead
+ * of a long-lived generator whose every operation the main program would have to take and hand on
+ * (no generator in between per operation, and none per nested `repeat`).
  */
 import type { Op } from "../engine/ops.js";
 import type { WorkloadOp } from "../scenario/types.js";
@@ -21,10 +21,11 @@ export function scriptStart(k: KernelCtx, task: string): ScriptPosition {
   return { frames: [{ ops: spec.script, i: 0, left: 1 }] };
 }
 
-/** How a slice ended: the task yielded the core, or its script is over. */
-export type SliceEnd = "yield" | "exit";
+/** How a slice ended (its return value): the task yielded the core, or its script is over. */
+export const SLICE_YIELD = 1;
+export const SLICE_EXIT = 0;
 
-export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPosition): Generator<Op, SliceEnd, number> {
+export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPosition): Generator<Op, number, number> {
   const frames = at.frames;
   while (frames.length > 0) {
     const f = frames[frames.length - 1]!;
@@ -40,7 +41,7 @@ export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPositio
         yield { k: "access", va: op.va, write: op.op === "write" };
         break;
       case "yield":
-        return "yield";
+        return SLICE_YIELD;
       case "map":
         yield { k: "pte", table: mm, va: op.va, pte: { pa: op.pa, global: op.global, writable: op.writable } };
         // A new mapping needs no invalidation (nothing valid was cached), only the barrier that makes
@@ -55,8 +56,8 @@ export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPositio
         break;
       case "exit":
         frames.length = 0;
-        return "exit";
+        return SLICE_EXIT;
     }
   }
-  return "exit";
+  return SLICE_EXIT;
 }
