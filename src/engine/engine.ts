@@ -6,9 +6,8 @@
  */
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
-import { hex, vpnOf } from "../../cores/page-table.js";
-import { lookup, tlbiVictims } from "../../cores/tlb.js";
-import { walk } from "../../cores/walk.js";
+import { hex } from "../../cores/page-table.js";
+import { tlbiVictims } from "../../cores/tlb.js";
 import type { EventBody, SimEvent } from "../events/index.js";
 import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
@@ -18,6 +17,7 @@ import { access, ackFor, blockedBy, execOp } from "./exec.js";
 import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";
+import { SpeculativeWalks, type SpecItem } from "./speculation.js";
 
 /** What runs on the machine: a main program per core and the handler for each IPI. */
 export interface System {
@@ -45,7 +45,7 @@ interface Frame {
 const NO_OPTIONS: readonly StepOption[] = [];
 const RETURN: Op = { k: "return" };
 
-type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | { k: "spec"; c: number; va: number; vaIndex: number };
+type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | SpecItem;
 
 export class Engine implements Machine {
   private readonly stacks: Frame[][];
@@ -65,6 +65,7 @@ export class Engine implements Machine {
   private readonly check: (s: MachineState, ev: SimEvent) => Violation | null;
   /** Every message id below this one has been delivered (the scan of messages in flight starts here). */
   private lowestInflight = 0;
+  private readonly spec: SpeculativeWalks | null;
 
   constructor(
     readonly opts: EngineOptions,
@@ -80,6 +81,7 @@ export class Engine implements Machine {
     this.describeChoices = opts.describeChoices !== false;
     this.check = checker(invariants);
     this.bus = new Bus(opts.cores);
+    this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
   }
 
   get now(): number {
@@ -92,6 +94,7 @@ export class Engine implements Machine {
 
   record(ev: SimEvent): void {
     applyInPlace(this.state, ev);
+    this.spec?.seen(ev);
     this.sink(ev);
     if (this.stopped || ev.type === "violation") return;
     const v = this.check(this.state, ev);
@@ -225,19 +228,10 @@ export class Engine implements Machine {
 
   /** Walks that would fill something new: a walk that faults or finds its entry present changes nothing. */
   private listSpeculativeWalks(): void {
-    const s = this.state;
-    const off = vpnOf(this.opts.pageOffset);
     for (let c = 0; c < this.opts.cores; c++) {
-      const core = s.cores[c]!;
-      if (core.done) continue;
-      const vas = this.opts.speculation.vas;
-      for (let vaIndex = 0; vaIndex < vas.length; vaIndex++) {
-        const va = vas[vaIndex]!;
-        const vpn = vpnOf(va);
-        if (lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
-        if (!walk(s.tables, core.regs, vpn, off).pte) continue;
-        this.items[this.nItems++] = { k: "spec", c, va, vaIndex };
-        this.option(this.clock, true, specKey(c, vaIndex));
+      for (const it of this.spec!.of(this.state, c)) {
+        this.items[this.nItems++] = it;
+        this.option(this.clock, true, specKey(c, it.vaIndex));
       }
     }
   }
