@@ -11,7 +11,7 @@ import type { Invariant } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import { RESERVED_TTBR0 } from "../kernel/switch-sequence.js";
 import { kernelSystem } from "../kernel/system.js";
-import { initialState, type MachineState } from "../state/machine-state.js";
+import { initialState, type InitialStateInput, type MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
 
 const tablesCache = new WeakMap<Scenario, Tables>();
@@ -41,17 +41,34 @@ export function mmsOf(scenario: Scenario): string[] {
   return [...new Set(scenario.tasks.map((t) => t.mm).filter((mm) => mm !== scenario.kernelTable))];
 }
 
+const inputs = new WeakMap<Scenario, Map<AsidAllocator, InitialStateInput>>();
+
+/**
+ * What the initial state is made from, computed once per scenario object and allocator (exploration
+ * makes an initial state for every schedule); `initialState` copies everything it may mutate.
+ */
+function initialInput(scenario: Scenario, allocator: AsidAllocator): InitialStateInput {
+  let byAllocator = inputs.get(scenario);
+  if (!byAllocator) inputs.set(scenario, (byAllocator = new Map()));
+  let input = byAllocator.get(allocator);
+  if (!input) {
+    const m = scenario.machine;
+    input = {
+      cores: m.cores,
+      tables: tablesOf(scenario),
+      vars: allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits),
+      tasks: Object.fromEntries(scenario.tasks.map((t) => [t.id, { mm: t.mm }])),
+      kernelTable: scenario.kernelTable,
+      pageOffset: m.pageOffset,
+      costs: m.costs,
+    };
+    byAllocator.set(allocator, input);
+  }
+  return input;
+}
+
 export function scenarioInitialState(scenario: Scenario, allocator: AsidAllocator): MachineState {
-  const m = scenario.machine;
-  return initialState({
-    cores: m.cores,
-    tables: tablesOf(scenario),
-    vars: allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits),
-    tasks: Object.fromEntries(scenario.tasks.map((t) => [t.id, { mm: t.mm }])),
-    kernelTable: scenario.kernelTable,
-    pageOffset: m.pageOffset,
-    costs: m.costs,
-  });
+  return initialState(initialInput(scenario, allocator));
 }
 
 export function engineOptions(scenario: Scenario): EngineOptions {
