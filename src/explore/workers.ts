@@ -44,10 +44,12 @@ export async function exploreInWorkers(
   };
   // Shares 1..k-1 on worker threads, started first; share 0 on this thread, which has everything
   // loaded already and so searches while the workers start up.
+  const workers: Worker[] = [];
   const threads = Array.from({ length: k - 1 }, (_, w) => {
     const index = w + 1;
     return new Promise<ExploreResult>((resolve, reject) => {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { smpsimExploreUnit: unitFor(index) } });
+      workers.push(worker);
       worker.on("message", (m: { progress?: ExploreProgress; result?: ExploreResult }) => {
         if (m.progress) {
           progress[index] = m.progress;
@@ -59,14 +61,28 @@ export async function exploreInWorkers(
       worker.on("exit", (code) => code !== 0 && reject(new Error(`exploration worker ${index} exited with ${code}`)));
     });
   });
-  const own = runUnit(unitFor(0), {
-    target: req.target,
-    onProgress: (p) => {
-      progress[0] = p;
-      report();
-    },
-  });
-  return merge([own, ...(await Promise.all(threads))]);
+  let own: ExploreResult;
+  try {
+    own = runUnit(unitFor(0), {
+      target: req.target,
+      onProgress: (p) => {
+        progress[0] = p;
+        report();
+      },
+    });
+  } catch (e) {
+    // The workers would keep the process alive to no purpose; their failures no longer matter.
+    for (const t of threads) t.catch(() => undefined);
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
+  }
+  try {
+    return merge([own, ...(await Promise.all(threads))]);
+  } catch (e) {
+    for (const t of threads) t.catch(() => undefined);
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
+  }
 }
 
 function sum(ps: ExploreProgress[]): ExploreProgress {
