@@ -45,6 +45,13 @@ interface Frame {
 const NO_OPTIONS: readonly StepOption[] = [];
 const RETURN: Op = { k: "return" };
 
+/** "core 0", "core 1", ...: what a step choice of a core says (made once, not per engine). */
+const names: string[] = [];
+function coreNames(n: number): string[] {
+  for (let c = names.length; c < n; c++) names.push(`core ${c}`);
+  return names;
+}
+
 type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | SpecItem;
 
 export class Engine implements Machine {
@@ -77,7 +84,7 @@ export class Engine implements Machine {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
     this.coreItems = Array.from({ length: opts.cores }, (_, c) => ({ k: "core" as const, c }));
-    this.coreNames = Array.from({ length: opts.cores }, (_, c) => `core ${c}`);
+    this.coreNames = coreNames(opts.cores);
     this.describeChoices = opts.describeChoices !== false;
     this.check = checker(invariants);
     this.bus = new Bus(opts.cores);

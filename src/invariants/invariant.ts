@@ -38,7 +38,17 @@ function dispatch(invariants: readonly Invariant[]): { table: Dispatch; any: rea
 }
 
 /** The checker for a list of invariants (the engine makes it once per run and calls it for every event). */
-export function checker(invariants: readonly Invariant[]): (s: MachineState, ev: SimEvent) => Violation | null {
+export function checker(invariants: readonly Invariant[]): Checker {
+  let c = checkers.get(invariants);
+  if (!c) checkers.set(invariants, (c = makeChecker(invariants)));
+  return c;
+}
+
+type Checker = (s: MachineState, ev: SimEvent) => Violation | null;
+/** Exploration makes an engine per schedule: one checker per invariant list. */
+const checkers = new WeakMap<readonly Invariant[], Checker>();
+
+function makeChecker(invariants: readonly Invariant[]): Checker {
   const d = dispatch(invariants);
   // A prototype-less object keyed by type: a property load is cheaper than a Map lookup per event.
   const byType: Record<string, readonly Invariant[]> = Object.create(null);
