@@ -57,6 +57,9 @@ export interface BenchReport {
   ceilingMatchesFold: boolean;
   /** Event types the ceiling loop does not handle. */
   ceilingSkipped: string[];
+  /** Decisions the ceiling loop re-derived differently from the run, and invariant checks it saw fail (both 0 when fair). */
+  ceilingMismatches: number;
+  ceilingViolations: number;
   /** The targets the verdicts judge (issue 2, "Speed"). */
   targets: readonly Target[];
   rows: BenchRow[];
@@ -81,7 +84,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       timeTravel = await timeTravelSection(f.logPath, opts.timeTravel);
     }
     const events = f.events();
-    const ceiling = ceilingFold(scenarioInitialState(scenario, allocator), events);
+    const ceiling = ceilingFold(scenarioInitialState(scenario, allocator), events, f.seed);
     const matches = stateHash(ceiling.state) === stateHash(foldEvents(scenario, allocator, events, events.length, false).state);
     const top = measured.find((m) => m.name === MACHINE_CASES.ceiling)!;
     const rows = measured.map((m): BenchRow => {
@@ -105,6 +108,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       repetitions: opts.repetitions,
       ceilingMatchesFold: matches,
       ceilingSkipped: ceiling.skipped,
+      ceilingMismatches: ceiling.mismatches,
+      ceilingViolations: ceiling.violations,
       targets: machineTargets,
       rows,
       timeTravel,

@@ -17,6 +17,8 @@ export interface ExploreRow {
   schedules: number;
   events: number;
   seconds: number;
+  /** CPU seconds of the process over the same time, worker threads included: cpu / seconds is the parallelism achieved. */
+  cpuSeconds: number;
   found: boolean;
 }
 
@@ -44,26 +46,35 @@ export async function exploreSection(
       say(`explore ${clean.id}: random, ${workers} worker(s) ...`);
       const req = { target: cleanTarget, strategy: "random" as const, budget, seed: 1, depth: 3, preemptions: 2 };
       const start = performance.now();
+      const cpu = process.cpuUsage();
       const r = workers > 1 ? await exploreInWorkers(req, { scenario: clean, baseDir: process.cwd() }, workers) : explore(req);
       const what = `random, ${workers} worker${workers > 1 ? "s" : ""} (clean twin)`;
-      rows.push({ scenario: violating.id, what, schedules: r.schedules, events: r.events, seconds: (performance.now() - start) / 1000, found: r.found !== null });
+      rows.push({ scenario: violating.id, what, schedules: r.schedules, events: r.events, seconds: (performance.now() - start) / 1000, cpuSeconds: cpuSecondsSince(cpu), found: r.found !== null });
     }
     const scenario = violating;
     const target = { scenario, allocator: await resolveAllocator(scenario.kernel.asidAllocator, process.cwd()) };
     for (const strategy of STRATEGIES) {
       say(`explore ${scenario.id}: ${strategy} to the first violation ...`);
       const start = performance.now();
+      const cpu = process.cpuUsage();
       const r = explore({ target, strategy, budget: quick ? 5_000 : 200_000, seed: 1, depth: 3, preemptions: 2 });
-      rows.push({ scenario: scenario.id, what: `${strategy}: first violation`, schedules: r.schedules, events: r.events, seconds: (performance.now() - start) / 1000, found: r.found !== null });
+      rows.push({ scenario: scenario.id, what: `${strategy}: first violation`, schedules: r.schedules, events: r.events, seconds: (performance.now() - start) / 1000, cpuSeconds: cpuSecondsSince(cpu), found: r.found !== null });
     }
   }
   return { rows, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
 export function formatExplore(s: ExploreSection): string {
-  const head = ["scenario", "search", "schedules", "events", "seconds", "schedules/s", "events/s", "found"];
+  // "cpu s": CPU time of the process (threads included); with 2 workers near 2× the seconds when both
+  // threads got a core (another process on a 2-core machine takes one away).
+  const head = ["scenario", "search", "schedules", "events", "seconds", "cpu s", "schedules/s", "events/s", "found"];
   const cells = s.rows.map((r) => [
-    r.scenario, r.what, String(r.schedules), String(r.events), r.seconds.toFixed(2),
+    r.scenario, r.what, String(r.schedules), String(r.events), r.seconds.toFixed(2), r.cpuSeconds.toFixed(2),
     Math.round(r.schedules / r.seconds).toLocaleString("en-US"), Math.round(r.events / r.seconds).toLocaleString("en-US"),
     r.what.includes("first") ? (r.found ? "yes" : "NO") : "",
   ]);

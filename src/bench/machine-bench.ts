@@ -1,6 +1,7 @@
 /**
  * The machine's benchmark cases over one fixture: running the scenario (events kept, discarded, logged),
- * fold replay (from memory, with the invariants, from the log file), the hand-written ceiling loop, and
+ * fold replay (from memory, with the invariants, from the log file), the hand-written ceiling loop (the
+ * same decisions, state changes and invariant checks as a run, without the architecture), and
  * the pure immer reducer on a prefix. Each case times only its own work. The rows that run the machine
  * or parse the log come first: the later rows make the fixture hold a run's events, which would slow
  * their garbage collection.
@@ -98,7 +99,7 @@ export function machineCases(f: Fixture, opts: MachineBenchOptions): BenchCase[]
       name: MACHINE_CASES.ceiling,
       run: () => {
         const events = f.events();
-        return sample(MACHINE_CASES.ceiling, n, timed(() => ceilingFold(scenarioInitialState(scenario, allocator), events)).seconds);
+        return sample(MACHINE_CASES.ceiling, n, timed(() => ceilingFold(scenarioInitialState(scenario, allocator), events, seed)).seconds);
       },
     },
     {

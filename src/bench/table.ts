@@ -54,6 +54,9 @@ export function formatReport(r: BenchReport): string {
     out.push("", "note: the ceiling loop does not end in the same state as fold replay; its figure is not a fair ceiling.");
   }
   if (r.ceilingSkipped.length) out.push(`note: event types the ceiling loop skips: ${r.ceilingSkipped.join(", ")}`);
+  if (r.ceilingMismatches || r.ceilingViolations) {
+    out.push(`note: the ceiling loop re-derived ${r.ceilingMismatches} decisions differently and saw ${r.ceilingViolations} invariant failures; its figure is not a fair ceiling.`);
+  }
   if (r.timeTravel) out.push("", ...formatTimeTravel(r.timeTravel));
   return out.join("\n");
 }

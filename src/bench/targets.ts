@@ -1,6 +1,7 @@
 /**
  * The speed targets from issue 2 ("Speed"): fold replay at least a million events a second, and `run`
- * within 4× of the ceiling (the plain loop that applies the same events). A target names the row it
+ * within 4× of the ceiling (the plain loop that makes the same decisions, applies the same events and
+ * runs the same invariant checks: ceiling.ts). A target names the row it
  * judges; rows without one get no verdict.
  */
 import type { Measurement } from "./measure.js";

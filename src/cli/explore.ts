@@ -127,11 +127,12 @@ function summary(r: ExploreResult) {
   return {
     strategy: r.strategy, schedules: r.schedules, events: r.events, exhausted: r.exhausted,
     distinctFinalStates: r.distinctFinalStates, distinctStatesSeen: r.distinctStatesSeen,
+    ...(r.statesSeenCapped ? { statesSeenCapped: true } : {}),
   };
 }
 
 function coverage(r: ExploreResult): string {
   const ex = r.exhausted === null ? "" : r.exhausted ? "; the space was exhausted" : "; the space was not exhausted";
-  return `coverage: ${r.schedules} schedules, ${r.distinctFinalStates} distinct final states, ${r.distinctStatesSeen} distinct states seen${ex}`;
+  return `coverage: ${r.schedules} schedules, ${r.distinctFinalStates} distinct final states, ${r.statesSeenCapped ? `at least ${r.distinctStatesSeen}` : r.distinctStatesSeen} distinct states seen${r.statesSeenCapped ? " (the set of states seen is full; it is capped to bound memory)" : ""}${ex}`;
 }
 

@@ -66,23 +66,27 @@ export class RandomChooser implements Chooser {
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     if (kind !== "step") return this.prng.below(of);
     let earliest = Infinity;
-    for (let i = 0; i < of; i++) if (!options[i]!.spec && options[i]!.readyAt < earliest) earliest = options[i]!.readyAt;
-    const horizon = earliest + this.windowCycles;
     let specs = 0;
-    let steps = 0;
     for (let i = 0; i < of; i++) {
       const o = options[i]!;
       if (o.spec) specs++;
-      else if (o.readyAt <= horizon) steps++;
+      else if (o.readyAt < earliest) earliest = o.readyAt;
     }
-    const wantSpec = steps === 0 || (specs > 0 && this.prng.chance(this.specRate));
-    let k = this.prng.below(wantSpec ? specs : steps);
+    const horizon = earliest + this.windowCycles;
+    // The candidate steps, in option order (a reused array: this runs at every step of a run).
+    const steps = this.steps;
+    let n = 0;
     for (let i = 0; i < of; i++) {
       const o = options[i]!;
-      if (wantSpec ? o.spec : !o.spec && o.readyAt <= horizon) if (k-- === 0) return i;
+      if (!o.spec && o.readyAt <= horizon) steps[n++] = i;
     }
+    const wantSpec = n === 0 || (specs > 0 && this.prng.chance(this.specRate));
+    if (!wantSpec) return steps[this.prng.below(n)]!;
+    let k = this.prng.below(specs);
+    for (let i = 0; i < of; i++) if (options[i]!.spec && k-- === 0) return i;
     return 0;
   }
+  private readonly steps: number[] = [];
 }
 
 /**

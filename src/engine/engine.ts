@@ -6,11 +6,10 @@
  */
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
-import { hex, vpnOf } from "../../cores/page-table.js";
-import { lookup, tlbiVictims } from "../../cores/tlb.js";
-import { walk } from "../../cores/walk.js";
+import { hex } from "../../cores/page-table.js";
+import { tlbiVictims } from "../../cores/tlb.js";
 import type { EventBody, SimEvent } from "../events/index.js";
-import { checkAll, type Invariant, type Violation } from "../invariants/invariant.js";
+import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
 import { coreKey, msgKey, specKey, type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
@@ -18,6 +17,7 @@ import { access, ackFor, blockedBy, execOp } from "./exec.js";
 import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";
+import { SpeculativeWalks, type SpecItem } from "./speculation.js";
 
 /** What runs on the machine: a main program per core and the handler for each IPI. */
 export interface System {
@@ -34,15 +34,25 @@ export interface RunOutcome {
 }
 
 interface Frame {
-  program: Program;
+  program: Generator<Op, number | void, number>;
   op: Op;
   /** For an IPI handler: the message it answers. */
   msg: IpiMessage | null;
+  /** Pushed by a `call` op: its return resumes the frame below at once (no step of its own). */
+  called: boolean;
 }
 
 const NO_OPTIONS: readonly StepOption[] = [];
+const RETURN: Op = { k: "return" };
 
-type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | { k: "spec"; c: number; va: number; vaIndex: number };
+/** "core 0", "core 1", ...: what a step choice of a core says (made once, not per engine). */
+const names: string[] = [];
+function coreNames(n: number): string[] {
+  for (let c = names.length; c < n; c++) names.push(`core ${c}`);
+  return names;
+}
+
+type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | SpecItem;
 
 export class Engine implements Machine {
   private readonly stacks: Frame[][];
@@ -51,10 +61,18 @@ export class Engine implements Machine {
   private system: System | null = null;
   private clock = 0;
   private stopped: Violation | null = null;
+  /** The ready items of this step are items[0 .. nItems) (the array is reused: no per-step allocation). */
   private readonly items: Item[] = [];
+  private nItems = 0;
   private readonly options: StepOption[] = [];
   private nOptions = 0;
   private readonly coreItems: Item[];
+  private readonly coreNames: string[];
+  private readonly describeChoices: boolean;
+  private readonly check: (s: MachineState, ev: SimEvent) => Violation | null;
+  /** Every message id below this one has been delivered (the scan of messages in flight starts here). */
+  private lowestInflight = 0;
+  private readonly spec: SpeculativeWalks | null;
 
   constructor(
     readonly opts: EngineOptions,
@@ -66,7 +84,11 @@ export class Engine implements Machine {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
     this.coreItems = Array.from({ length: opts.cores }, (_, c) => ({ k: "core" as const, c }));
+    this.coreNames = coreNames(opts.cores);
+    this.describeChoices = opts.describeChoices !== false;
+    this.check = checker(invariants);
     this.bus = new Bus(opts.cores);
+    this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
   }
 
   get now(): number {
@@ -74,11 +96,15 @@ export class Engine implements Machine {
   }
 
   emit(core: number, body: EventBody): void {
-    const ev = { seq: this.state.seq, t: this.clock, core, ...body } as SimEvent;
+    this.record({ seq: this.state.seq, t: this.clock, core, ...body } as SimEvent);
+  }
+
+  record(ev: SimEvent): void {
     applyInPlace(this.state, ev);
+    this.spec?.seen(ev);
     this.sink(ev);
     if (this.stopped || ev.type === "violation") return;
-    const v = checkAll(this.invariants, this.state, ev);
+    const v = this.check(this.state, ev);
     if (v) this.stop(v);
   }
 
@@ -86,7 +112,16 @@ export class Engine implements Machine {
   choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string, coreOf?: (i: number) => number): number {
     if (of <= 1) return 0;
     const pick = this.chooser.pick(kind, of, kind === "step" ? this.options : NO_OPTIONS);
-    this.emit(coreOf ? coreOf(pick) : core, { type: "choice", kind, pick, of, what: this.opts.describeChoices === false ? "" : what(pick) });
+    this.record({
+      seq: this.state.seq,
+      t: this.clock,
+      core: coreOf ? coreOf(pick) : core,
+      type: "choice",
+      kind,
+      pick,
+      of,
+      what: this.describeChoices ? what(pick) : "",
+    });
     return pick;
   }
 
@@ -102,12 +137,12 @@ export class Engine implements Machine {
       while (!this.stopped) {
         if (this.state.seq >= this.opts.maxEvents) return this.outcome("limit");
         this.listItems();
-        if (this.items.length === 0) {
+        if (this.nItems === 0) {
           if (this.state.cores.every((c) => c.done) && !this.undelivered()) return this.outcome("done");
           this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
           return { reason: "deadlock", violation: this.stopped, events: this.state.seq };
         }
-        const i = this.choose(-1, "step", this.items.length, this.describeItem, this.coreOfItem);
+        const i = this.choose(-1, "step", this.nItems, this.describeItem, this.coreOfItem);
         this.chooser.stepped?.(this.options[i]!.key);
         this.carryOut(this.items[i]!);
       }
@@ -128,30 +163,71 @@ export class Engine implements Machine {
   }
 
   private push(c: number, program: Program, msg: IpiMessage | null): void {
-    const r = program.next(0);
-    this.stacks[c]!.push({ program, op: r.done ? { k: "return" } : r.value, msg });
+    const frame: Frame = { program, op: RETURN, msg, called: false };
+    this.stacks[c]!.push(frame);
+    this.advance(c, frame, 0);
+  }
+
+  /**
+   * Resumes the top frame's program with `value` and sets the operation it waits to run. A `call`
+   * pushes the callee, which starts at once; a callee's return resumes its caller at once with the
+   * value: the same operations, in the same steps, as `yield*` would give.
+   */
+  private advance(c: number, top: Frame, value: number): void {
+    const stack = this.stacks[c]!;
+    let f = top;
+    let v = value;
+    for (;;) {
+      const r = f.program.next(v);
+      if (!r.done) {
+        if (r.value.k !== "call") {
+          f.op = r.value;
+          return;
+        }
+        f = { program: r.value.program, op: RETURN, msg: null, called: true };
+        stack.push(f);
+        v = 0;
+        continue;
+      }
+      if (!f.called) {
+        f.op = RETURN;
+        return;
+      }
+      stack.pop();
+      f = stack[stack.length - 1]!;
+      v = typeof r.value === "number" ? r.value : 0;
+    }
   }
 
   private listItems(): void {
     const items = this.items;
-    items.length = 0;
+    this.nItems = 0;
     this.nOptions = 0;
     const s = this.state;
     for (let c = 0; c < this.opts.cores; c++) {
-      const top = this.stacks[c]!.at(-1);
+      const stack = this.stacks[c]!;
+      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
       // A core whose program is done still takes IPIs (the idle loop runs with interrupts on).
       if (!top) continue;
       // A blocked core is offered once, to record its wait; then not until what it waits for happens.
       if (s.cores[c]!.wait && blockedBy(this, c, top.op)) continue;
-      items.push(this.coreItems[c]!);
+      items[this.nItems++] = this.coreItems[c]!;
       this.option(this.readyAt[c]!, false, coreKey(c));
     }
-    for (const id in s.inflight) {
-      const m = s.inflight[id]!;
+    // Message ids are handed out in order and never reused, so the ids from the lowest undelivered one
+    // up to nextMsgId, ascending, visit the messages in flight in the order `for...in` would (integer
+    // keys ascending), without enumerating the keys.
+    const inflight = s.inflight;
+    let id = this.lowestInflight;
+    while (id < s.nextMsgId && inflight[id] === undefined) id++;
+    this.lowestInflight = id;
+    for (; id < s.nextMsgId; id++) {
+      const m = inflight[id];
+      if (m === undefined) continue;
       const to = s.cores[m.to]!;
       // An IPI is taken only with interrupts unmasked; maintenance and acks need no interrupt.
       if (m.kind === "ipi" && !to.regs.irqOn) continue;
-      items.push({ k: "msg", m });
+      items[this.nItems++] = { k: "msg", m };
       this.option(m.deliverAt, false, msgKey(m.id));
     }
     if (this.opts.speculation.enabled) this.listSpeculativeWalks();
@@ -159,21 +235,10 @@ export class Engine implements Machine {
 
   /** Walks that would fill something new: a walk that faults or finds its entry present changes nothing. */
   private listSpeculativeWalks(): void {
-    const s = this.state;
-    const off = vpnOf(this.opts.pageOffset);
     for (let c = 0; c < this.opts.cores; c++) {
-      const core = s.cores[c]!;
-      // In Hyp mode the PL1&0 regime (TTBR0/TTBR1/VTTBR) is not the one in use: we speculate walks only
-      // for the regime in use (cores with errata such as Cortex-A76 1165522 "speculative AT" do not).
-      if (core.done || core.regs.mode === "HYP") continue;
-      const vas = this.opts.speculation.vas;
-      for (let vaIndex = 0; vaIndex < vas.length; vaIndex++) {
-        const va = vas[vaIndex]!;
-        const vpn = vpnOf(va);
-        if (lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
-        if (!walk(s.tables, core.regs, vpn, off).pte) continue;
-        this.items.push({ k: "spec", c, va, vaIndex });
-        this.option(this.clock, true, specKey(c, vaIndex));
+      for (const it of this.spec!.of(this.state, c)) {
+        this.items[this.nItems++] = it;
+        this.option(this.clock, true, specKey(c, it.vaIndex));
       }
     }
   }
@@ -197,7 +262,7 @@ export class Engine implements Machine {
   private readonly describeItem = (k: number): string => this.describe(this.items[k]!);
 
   private describe(it: Item): string {
-    if (it.k === "core") return `core ${it.c}`;
+    if (it.k === "core") return this.coreNames[it.c]!;
     if (it.k === "spec") return `speculative walk on core ${it.c} of VA ${hex(it.va)}`;
     const m = it.m;
     const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}` : `ack of #${m.of}`;
@@ -224,23 +289,23 @@ export class Engine implements Machine {
 
   private stepCore(c: number): void {
     const stack = this.stacks[c]!;
-    const top = stack.at(-1)!;
+    const top = stack[stack.length - 1]!;
     if (top.op.k === "return") {
       stack.pop();
       if (top.msg) {
         const m = top.msg;
-        this.emit(c, { type: "ipi.done", of: m.id, ack: ackFor(this, c, m.from, m.id, "ipi") });
-      } else this.emit(c, { type: "core.done" });
+        const ack = ackFor(this, c, m.from, m.id, "ipi");
+        this.record({ seq: this.state.seq, t: this.clock, core: c, type: "ipi.done", of: m.id, ack });
+      } else this.record({ seq: this.state.seq, t: this.clock, core: c, type: "core.done" });
       return;
     }
     const out = execOp(this, c, top.op);
-    if ("blocked" in out) {
-      this.emit(c, { type: "core.wait", wait: out.blocked });
+    if (typeof out !== "number") {
+      this.record({ seq: this.state.seq, t: this.clock, core: c, type: "core.wait", wait: out });
       return;
     }
     if (this.stopped) return;
-    const r = top.program.next(out.value);
-    top.op = r.done ? { k: "return" } : r.value;
+    this.advance(c, top, out);
   }
 
   private deliver(m: BusMessage): void {
@@ -248,16 +313,16 @@ export class Engine implements Machine {
     const got = this.bus.take(m.to)!;
     const core = this.state.cores[got.to]!;
     if (got.kind === "ipi") {
-      this.emit(got.to, { type: "bus.deliver", msg: got, removed: 0, ack: null });
+      this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
       this.push(got.to, this.system!.ipiHandler(got.to, got), got);
       return;
     }
     if (got.kind === "tlbi") {
       const removed = tlbiVictims(core.tlb, got.op, got.vmid).length;
       const ack = ackFor(this, got.to, got.from, got.id, "tlbi");
-      this.emit(got.to, { type: "bus.deliver", msg: got, removed, ack });
+      this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed, ack });
       return;
     }
-    this.emit(got.to, { type: "bus.deliver", msg: got, removed: 0, ack: null });
+    this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
   }
 }

@@ -12,7 +12,8 @@ import { walk } from "../../cores/walk.js";
 import type { Machine } from "./machine.js";
 import type { Op } from "./ops.js";
 
-export type OpOutcome = { blocked: Wait } | { value: number };
+/** The value the operation yields back to its program, or why it cannot go on now (nothing allocated per op). */
+export type OpOutcome = number | Wait;
 
 /** Why an operation cannot go on now, or null when it can. */
 export function blockedBy(m: Machine, c: number, op: Op): Wait | null {
@@ -46,27 +47,40 @@ function allExited(m: Machine): boolean {
   return true;
 }
 
-/** Operations that can block; the others never wait. */
-const MAY_BLOCK = new Set<Op["k"]>(["lock", "dsb", "wait-acks", "pick-task"]);
+const VAR_EVENT = { read: "var.read", write: "var.write", xchg: "var.xchg", cmpxchg: "var.cmpxchg" } as const;
+
+/** Operations that can block; the others never wait (a switch: this runs for every operation). */
+function mayBlock(k: Op["k"]): boolean {
+  switch (k) {
+    case "lock":
+    case "dsb":
+    case "wait-acks":
+    case "pick-task":
+      return true;
+    default:
+      return false;
+  }
+}
 
 export function execOp(m: Machine, c: number, op: Op): OpOutcome {
   if (op.k === "in-guest") {
     const h = m.state.hyp?.cores[c];
-    return h && h.inGuest && h.vcpu === op.vcpu ? execOp(m, c, op.op) : { value: -1 };
+    return h && h.inGuest && h.vcpu === op.vcpu ? execOp(m, c, op.op) : -1;
   }
-  if (MAY_BLOCK.has(op.k)) {
+  if (mayBlock(op.k)) {
     const wait = blockedBy(m, c, op);
-    if (wait) return { blocked: wait };
+    if (wait) return wait;
   }
   const s = m.state;
+  // The frequent events are built whole (seq, t, core first: the log's key order), not spread from a body.
   switch (op.k) {
     case "reg":
-      m.emit(c, { type: "reg.write", regs: op.regs });
-      return { value: 0 };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "reg.write", regs: op.regs });
+      return 0;
     case "isb":
     case "dsb":
-      m.emit(c, { type: "barrier", kind: op.k });
-      return { value: 0 };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.k });
+      return 0;
     case "read":
     case "write":
     case "xchg":
@@ -74,18 +88,18 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       const old = s.vars[op.name] ?? 0;
       const value =
         op.k === "read" ? old : op.k === "cmpxchg" ? (old === op.expect ? op.value : old) : op.value;
-      m.emit(c, { type: `var.${op.k}`, name: op.name, old, value });
-      return { value: op.k === "write" ? 0 : old };
+      m.record({ seq: s.seq, t: m.now, core: c, type: VAR_EVENT[op.k], name: op.name, old, value });
+      return op.k === "write" ? 0 : old;
     }
     case "lock":
-      m.emit(c, { type: "lock.acquire", name: op.name });
-      return { value: 0 };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "lock.acquire", name: op.name });
+      return 0;
     case "unlock":
       if (s.locks[op.name] !== c) throw new Error(`core ${c} releases lock ${op.name} it does not hold`);
-      m.emit(c, { type: "lock.release", name: op.name });
-      return { value: 0 };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "lock.release", name: op.name });
+      return 0;
     case "access":
-      return { value: access(m, c, op.va, op.write, false) };
+      return access(m, c, op.va, op.write, false);
     case "tlbi": {
       const core = s.cores[c]!;
       const removed = tlbiVictims(core.tlb, op.op, core.regs.vmid).length;
@@ -93,54 +107,50 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       if (op.broadcast) {
         for (let to = 0; to < s.cores.length; to++) {
           if (to === c) continue;
-          msgs.push({ ...envelope(m, c, to, "tlbi", msgs.length), kind: "tlbi", op: op.op, vmid: core.regs.vmid });
+          // Written out, not spread from a common envelope: spreading into a literal is a slow path. The log's key order.
+          const sentAt = m.now;
+          const deliverAt = sentAt + latencyOf(m.opts.latencies, "tlbi");
+          msgs.push({ id: s.nextMsgId + msgs.length, from: c, to, sentAt, deliverAt, kind: "tlbi", op: op.op, vmid: core.regs.vmid });
         }
       }
-      m.emit(c, { type: "tlbi", op: op.op, broadcast: op.broadcast, msgs, removed });
-      return { value: removed };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "tlbi", op: op.op, broadcast: op.broadcast, msgs, removed });
+      return removed;
     }
     case "pte":
-      m.emit(c, { type: "pte.write", table: op.table, va: op.va, pte: op.pte });
-      return { value: 0 };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte });
+      return 0;
     case "retire":
-      m.emit(c, { type: "pte.retire", table: op.table, va: op.va });
-      return { value: 0 };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "pte.retire", table: op.table, va: op.va });
+      return 0;
     case "ipi": {
-      const msgs: IpiMessage[] = op.to.map((to, i) => ({
-        ...envelope(m, c, to, "ipi", i),
-        kind: "ipi",
-        ipi: op.ipi,
-        arg: op.arg,
-      }));
-      m.emit(c, { type: "ipi.send", msgs, wait: op.wait });
-      return { value: msgs.length };
+      const sentAt = m.now;
+      const deliverAt = sentAt + latencyOf(m.opts.latencies, "ipi");
+      const msgs: IpiMessage[] = op.to.map((to, i) => ({ id: s.nextMsgId + i, from: c, to, sentAt, deliverAt, kind: "ipi", ipi: op.ipi, arg: op.arg }));
+      m.record({ seq: s.seq, t: m.now, core: c, type: "ipi.send", msgs, wait: op.wait });
+      return msgs.length;
     }
     case "wait-acks":
-      m.emit(c, { type: "ipi.acked", count: s.cores[c]!.ipiAcksAwaited });
-      return { value: 0 };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "ipi.acked", count: s.cores[c]!.ipiAcksAwaited });
+      return 0;
     case "choose":
-      return { value: m.choose(c, "program", op.of, (i) => `${op.what} ${i}`) };
+      return m.choose(c, "program", op.of, (i) => `${op.what} ${i}`);
     case "pick-task": {
       const ids: string[] = [];
-      for (const [id, t] of Object.entries(s.tasks)) if (t.status === "ready" && op.allowed(id)) ids.push(id);
-      if (ids.length === 0) return { value: 0 };
+      for (const id in s.tasks) if (s.tasks[id]!.status === "ready" && op.allowed(id)) ids.push(id);
+      if (ids.length === 0) return 0;
       const task = op.roundRobin
         ? ids.reduce((a, b) => (s.tasks[b]!.readySince < s.tasks[a]!.readySince ? b : a))
         : ids[m.choose(c, "program", ids.length, (i) => `task ${ids[i]}`)]!;
-      m.emit(c, { type: "sched.pick", task, prev: s.cores[c]!.task, mm: s.tasks[task]!.mm });
-      return { value: 1 };
+      m.record({ seq: s.seq, t: m.now, core: c, type: "sched.pick", task, prev: s.cores[c]!.task, mm: s.tasks[task]!.mm });
+      return 1;
     }
     case "note":
       m.emit(c, op.ev);
-      return { value: 0 };
+      return 0;
+    case "call":
     case "return":
-      throw new Error("a program's return is handled by the engine");
+      throw new Error(`a program's ${op.k} is handled by the engine`);
   }
-}
-
-function envelope(m: Machine, from: number, to: number, kind: "ipi" | "tlbi" | "ack", i: number) {
-  const sentAt = m.now;
-  return { id: m.state.nextMsgId + i, from, to, sentAt, deliverAt: sentAt + latencyOf(m.opts.latencies, kind) };
 }
 
 /** An ack for message `of`, sent by `from` back to `to`. */
@@ -160,12 +170,12 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
   const vpn = vpnOf(va);
   const slot = lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid);
   if (slot >= 0 && !spec) {
-    m.emit(c, { type: "tlb.hit", va, slot, write });
+    m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.hit", va, slot, write });
     return 1;
   }
   const w = walk(s.tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
   if (!w.pte) {
-    m.emit(c, { type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
+    m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
     return 0;
   }
   let target = slot;
@@ -192,6 +202,6 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
     filledAt: s.seq,
     lastUsed: s.seq,
   };
-  m.emit(c, { type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
+  m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
   return 1;
 }

@@ -1,7 +1,7 @@
 /** What the engine offers the code that carries out operations: the live state and event emission. */
 import type { Latencies } from "../../bus/messages.js";
 import type { TlbPolicy } from "../../cores/tlb.js";
-import type { EventBody } from "../events/index.js";
+import type { EventBody, SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { ChoiceKind } from "./chooser.js";
 
@@ -31,5 +31,10 @@ export interface Machine {
   /** Current virtual time. */
   readonly now: number;
   emit(core: number, body: EventBody): void;
+  /**
+   * `emit` for an event already stamped with `seq: state.seq`, `t: now` and its core, in that key
+   * order (the log's): the hot paths build their events whole instead of spreading a body.
+   */
+  record(ev: SimEvent): void;
   choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string): number;
 }

@@ -51,6 +51,12 @@ export type Op =
    * instruction interrupted before it executes is re-executed on return.
    */
   | { k: "in-guest"; vcpu: string; op: Op }
+  /**
+   * Runs `program` as part of this one, as `yield*` would (its operations are this program's, its
+   * return value is what the call yields back), but the engine resumes it directly: no generator in
+   * between taking each operation and handing it on.
+   */
+  | { k: "call"; program: Generator<Op, number | void, number> }
   /** Internal: the program has returned; its frame is popped in a step of its own. */
   | { k: "return" };
 

@@ -10,10 +10,11 @@ import { machineInvariants } from "../invariants/index.js";
 import type { Violation } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import { kernelSystem } from "../kernel/system.js";
-import { engineOptions, scenarioInitialState } from "../run/simulate.js";
+import { engineOptions, scenarioInitialState, tablesOf } from "../run/simulate.js";
 import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";
-import { fingerprint, varsHash, varsHashUpdate } from "./fingerprint.js";
+import { Fingerprinter } from "./fingerprint.js";
+import type { StateSet } from "./state-set.js";
 
 /** Thrown by a chooser to stop an execution that can only repeat explored behaviour (DPOR sleep sets). */
 export class Abandon extends Error {}
@@ -37,29 +38,29 @@ export interface ExecutionHooks {
   /** Every event, with the live state it was just applied to. */
   onEvent?: (ev: SimEvent, state: MachineState) => void;
   /** Fingerprints of the states at each scheduling choice point (coverage: distinct states seen). */
-  statesSeen?: Set<string>;
+  statesSeen?: StateSet;
 }
 
 export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHooks = {}): Execution {
   const picks: number[] = [];
   const state = scenarioInitialState(t.scenario, t.allocator);
   const { onEvent, statesSeen } = hooks;
-  let vars = statesSeen ? varsHash(state.vars) : 0;
+  const fp = new Fingerprinter(state, tablesOf(t.scenario));
   const sink = (ev: SimEvent): void => {
     if (ev.type === "choice") {
       picks.push(ev.pick);
-      if (statesSeen && ev.kind === "step") statesSeen.add(fingerprint(state, vars));
-    } else if (statesSeen && ev.type.startsWith("var.")) {
-      const v = ev as { name: string; old: number; value: number };
-      if (v.old !== v.value) vars = varsHashUpdate(vars, v.name, v.old, v.value);
-    }
+      if (statesSeen && ev.kind === "step") {
+        fp.compute(state);
+        statesSeen.add(fp.a, fp.b);
+      }
+    } else fp.observe(state, ev);
     onEvent?.(ev, state);
   };
   const opts = { ...engineOptions(t.scenario), describeChoices: false };
   const engine = new Engine(opts, state, chooser, machineInvariants, sink);
   try {
     const outcome = engine.run(kernelSystem(t.scenario, state, t.allocator));
-    return { violation: outcome.violation, abandoned: false, picks, events: outcome.events, finalHash: fingerprint(state) };
+    return { violation: outcome.violation, abandoned: false, picks, events: outcome.events, finalHash: fp.string(state) };
   } catch (e) {
     if (!(e instanceof Abandon)) throw e;
     return { violation: null, abandoned: true, picks, events: state.seq, finalHash: "" };

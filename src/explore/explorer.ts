@@ -9,6 +9,7 @@ import { dporStrategy } from "./dpor.js";
 import { execute, type ExecutionTarget } from "./execution.js";
 import { pctStrategy } from "./pct.js";
 import { randomStrategy } from "./random.js";
+import { StateSet, type PackedStates } from "./state-set.js";
 import type { Share, Strategy, StrategyName, StrategyOptions } from "./strategy.js";
 
 export interface ExploreRequest {
@@ -53,9 +54,11 @@ export interface ExploreResult {
   exhausted: boolean | null;
   distinctFinalStates: number;
   distinctStatesSeen: number;
+  /** Present (true) when the set of states seen reached its limit: distinctStatesSeen is then a lower bound. */
+  statesSeenCapped?: true;
   found: Found | null;
   /** With keepFingerprints: the final and seen state fingerprints. */
-  fingerprints?: { finals: string[]; seen: string[] };
+  fingerprints?: { finals: string[]; seen: PackedStates };
 }
 
 export function makeStrategy(name: StrategyName, o: StrategyOptions): Strategy {
@@ -92,7 +95,7 @@ export function explore(req: ExploreRequest): ExploreResult {
     tasksOn: (core) => t.scenario.tasks.filter((x) => x.cores.length === 0 || x.cores.includes(core)).map((x) => x.id),
   });
   const finals = new Set<string>();
-  const seen = new Set<string>();
+  const seen = new StateSet();
   let schedules = 0;
   let events = 0;
   let exhausted = false;
@@ -125,7 +128,8 @@ export function explore(req: ExploreRequest): ExploreResult {
     exhausted: strategy.exhaustive ? exhausted : null,
     distinctFinalStates: finals.size,
     distinctStatesSeen: seen.size,
+    ...(seen.capped ? { statesSeenCapped: true as const } : {}),
     found,
-    ...(req.keepFingerprints ? { fingerprints: { finals: [...finals], seen: [...seen] } } : {}),
+    ...(req.keepFingerprints ? { fingerprints: { finals: [...finals], seen: seen.packed() } } : {}),
   };
 }

@@ -5,7 +5,11 @@
  * numbers instead of building a string (it runs at every choice point of every schedule), and keyed
  * collections are folded order-independently, since their insertion order depends on the schedule.
  */
+import type { PageTable } from "../../cores/page-table.js";
+import type { Tables } from "../../cores/walk.js";
+import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
+import { fingerprintString } from "./state-set.js";
 
 const names = new Map<string, number>();
 
@@ -17,6 +21,17 @@ function nameHash(s: string): number {
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
     names.set(s, (h >>>= 0));
   }
+  return h;
+}
+
+const prefixed = new Map<string, Map<string, number>>();
+
+/** nameHash(`${prefix} ${name}`), without making the string each time (it runs for every task and lock). */
+function prefixedHash(prefix: string, name: string): number {
+  let m = prefixed.get(prefix);
+  if (!m) prefixed.set(prefix, (m = new Map()));
+  let h = m.get(name);
+  if (h === undefined) m.set(name, (h = nameHash(`${prefix} ${name}`)));
   return h;
 }
 
@@ -40,8 +55,23 @@ export function varsHashUpdate(h: number, name: string, old: number, value: numb
   return (h - (old !== 0 ? pair(k, old) : 0) + (value !== 0 ? pair(k, value) : 0)) >>> 0;
 }
 
-/** `vars`: varsHash(s.vars), passed in when the caller keeps it incrementally. */
-export function fingerprint(s: MachineState, vars = varsHash(s.vars)): string {
+/** The part of the page tables' hash that one table contributes (summed over tables: order-independent). */
+export function tableHash(id: string, t: PageTable): number {
+  const th = nameHash(id);
+  let b = 0;
+  for (const vpn in t) b = (b + pair(mix(th, Number(vpn)), t[vpn]!.pa)) >>> 0;
+  return b;
+}
+
+/** The hash of all the page tables (enumerating integer keys is slow: `Fingerprinter` keeps it). */
+export function tablesHash(tables: Tables): number {
+  let b = 0;
+  for (const id in tables) b = (b + tableHash(id, tables[id]!)) >>> 0;
+  return b;
+}
+
+/** The per-core half: registers, contexts, TLB contents, in core order. */
+function coresHash(s: MachineState): number {
   let a = 0x12345678;
   for (const c of s.cores) {
     const r = c.regs;
@@ -53,20 +83,134 @@ export function fingerprint(s: MachineState, vars = varsHash(s.vars)): string {
     a = mix(a, c.tlb.length);
     for (const e of c.tlb) a = mix(mix(mix(mix(mix(a, e.vpn), e.asid), e.vmid), e.pa), nameHash(e.table));
   }
-  let b = vars;
-  for (const k in s.locks) b = (b + pair(nameHash(`lock ${k}`), s.locks[k]!)) >>> 0;
+  return a;
+}
+
+function locksHash(s: MachineState): number {
+  let b = 0;
+  for (const k in s.locks) b = (b + pair(prefixedHash("lock", k), s.locks[k]!)) >>> 0;
+  return b;
+}
+
+function tasksHash(s: MachineState): number {
+  let b = 0;
   for (const k in s.tasks) {
     const t = s.tasks[k]!;
-    b = (b + pair(nameHash(`task ${k}`), t.on * 4 + (t.status === "ready" ? 1 : t.status === "running" ? 2 : 3))) >>> 0;
+    b = (b + pair(prefixedHash("task", k), t.on * 4 + (t.status === "ready" ? 1 : t.status === "running" ? 2 : 3))) >>> 0;
   }
-  for (const id in s.tables) {
-    const t = s.tables[id]!;
-    const th = nameHash(id);
-    for (const vpn in t) b = (b + pair(mix(th, Number(vpn)), t[vpn]!.pa)) >>> 0;
+  return b;
+}
+
+/** Messages in flight, from message id `from` up (every id below it has been delivered). */
+function inflightHash(s: MachineState, from = 0): number {
+  let b = 0;
+  for (let id = from; id < s.nextMsgId; id++) {
+    const m = s.inflight[id];
+    if (m) b = (b + pair(nameHash(m.kind), m.to * 64 + m.from)) >>> 0;
   }
-  for (const id in s.inflight) {
-    const m = s.inflight[id]!;
-    b = (b + pair(nameHash(m.kind), m.to * 64 + m.from)) >>> 0;
+  return b;
+}
+
+/** `vars`: varsHash(s.vars), passed in when the caller keeps it incrementally. */
+export function fingerprint(s: MachineState, vars = varsHash(s.vars)): string {
+  const b = (vars + locksHash(s) + tasksHash(s) + tablesHash(s.tables) + inflightHash(s)) >>> 0;
+  return fingerprintString(coresHash(s), b);
+}
+
+const initialTableHashes = new WeakMap<Tables, Map<string, number>>();
+
+/**
+ * Event types after which the shared parts (variables, locks, tasks, tables) are unchanged. Any other
+ * type (a new one included) makes `observe` recompute them all, so a fingerprint is never stale.
+ */
+const SHARED_UNCHANGED = new Set<string>([
+  "choice", "violation", "reg.write", "barrier", "core.wait", "core.done", "tlb.hit", "tlb.fill", "mmu.fault",
+  "tlbi", "pte.retire", "ipi.send", "bus.deliver", "ipi.acked", "ipi.done", "asid.rollover", "asid.assign",
+  "vcpu.load", "vcpu.put", "hyp.save", "hyp.enter", "hyp.exit", "vmid.assign", "vmid.rollover",
+]);
+
+/**
+ * Fingerprints of one execution's states. The per-core half is computed at each state; the shared
+ * half is a sum of parts (variables, locks, tasks, tables) kept up to date from the events (`observe`
+ * every event after it is applied) plus the messages in flight: a state at every choice point of every
+ * schedule is fingerprinted, and enumerating objects with deleted or integer keys is slow. `initial`:
+ * the tables the execution starts from (a scenario's, never mutated; their hashes are computed once).
+ */
+export class Fingerprinter {
+  private vars: number;
+  private locks = 0;
+  private tasks: number;
+  private tables = 0;
+  private readonly perTable: Map<string, number>;
+  /** Every message id below this one has been delivered. */
+  private lowMsg = 0;
+  /** The halves of the last `compute`. */
+  a = 0;
+  b = 0;
+
+  constructor(s: MachineState, initial: Tables) {
+    let base = initialTableHashes.get(initial);
+    if (!base) {
+      base = new Map();
+      for (const id in initial) base.set(id, tableHash(id, initial[id]!));
+      initialTableHashes.set(initial, base);
+    }
+    this.perTable = new Map(base);
+    for (const h of base.values()) this.tables = (this.tables + h) >>> 0;
+    this.vars = varsHash(s.vars);
+    this.locks = locksHash(s);
+    this.tasks = tasksHash(s);
   }
-  return a.toString(36) + "." + b.toString(36);
+
+  observe(s: MachineState, ev: SimEvent): void {
+    switch (ev.type) {
+      case "var.read":
+      case "var.write":
+      case "var.xchg":
+      case "var.cmpxchg":
+        if (ev.old !== ev.value) this.vars = varsHashUpdate(this.vars, ev.name, ev.old, ev.value);
+        return;
+      case "lock.acquire":
+        this.locks = (this.locks + pair(prefixedHash("lock", ev.name), ev.core)) >>> 0;
+        return;
+      case "lock.release":
+        // Only the owner releases a lock (the engine refuses anything else).
+        this.locks = (this.locks - pair(prefixedHash("lock", ev.name), ev.core)) >>> 0;
+        return;
+      case "sched.pick":
+      case "sched.yield":
+      case "task.exit":
+        this.tasks = tasksHash(s);
+        return;
+      case "pte.write": {
+        const h = tableHash(ev.table, s.tables[ev.table]!);
+        this.tables = (this.tables - (this.perTable.get(ev.table) ?? 0) + h) >>> 0;
+        this.perTable.set(ev.table, h);
+        return;
+      }
+      default:
+        if (SHARED_UNCHANGED.has(ev.type)) return;
+        this.vars = varsHash(s.vars);
+        this.locks = locksHash(s);
+        this.tasks = tasksHash(s);
+        this.tables = 0;
+        this.perTable.clear();
+        for (const id in s.tables) {
+          const h = tableHash(id, s.tables[id]!);
+          this.perTable.set(id, h);
+          this.tables = (this.tables + h) >>> 0;
+        }
+    }
+  }
+
+  compute(s: MachineState): void {
+    while (this.lowMsg < s.nextMsgId && s.inflight[this.lowMsg] === undefined) this.lowMsg++;
+    this.a = coresHash(s);
+    this.b = (this.vars + this.locks + this.tasks + this.tables + inflightHash(s, this.lowMsg)) >>> 0;
+  }
+
+  string(s: MachineState): string {
+    this.compute(s);
+    return fingerprintString(this.a, this.b);
+  }
 }

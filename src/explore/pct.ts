@@ -9,7 +9,7 @@
  */
 import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
 import { Prng } from "../engine/prng.js";
-import type { Strategy, StrategyOptions } from "./strategy.js";
+import { nextIndex, type Strategy, type StrategyOptions } from "./strategy.js";
 
 class PctChooser implements Chooser {
   private readonly priority = new Map<number, number>();
@@ -54,7 +54,9 @@ export function pctStrategy(o: StrategyOptions): Strategy {
     exhaustive: false,
     lastIndex: -1,
     next() {
-      this.lastIndex = o.share.index + o.share.of * i++;
+      const index = nextIndex(o.share, i++);
+      if (index === null) return null;
+      this.lastIndex = index;
       return new PctChooser(new Prng(o.seed + this.lastIndex), o.depth, o.steps);
     },
     done: () => undefined,

@@ -3,7 +3,7 @@
  * a worker that takes every k-th index runs exactly the schedules one worker would.
  */
 import { RandomChooser } from "../engine/chooser.js";
-import type { Strategy, StrategyOptions } from "./strategy.js";
+import { nextIndex, type Strategy, type StrategyOptions } from "./strategy.js";
 
 export function randomStrategy(o: StrategyOptions): Strategy {
   let i = 0;
@@ -12,7 +12,9 @@ export function randomStrategy(o: StrategyOptions): Strategy {
     exhaustive: false,
     lastIndex: -1,
     next() {
-      this.lastIndex = o.share.index + o.share.of * i++;
+      const index = nextIndex(o.share, i++);
+      if (index === null) return null;
+      this.lastIndex = index;
       // Exploration ignores virtual time (any interleaving), unlike a plain `run`.
       return new RandomChooser(o.seed + this.lastIndex, o.specRate);
     },

@@ -28,6 +28,19 @@ export interface Strategy {
 export interface Share {
   index: number;
   of: number;
+  /**
+   * Random and PCT: hands out the next schedule index not taken by any worker, or -1 when the budget
+   * is spent (workers that share a counter balance themselves: one that started late takes fewer).
+   * Without it, worker `index` takes index, index + of, ...
+   */
+  claim?: () => number;
+}
+
+/** The schedule index after `i` of this share's own (null: none left). */
+export function nextIndex(share: Share, i: number): number | null {
+  if (!share.claim) return share.index + share.of * i;
+  const k = share.claim();
+  return k < 0 ? null : k;
 }
 
 export interface StrategyOptions {

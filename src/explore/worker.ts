@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { resolveAllocator } from "../kernel/asid/registry.js";
 import type { Scenario } from "../scenario/types.js";
-import { explore } from "./explorer.js";
+import { explore, type ExploreRequest, type ExploreResult } from "./explorer.js";
 import type { Share, StrategyName } from "./strategy.js";
 
 export interface WorkUnit {
@@ -17,30 +17,52 @@ export interface WorkUnit {
   seed: number;
   depth: number;
   preemptions: number;
-  share: Share;
+  share: Omit<Share, "claim">;
   /** Int32 [0]: smallest search index found violating so far, by any worker. */
   best: SharedArrayBuffer;
+  /** Random and PCT: Int32 [0], the next schedule index to hand out (shared by all workers); else null. */
+  claims: SharedArrayBuffer | null;
 }
 
-const unit = workerData as WorkUnit;
-const best = new Int32Array(unit.best);
-const allocator = await resolveAllocator(unit.scenario.kernel.asidAllocator, unit.baseDir);
-const result = explore({
-  target: { scenario: unit.scenario, allocator },
-  strategy: unit.strategy,
-  budget: unit.budget,
-  seed: unit.seed,
-  depth: unit.depth,
-  preemptions: unit.preemptions,
-  share: unit.share,
-  keepFingerprints: true,
-  stopAt: () => Atomics.load(best, 0),
-  onProgress: (p) => parentPort!.postMessage({ progress: p }),
-});
-if (result.found) {
-  // Atomic min: other workers stop short of schedules after this one.
-  for (let cur = Atomics.load(best, 0); result.found.index < cur; cur = Atomics.load(best, 0)) {
-    if (Atomics.compareExchange(best, 0, cur, result.found.index) === cur) break;
+/** Runs a unit's share of the search on this thread (a worker's, or the main thread's own). */
+export function runUnit(unit: WorkUnit, base: Pick<ExploreRequest, "target" | "onProgress">): ExploreResult {
+  const best = new Int32Array(unit.best);
+  const claims = unit.claims ? new Int32Array(unit.claims) : null;
+  const result = explore({
+    ...base,
+    strategy: unit.strategy,
+    budget: unit.budget,
+    seed: unit.seed,
+    depth: unit.depth,
+    preemptions: unit.preemptions,
+    share: claims ? { ...unit.share, claim: () => claimBelow(claims, unit.budget) } : unit.share,
+    keepFingerprints: true,
+    stopAt: () => Atomics.load(best, 0),
+  });
+  if (result.found) {
+    // Atomic min: other workers stop short of schedules after this one.
+    for (let cur = Atomics.load(best, 0); result.found.index < cur; cur = Atomics.load(best, 0)) {
+      if (Atomics.compareExchange(best, 0, cur, result.found.index) === cur) break;
+    }
   }
+  return result;
 }
-parentPort!.postMessage({ result });
+
+/** The next unclaimed schedule index, or -1 once the budget is handed out. */
+function claimBelow(claims: Int32Array, budget: number): number {
+  const i = Atomics.add(claims, 0, 1);
+  return i < budget ? i : -1;
+}
+
+// Only when started as an exploration worker (workers.ts imports runUnit from here on the main thread,
+// and a test runner may run this module on a worker thread of its own).
+const data = workerData as { smpsimExploreUnit?: WorkUnit } | null;
+if (parentPort && data?.smpsimExploreUnit) {
+  const unit = data.smpsimExploreUnit;
+  const allocator = await resolveAllocator(unit.scenario.kernel.asidAllocator, unit.baseDir);
+  const result = runUnit(unit, {
+    target: { scenario: unit.scenario, allocator },
+    onProgress: (p) => parentPort!.postMessage({ progress: p }),
+  });
+  parentPort.postMessage({ result });
+}

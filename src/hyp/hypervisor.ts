@@ -3,23 +3,22 @@
  * scenario names, a program for each vCPU thread, and the interrupt path that leaves the guest before
  * any host IPI handler runs (an IRQ taken in a guest traps to the hypervisor first).
  */
-import type { Program } from "../engine/ops.js";
+import type { Op, Program } from "../engine/ops.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
-import type { TaskProgram } from "../kernel/workload.js";
 import type { HypConfig, WorldSwitch } from "../scenario/types.js";
 import { a15Hyp } from "./a15-hyp.js";
 import { armv6Kvm } from "./armv6-kvm.js";
 import { coreHyp, type HypCtx } from "./context.js";
-import { vcpuRun } from "./run-loop.js";
+import { vcpuRun, vcpuSlice, type TaskProgram } from "./run-loop.js";
 import { vmidAllocators } from "./vmid/registry.js";
 import type { WorldSwitchModel } from "./world-switch.js";
 
 const MODELS: Readonly<Record<WorldSwitch, WorldSwitchModel>> = { "armv6-kvm": armv6Kvm, "a15-hyp": a15Hyp };
 
 export interface Hypervisor {
-  /** The program of a vCPU thread. */
-  vcpuProgram(task: string): TaskProgram;
+  /** The next time slice of a vCPU thread (its program lives across slices). */
+  vcpuSlice(task: string): Generator<Op, number, number>;
   /** Wraps a host IPI handler: leave the guest first when the core is in one. */
   onIpi(cpu: number, handler: Program): Program;
   readonly ipiHandlers: Readonly<Record<string, IpiHandler>>;
@@ -29,8 +28,13 @@ export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator): 
   const vmids = vmidAllocators[hyp.vmidAllocator];
   const h: HypCtx = { k, hyp, asids, vmids };
   const model = MODELS[hyp.worldSwitch];
+  const programs = new Map<string, TaskProgram>();
   return {
-    vcpuProgram: (task) => vcpuRun(h, model, task),
+    vcpuSlice(task) {
+      let p = programs.get(task);
+      if (!p) programs.set(task, (p = vcpuRun(h, model, task)));
+      return vcpuSlice(p);
+    },
     *onIpi(cpu, handler) {
       const c = coreHyp(h, cpu);
       if (c.inGuest) yield* model.exit(h, cpu, c.vcpu, "irq");

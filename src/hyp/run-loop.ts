@@ -6,13 +6,30 @@
  * the core back to the host scheduler, which may resume the thread on another core.
  */
 import type { Op } from "../engine/ops.js";
-import type { TaskProgram, TaskStep } from "../kernel/workload.js";
+import { SLICE_EXIT, SLICE_YIELD } from "../kernel/workload.js";
 import type { GuestTaskSpec, WorkloadOp } from "../scenario/types.js";
 import { inGuest, vmSpec, type HypCtx } from "./context.js";
 import { switchSequence } from "../kernel/switch-sequence.js";
 import type { ExitReason, WorldSwitchModel } from "./world-switch.js";
 
+/** What a vCPU thread yields: an operation, or `yield-cpu` to end its time slice. */
+export type TaskStep = Op | { k: "yield-cpu" };
+export type TaskProgram = Generator<TaskStep, void, number>;
 type Step<T = void> = Generator<TaskStep, T, number>;
+
+/**
+ * One time slice of a vCPU thread: runs its (long-lived) program until it yields the core or ends.
+ * Resuming after `yield-cpu` sends 0, which the program ignores.
+ */
+export function* vcpuSlice(p: TaskProgram): Generator<Op, number, number> {
+  let result = 0;
+  for (;;) {
+    const r = p.next(result);
+    if (r.done) return SLICE_EXIT;
+    if (r.value.k === "yield-cpu") return SLICE_YIELD;
+    result = yield r.value;
+  }
+}
 
 export function* vcpuRun(h: HypCtx, model: WorldSwitchModel, vcpu: string): TaskProgram {
   const spec = h.k.scenario.tasks.find((t) => t.id === vcpu)!;

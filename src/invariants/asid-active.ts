@@ -12,6 +12,7 @@ const ga = (g: number, a: number): string => `${g}:${a}`;
 
 export const uniqueAsidActive: Invariant = {
   name: "unique-asid-active",
+  on: ["asid.assign"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "asid.assign") return null;
     const mine = s.cores[ev.core]!.ctx!;
@@ -31,6 +32,7 @@ export const uniqueAsidActive: Invariant = {
 
 export const sameAsidThreads: Invariant = {
   name: "same-asid-threads",
+  on: ["asid.assign"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "asid.assign") return null;
     const mine = s.cores[ev.core]!.ctx!;

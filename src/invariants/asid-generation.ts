@@ -10,6 +10,7 @@ import type { Invariant } from "./invariant.js";
 
 export const asidGenerationMonotonic: Invariant = {
   name: "asid-generation-monotonic",
+  on: ["asid.assign"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "asid.assign") return null;
     const core = s.cores[ev.core]!;

@@ -10,6 +10,7 @@ import type { Invariant } from "./invariant.js";
 
 export const asidRegister: Invariant = {
   name: "asid-register-matches-context",
+  on: ["reg.write"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "reg.write" || ev.regs.asid === undefined || ev.regs.asid === 0) return null;
     // With stage 2, CONTEXTIDR belongs to whoever runs at EL1: the guest's ASIDs are the guest's own.

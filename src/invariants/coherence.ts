@@ -13,6 +13,7 @@ import type { Invariant } from "./invariant.js";
 
 export const coherence: Invariant = {
   name: "translation-coherence",
+  on: ["tlb.hit"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "tlb.hit") return null;
     const core = s.cores[ev.core]!;

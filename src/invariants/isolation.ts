@@ -10,6 +10,7 @@ import type { Invariant } from "./invariant.js";
 
 export const isolation: Invariant = {
   name: "isolation",
+  on: ["tlb.hit"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "tlb.hit") return null;
     const core = s.cores[ev.core]!;

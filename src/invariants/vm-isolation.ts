@@ -15,6 +15,7 @@ import type { Invariant } from "./invariant.js";
 
 export const vmIsolation: Invariant = {
   name: "vm-isolation",
+  on: ["tlb.hit"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "tlb.hit" || !s.hyp) return null;
     const h = s.hyp.cores[ev.core]!;

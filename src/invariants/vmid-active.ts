@@ -10,6 +10,7 @@ import type { Invariant } from "./invariant.js";
 
 export const uniqueVmidActive: Invariant = {
   name: "unique-vmid-active",
+  on: ["hyp.enter"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "hyp.enter" || !s.hyp || ev.vmid === 0) return null;
     for (const [c, o] of s.hyp.cores.entries()) {
@@ -25,6 +26,7 @@ export const uniqueVmidActive: Invariant = {
 
 export const sameVmidVcpus: Invariant = {
   name: "same-vmid-vcpus",
+  on: ["hyp.enter"],
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "hyp.enter" || !s.hyp || ev.vmid === 0) return null;
     for (const [c, o] of s.hyp.cores.entries()) {

@@ -26,4 +26,11 @@ export interface KernelCtx {
 export type IpiHandler = (k: KernelCtx, cpu: number, msg: IpiMessage) => Program;
 
 /** The shared variable that holds an mm's context id (mm->context.id). */
-export const contextVar = (mm: string): string => `${mm}.context.id`;
+export const contextVar = (mm: string): string => {
+  // The same string object each time: a variable lookup with a fresh string must first find it in
+  // V8's string table (step programs read mm->context.id on every context switch).
+  let name = contextVars.get(mm);
+  if (name === undefined) contextVars.set(mm, (name = `${mm}.context.id`));
+  return name;
+};
+const contextVars = new Map<string, string>();

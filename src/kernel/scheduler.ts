@@ -7,13 +7,15 @@ import type { Program } from "../engine/ops.js";
 import type { AsidAllocator } from "./asid/allocator.js";
 import type { KernelCtx } from "./context.js";
 import { RESERVED_TTBR0 } from "./switch-sequence.js";
-import type { TaskProgram } from "./workload.js";
+import type { Op } from "../engine/ops.js";
+import { SLICE_EXIT } from "./workload.js";
 
 export function* coreMain(
   k: KernelCtx,
   allocator: AsidAllocator,
   cpu: number,
-  programOf: (task: string) => TaskProgram,
+  /** The program of one time slice of `task`: it returns SLICE_YIELD or SLICE_EXIT. */
+  sliceOf: (task: string, mm: string) => Generator<Op, number, number>,
   allowed: (task: string) => boolean,
 ): Program {
   let activeMm = "";
@@ -39,19 +41,7 @@ export function* coreMain(
       if (!(lazy && mm === activeMm)) yield* allocator.switchMm(k, cpu, mm);
       activeMm = mm;
     }
-    const program = programOf(task);
-    let result = 0;
-    for (;;) {
-      const r = program.next(result);
-      if (r.done) {
-        yield { k: "note", ev: { type: "task.exit", task } };
-        break;
-      }
-      if (r.value.k === "yield-cpu") {
-        yield { k: "note", ev: { type: "sched.yield", task } };
-        break;
-      }
-      result = yield r.value;
-    }
+    const end = yield { k: "call", program: sliceOf(task, mm) };
+    yield { k: "note", ev: end === SLICE_EXIT ? { type: "task.exit", task } : { type: "sched.yield", task } };
   }
 }

@@ -1,7 +1,7 @@
 /** Assembles the kernel that runs on the machine: scheduler per core, allocator, IPI handlers. */
 import type { IpiMessage } from "../../bus/messages.js";
 import type { System } from "../engine/engine.js";
-import type { Program } from "../engine/ops.js";
+import type { Op, Program } from "../engine/ops.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
 import type { AsidAllocator } from "./asid/allocator.js";
@@ -10,7 +10,7 @@ import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "./munmap.js";
 import { hypervisor } from "../hyp/hypervisor.js";
 import { coreMain } from "./scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "./switch-sequence.js";
-import { workload, type TaskProgram } from "./workload.js";
+import { scriptStart, slice, type ScriptPosition } from "./workload.js";
 
 export function kernelSystem(scenario: Scenario, state: MachineState, allocator: AsidAllocator): System {
   const k: KernelCtx = {
@@ -33,10 +33,10 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
   };
   const hv = scenario.hyp ? hypervisor(k, scenario.hyp, allocator) : null;
   const vcpus = new Set(scenario.tasks.filter((t) => t.vcpu !== undefined).map((t) => t.id));
-  const programs = new Map<string, TaskProgram>();
-  const programOf = (task: string): TaskProgram => {
-    let p = programs.get(task);
-    if (!p) programs.set(task, (p = hv && vcpus.has(task) ? hv.vcpuProgram(task) : workload(k, task)));
+  const positions = new Map<string, ScriptPosition>();
+  const positionOf = (task: string): ScriptPosition => {
+    let p = positions.get(task);
+    if (!p) positions.set(task, (p = scriptStart(k, task)));
     return p;
   };
   const handlers: Record<string, IpiHandler> = {
@@ -51,7 +51,10 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
         const set = affinity.get(task);
         return !set || set.size === 0 || set.has(cpu);
       };
-      return coreMain(k, allocator, cpu, programOf, allowed);
+      // A vCPU thread's time slice runs its guest (src/hyp/run-loop.ts); any other task's, its script.
+      const sliceOf = (task: string, mm: string): Generator<Op, number, number> =>
+        hv && vcpus.has(task) ? hv.vcpuSlice(task) : slice(k, task, mm, positionOf(task));
+      return coreMain(k, allocator, cpu, sliceOf, allowed);
     },
     ipiHandler(cpu: number, msg: IpiMessage): Program {
       const h = handlers[msg.ipi];

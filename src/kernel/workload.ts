@@ -1,31 +1,47 @@
 /**
- * A task's script as a step program. It runs on whichever core the scheduler puts it on; `yield-cpu`
- * hands the core back to the scheduler, the end of the script is the task's exit.
+ * A task's script, run a time slice at a time on whichever core the scheduler puts it on: `slice`
+ * runs it from where it stopped until it yields the core or ends (the task's exit). The position in
+ * the script is plain data (a stack of repeat frames), so a slice is an ordinary step program that
+ * the core's main program calls (a `call` op: the engine runs it as the main program's own), instead
+ * of a long-lived generator whose every operation the main program would have to take and hand on
+ * (no generator in between per operation, and none per nested `repeat`).
  */
 import type { Op } from "../engine/ops.js";
 import type { WorkloadOp } from "../scenario/types.js";
 import type { KernelCtx } from "./context.js";
 import { munmapPage } from "./munmap.js";
 
-export type TaskStep = Op | { k: "yield-cpu" };
-export type TaskProgram = Generator<TaskStep, void, number>;
-
-export function* workload(k: KernelCtx, task: string): TaskProgram {
-  const mm = k.state.tasks[task]!.mm;
-  const spec = k.scenario.tasks.find((t) => t.id === task)!;
-  yield* script(k, task, mm, spec.script);
+/** Where a task is in its script: the repeat blocks it is in, innermost last. */
+export interface ScriptPosition {
+  frames: { ops: readonly WorkloadOp[]; i: number; left: number }[];
 }
 
-function* script(k: KernelCtx, task: string, mm: string, ops: readonly WorkloadOp[]): TaskProgram {
-  for (const op of ops) {
+export function scriptStart(k: KernelCtx, task: string): ScriptPosition {
+  const spec = k.scenario.tasks.find((t) => t.id === task)!;
+  return { frames: [{ ops: spec.script, i: 0, left: 1 }] };
+}
+
+/** How a slice ended (its return value): the task yielded the core, or its script is over. */
+export const SLICE_YIELD = 1;
+export const SLICE_EXIT = 0;
+
+export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPosition): Generator<Op, number, number> {
+  const frames = at.frames;
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1]!;
+    if (f.i === f.ops.length) {
+      if (--f.left > 0) f.i = 0;
+      else frames.pop();
+      continue;
+    }
+    const op = f.ops[f.i++]!;
     switch (op.op) {
       case "read":
       case "write":
         yield { k: "access", va: op.va, write: op.op === "write" };
         break;
       case "yield":
-        yield { k: "yield-cpu" };
-        break;
+        return SLICE_YIELD;
       case "map":
         yield { k: "pte", table: mm, va: op.va, pte: { pa: op.pa, global: op.global, writable: op.writable } };
         // A new mapping needs no invalidation (nothing valid was cached), only the barrier that makes
@@ -36,10 +52,12 @@ function* script(k: KernelCtx, task: string, mm: string, ops: readonly WorkloadO
         yield* munmapPage(k, k.state.tasks[task]!.on, mm, op.va, op.shootdown);
         break;
       case "repeat":
-        for (let i = 0; i < op.times; i++) yield* script(k, task, mm, op.body);
+        if (op.times > 0 && op.body.length > 0) frames.push({ ops: op.body, i: 0, left: op.times });
         break;
       case "exit":
-        return;
+        frames.length = 0;
+        return SLICE_EXIT;
     }
   }
+  return SLICE_EXIT;
 }

@@ -14,7 +14,7 @@ import { kernelSystem } from "../kernel/system.js";
 import { hypInitialVars } from "../hyp/hypervisor.js";
 import { initialHypState } from "../hyp/hyp-state.js";
 import { shadowOf } from "../hyp/shadow.js";
-import { initialState, type MachineState } from "../state/machine-state.js";
+import { initialState, type InitialStateInput, type MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
 
 const tablesCache = new WeakMap<Scenario, Tables>();
@@ -50,18 +50,35 @@ export function mmsOf(scenario: Scenario): string[] {
   return [...new Set(mms)];
 }
 
+const inputs = new WeakMap<Scenario, Map<AsidAllocator, InitialStateInput>>();
+
+/**
+ * What the initial state is made from, computed once per scenario object and allocator (exploration
+ * makes an initial state for every schedule); `initialState` copies everything it may mutate.
+ */
+function initialInput(scenario: Scenario, allocator: AsidAllocator): InitialStateInput {
+  let byAllocator = inputs.get(scenario);
+  if (!byAllocator) inputs.set(scenario, (byAllocator = new Map()));
+  let input = byAllocator.get(allocator);
+  if (!input) {
+    const m = scenario.machine;
+    input = {
+      cores: m.cores,
+      tables: tablesOf(scenario),
+      vars: { ...allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits), ...hypInitialVars(scenario.hyp, m.cores) },
+      tasks: Object.fromEntries(scenario.tasks.map((t) => [t.id, { mm: t.mm }])),
+      kernelTable: scenario.kernelTable,
+      pageOffset: m.pageOffset,
+      costs: m.costs,
+      hyp: initialHypState(scenario, shadowOf),
+    };
+    byAllocator.set(allocator, input);
+  }
+  return input;
+}
+
 export function scenarioInitialState(scenario: Scenario, allocator: AsidAllocator): MachineState {
-  const m = scenario.machine;
-  return initialState({
-    cores: m.cores,
-    tables: tablesOf(scenario),
-    vars: { ...allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits), ...hypInitialVars(scenario.hyp, m.cores) },
-    tasks: Object.fromEntries(scenario.tasks.map((t) => [t.id, { mm: t.mm }])),
-    kernelTable: scenario.kernelTable,
-    pageOffset: m.pageOffset,
-    costs: m.costs,
-    hyp: initialHypState(scenario, shadowOf),
-  });
+  return initialState(initialInput(scenario, allocator));
 }
 
 export function engineOptions(scenario: Scenario): EngineOptions {

@@ -17,6 +17,8 @@ describe("bench (quick mode, in-process; no timing assertions)", () => {
     expect(report.stopReason).toBe("done");
     expect(report.ceilingMatchesFold, "src/bench/ceiling.ts must make the same state changes as applyInPlace").toBe(true);
     expect(report.ceilingSkipped, "src/bench/ceiling.ts must handle every event type the run produces").toEqual([]);
+    expect(report.ceilingMismatches, "src/bench/ceiling.ts must re-derive the run's decisions").toBe(0);
+    expect(report.ceilingViolations, "the bench run is clean: the ceiling's invariant checks must all pass").toBe(0);
     expect(report.rows.map((r) => r.name)).toEqual(Object.values(MACHINE_CASES));
     for (const row of report.rows) {
       expect(row.events, row.name).toBeGreaterThan(0);

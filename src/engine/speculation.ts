@@ -1,0 +1,70 @@
+/**
+ * The speculative walks each core could do now: for each VA the hardware may walk, one that would fill
+ * something new (a walk that faults, or finds its entry already in the TLB, changes nothing). Listed at
+ * every step, so the list is kept per core and recomputed only after an event that may change what a
+ * walk of that core finds: its registers or TLB (an event on that core), or the page tables (any core).
+ */
+import { vpnOf } from "../../cores/page-table.js";
+import { lookup } from "../../cores/tlb.js";
+import { walk } from "../../cores/walk.js";
+import type { SimEvent } from "../events/index.js";
+import type { MachineState } from "../state/machine-state.js";
+import type { EngineOptions } from "./machine.js";
+
+export interface SpecItem {
+  k: "spec";
+  c: number;
+  va: number;
+  vaIndex: number;
+}
+
+/** Events that change no core's registers, TLB or done flag, nor the page tables. */
+const NO_EFFECT = new Set<string>([
+  "choice", "violation", "var.read", "var.write", "var.xchg", "var.cmpxchg", "lock.acquire", "lock.release",
+  "sched.pick", "sched.yield", "task.exit", "asid.assign", "asid.rollover", "core.wait", "ipi.send",
+  "ipi.acked", "barrier", "tlb.hit", "mmu.fault", "vcpu.load", "vcpu.put", "hyp.save", "vmid.assign", "vmid.rollover",
+]);
+/** Events that change only their own core's registers, TLB or done flag. */
+const OWN_CORE = new Set<string>(["reg.write", "tlb.fill", "tlbi", "bus.deliver", "ipi.done", "core.done", "hyp.enter", "hyp.exit"]);
+
+export class SpeculativeWalks {
+  private readonly lists: SpecItem[][];
+  private readonly valid: boolean[];
+  /** One item object per (core, VA), reused. */
+  private readonly items: SpecItem[][];
+
+  constructor(private readonly opts: EngineOptions) {
+    const vas = opts.speculation.vas;
+    this.items = Array.from({ length: opts.cores }, (_, c) => vas.map((va, vaIndex) => ({ k: "spec" as const, c, va, vaIndex })));
+    this.lists = Array.from({ length: opts.cores }, () => []);
+    this.valid = new Array<boolean>(opts.cores).fill(false);
+  }
+
+  /** Core c's walks that would fill something, in VA order. */
+  of(s: MachineState, c: number): readonly SpecItem[] {
+    if (this.valid[c]) return this.lists[c]!;
+    const list = this.lists[c]!;
+    list.length = 0;
+    const core = s.cores[c]!;
+    // In Hyp mode the PL1&0 regime (TTBR0/TTBR1/VTTBR) is not the one in use: we speculate walks only
+    // for the regime in use (cores with errata such as Cortex-A76 1165522 "speculative AT" do not).
+    if (!core.done && core.regs.mode !== "HYP") {
+      const off = vpnOf(this.opts.pageOffset);
+      for (const item of this.items[c]!) {
+        const vpn = vpnOf(item.va);
+        if (lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
+        if (!walk(s.tables, core.regs, vpn, off).pte) continue;
+        list.push(item);
+      }
+    }
+    this.valid[c] = true;
+    return list;
+  }
+
+  /** After every event: forget what it may have changed (an unknown event type: everything). */
+  seen(ev: SimEvent): void {
+    if (NO_EFFECT.has(ev.type)) return;
+    if (OWN_CORE.has(ev.type) && ev.core >= 0) this.valid[ev.core] = false;
+    else this.valid.fill(false);
+  }
+}
