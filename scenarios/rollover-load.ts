@@ -16,8 +16,9 @@ export interface LoadSize {
 }
 
 export const FULL: LoadSize = { cores: 4, mms: 10, slices: 6, thread: true, pinned: false };
-/** Small enough for exhaustive exploration (dfs, dpor): 2 cores, 4 mms, 2 slices each. */
-export const SMALL: LoadSize = { cores: 2, mms: 4, slices: 2, thread: false, pinned: true };
+/** Small enough for exhaustive exploration (dfs, dpor): 2 cores, 4 mms, one time slice each (the fourth
+ *  switch rolls over). */
+export const SMALL: LoadSize = { cores: 2, mms: 4, slices: 1, thread: false, pinned: true };
 
 export function rolloverLoad(id: string, description: string, kernel: Record<string, unknown>, speculation: boolean, size: LoadSize = FULL) {
   const mms = Array.from({ length: size.mms }, (_, i) => `M${i}`);
