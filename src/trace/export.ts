@@ -1,7 +1,8 @@
 /**
  * A log as a Chrome Trace Event file for Perfetto: one track per core (thread = core), duration slices
  * for tasks, context switches, IPI handlers and smp_call_function waits (slices.ts), flow arrows for bus
- * messages (flows.ts), instants for ASID roll-overs, faults and violations, and counters for each
+ * messages (flows.ts), a track per vCPU with its time in the guest (guests.ts), instants for ASID and
+ * VMID roll-overs, faults and violations, and counters for each
  * core's TLB occupancy and ASID generation. The counters come from a fold of the log with the fast
  * reducer, so they are the states the debugger shows.
  */
@@ -12,6 +13,7 @@ import type { MachineState } from "../state/machine-state.js";
 import { hex } from "../../cores/page-table.js";
 import { Flows } from "./flows.js";
 import { nestTrack } from "./nesting.js";
+import { GuestSlices } from "./guests.js";
 import { CoreSlices, type Slice } from "./slices.js";
 import { PID, traceOrder, type TraceEvent } from "./trace-event.js";
 
@@ -36,6 +38,7 @@ export function buildTrace(input: TraceInput): Trace {
   const tracks: Slice[][] = Array.from({ length: cores }, () => []);
   const out: TraceEvent[] = [];
   const per = Array.from({ length: cores }, (_, c) => new CoreSlices(c, (s) => tracks[c]!.push(s)));
+  const guests = new GuestSlices();
   const flows = new Flows((e) => out.push(e), (s) => tracks[s.core]?.push(s));
   const s = input.initial;
   const tlbSize = s.cores.map(() => -1);
@@ -65,21 +68,30 @@ export function buildTrace(input: TraceInput): Trace {
     if (!track) continue;
     const waiting = s.cores[c]!.ipiAcksAwaited > 0 || s.cores[c]!.wait?.on === "acks";
     track.event(ev);
+    guests.event(ev);
     flows.event(ev, waiting);
     if (ev.type === "asid.rollover") {
       out.push({ name: `ASID roll-over → generation ${ev.generation}`, cat: "asid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
+    } else if (ev.type === "vmid.rollover") {
+      out.push({ name: `VMID roll-over → generation ${ev.gen}`, cat: "vmid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
     } else if (ev.type === "mmu.fault" && !ev.spec) {
       out.push({ name: `fault ${hex(ev.va)}`, cat: "mmu", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq, table: ev.table } });
     }
     counters(c, ev.t);
   }
   for (const p of per) p.finish(lastT);
+  guests.finish(lastT);
 
   let stretched = 0;
   tracks.forEach((slices, c) => {
     stretched += nestTrack(slices);
     for (const sl of slices) out.push({ name: sl.name, cat: sl.cat, ph: "X", pid: PID, tid: c, ts: sl.start, dur: sl.end - sl.start, args: sl.args });
   });
+  // vCPU tracks after the machine's own track.
+  const vcpuTids = new Map([...guests.byVcpu.keys()].map((v, i) => [v, machineTid + 1 + i]));
+  for (const [vcpu, g] of guests.byVcpu) {
+    for (const sl of g.slices) out.push({ name: sl.name, cat: sl.cat, ph: "X", pid: PID, tid: vcpuTids.get(vcpu)!, ts: sl.start, dur: sl.end - sl.start, args: sl.args });
+  }
   out.sort(traceOrder);
   const meta: TraceEvent[] = [
     { name: "process_name", ph: "M", pid: PID, args: { name: input.title } },
@@ -88,6 +100,11 @@ export function buildTrace(input: TraceInput): Trace {
       { name: "thread_sort_index", ph: "M", pid: PID, tid: c, args: { sort_index: c } },
     ]).flat(),
   ];
+  for (const [vcpu, g] of guests.byVcpu) {
+    const tid = vcpuTids.get(vcpu)!;
+    meta.push({ name: "thread_name", ph: "M", pid: PID, tid, args: { name: `${g.vm} vCPU ${vcpu}` } });
+    meta.push({ name: "thread_sort_index", ph: "M", pid: PID, tid, args: { sort_index: tid } });
+  }
   if (violations) meta.push({ name: "thread_name", ph: "M", pid: PID, tid: machineTid, args: { name: "machine (invariants)" } });
   return { traceEvents: [...meta, ...out], stretched };
 }

@@ -1,5 +1,5 @@
 /** The hypervisor from the outside: `smpsim compare`, and bad `hyp` sections as bad input. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -65,5 +65,30 @@ describe("the scenario format's hyp section", () => {
     expect(r.stderr).toContain(file);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("the hypervisor in the debugger and the trace", () => {
+  const dir = mkdtempSync(join(tmpdir(), "smpsim-hyp-log-"));
+  const log = join(dir, "a15.log");
+
+  it("shows each core's guest, saved host context and the vCPUs in debug", () => {
+    expect(cli(["run", "a15-vmid-small", "--seed", "1", "--log", log]).status).toBe(0);
+    const r = cli(["debug", log, "--eval", "find hyp.enter; goto 900; core 0; state"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/guest {6}vm\d \(vCPU vm\d\.vcpu\d\) VMID \d+:\d+ {2}HCR traps 0x78263a/);
+    expect(r.stdout).toMatch(/saved host context: vectorsHigh=true ttbr0=qemu ttbr1=kernel ttbcrSplit=true asid=\d/);
+    expect(r.stdout).toMatch(/^vCPUs: vm1\.vcpu0\(vm1\)/m);
+  });
+
+  it("gives every vCPU a trace track with a slice per entry into its guest", () => {
+    const out = join(dir, "a15.trace.json");
+    expect(cli(["trace", log, "-o", out]).status).toBe(0);
+    const trace = JSON.parse(readFileSync(out, "utf8")) as { traceEvents: { name: string; ph: string; tid?: number; cat?: string; args?: { name?: string } }[] };
+    const tracks = trace.traceEvents.filter((e) => e.ph === "M" && e.name === "thread_name" && /vCPU/.test(e.args?.name ?? ""));
+    expect(tracks.map((t) => t.args!.name).sort()).toEqual(["vm1 vCPU vm1.vcpu0", "vm1 vCPU vm1.vcpu1", "vm2 vCPU vm2.vcpu0", "vm3 vCPU vm3.vcpu0", "vm4 vCPU vm4.vcpu0"]);
+    const entries = readFileSync(log, "utf8").split("\n").filter((l) => l.includes('"type":"hyp.enter"')).length;
+    expect(entries).toBeGreaterThan(20);
+    expect(trace.traceEvents.filter((e) => e.cat === "guest").length).toBe(entries);
   });
 });

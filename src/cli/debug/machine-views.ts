@@ -7,6 +7,19 @@ import { ctxText, hex, messageText, perCore, table, tagText, waitText } from "./
 
 const onOff = (b: boolean): string => (b ? "on" : "off");
 
+/** The core's guest, in a word: the VM it runs with its VMID, the vCPU loaded, or nothing. */
+function guestText(s: MachineState, core: number): string {
+  const h = s.hyp?.cores[core];
+  if (!h) return "—";
+  if (h.inGuest) return `${h.vm} (vCPU ${h.vcpu}) VMID ${h.gen}:${h.vmid}`;
+  return h.vcpu ? `host (vCPU ${h.vcpu} loaded)` : "host";
+}
+
+function savedText(regs: Record<string, unknown> | null): string {
+  if (!regs) return "none";
+  return Object.entries(regs).map(([k, v]) => `${k}=${typeof v === "number" && !/asid|vmid/i.test(k) ? hex(v) : String(v)}`).join(" ");
+}
+
 /** Every core in a column, then the machine-wide state. */
 export function stateView(s: MachineState, scenario: Scenario): string[] {
   const cs = s.cores;
@@ -20,6 +33,7 @@ export function stateView(s: MachineState, scenario: Scenario): string[] {
     perCore("TTBR1", cs, (c) => c.regs.ttbr1),
     perCore("VTTBR / VMID", cs, (c) => `${c.regs.vttbr || "—"} / ${c.regs.vmid}`),
     perCore("stage 2", cs, (c) => onOff(c.regs.stage2)),
+    ...(s.hyp ? [perCore("guest", cs, (c) => guestText(s, c.id))] : []),
     perCore("IRQs", cs, (c) => `${onOff(c.regs.irqOn)}${c.inIrq ? ` (in IRQ ×${c.inIrq})` : ""}`),
     perCore("wait", cs, (c) => waitText(c.wait)),
     perCore("TLB entries", cs, (c) => `${c.tlb.length}/${scenario.machine.tlbEntries}`),
@@ -35,6 +49,10 @@ export function stateView(s: MachineState, scenario: Scenario): string[] {
   for (const m of inflight) out.push(`  ${messageText(m)}`);
   const tasks = Object.entries(s.tasks).map(([id, t]) => `${id}(${t.mm}) ${t.status === "running" ? `on ${t.on}` : t.status}`);
   out.push(`tasks: ${tasks.join(", ")}`);
+  if (s.hyp) {
+    const vcpus = Object.entries(s.hyp.vcpus).map(([id, v]) => `${id}(${v.vm}) ${v.loadedOn >= 0 ? `loaded on ${v.loadedOn}` : "not loaded"}`);
+    out.push(`vCPUs: ${vcpus.join(", ")}`);
+  }
   const stale = Object.entries(s.stale);
   if (stale.length) out.push(`old translations awaiting maintenance: ${stale.map(([k, pas]) => `${k} (${pas.map(hex).join(", ")})`).join("; ")}`);
   out.push(s.violation ? `VIOLATION of ${s.violation.invariant} at #${s.violation.at}: ${s.violation.message}` : "violation: none so far");
@@ -53,15 +71,25 @@ export function coreView(s: MachineState, n: number, scenario: Scenario): string
   const k = c.counters;
   const mm = c.task ? s.tasks[c.task]?.mm : undefined;
   const rate = k.accesses ? ` (${((k.hits / k.accesses) * 100).toFixed(1)}%)` : "";
+  const h = s.hyp?.cores[n];
+  const guest = h
+    ? [
+        `  guest      ${guestText(s, n)}  HCR traps ${hex(r.hcr)}  TTBCR.N ${r.ttbcrSplit ? "split" : "0 (TTBR0 only)"}  CNTV_CTL ${r.cntvCtl} CNTV_CVAL ${hex(r.cntvCval)} CNTVOFF ${hex(r.cntvoff)}`,
+        `             saved host context: ${savedText(h.host as Record<string, unknown> | null)}`,
+        ...(h.vcpu ? [`             vCPU ${h.vcpu} saved guest registers: ${savedText(s.hyp!.vcpus[h.vcpu]!.regs as Record<string, unknown>)}`] : []),
+      ]
+    : [];
   return [
     `core ${n}: ${r.mode} mode, ${c.task ? `task ${c.task} (mm ${mm})` : c.done ? "done" : "idle"}, context ${ctxText(c.ctx)}${c.done ? ", finished" : ""}`,
     `  stage 1    TTBR0 ${r.ttbr0}  TTBR1 ${r.ttbr1} (from ${hex(s.pageOffset)})  CONTEXTIDR.ASID ${r.asid}`,
     `  hypervisor VTTBR ${r.vttbr || "—"}  VMID ${r.vmid}  stage 2 ${onOff(r.stage2)}  mode ${r.mode}`,
+    ...guest,
     `  control    vectors ${r.vectorsHigh ? "high (0xffff0000)" : "low (0x0)"}  IRQs ${onOff(r.irqOn)}  in IRQ handler ×${c.inIrq}  wait ${waitText(c.wait)}`,
     `  bus        IPI acks outstanding ${c.ipiAcksOutstanding} (awaited ${c.ipiAcksAwaited})  TLBI acks outstanding ${c.tlbiAcksOutstanding}`,
     `  TLB        ${c.tlb.length} of ${scenario.machine.tlbEntries} entries (${scenario.machine.tlbPolicy}); \`tlb ${n}\` lists them`,
     `  counters   accesses ${k.accesses}  hits ${k.hits}${rate}  misses ${k.misses}  faults ${k.faults}  walks ${k.walks} (${k.walkSteps} steps, ${k.specWalks} speculative)`,
     `             TLBIs ${k.flushes} (full ${k.fullFlushes}, entries removed ${k.entriesFlushed})  IPIs sent ${k.ipiSent} received ${k.ipiReceived}  switches ${k.switches}  roll-overs ${k.rollovers} started, ${k.rolloversSeen} seen  cycles ${k.cycles}`,
+    ...(h ? [`             world switches ${k.worldSwitches}  VMID roll-overs ${k.vmidRollovers}`] : []),
   ];
 }
 
