@@ -8,6 +8,7 @@
  * then gives to another VM: that VM hits vm1's TLB entries. Christoffer Dall described exactly this
  * race in "KVM: arm/arm64: Fix VMID alloc race by reverting to lock-less" (v5.0, fb544d1ca65a), which
  * publishes the VMID first; `a15-vmid-small` is that order, clean under exploration.
+ * `a15-vmid-small-5.16` is the same load on the allocator that replaced it (arch/arm64/kvm/vmid.c).
  */
 import { vmidLoad } from "./a15-vmid-rollover.js";
 
@@ -25,4 +26,11 @@ export const a15VmidSmall = vmidLoad(
   "kvm-3.9 publishing the VMID before the generation (v5.0 fix), 2 cores, 2-bit VMIDs, for exhaustive search (clean)",
   "clean",
   { ...small, vmidPublish: "vmid-first" },
+);
+
+export const a15VmidSmall516 = vmidLoad(
+  "a15-vmid-small-5.16",
+  "kvm-5.16 (the arm64 ASID allocator for VMIDs: active/reserved VMIDs, no kicks), 2 cores, 2-bit VMIDs, for search (clean)",
+  "clean",
+  { ...small, vmidAllocator: "kvm-5.16", vmidPublish: "vmid-first" },
 );

@@ -14,7 +14,7 @@ import asidRolloverIpi from "./asid-rollover-ipi.js";
 import { asidSmallArm64, asidSmallGeneration, asidSmallIpi } from "./asid-small.js";
 import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import a15VmidRollover from "./a15-vmid-rollover.js";
-import { a15VmidPublishRace, a15VmidSmall } from "./a15-vmid-small.js";
+import { a15VmidPublishRace, a15VmidSmall, a15VmidSmall516 } from "./a15-vmid-small.js";
 import defaultScenario from "./default.js";
 import { kvmArmv6Flush, kvmArmv6GlobalKernel, kvmArmv6Nonglobal } from "./kvm-armv6.js";
 import { ScenarioError, lineColumn } from "./fields.js";
@@ -44,6 +44,7 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   kvmArmv6Nonglobal,
   a15VmidRollover,
   a15VmidSmall,
+  a15VmidSmall516,
   a15VmidPublishRace,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, raw }));
 
