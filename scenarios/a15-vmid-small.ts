@@ -1,5 +1,5 @@
 /**
- * kvm-3.9 cut down for exploration: 2 cores, 4 VMs (vm1 with a vCPU on each core), 2-bit VMIDs, so the
+ * kvm-3.9 cut down for exploration (DPOR does not exhaust it yet: random and PCT sample it): 2 cores, 4 VMs (vm1 with a vCPU on each core), 2-bit VMIDs, so the
  * generation rolls over while vm1's other vCPU is in its run loop.
  *
  * `a15-vmid-publish-race` is 3.9's update_vttbr as written: the VM's new generation is stored before
@@ -23,7 +23,7 @@ export const a15VmidPublishRace = vmidLoad(
 
 export const a15VmidSmall = vmidLoad(
   "a15-vmid-small",
-  "kvm-3.9 publishing the VMID before the generation (v5.0 fix), 2 cores, 2-bit VMIDs, for exhaustive search (clean)",
+  "kvm-3.9 publishing the VMID before the generation (v5.0 fix), 2 cores, 2-bit VMIDs, for search (clean)",
   "clean",
   { ...small, vmidPublish: "vmid-first" },
 );
