@@ -1,6 +1,7 @@
 /**
- * kvm-3.9 cut down for exploration (DPOR does not exhaust it yet: random and PCT sample it): 2 cores, 4 VMs (vm1 with a vCPU on each core), 2-bit VMIDs, so the
- * generation rolls over while vm1's other vCPU is in its run loop.
+ * kvm-3.9 cut down for exploration: 2 cores, 4 VMs (vm1 with a vCPU on each core), 2-bit VMIDs, so
+ * the generation rolls over while vm1's other vCPU is in its run loop. DPOR does not exhaust it yet
+ * (about 3,000 events a schedule); random and PCT sample it.
  *
  * `a15-vmid-publish-race` is 3.9's update_vttbr as written: the VM's new generation is stored before
  * its new VMID. vm1's vCPU on the other core can see the new generation in its unlocked check and in
