@@ -30,7 +30,11 @@ export const armv6Kvm: WorldSwitchModel = {
     const v = vcpuOf(h, vcpu);
     // The switch code runs on the shared page (an instruction fetch through the host's tables).
     yield { k: "access", va: h.hyp.sharedPage, write: false };
+    // The host context is saved with interrupts off, so no handler changes it between read and store.
+    yield { k: "reg", regs: { irqOn: false } };
     yield { k: "note", ev: { type: "hyp.save", into: "host", regs: saved(h.k.state.cores[cpu]!.regs) } };
+    // switch_mm runs with interrupts on (__ARCH_WANT_INTERRUPTS_ON_CTXSW: a roll-over may wait for IPIs).
+    yield { k: "reg", regs: { irqOn: true } };
     // TTBR0 ← the shadow table of the guest's current task, CONTEXTIDR ← its host ASID.
     yield* h.asids.switchMm(h.k, cpu, shadowOf(v.regs.ttbr0!));
     yield { k: "reg", regs: { irqOn: false } };
