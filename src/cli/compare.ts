@@ -6,6 +6,7 @@ import type { Scenario } from "../scenario/types.js";
 import { intOption, parse } from "./args.js";
 import type { Catalog } from "./catalog.js";
 import { EXIT_OK, EXIT_VIOLATION } from "./errors.js";
+import { table } from "./debug/format.js";
 import type { Io } from "./io.js";
 import { applyOverrides } from "./overrides.js";
 
@@ -26,10 +27,8 @@ const OPTIONS = { seed: { type: "string" }, set: { type: "string", multiple: tru
 
 const pct = (x: number | null): string => (x === null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
 
-function table(rows: readonly Row[], a: string, b: string): string {
-  const cells = [["", a, b, "change"], ...rows.map((r) => [r.label, String(r.a), String(r.b), pct(r.change)])];
-  const w = [0, 1, 2, 3].map((i) => Math.max(...cells.map((c) => c[i]!.length)));
-  return cells.map((c) => c.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join("  ")).join("\n");
+function rowsTable(rows: readonly Row[], a: string, b: string): string {
+  return table([["", a, b, "change"], ...rows.map((r) => [r.label, String(r.a), String(r.b), pct(r.change)])], [1, 2, 3]).join("\n");
 }
 
 export async function compare(argv: string[], catalog: Catalog, io: Io): Promise<number> {
@@ -56,7 +55,7 @@ export async function compare(argv: string[], catalog: Catalog, io: Io): Promise
     return violated ? EXIT_VIOLATION : EXIT_OK;
   }
   io.out(`SEED=${seed}`);
-  io.out(table(rows, ia, ib));
+  io.out(rowsTable(rows, ia, ib));
   for (const [id, r] of [[ia, ra], [ib, rb]] as const) {
     if (r.outcome.violation) io.out(`${id}: VIOLATION of ${r.outcome.violation.invariant} at event ${r.outcome.violation.at}: its figures stop there`);
   }

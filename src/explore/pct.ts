@@ -9,7 +9,7 @@
  */
 import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
 import { Prng } from "../engine/prng.js";
-import { nextIndex, type Strategy, type StrategyOptions } from "./strategy.js";
+import { indexedStrategy, type Strategy, type StrategyOptions } from "./strategy.js";
 
 class PctChooser implements Chooser {
   private readonly priority = new Map<number, number>();
@@ -48,17 +48,5 @@ class PctChooser implements Chooser {
 }
 
 export function pctStrategy(o: StrategyOptions): Strategy {
-  let i = 0;
-  return {
-    name: "pct",
-    exhaustive: false,
-    lastIndex: -1,
-    next() {
-      const index = nextIndex(o.share, i++);
-      if (index === null) return null;
-      this.lastIndex = index;
-      return new PctChooser(new Prng(o.seed + this.lastIndex), o.depth, o.steps);
-    },
-    done: () => undefined,
-  };
+  return indexedStrategy("pct", o.share, (index) => new PctChooser(new Prng(o.seed + index), o.depth, o.steps));
 }

@@ -58,3 +58,23 @@ export interface StrategyOptions {
   /** Random and PCT take schedules index, index + of, ...; DFS the subtrees under every of-th first choice. */
   share: Share;
 }
+
+/**
+ * A sampling strategy (random, PCT): schedule i is made from its search-wide index alone, so a worker
+ * taking any subset of indices runs exactly the schedules one worker would for them.
+ */
+export function indexedStrategy(name: StrategyName, share: Share, chooserFor: (index: number) => Chooser): Strategy {
+  let i = 0;
+  return {
+    name,
+    exhaustive: false,
+    lastIndex: -1,
+    next() {
+      const index = nextIndex(share, i++);
+      if (index === null) return null;
+      this.lastIndex = index;
+      return chooserFor(index);
+    },
+    done: () => undefined,
+  };
+}

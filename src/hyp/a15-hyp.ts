@@ -7,10 +7,9 @@
  * Virtual timer order (restore_timer_state / save_timer_state): restore CNTVOFF, CNTV_CVAL, ISB,
  * CNTV_CTL; save CNTV_CTL, clear its ENABLE, ISB, save CNTV_CVAL, CNTVOFF ← 0 for the host.
  */
-import type { Registers } from "../../cores/registers.js";
 import type { Op } from "../engine/ops.js";
 import { coreHyp, vcpuOf, vmSpec, type HypCtx } from "./context.js";
-import type { SavedRegs } from "./hyp-state.js";
+import { saveRegs, type SavedRegs } from "./hyp-state.js";
 import { exitEvent, type WorldSwitchModel } from "./world-switch.js";
 
 /** HCR bits (ARM ARM B4.1.65) of HCR_GUEST_MASK in arch/arm/include/asm/kvm_arm.h (v3.9), less VM
@@ -22,12 +21,6 @@ export const HCR_VI = 1 << 7;
 
 /** The CP15 registers a world switch swaps (read_cp15_state / write_cp15_state), in its order. */
 export const CP15_SWAPPED = ["vectorsHigh", "ttbr0", "ttbr1", "ttbcrSplit", "asid"] as const;
-
-function pick(regs: Registers, names: readonly (keyof Registers)[]): SavedRegs {
-  const out: Record<string, unknown> = {};
-  for (const n of names) out[n] = regs[n];
-  return out as SavedRegs;
-}
 
 function* writeCp15(from: SavedRegs): Generator<Op, void, number> {
   for (const r of CP15_SWAPPED) yield { k: "reg", regs: { [r]: from[r] } as SavedRegs };
@@ -51,7 +44,7 @@ export const a15Hyp: WorldSwitchModel = {
     // kvm_call_hyp: HVC into Hyp mode.
     yield { k: "reg", regs: { mode: "HYP" } };
     const core = h.k.state.cores[cpu]!;
-    yield { k: "note", ev: { type: "hyp.save", into: "host", regs: pick(core.regs, CP15_SWAPPED) } };
+    yield { k: "note", ev: { type: "hyp.save", into: "host", regs: saveRegs(core.regs, CP15_SWAPPED) } };
     // restore_timer_state
     yield { k: "reg", regs: { cntvoff: v.regs.cntvoff! } };
     yield { k: "reg", regs: { cntvCval: v.regs.cntvCval! } };
@@ -75,7 +68,7 @@ export const a15Hyp: WorldSwitchModel = {
     yield { k: "reg", regs: { vttbr: "", vmid: 0 } };
     yield { k: "reg", regs: { hcr: 0, stage2: false } };
     // read_cp15_state store_to_vcpu = 1; write_cp15_state read_from_vcpu = 0
-    yield { k: "note", ev: { type: "hyp.save", into: vcpu, regs: pick(core.regs, CP15_SWAPPED) } };
+    yield { k: "note", ev: { type: "hyp.save", into: vcpu, regs: saveRegs(core.regs, CP15_SWAPPED) } };
     yield* writeCp15(coreHyp(h, cpu).host!);
     // save_timer_state
     yield { k: "note", ev: { type: "hyp.save", into: vcpu, regs: { cntvCtl: core.regs.cntvCtl } } };

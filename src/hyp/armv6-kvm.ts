@@ -7,15 +7,13 @@
  * interrupt is being injected into the guest. With the host kernel mapped global and no TLB flush on
  * the switch, the guest's accesses above PAGE_OFFSET can hit the host's global entries.
  */
-import type { Registers } from "../../cores/registers.js";
 import { shadowOf } from "./shadow.js";
 import { coreHyp, vcpuOf, type HypCtx } from "./context.js";
-import type { SavedRegs } from "./hyp-state.js";
+import { saveRegs } from "./hyp-state.js";
 import { exitEvent, type WorldSwitchModel } from "./world-switch.js";
 
-function saved(regs: Registers): SavedRegs {
-  return { ttbr0: regs.ttbr0, asid: regs.asid, ttbcrSplit: regs.ttbcrSplit, vectorsHigh: regs.vectorsHigh };
-}
+/** What the host's exception entry saves of its context (and the exit puts back through switch_mm). */
+const HOST_SAVED = ["ttbr0", "asid", "ttbcrSplit", "vectorsHigh"] as const;
 
 function* flush(h: HypCtx) {
   if (!h.hyp.flushOnSwitch) return;
@@ -32,7 +30,7 @@ export const armv6Kvm: WorldSwitchModel = {
     yield { k: "access", va: h.hyp.sharedPage, write: false };
     // The host context is saved with interrupts off, so no handler changes it between read and store.
     yield { k: "reg", regs: { irqOn: false } };
-    yield { k: "note", ev: { type: "hyp.save", into: "host", regs: saved(h.k.state.cores[cpu]!.regs) } };
+    yield { k: "note", ev: { type: "hyp.save", into: "host", regs: saveRegs(h.k.state.cores[cpu]!.regs, HOST_SAVED) } };
     // switch_mm runs with interrupts on (__ARCH_WANT_INTERRUPTS_ON_CTXSW: a roll-over may wait for IPIs).
     yield { k: "reg", regs: { irqOn: true } };
     // TTBR0 ← the shadow table of the guest's current task, CONTEXTIDR ← its host ASID.

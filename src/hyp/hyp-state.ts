@@ -6,9 +6,17 @@
  */
 import type { Registers } from "../../cores/registers.js";
 import type { Scenario } from "../scenario/types.js";
+import { shadowOf } from "./shadow.js";
 
 /** Registers as saved in memory by a world switch: only the ones it names. */
 export type SavedRegs = Partial<Registers>;
+
+/** The named registers' current values, as a world switch stores them. */
+export function saveRegs(regs: Registers, names: readonly (keyof Registers)[]): SavedRegs {
+  const out: Record<string, unknown> = {};
+  for (const n of names) out[n] = regs[n];
+  return out as SavedRegs;
+}
 
 export interface CoreHyp {
   /** The vCPU loaded on this core (kvm_arch_vcpu_load), or "". */
@@ -44,7 +52,7 @@ const idleCore = (): CoreHyp => ({ vcpu: "", inGuest: false, vm: "", vmid: 0, ge
 /** Each VM's virtual counter offset (kvm->arch.timer.cntvoff): distinct, so a wrong restore shows. */
 export const cntvoffOf = (vmIndex: number): number => 0x100000 * (vmIndex + 1);
 
-export function initialHypState(scenario: Scenario, shadowOf: (table: string) => string): HypState | undefined {
+export function initialHypState(scenario: Scenario): HypState | undefined {
   const hyp = scenario.hyp;
   if (!hyp) return undefined;
   const owner: Record<string, string> = {};

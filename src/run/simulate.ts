@@ -70,7 +70,7 @@ function initialInput(scenario: Scenario, allocator: AsidAllocator): InitialStat
       kernelTable: scenario.kernelTable,
       pageOffset: m.pageOffset,
       costs: m.costs,
-      hyp: initialHypState(scenario, shadowOf),
+      hyp: initialHypState(scenario),
     };
     byAllocator.set(allocator, input);
   }

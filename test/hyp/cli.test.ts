@@ -43,7 +43,7 @@ describe("smpsim compare", () => {
     expect(r.stdout).toMatch(/kvm-armv6-global-kernel: VIOLATION of vm-isolation at event \d+: its figures stop there/);
   });
 
-  it("exits 2 with --help's usage on a missing scenario", () => {
+  it("exits 2 naming the missing argument when given one scenario", () => {
     const r = cli(["compare", "kvm-armv6-flush"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/compare: expected 2 argument\(s\), got 1/);
