@@ -70,19 +70,24 @@ export function tablesHash(tables: Tables): number {
   return b;
 }
 
-/** The per-core half: registers, contexts, TLB contents, in core order. */
-function coresHash(s: MachineState): number {
+/** One core's part: registers, context, guest, TLB contents. */
+function coreHash(s: MachineState, c: number): number {
+  const core = s.cores[c]!;
+  const r = core.regs;
+  let a = mix(mix(mix(mix(0x12345678, nameHash(r.ttbr0)), r.asid), r.vmid), r.irqOn ? 1 : 0);
+  a = mix(a, nameHash(core.task));
+  if (core.ctx) a = mix(mix(mix(a, nameHash(core.ctx.mm)), core.ctx.generation), core.ctx.asid);
+  const h = s.hyp?.cores[c];
+  if (h) a = mix(mix(a, h.inGuest ? nameHash(h.vm) : 0), h.gen);
+  a = mix(a, core.tlb.length);
+  for (const e of core.tlb) a = mix(mix(mix(mix(mix(a, e.vpn), e.asid), e.vmid), e.pa), nameHash(e.table));
+  return a;
+}
+
+/** The per-core half, in core order, from each core's part. */
+function coresHash(s: MachineState, part: (c: number) => number = (c) => coreHash(s, c)): number {
   let a = 0x12345678;
-  for (const c of s.cores) {
-    const r = c.regs;
-    a = mix(mix(mix(mix(a, nameHash(r.ttbr0)), r.asid), r.vmid), r.irqOn ? 1 : 0);
-    a = mix(a, nameHash(c.task));
-    if (c.ctx) a = mix(mix(mix(a, nameHash(c.ctx.mm)), c.ctx.generation), c.ctx.asid);
-    const h = s.hyp?.cores[c.id];
-    if (h) a = mix(mix(a, h.inGuest ? nameHash(h.vm) : 0), h.gen);
-    a = mix(a, c.tlb.length);
-    for (const e of c.tlb) a = mix(mix(mix(mix(mix(a, e.vpn), e.asid), e.vmid), e.pa), nameHash(e.table));
-  }
+  for (let c = 0; c < s.cores.length; c++) a = mix(a, part(c));
   return a;
 }
 
@@ -130,8 +135,23 @@ const SHARED_UNCHANGED = new Set<string>([
 ]);
 
 /**
- * Fingerprints of one execution's states. The per-core half is computed at each state; the shared
- * half is a sum of parts (variables, locks, tasks, tables) kept up to date from the events (`observe`
+ * Event types that change no core's part (registers, context, guest, TLB) of the fingerprint. Any other
+ * type changes only its own core's part when it is in OWN_CORE (the reducer applies it to `ev.core`),
+ * and every core's when it is not (a new type included), so a kept part is never stale.
+ */
+const CORES_UNCHANGED = new Set<string>([
+  "choice", "violation", "var.read", "var.write", "var.xchg", "var.cmpxchg", "lock.acquire", "lock.release",
+  "barrier", "core.wait", "core.done", "tlb.hit", "mmu.fault", "ipi.send", "ipi.acked", "pte.write", "pte.retire",
+  "asid.rollover", "vcpu.load", "vcpu.put", "hyp.save", "vmid.assign", "vmid.rollover",
+]);
+const OWN_CORE = new Set<string>([
+  "reg.write", "tlb.fill", "tlbi", "bus.deliver", "ipi.done", "sched.pick", "sched.yield", "task.exit",
+  "asid.assign", "hyp.enter", "hyp.exit",
+]);
+
+/**
+ * Fingerprints of one execution's states. The per-core half mixes each core's part, recomputed only
+ * for cores an event changed since the last state; the shared half is a sum of parts (variables, locks, tasks, tables) kept up to date from the events (`observe`
  * every event after it is applied) plus the messages in flight: a state at every choice point of every
  * schedule is fingerprinted, and enumerating objects with deleted or integer keys is slow. `initial`:
  * the tables the execution starts from (a scenario's, never mutated; their hashes are computed once).
@@ -144,6 +164,10 @@ export class Fingerprinter {
   private readonly perTable: Map<string, number>;
   /** Every message id below this one has been delivered. */
   private lowMsg = 0;
+  /** Each core's part, valid where `coreValid` says so. */
+  private readonly coreParts: number[];
+  private readonly coreValid: boolean[];
+  private readonly part = (c: number): number => this.coreParts[c]!;
   /** The halves of the last `compute`. */
   a = 0;
   b = 0;
@@ -160,9 +184,15 @@ export class Fingerprinter {
     this.vars = varsHash(s.vars);
     this.locks = locksHash(s);
     this.tasks = tasksHash(s);
+    this.coreParts = new Array<number>(s.cores.length).fill(0);
+    this.coreValid = new Array<boolean>(s.cores.length).fill(false);
   }
 
   observe(s: MachineState, ev: SimEvent): void {
+    if (!CORES_UNCHANGED.has(ev.type)) {
+      if (OWN_CORE.has(ev.type) && ev.core >= 0) this.coreValid[ev.core] = false;
+      else this.coreValid.fill(false);
+    }
     switch (ev.type) {
       case "var.read":
       case "var.write":
@@ -205,7 +235,12 @@ export class Fingerprinter {
 
   compute(s: MachineState): void {
     while (this.lowMsg < s.nextMsgId && s.inflight[this.lowMsg] === undefined) this.lowMsg++;
-    this.a = coresHash(s);
+    for (let c = 0; c < this.coreValid.length; c++) {
+      if (this.coreValid[c]) continue;
+      this.coreParts[c] = coreHash(s, c);
+      this.coreValid[c] = true;
+    }
+    this.a = coresHash(s, this.part);
     this.b = (this.vars + this.locks + this.tasks + this.tables + inflightHash(s, this.lowMsg)) >>> 0;
   }
 
