@@ -65,7 +65,8 @@ export class PathChooser implements Chooser {
 
 export function dfsStrategy(o: StrategyOptions): Strategy {
   const path: ChoiceNode[] = [];
-  const mine = (pick: number): boolean => pick % o.share.of === o.share.index;
+  const { root, index, of } = o.share;
+  const mine = (pick: number): boolean => (root !== undefined ? pick === root : pick % of === index);
   let started = false;
   let over = false;
   return {

@@ -28,6 +28,8 @@ export interface ExploreRequest {
    * before running schedules past it (they could not change the verdict or the counterexample).
    */
   stopAt?: () => number;
+  /** Asked before each schedule with the number run so far: false stops the search there. */
+  proceed?: (schedules: number) => boolean;
   /** Keep the fingerprints (to merge coverage across workers). */
   keepFingerprints?: boolean;
 }
@@ -107,6 +109,7 @@ export function explore(req: ExploreRequest): ExploreResult {
       break;
     }
     if (req.stopAt && strategy.lastIndex > req.stopAt()) break;
+    if (req.proceed && !req.proceed(schedules)) break;
     const exec = execute(t, chooser, strategy.observe ? { statesSeen: seen, onEvent: strategy.observe } : { statesSeen: seen });
     strategy.done(exec);
     schedules++;

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { resolveAllocator } from "../kernel/asid/registry.js";
 import type { Scenario } from "../scenario/types.js";
-import { explore, type ExploreRequest, type ExploreResult } from "./explorer.js";
+import { runSubtrees, type SubtreeResults } from "./dfs-subtrees.js";
+import { explore, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
 import type { Share, StrategyName } from "./strategy.js";
 
 export interface WorkUnit {
@@ -22,6 +23,15 @@ export interface WorkUnit {
   best: SharedArrayBuffer;
   /** Random and PCT: Int32 [0], the next schedule index to hand out (shared by all workers); else null. */
   claims: SharedArrayBuffer | null;
+  /** DFS: the shared table of root subtrees (see dfs-subtrees.ts) and how many there are; else null. */
+  dfs: { table: SharedArrayBuffer; subtrees: number } | null;
+}
+
+/** Runs a DFS unit: claims root subtrees of the shared table until none is left. */
+export function runDfsUnit(unit: WorkUnit, base: Pick<ExploreRequest, "target" | "onProgress">): SubtreeResults {
+  const { table, subtrees } = unit.dfs!;
+  const req = { ...base, strategy: unit.strategy, budget: unit.budget, seed: unit.seed, depth: unit.depth, preemptions: unit.preemptions };
+  return runSubtrees(req, table, subtrees);
 }
 
 /** Runs a unit's share of the search on this thread (a worker's, or the main thread's own). */
@@ -60,9 +70,7 @@ const data = workerData as { smpsimExploreUnit?: WorkUnit } | null;
 if (parentPort && data?.smpsimExploreUnit) {
   const unit = data.smpsimExploreUnit;
   const allocator = await resolveAllocator(unit.scenario.kernel.asidAllocator, unit.baseDir);
-  const result = runUnit(unit, {
-    target: { scenario: unit.scenario, allocator },
-    onProgress: (p) => parentPort!.postMessage({ progress: p }),
-  });
-  parentPort.postMessage({ result });
+  const base = { target: { scenario: unit.scenario, allocator }, onProgress: (p: ExploreProgress) => parentPort!.postMessage({ progress: p }) };
+  if (unit.dfs) parentPort.postMessage({ subtrees: runDfsUnit(unit, base) });
+  else parentPort.postMessage({ result: runUnit(unit, base) });
 }

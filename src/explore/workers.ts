@@ -1,14 +1,18 @@
 /**
- * Exploration on K worker threads. Random and PCT split the schedule indices (worker w runs w, w+K, ...),
- * DFS splits the subtrees under the first choice point, and the violation reported is the one with the
- * smallest search index, so the verdict (and, for random and PCT, the counterexample) is the one a
- * single worker gives for the same seed. DPOR's backtrack sets span the whole tree, so it runs on one.
+ * Exploration on K worker threads, with the verdict and counterexample one worker gives for the same
+ * seed and budget. Random and PCT hand out schedule indices from a shared counter and the smallest
+ * violating index wins; DFS hands out the subtrees under the first choice point and puts their counts
+ * back in serial order (dfs-subtrees.ts). DPOR's backtrack sets span the whole tree, so it runs on one.
  */
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/types.js";
+import { mergeSubtrees, rootChoices, subtreeTable, type SubtreeResults } from "./dfs-subtrees.js";
 import { explore, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
 import { StateSet } from "./state-set.js";
-import { runUnit, type WorkUnit } from "./worker.js";
+import { runDfsUnit, runUnit, type WorkUnit } from "./worker.js";
+
+/** What a thread hands back: a share's result, or (DFS) what each of its subtrees gave. */
+type ThreadResult = { result: ExploreResult } | { subtrees: SubtreeResults };
 
 export async function exploreInWorkers(
   req: ExploreRequest,
@@ -16,24 +20,26 @@ export async function exploreInWorkers(
   k: number,
 ): Promise<ExploreResult> {
   if (k <= 1 || req.strategy === "dpor") return explore(req);
+  const subtrees = req.strategy === "dfs" ? rootChoices(req.target) : 0;
+  if (req.strategy === "dfs" && subtrees <= 1) return explore(req); // nothing to split
+  const dfs = req.strategy === "dfs" ? { table: subtreeTable(), subtrees } : null;
   const best = new SharedArrayBuffer(4);
   new Int32Array(best)[0] = 0x7fffffff;
-  // Random and PCT hand out schedule indices from a shared counter, so the shares balance themselves;
-  // DFS splits the subtrees under the first choice point.
-  const dynamic = req.strategy === "random" || req.strategy === "pct";
-  const claims = dynamic ? new SharedArrayBuffer(4) : null;
+  // Random and PCT hand out schedule indices from a shared counter, so the shares balance themselves.
+  const claims = dfs ? null : new SharedArrayBuffer(4);
   const unitFor = (index: number): WorkUnit => ({
     scenario: where.scenario,
     baseDir: where.baseDir,
     strategy: req.strategy,
-    // DFS: the budget split evenly; with a shared counter the budget bounds the indices handed out.
-    budget: dynamic ? req.budget : Math.ceil((req.budget - index) / k),
+    // The search-wide budget: it bounds the indices handed out, or (DFS) the serial order's schedules.
+    budget: req.budget,
     seed: req.seed,
     depth: req.depth,
     preemptions: req.preemptions,
     share: { index, of: k },
     best,
     claims,
+    dfs,
   });
   const progress: ExploreProgress[] = Array.from({ length: k }, () => ({ schedules: 0, events: 0, found: 0 }));
   const report = (): void => {
@@ -47,29 +53,31 @@ export async function exploreInWorkers(
   const workers: Worker[] = [];
   const threads = Array.from({ length: k - 1 }, (_, w) => {
     const index = w + 1;
-    return new Promise<ExploreResult>((resolve, reject) => {
+    return new Promise<ThreadResult>((resolve, reject) => {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { smpsimExploreUnit: unitFor(index) } });
       workers.push(worker);
-      worker.on("message", (m: { progress?: ExploreProgress; result?: ExploreResult }) => {
+      worker.on("message", (m: { progress?: ExploreProgress } & Partial<ThreadResult>) => {
         if (m.progress) {
           progress[index] = m.progress;
           report();
         }
-        if (m.result) resolve(m.result);
+        if ("result" in m && m.result) resolve({ result: m.result });
+        if ("subtrees" in m && m.subtrees) resolve({ subtrees: m.subtrees });
       });
       worker.on("error", reject);
       worker.on("exit", (code) => code !== 0 && reject(new Error(`exploration worker ${index} exited with ${code}`)));
     });
   });
-  let own: ExploreResult;
+  let own: ThreadResult;
   try {
-    own = runUnit(unitFor(0), {
+    const base = {
       target: req.target,
-      onProgress: (p) => {
+      onProgress: (p: ExploreProgress) => {
         progress[0] = p;
         report();
       },
-    });
+    };
+    own = dfs ? { subtrees: runDfsUnit(unitFor(0), base) } : { result: runUnit(unitFor(0), base) };
   } catch (e) {
     // The workers would keep the process alive to no purpose; their failures no longer matter.
     for (const t of threads) t.catch(() => undefined);
@@ -77,7 +85,11 @@ export async function exploreInWorkers(
     throw e;
   }
   try {
-    return merge([own, ...(await Promise.all(threads))]);
+    const all = [own, ...(await Promise.all(threads))];
+    if (!dfs) return merge(all.map((r) => ("result" in r ? r.result : null)).filter((r) => r !== null));
+    const parts = all.flatMap((r) => ("subtrees" in r ? [r.subtrees] : []));
+    const serial = mergeSubtrees(dfs.table, subtrees, req.budget, parts.flatMap((p) => p.finds));
+    return { ...merge(parts.flatMap((p) => p.results)), ...serial };
   } catch (e) {
     for (const t of threads) t.catch(() => undefined);
     await Promise.all(workers.map((w) => w.terminate()));

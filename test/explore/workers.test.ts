@@ -105,18 +105,28 @@ describe("exploreInWorkers with 2 workers against 1", () => {
     expect(two.schedules).toBeLessThanOrEqual(1);
   });
 
-  // BUG (src/explore/workers.ts, dfs): the budget is split evenly over the root subtrees, so a budget
-  // that one worker spends before reaching the violation can be enough for a worker whose subtree
-  // holds one early: `smpsim explore tlb-shootdown-munmap-local-only --strategy dfs --budget 150`
-  // is clean with one worker and a violation with `--workers 2`. The found index is also per worker
-  // (each dfs worker counts from 0), not search-wide as Strategy.lastIndex promises, so "schedule #51
-  // of 133" is not the 51st schedule of the search.
-  it.fails("dfs with a budget that does not finish the search: the same verdict (budget 150)", async () => {
-    const t = await builtinTarget("tlb-shootdown-munmap-local-only");
-    const req = request(t, "dfs", { budget: 150 });
+  // Budgets that end inside the first subtree, inside the second, at the subtree with the violation,
+  // and past it: the serial order's schedule index, picks and schedule count, whatever the split.
+  it.each([1, 50, 150, 177, 178, 179, 400, 2000])(
+    "dfs with budget %i on the local-only race: the same found index, picks and schedules as one worker",
+    async (budget) => {
+      const t = await builtinTarget("tlb-shootdown-munmap-local-only");
+      const req = request(t, "dfs", { budget });
+      const one = explore(req);
+      const two = await inWorkers(t, req, 2);
+      expect(two.found?.index).toBe(one.found?.index);
+      expect(two.found?.picks).toEqual(one.found?.picks);
+      expect(two.found?.violation).toEqual(one.found?.violation);
+      expect([two.schedules, two.exhausted]).toEqual([one.schedules, one.exhausted]);
+    },
+  );
+
+  it.each([1, 100, 225, 226, 227])("dfs with budget %i on the clean munmap (1 preemption): the same schedules and exhaustion", async (budget) => {
+    const t = await builtinTarget("tlb-shootdown-munmap");
+    const req = request(t, "dfs", { preemptions: 1, budget });
     const one = explore(req);
     const two = await inWorkers(t, req, 2);
-    expect(two.found === null).toBe(one.found === null);
+    expect([two.found, two.schedules, two.exhausted]).toEqual([null, one.schedules, one.exhausted]);
   });
 });
 
