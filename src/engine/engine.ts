@@ -13,7 +13,7 @@ import { checker, type Invariant, type Violation } from "../invariants/invariant
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
 import { coreKey, msgKey, specKey, type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
-import { access, ackFor, blockedBy, execOp } from "./exec.js";
+import { access, ackFor, execOp, isBlocked } from "./exec.js";
 import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";
@@ -57,7 +57,8 @@ type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | SpecItem;
 export class Engine implements Machine {
   private readonly stacks: Frame[][];
   private readonly readyAt: number[];
-  private readonly bus: Bus;
+  /** Made at the first delivery: many explored schedules deliver nothing, and wiring it costs. */
+  private bus: Bus | null = null;
   private system: System | null = null;
   private clock = 0;
   private stopped: Violation | null = null;
@@ -87,7 +88,6 @@ export class Engine implements Machine {
     this.coreNames = coreNames(opts.cores);
     this.describeChoices = opts.describeChoices !== false;
     this.check = checker(invariants);
-    this.bus = new Bus(opts.cores);
     this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
   }
 
@@ -148,7 +148,7 @@ export class Engine implements Machine {
       }
       return this.outcome("violation");
     } finally {
-      this.bus.close();
+      this.bus?.close();
     }
   }
 
@@ -210,7 +210,7 @@ export class Engine implements Machine {
       // A core whose program is done still takes IPIs (the idle loop runs with interrupts on).
       if (!top) continue;
       // A blocked core is offered once, to record its wait; then not until what it waits for happens.
-      if (s.cores[c]!.wait && blockedBy(this, c, top.op)) continue;
+      if (s.cores[c]!.wait && isBlocked(this, c, top.op)) continue;
       items[this.nItems++] = this.coreItems[c]!;
       this.option(this.readyAt[c]!, false, coreKey(c));
     }
@@ -309,8 +309,9 @@ export class Engine implements Machine {
   }
 
   private deliver(m: BusMessage): void {
-    this.bus.deliver(m);
-    const got = this.bus.take(m.to)!;
+    const bus = (this.bus ??= new Bus(this.opts.cores));
+    bus.deliver(m);
+    const got = bus.take(m.to)!;
     const core = this.state.cores[got.to]!;
     if (got.kind === "ipi") {
       this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });

@@ -17,21 +17,34 @@ export type OpOutcome = number | Wait;
 
 /** Why an operation cannot go on now, or null when it can. */
 export function blockedBy(m: Machine, c: number, op: Op): Wait | null {
-  const s = m.state;
-  const core = s.cores[c]!;
+  if (!isBlocked(m, c, op)) return null;
+  const core = m.state.cores[c]!;
   switch (op.k) {
-    case "lock": {
-      const owner = s.locks[op.name];
-      return owner === undefined ? null : { on: "lock", name: op.name };
-    }
+    case "lock":
+      return { on: "lock", name: op.name };
     case "dsb":
-      return core.tlbiAcksOutstanding > 0 ? { on: "dsb", outstanding: core.tlbiAcksOutstanding } : null;
+      return { on: "dsb", outstanding: core.tlbiAcksOutstanding };
     case "wait-acks":
-      return core.ipiAcksOutstanding > 0 ? { on: "acks", outstanding: core.ipiAcksOutstanding } : null;
-    case "pick-task":
-      return hasCandidate(m, op.allowed) || allExited(m) ? null : { on: "idle" };
+      return { on: "acks", outstanding: core.ipiAcksOutstanding };
     default:
-      return null;
+      return { on: "idle" };
+  }
+}
+
+/** Whether the operation cannot go on now (nothing allocated: the engine asks at every step). */
+export function isBlocked(m: Machine, c: number, op: Op): boolean {
+  const s = m.state;
+  switch (op.k) {
+    case "lock":
+      return s.locks[op.name] !== undefined;
+    case "dsb":
+      return s.cores[c]!.tlbiAcksOutstanding > 0;
+    case "wait-acks":
+      return s.cores[c]!.ipiAcksOutstanding > 0;
+    case "pick-task":
+      return !(hasCandidate(m, op.allowed) || allExited(m));
+    default:
+      return false;
   }
 }
 

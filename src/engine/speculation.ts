@@ -27,6 +27,14 @@ const NO_EFFECT = new Set<string>([
 /** Events that change only their own core's registers, TLB or done flag. */
 const OWN_CORE = new Set<string>(["reg.write", "tlb.fill", "tlbi", "bus.deliver", "ipi.done", "core.done", "hyp.enter", "hyp.exit"]);
 
+/**
+ * The two sets as one lookup (1: no effect, 2: own core only; absent: every core), in a prototype-less
+ * object: a property load is cheaper than a Map lookup, and this runs for every event.
+ */
+const EFFECT: Record<string, number> = Object.create(null) as Record<string, number>;
+for (const t of NO_EFFECT) EFFECT[t] = 1;
+for (const t of OWN_CORE) EFFECT[t] = 2;
+
 export class SpeculativeWalks {
   private readonly lists: SpecItem[][];
   private readonly valid: boolean[];
@@ -63,8 +71,9 @@ export class SpeculativeWalks {
 
   /** After every event: forget what it may have changed (an unknown event type: everything). */
   seen(ev: SimEvent): void {
-    if (NO_EFFECT.has(ev.type)) return;
-    if (OWN_CORE.has(ev.type) && ev.core >= 0) this.valid[ev.core] = false;
+    const effect = EFFECT[ev.type];
+    if (effect === 1) return;
+    if (effect === 2 && ev.core >= 0) this.valid[ev.core] = false;
     else this.valid.fill(false);
   }
 }

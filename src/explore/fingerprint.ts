@@ -149,6 +149,16 @@ const OWN_CORE = new Set<string>([
   "asid.assign", "hyp.enter", "hyp.exit",
 ]);
 
+// The three sets folded into one lookup per event (observe runs for every event of every schedule).
+const CORES_KEEP = 1;
+const CORE_OWN = 2;
+const SHARED_KEEP = 4;
+// A prototype-less object: a property load is cheaper than a Map lookup (as in invariant.ts's checker).
+const EFFECT: Record<string, number> = Object.create(null) as Record<string, number>;
+for (const t of [...SHARED_UNCHANGED, ...CORES_UNCHANGED, ...OWN_CORE]) {
+  EFFECT[t] = (CORES_UNCHANGED.has(t) ? CORES_KEEP : OWN_CORE.has(t) ? CORE_OWN : 0) | (SHARED_UNCHANGED.has(t) ? SHARED_KEEP : 0);
+}
+
 /**
  * Fingerprints of one execution's states. The per-core half mixes each core's part, recomputed only
  * for cores an event changed since the last state; the shared half is a sum of parts (variables, locks, tasks, tables) kept up to date from the events (`observe`
@@ -189,10 +199,12 @@ export class Fingerprinter {
   }
 
   observe(s: MachineState, ev: SimEvent): void {
-    if (!CORES_UNCHANGED.has(ev.type)) {
-      if (OWN_CORE.has(ev.type) && ev.core >= 0) this.coreValid[ev.core] = false;
+    const effect = EFFECT[ev.type] ?? 0;
+    if (!(effect & CORES_KEEP)) {
+      if (effect & CORE_OWN && ev.core >= 0) this.coreValid[ev.core] = false;
       else this.coreValid.fill(false);
     }
+    if (effect & SHARED_KEEP) return;
     switch (ev.type) {
       case "var.read":
       case "var.write":
@@ -219,7 +231,6 @@ export class Fingerprinter {
         return;
       }
       default:
-        if (SHARED_UNCHANGED.has(ev.type)) return;
         this.vars = varsHash(s.vars);
         this.locks = locksHash(s);
         this.tasks = tasksHash(s);
