@@ -35,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       twin("tlb-shootdown-munmap-local-only", () => loadScenario("tlb-shootdown-munmap").scenario),
       twin("asid-switch-no-reserved", (s) => ({ ...s, kernel: { ...s.kernel, switchSequence: "reserved-asid" } })),
     ],
+    loadScenario("asid-small-generation").scenario,
     values.quick === true,
     (line) => process.stderr.write(`bench: ${line}\n`),
   );
