@@ -1,41 +1,97 @@
 /**
- * DFS on several threads with the verdict of one. A serial DFS runs the subtree under root pick 0
- * whole, then the subtree under pick 1, ... (the first choice point has no preemptions, so every pick
- * is allowed there). A budget B keeps the first B schedules of that order. Workers claim root subtrees
- * from a shared counter and publish, per subtree, how many schedules they ran and whether one
- * violated; a subtree's schedule n is then search-wide schedule (schedules of earlier subtrees) + n.
+ * DFS on several threads with the verdict of one. Serial DFS visits the subtrees below the first
+ * choice points in a fixed order: at each choice point the default pick's subtree first, then the
+ * other picks within the preemption bound in ascending order (dfs.ts `backtrack`). `splitSubtrees`
+ * lists the subtrees below the first few choice points in that order, and a budget B keeps the first
+ * B schedules of it. Workers claim subtrees from a shared counter and publish, per subtree, how many
+ * schedules they ran and whether one violated; a subtree's schedule n is then search-wide schedule
+ * (schedules of earlier subtrees) + n.
  *
  * A worker stops a subtree early when an earlier subtree has a violation (serially, nothing after it
  * runs) or when the schedules counted so far in earlier subtrees plus its own reach B (they only
  * grow, so that sum is a lower bound of its offset). `mergeSubtrees` then walks the subtrees in order
- * as the serial search would. A subtree (its root pick, the scenario and a budget) is also the unit a
- * job queue could hand to another machine: the merge needs only each subtree's count and find.
+ * as the serial search would. A subtree (its prefix of picks, the scenario and a budget) is also the
+ * unit a job queue could hand to another machine: the merge needs only each subtree's count and find.
  */
-import type { ChoiceKind, Chooser } from "../engine/chooser.js";
+import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
+import { defaultPick, isPreemption, type ChoiceNode } from "./dfs.js";
 import { Abandon, execute, type ExecutionTarget } from "./execution.js";
 import type { ExploreRequest, ExploreResult, Found } from "./explorer.js";
 import { explore } from "./explorer.js";
 
-/** The most root subtrees a search may have (the first choice point's options; a handful in practice). */
+/** The most subtrees a search is split into. */
 export const MAX_SUBTREES = 4096;
+/** The most probe runs (each runs the scenario up to one choice point) a split may take. */
+const MAX_PROBES = 2000;
 
 // A subtree's state: 0 while it runs, then one of these.
 const DONE = 1;
 const FOUND = 2;
 const STOPPED = 3;
 
-/** How many root subtrees the search has: the options at the first choice point (0: it has none). */
-export function rootChoices(t: ExecutionTarget): number {
-  let of = 0;
-  const probe: Chooser = {
-    pick(_kind: ChoiceKind, n: number): number {
-      of = n;
-      throw new Abandon();
+/**
+ * The choice point after the picks `prefix` (as `PathChooser` would record it), or null when the run
+ * makes no further choice.
+ */
+function probe(t: ExecutionTarget, prefix: readonly number[]): ChoiceNode | null {
+  let depth = 0;
+  let prevKey = -1_000_000;
+  let preemptions = 0;
+  let found: ChoiceNode | null = null;
+  const chooser: Chooser = {
+    pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+      const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
+      const node: ChoiceNode = { of, keys, prevKey, preBefore: preemptions, current: 0, tried: [] };
+      if (depth === prefix.length) {
+        found = node;
+        throw new Abandon();
+      }
+      node.current = prefix[depth++]!;
+      if (isPreemption(node, node.current)) preemptions++;
+      return node.current;
+    },
+    stepped(key: number): void {
+      prevKey = key;
     },
   };
-  execute(t, probe);
-  if (of > MAX_SUBTREES) throw new Error(`the first choice point has ${of} options; DFS on workers splits at most ${MAX_SUBTREES}`);
-  return of;
+  execute(t, chooser);
+  return found;
+}
+
+/** The picks at a choice point in the order serial DFS tries them: the default, then the others within the bound. */
+function visitOrder(n: ChoiceNode, bound: number): number[] {
+  const first = defaultPick(n.keys, n.prevKey);
+  const rest = Array.from({ length: n.of }, (_, i) => i).filter((i) => i !== first && n.preBefore + (isPreemption(n, i) ? 1 : 0) <= bound);
+  return [first, ...rest];
+}
+
+/**
+ * The search split into subtrees, as prefixes of picks in serial DFS order. A bounded search keeps
+ * most of its schedules below the prefixes that used no preemption yet (they have the whole budget
+ * left): those are split first, down to the end of the run, then the others with the most budget
+ * left, until there are `want` subtrees (or the tree is that small).
+ */
+export function splitSubtrees(t: ExecutionTarget, bound: number, want: number): number[][] {
+  const units: { prefix: number[]; used: number; leaf: boolean }[] = [{ prefix: [], used: 0, leaf: false }];
+  for (let probes = 0; probes < MAX_PROBES; probes++) {
+    let i = -1;
+    for (let j = 0; j < units.length; j++) {
+      const u = units[j]!;
+      if (u.leaf) continue;
+      if (i < 0 || u.used < units[i]!.used || (u.used === units[i]!.used && u.prefix.length < units[i]!.prefix.length)) i = j;
+    }
+    if (i < 0 || (units[i]!.used > 0 && units.length >= want)) break;
+    const u = units[i]!;
+    const n = probe(t, u.prefix);
+    if (!n) {
+      u.leaf = true; // the run makes no choice below this prefix: a single schedule
+      continue;
+    }
+    const children = visitOrder(n, bound).map((pick) => ({ prefix: [...u.prefix, pick], used: n.preBefore + (isPreemption(n, pick) ? 1 : 0), leaf: false }));
+    if (units.length - 1 + children.length > MAX_SUBTREES) break;
+    units.splice(i, 1, ...children);
+  }
+  return units.map((u) => u.prefix);
 }
 
 /** Shared table: [0] next subtree to claim; per subtree r: count at 1+3r, state at 2+3r, local find at 3+3r. */
@@ -57,10 +113,10 @@ export interface SubtreeResults {
 }
 
 /**
- * Claims and runs root subtrees below `subtrees` until none is left or an earlier find makes the rest
- * moot. `req` is the whole search's request (its budget is the search-wide B).
+ * Claims and runs the subtrees below the prefixes `units` (from `splitSubtrees`, in serial order)
+ * until none is left; one that an earlier find or the budget makes moot is marked and skipped. `req` is the whole search's request (its budget is the search-wide B).
  */
-export function runSubtrees(req: ExploreRequest, table: SharedArrayBuffer, subtrees: number): SubtreeResults {
+export function runSubtrees(req: ExploreRequest, table: SharedArrayBuffer, units: readonly (readonly number[])[]): SubtreeResults {
   const t = new Int32Array(table);
   const results: ExploreResult[] = [];
   const finds: SubtreeFind[] = [];
@@ -74,7 +130,7 @@ export function runSubtrees(req: ExploreRequest, table: SharedArrayBuffer, subtr
   };
   for (;;) {
     const r = Atomics.add(t, 0, 1);
-    if (r >= subtrees) break;
+    if (r >= units.length) break;
     if (moot(r, 0)) {
       Atomics.store(t, STATE(r), STOPPED);
       continue;
@@ -83,7 +139,7 @@ export function runSubtrees(req: ExploreRequest, table: SharedArrayBuffer, subtr
     for (const x of results) (before.schedules += x.schedules), (before.events += x.events);
     const res = explore({
       ...req,
-      share: { index: 0, of: 1, root: r },
+      share: { index: 0, of: 1, prefix: units[r]! },
       // This thread's figures over all its subtrees.
       onProgress: (p) => req.onProgress?.({ schedules: before.schedules + p.schedules, events: before.events + p.events, found: p.found }),
       keepFingerprints: true,

@@ -38,11 +38,24 @@ export class PathChooser implements Chooser {
   private depth = 0;
   private prevKey = -1_000_000;
   private preemptions = 0;
-  /** `rootAllowed`: which picks at the first choice point belong to this worker's subtrees. */
-  constructor(readonly path: ChoiceNode[], private readonly rootAllowed: (pick: number) => boolean = () => true) {}
+  /**
+   * `rootAllowed`: which picks at the first choice point belong to this worker's subtrees. `prefix`:
+   * picks made at the first choice points and never backtracked (the search is the subtree below them).
+   */
+  constructor(
+    readonly path: ChoiceNode[],
+    private readonly rootAllowed: (pick: number) => boolean = () => true,
+    private readonly prefix: readonly number[] = [],
+  ) {}
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     let node = this.path[this.depth];
+    if (!node && this.depth < this.prefix.length) {
+      const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
+      const all = Array.from({ length: of }, (_, i) => i);
+      node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: this.prefix[this.depth]!, tried: all };
+      this.path.push(node);
+    }
     if (!node) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
       let pick = defaultPick(keys, this.prevKey);
@@ -65,8 +78,8 @@ export class PathChooser implements Chooser {
 
 export function dfsStrategy(o: StrategyOptions): Strategy {
   const path: ChoiceNode[] = [];
-  const { root, index, of } = o.share;
-  const mine = (pick: number): boolean => (root !== undefined ? pick === root : pick % of === index);
+  const { prefix, index, of } = o.share;
+  const mine = (pick: number): boolean => prefix !== undefined || pick % of === index;
   let started = false;
   let over = false;
   return {
@@ -77,7 +90,7 @@ export function dfsStrategy(o: StrategyOptions): Strategy {
       if (over || (started && !backtrack(path, o.preemptions, mine))) return null;
       started = true;
       this.lastIndex++;
-      return new PathChooser(path, mine);
+      return new PathChooser(path, mine, prefix);
     },
     done(exec) {
       if (exec.abandoned && path.length === 0) over = true;

@@ -34,8 +34,8 @@ export interface Share {
    * Without it, worker `index` takes index, index + of, ...
    */
   claim?: () => number;
-  /** DFS: only the subtree under this pick at the first choice point (instead of every of-th one). */
-  root?: number;
+  /** DFS: only the subtree below these picks at the first choice points (instead of every of-th root). */
+  prefix?: readonly number[];
 }
 
 /** The schedule index after `i` of this share's own (null: none left). */

@@ -23,15 +23,15 @@ export interface WorkUnit {
   best: SharedArrayBuffer;
   /** Random and PCT: Int32 [0], the next schedule index to hand out (shared by all workers); else null. */
   claims: SharedArrayBuffer | null;
-  /** DFS: the shared table of root subtrees (see dfs-subtrees.ts) and how many there are; else null. */
-  dfs: { table: SharedArrayBuffer; subtrees: number } | null;
+  /** DFS: the shared table of subtrees (see dfs-subtrees.ts) and their prefixes in serial order; else null. */
+  dfs: { table: SharedArrayBuffer; units: number[][] } | null;
 }
 
-/** Runs a DFS unit: claims root subtrees of the shared table until none is left. */
+/** Runs a DFS unit: claims subtrees of the shared table until none is left. */
 export function runDfsUnit(unit: WorkUnit, base: Pick<ExploreRequest, "target" | "onProgress">): SubtreeResults {
-  const { table, subtrees } = unit.dfs!;
+  const { table, units } = unit.dfs!;
   const req = { ...base, strategy: unit.strategy, budget: unit.budget, seed: unit.seed, depth: unit.depth, preemptions: unit.preemptions };
-  return runSubtrees(req, table, subtrees);
+  return runSubtrees(req, table, units);
 }
 
 /** Runs a unit's share of the search on this thread (a worker's, or the main thread's own). */

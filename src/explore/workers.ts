@@ -1,15 +1,17 @@
 /**
  * Exploration on K worker threads, with the verdict and counterexample one worker gives for the same
  * seed and budget. Random and PCT hand out schedule indices from a shared counter and the smallest
- * violating index wins; DFS hands out the subtrees under the first choice point and puts their counts
+ * violating index wins; DFS hands out subtrees below the first choice points and puts their counts
  * back in serial order (dfs-subtrees.ts). DPOR's backtrack sets span the whole tree, so it runs on one.
  */
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/types.js";
-import { mergeSubtrees, rootChoices, subtreeTable, type SubtreeResults } from "./dfs-subtrees.js";
+import { mergeSubtrees, splitSubtrees, subtreeTable, type SubtreeResults } from "./dfs-subtrees.js";
 import { explore, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
 import { StateSet } from "./state-set.js";
 import { runDfsUnit, runUnit, type WorkUnit } from "./worker.js";
+
+const SUBTREES_PER_THREAD = 8;
 
 /** What a thread hands back: a share's result, or (DFS) what each of its subtrees gave. */
 type ThreadResult = { result: ExploreResult } | { subtrees: SubtreeResults };
@@ -20,9 +22,10 @@ export async function exploreInWorkers(
   k: number,
 ): Promise<ExploreResult> {
   if (k <= 1 || req.strategy === "dpor") return explore(req);
-  const subtrees = req.strategy === "dfs" ? rootChoices(req.target) : 0;
-  if (req.strategy === "dfs" && subtrees <= 1) return explore(req); // nothing to split
-  const dfs = req.strategy === "dfs" ? { table: subtreeTable(), subtrees } : null;
+  // DFS: several subtrees per thread, so one that is large does not leave the others idle.
+  const units = req.strategy === "dfs" ? splitSubtrees(req.target, req.preemptions, SUBTREES_PER_THREAD * k) : [];
+  if (req.strategy === "dfs" && units.length <= 1) return explore(req); // nothing to split
+  const dfs = req.strategy === "dfs" ? { table: subtreeTable(), units } : null;
   const best = new SharedArrayBuffer(4);
   new Int32Array(best)[0] = 0x7fffffff;
   // Random and PCT hand out schedule indices from a shared counter, so the shares balance themselves.
@@ -88,7 +91,7 @@ export async function exploreInWorkers(
     const all = [own, ...(await Promise.all(threads))];
     if (!dfs) return merge(all.map((r) => ("result" in r ? r.result : null)).filter((r) => r !== null));
     const parts = all.flatMap((r) => ("subtrees" in r ? [r.subtrees] : []));
-    const serial = mergeSubtrees(dfs.table, subtrees, req.budget, parts.flatMap((p) => p.finds));
+    const serial = mergeSubtrees(dfs.table, units.length, req.budget, parts.flatMap((p) => p.finds));
     return { ...merge(parts.flatMap((p) => p.results)), ...serial };
   } catch (e) {
     for (const t of threads) t.catch(() => undefined);
