@@ -17,6 +17,7 @@ import type { MachineState } from "../state/machine-state.js";
 import { defaultPick } from "./dfs.js";
 import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./footprint.js";
 import { Abandon } from "./execution.js";
+import { forEachRace } from "./races.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
 interface Node {
@@ -135,74 +136,17 @@ function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Obje
   }
 }
 
-/** Race analysis over one execution (vector clocks as bitsets over step indices). */
+/** DPOR's backtrack points: the thread of each racing step (or, if it was not ready there, every ready
+ *  thread) at the choice point before the step it races with. */
 function addBacktrackPoints(path: Node[], steps: readonly Step[]): void {
-  const n = steps.length;
-  const words = (n >> 5) + 1;
-  const zero = (): Uint32Array => new Uint32Array(words);
-  const join = (a: Uint32Array, b: Uint32Array | undefined): void => {
-    if (b) for (let i = 0; i < words; i++) a[i]! |= b[i]!;
-  };
-  const has = (c: Uint32Array, i: number): boolean => (c[i >> 5]! & (1 << (i & 31))) !== 0;
-  const thread = new Map<number, Uint32Array>();
-  const created = new Map<number, Uint32Array>();
-  const lastWrite = new Map<number, Uint32Array>();
-  const readsSince = new Map<number, Uint32Array>();
-  const accesses = new Map<number, { step: number; write: boolean }[]>();
-  for (let j = 0; j < n; j++) {
-    const s = steps[j]!;
-    const before = zero();
-    join(before, thread.get(s.key));
-    join(before, created.get(s.key));
-    // The latest earlier step of another thread that conflicts with this one and is not ordered before it.
-    let race = -1;
-    const conflicts = (objs: number[], write: boolean): void => {
-      for (const o of objs) {
-        const list = accesses.get(o);
-        if (!list) continue;
-        for (let x = list.length - 1; x >= 0 && list[x]!.step > race; x--) {
-          const a = list[x]!;
-          if ((a.write || write) && steps[a.step]!.key !== s.key && !has(before, a.step)) race = a.step;
-        }
-      }
-    };
-    conflicts(s.fp.reads, false);
-    conflicts(s.fp.writes, true);
-    if (race >= 0) {
-      const at = steps[race]!.node;
-      const node = at >= 0 ? path[at] : undefined;
-      if (node?.keys) {
-        if (node.keys.includes(s.key)) node.backtrack.add(s.key);
-        else for (const k of node.keys) node.backtrack.add(k);
-      }
-    }
-    const clock = before;
-    for (const o of s.fp.reads) join(clock, lastWrite.get(o));
-    for (const o of s.fp.writes) {
-      join(clock, lastWrite.get(o));
-      join(clock, readsSince.get(o));
-    }
-    clock[j >> 5]! |= 1 << (j & 31);
-    for (const o of s.fp.reads) {
-      let r = readsSince.get(o);
-      if (!r) readsSince.set(o, (r = zero()));
-      join(r, clock);
-      push(accesses, o, { step: j, write: false });
-    }
-    for (const o of s.fp.writes) {
-      lastWrite.set(o, clock);
-      readsSince.delete(o);
-      push(accesses, o, { step: j, write: true });
-    }
-    thread.set(s.key, clock);
-    for (const m of s.fp.creates) created.set(m, clock);
-  }
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
+  forEachRace(steps, (i, j) => {
+    const at = steps[i]!.node;
+    const node = at >= 0 ? path[at] : undefined;
+    const key = steps[j]!.key;
+    if (!node?.keys) return;
+    if (node.keys.includes(key)) node.backtrack.add(key);
+    else for (const k of node.keys) node.backtrack.add(k);
+  });
 }
 
 /** The deepest node with something left to explore gets it; deeper nodes go. False when done. */
