@@ -17,6 +17,7 @@ import type { MachineState } from "../state/machine-state.js";
 import { defaultPick } from "./dfs.js";
 import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./footprint.js";
 import { Abandon } from "./execution.js";
+import { lastSwitchBefore, preempts } from "./bpor.js";
 import { forEachRace } from "./races.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
@@ -30,8 +31,11 @@ interface Node {
   done: Set<number>;
   /** Threads asleep here, with the footprint of the step they would take. */
   sleep: Map<number, Footprint>;
-  /** Footprint of the step each explored key took from here. */
+  /** Footprint of the step each explored key took from here (none with a bound: no sleep sets). */
   doneFp: Map<number, Footprint>;
+  /** The key that ran just before this choice point, and the preemptions on the path before it. */
+  prevKey: number;
+  preBefore: number;
 }
 
 interface Step {
@@ -47,8 +51,10 @@ class DporChooser implements Chooser {
   private sleep = new Map<number, Footprint>();
   private pendingNode = -1;
   private prevKey = -1_000_000;
+  private preemptions = 0;
 
-  constructor(private readonly path: Node[], private readonly objects: Objects) {}
+  /** `sleepSets`: off with a preemption bound, where they are unsound (bpor.ts). */
+  constructor(private readonly path: Node[], private readonly objects: Objects, private readonly sleepSets: boolean) {}
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     this.settle();
@@ -63,7 +69,10 @@ class DporChooser implements Chooser {
         pick = awake;
       }
       const first = keys ? keys[pick]! : pick;
-      n = { keys, of, chosen: pick, backtrack: new Set([first]), done: new Set([first]), sleep: new Map(this.sleep), doneFp: new Map() };
+      n = {
+        keys, of, chosen: pick, backtrack: new Set([first]), done: new Set([first]), sleep: new Map(this.sleep), doneFp: new Map(),
+        prevKey: this.prevKey, preBefore: this.preemptions,
+      };
       if (!keys) for (let i = 0; i < of; i++) n.backtrack.add(i);
       this.path.push(n);
     } else if (n.keys) {
@@ -71,6 +80,7 @@ class DporChooser implements Chooser {
       this.sleep = new Map(n.sleep);
       for (const [k, fp] of n.doneFp) if (k !== n.keys[n.chosen]) this.sleep.set(k, fp);
     }
+    if (preempts(n.keys, this.prevKey, n.chosen)) this.preemptions++;
     if (!n.keys) this.sleep.clear(); // after a data choice nothing is known to be equivalent
     if (kind === "step") this.pendingNode = this.depth;
     this.depth++;
@@ -99,7 +109,7 @@ class DporChooser implements Chooser {
     const step = this.steps.at(-1)!;
     if (step.node >= 0) {
       const n = this.path[step.node]!;
-      if (n.keys && !n.doneFp.has(step.key)) n.doneFp.set(step.key, step.fp);
+      if (this.sleepSets && n.keys && !n.doneFp.has(step.key)) n.doneFp.set(step.key, step.fp);
     }
     for (const [k, fp] of this.sleep) if (dependent(fp, step.fp)) this.sleep.delete(k);
   }
@@ -109,12 +119,14 @@ class DporChooser implements Chooser {
  * Speculative walks are optional: a run ends without them, so no race with a walk that never ran can
  * show up. A walk's effect depends only on its core's registers and TLB and the page tables, so
  * between two changes of those, one walk per core and VA stands for all: the first choice point of
- * every such interval that offers a walk gets it as a backtrack candidate.
+ * every such interval that offers a walk gets it as a backtrack candidate. With a bound, so does the
+ * first one where taking the walk is no preemption (the first may be over the bound where that is not).
  */
-function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Objects): void {
+function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Objects, bounded: boolean): void {
   const lastChange = new Map<number, number>();
   let lastTables = -1;
   const marked = new Map<number, number>();
+  const markedFree = new Map<number, number>();
   for (let j = 0; j < steps.length; j++) {
     const s = steps[j]!;
     const node = s.node >= 0 ? path[s.node] : undefined;
@@ -123,6 +135,10 @@ function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Obje
         if (key >= 0) continue;
         const core = Math.floor((-key - 1) / 1024);
         const interval = Math.max(lastChange.get(core) ?? -1, lastTables);
+        if (bounded && markedFree.get(key) !== interval && !preempts(node.keys, node.prevKey, node.keys.indexOf(key))) {
+          markedFree.set(key, interval);
+          node.backtrack.add(key);
+        }
         if (marked.get(key) === interval) continue;
         marked.set(key, interval);
         node.backtrack.add(key);
@@ -136,21 +152,30 @@ function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Obje
   }
 }
 
-/** DPOR's backtrack points: the thread of each racing step (or, if it was not ready there, every ready
- *  thread) at the choice point before the step it races with. */
-function addBacktrackPoints(path: Node[], steps: readonly Step[]): void {
+/**
+ * DPOR's backtrack points: the thread of each racing step (or, if it was not ready there, every ready
+ * thread) at the choice point before the step it races with. With a bound, BPOR's conservative point
+ * too: the same thread at the last context switch before that step (bpor.ts).
+ */
+function addBacktrackPoints(path: Node[], steps: readonly Step[], bounded: boolean): void {
   forEachRace(steps, (i, j) => {
-    const at = steps[i]!.node;
-    const node = at >= 0 ? path[at] : undefined;
     const key = steps[j]!.key;
-    if (!node?.keys) return;
-    if (node.keys.includes(key)) node.backtrack.add(key);
-    else for (const k of node.keys) node.backtrack.add(k);
+    addPoint(path[steps[i]!.node], key);
+    if (!bounded) return;
+    const b = lastSwitchBefore(steps, i);
+    if (b >= 0) addPoint(path[steps[b]!.node], key);
   });
 }
 
+/** `key` to the node's backtrack set, or, if it was not ready there, every ready key (a forced step has no node). */
+function addPoint(node: Node | undefined, key: number): void {
+  if (!node?.keys) return;
+  if (node.keys.includes(key)) node.backtrack.add(key);
+  else for (const k of node.keys) node.backtrack.add(k);
+}
+
 /** The deepest node with something left to explore gets it; deeper nodes go. False when done. */
-function nextBranch(path: Node[]): boolean {
+function nextBranch(path: Node[], bound: number): boolean {
   while (path.length > 0) {
     const n = path.at(-1)!;
     for (const b of n.backtrack) {
@@ -159,6 +184,7 @@ function nextBranch(path: Node[]): boolean {
         if (n.sleep.has(b)) continue;
         const i = n.keys.indexOf(b);
         if (i < 0) continue;
+        if (n.preBefore + (preempts(n.keys, n.prevKey, i) ? 1 : 0) > bound) continue;
         n.chosen = i;
       } else n.chosen = b;
       n.done.add(b);
@@ -174,23 +200,25 @@ export function dporStrategy(o: StrategyOptions): Strategy {
   const objects = new Objects(o.tasksOn);
   let current: DporChooser | null = null;
   let started = false;
+  // Unbounded unless asked (Infinity: no pick is ever over it, and no conservative points are added).
+  const bound = o.dporPreemptions ?? Infinity;
   return {
     name: "dpor",
     exhaustive: true,
     lastIndex: -1,
     next() {
-      if (started && !nextBranch(path)) return null;
+      if (started && !nextBranch(path, bound)) return null;
       started = true;
       this.lastIndex++;
-      current = new DporChooser(path, objects);
+      current = new DporChooser(path, objects, bound === Infinity);
       return current;
     },
     observe: (ev, state) => current?.observe(ev, state),
     done() {
       if (!current) return;
       current.settle();
-      addBacktrackPoints(path, current.steps);
-      addSpeculativeWalks(path, current.steps, objects);
+      addBacktrackPoints(path, current.steps, bound !== Infinity);
+      addSpeculativeWalks(path, current.steps, objects, bound !== Infinity);
     },
   };
 }
