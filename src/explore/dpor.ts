@@ -10,6 +10,10 @@
  *
  * Threads are the engine's ready-item keys (cores, each bus message, speculative walks). Program
  * and replacement choices are data choices: all their alternatives are explored.
+ *
+ * With a preemption bound (`dporPreemptions`) this is bounded partial-order reduction (bpor.ts): picks
+ * over the bound are not explored, every race also gets a conservative backtrack point, and sleep sets
+ * are off.
  */
 import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
