@@ -22,11 +22,13 @@ export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|
 Searches the scenario's interleavings (core steps, bus delivery order, speculative walks, scheduler and
 replacement choices) for an invariant violation. Every schedule re-executes from the start.
   --strategy S      random (seeded schedules), pct (probabilistic concurrency testing, bug depth d),
-                    dfs (exhaustive, preemption-bounded), dpor (exhaustive, partial-order reduced)
-                    (default random)
+                    dfs (exhaustive, preemption-bounded), dpor (exhaustive, partial-order reduced;
+                    preemption-bounded only with --preemptions) (default random)
   --budget N        at most N schedules (default 10000)
   --depth d         PCT bug depth: d-1 priority change points (default 3)
-  --preemptions P   DFS preemption bound (default 2)
+  --preemptions P   at most P preemptions per schedule: dfs's bound (default 2); with dpor, bounds
+                    it too (bounded partial-order reduction), and exhausted then means every
+                    schedule within P preemptions was run up to equivalence (default: unbounded)
   --seed N          first seed of random and pct (default 1)
   --workers K       run on K worker threads (default 1); the verdict is the same as with one
   --out DIR         where a counterexample goes: DIR/counterexample.log, DIR/schedule.txt
@@ -61,7 +63,10 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   if (!STRATEGIES.includes(strategy)) throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${strategy}"`);
   const budget = intOption("explore", "budget", a.values.budget, 1, 1e9) ?? 10_000;
   const depth = intOption("explore", "depth", a.values.depth, 1, 20) ?? 3;
-  const preemptions = intOption("explore", "preemptions", a.values.preemptions, 0, 1000) ?? 2;
+  const bound = intOption("explore", "preemptions", a.values.preemptions, 0, 1000);
+  const preemptions = bound ?? 2;
+  // The default of 2 is DFS's; DPOR is bounded only when asked.
+  const dporPreemptions = strategy === "dpor" ? bound : undefined;
   const seed = intOption("explore", "seed", a.values.seed, 0, 0x7fffffff) ?? 1;
   const workers = intOption("explore", "workers", a.values.workers, 1, 64) ?? 1;
   const force = Boolean(a.values.force);
@@ -73,14 +78,14 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   const allocator = await resolveAllocator(scenario.kernel.asidAllocator, baseDir);
   const target = { scenario, allocator };
   const bar = new ProgressBar(io.tty && !a.values.json, budget, `explore ${scenario.id} ${strategy}`);
-  const request = { target, strategy, budget, seed, depth, preemptions, onProgress: (p: { schedules: number; found: number }) => bar.update(p.schedules, p.found) };
+  const request = { target, strategy, budget, seed, depth, preemptions, ...(dporPreemptions !== undefined ? { dporPreemptions } : {}), onProgress: (p: { schedules: number; found: number }) => bar.update(p.schedules, p.found) };
   const result = workers > 1 ? await exploreInWorkers(request, { scenario, baseDir }, workers) : explore(request);
   bar.finish();
 
   if (!result.found) {
     if (a.values.json) io.out(JSON.stringify({ scenario: scenario.id, ...summary(result), verdict: "clean", workers }));
     else {
-      io.out(`explore ${scenario.id} --strategy ${strategy}: no violation in ${result.schedules} schedules (${result.events} events)`);
+      io.out(`explore ${scenario.id} ${searchName(result)}: no violation in ${result.schedules} schedules (${result.events} events)`);
       io.out(coverage(result));
     }
     return EXIT_OK;
@@ -103,7 +108,7 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
     }));
     return EXIT_VIOLATION;
   }
-  io.out(`explore ${scenario.id} --strategy ${strategy}: VIOLATION of ${v.invariant} in schedule #${result.found.index + 1} of ${result.schedules}`);
+  io.out(`explore ${scenario.id} ${searchName(result)}: VIOLATION of ${v.invariant} in schedule #${result.found.index + 1} of ${result.schedules}`);
   io.out(`  ${v.message}`);
   io.out(`shrunk from ${result.found.picks.length} choices to ${shrunk.exec.picks.length} (${shrunk.prefix.length} explicit, then fifo), ${shrunk.exec.events} events, in ${shrunk.attempts} re-executions`);
   io.out("");
@@ -123,16 +128,23 @@ function freshDir(base: string): string {
   }
 }
 
+/** "--strategy dpor --preemptions 2" when DPOR was bounded. */
+function searchName(r: ExploreResult): string {
+  return `--strategy ${r.strategy}${r.preemptionBound !== undefined ? ` --preemptions ${r.preemptionBound}` : ""}`;
+}
+
 function summary(r: ExploreResult) {
   return {
-    strategy: r.strategy, schedules: r.schedules, events: r.events, exhausted: r.exhausted,
+    strategy: r.strategy, ...(r.preemptionBound !== undefined ? { preemptionBound: r.preemptionBound } : {}),
+    schedules: r.schedules, events: r.events, exhausted: r.exhausted,
     distinctFinalStates: r.distinctFinalStates, distinctStatesSeen: r.distinctStatesSeen,
     ...(r.statesSeenCapped ? { statesSeenCapped: true } : {}),
   };
 }
 
 function coverage(r: ExploreResult): string {
-  const ex = r.exhausted === null ? "" : r.exhausted ? "; the space was exhausted" : "; the space was not exhausted";
+  const space = r.preemptionBound !== undefined ? `the space within ${r.preemptionBound} preemption${r.preemptionBound === 1 ? "" : "s"}` : "the space";
+  const ex = r.exhausted === null ? "" : r.exhausted ? `; ${space} was exhausted` : `; ${space} was not exhausted`;
   return `coverage: ${r.schedules} schedules, ${r.distinctFinalStates} distinct final states, ${r.statesSeenCapped ? `at least ${r.distinctStatesSeen}` : r.distinctStatesSeen} distinct states seen${r.statesSeenCapped ? " (the set of states seen is full; it is capped to bound memory)" : ""}${ex}`;
 }
 

@@ -10,6 +10,10 @@
  *
  * Threads are the engine's ready-item keys (cores, each bus message, speculative walks). Program
  * and replacement choices are data choices: all their alternatives are explored.
+ *
+ * With a preemption bound (`dporPreemptions`) this is bounded partial-order reduction (bpor.ts): picks
+ * over the bound are not explored, every race also gets a conservative backtrack point, and sleep sets
+ * are off.
  */
 import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
@@ -17,6 +21,8 @@ import type { MachineState } from "../state/machine-state.js";
 import { defaultPick } from "./dfs.js";
 import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./footprint.js";
 import { Abandon } from "./execution.js";
+import { lastSwitchBefore, preempts } from "./bpor.js";
+import { forEachRace } from "./races.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
 interface Node {
@@ -29,8 +35,11 @@ interface Node {
   done: Set<number>;
   /** Threads asleep here, with the footprint of the step they would take. */
   sleep: Map<number, Footprint>;
-  /** Footprint of the step each explored key took from here. */
+  /** Footprint of the step each explored key took from here (none with a bound: no sleep sets). */
   doneFp: Map<number, Footprint>;
+  /** The key that ran just before this choice point, and the preemptions on the path before it. */
+  prevKey: number;
+  preBefore: number;
 }
 
 interface Step {
@@ -46,8 +55,10 @@ class DporChooser implements Chooser {
   private sleep = new Map<number, Footprint>();
   private pendingNode = -1;
   private prevKey = -1_000_000;
+  private preemptions = 0;
 
-  constructor(private readonly path: Node[], private readonly objects: Objects) {}
+  /** `sleepSets`: off with a preemption bound, where they are unsound (bpor.ts). */
+  constructor(private readonly path: Node[], private readonly objects: Objects, private readonly sleepSets: boolean) {}
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     this.settle();
@@ -62,7 +73,10 @@ class DporChooser implements Chooser {
         pick = awake;
       }
       const first = keys ? keys[pick]! : pick;
-      n = { keys, of, chosen: pick, backtrack: new Set([first]), done: new Set([first]), sleep: new Map(this.sleep), doneFp: new Map() };
+      n = {
+        keys, of, chosen: pick, backtrack: new Set([first]), done: new Set([first]), sleep: new Map(this.sleep), doneFp: new Map(),
+        prevKey: this.prevKey, preBefore: this.preemptions,
+      };
       if (!keys) for (let i = 0; i < of; i++) n.backtrack.add(i);
       this.path.push(n);
     } else if (n.keys) {
@@ -70,6 +84,7 @@ class DporChooser implements Chooser {
       this.sleep = new Map(n.sleep);
       for (const [k, fp] of n.doneFp) if (k !== n.keys[n.chosen]) this.sleep.set(k, fp);
     }
+    if (preempts(n.keys, this.prevKey, n.chosen)) this.preemptions++;
     if (!n.keys) this.sleep.clear(); // after a data choice nothing is known to be equivalent
     if (kind === "step") this.pendingNode = this.depth;
     this.depth++;
@@ -98,7 +113,7 @@ class DporChooser implements Chooser {
     const step = this.steps.at(-1)!;
     if (step.node >= 0) {
       const n = this.path[step.node]!;
-      if (n.keys && !n.doneFp.has(step.key)) n.doneFp.set(step.key, step.fp);
+      if (this.sleepSets && n.keys && !n.doneFp.has(step.key)) n.doneFp.set(step.key, step.fp);
     }
     for (const [k, fp] of this.sleep) if (dependent(fp, step.fp)) this.sleep.delete(k);
   }
@@ -108,12 +123,14 @@ class DporChooser implements Chooser {
  * Speculative walks are optional: a run ends without them, so no race with a walk that never ran can
  * show up. A walk's effect depends only on its core's registers and TLB and the page tables, so
  * between two changes of those, one walk per core and VA stands for all: the first choice point of
- * every such interval that offers a walk gets it as a backtrack candidate.
+ * every such interval that offers a walk gets it as a backtrack candidate. With a bound, so does the
+ * first one where taking the walk is no preemption (the first may be over the bound where that is not).
  */
-function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Objects): void {
+function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Objects, bounded: boolean): void {
   const lastChange = new Map<number, number>();
   let lastTables = -1;
   const marked = new Map<number, number>();
+  const markedFree = new Map<number, number>();
   for (let j = 0; j < steps.length; j++) {
     const s = steps[j]!;
     const node = s.node >= 0 ? path[s.node] : undefined;
@@ -122,6 +139,10 @@ function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Obje
         if (key >= 0) continue;
         const core = Math.floor((-key - 1) / 1024);
         const interval = Math.max(lastChange.get(core) ?? -1, lastTables);
+        if (bounded && markedFree.get(key) !== interval && !preempts(node.keys, node.prevKey, node.keys.indexOf(key))) {
+          markedFree.set(key, interval);
+          node.backtrack.add(key);
+        }
         if (marked.get(key) === interval) continue;
         marked.set(key, interval);
         node.backtrack.add(key);
@@ -135,78 +156,30 @@ function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Obje
   }
 }
 
-/** Race analysis over one execution (vector clocks as bitsets over step indices). */
-function addBacktrackPoints(path: Node[], steps: readonly Step[]): void {
-  const n = steps.length;
-  const words = (n >> 5) + 1;
-  const zero = (): Uint32Array => new Uint32Array(words);
-  const join = (a: Uint32Array, b: Uint32Array | undefined): void => {
-    if (b) for (let i = 0; i < words; i++) a[i]! |= b[i]!;
-  };
-  const has = (c: Uint32Array, i: number): boolean => (c[i >> 5]! & (1 << (i & 31))) !== 0;
-  const thread = new Map<number, Uint32Array>();
-  const created = new Map<number, Uint32Array>();
-  const lastWrite = new Map<number, Uint32Array>();
-  const readsSince = new Map<number, Uint32Array>();
-  const accesses = new Map<number, { step: number; write: boolean }[]>();
-  for (let j = 0; j < n; j++) {
-    const s = steps[j]!;
-    const before = zero();
-    join(before, thread.get(s.key));
-    join(before, created.get(s.key));
-    // The latest earlier step of another thread that conflicts with this one and is not ordered before it.
-    let race = -1;
-    const conflicts = (objs: number[], write: boolean): void => {
-      for (const o of objs) {
-        const list = accesses.get(o);
-        if (!list) continue;
-        for (let x = list.length - 1; x >= 0 && list[x]!.step > race; x--) {
-          const a = list[x]!;
-          if ((a.write || write) && steps[a.step]!.key !== s.key && !has(before, a.step)) race = a.step;
-        }
-      }
-    };
-    conflicts(s.fp.reads, false);
-    conflicts(s.fp.writes, true);
-    if (race >= 0) {
-      const at = steps[race]!.node;
-      const node = at >= 0 ? path[at] : undefined;
-      if (node?.keys) {
-        if (node.keys.includes(s.key)) node.backtrack.add(s.key);
-        else for (const k of node.keys) node.backtrack.add(k);
-      }
-    }
-    const clock = before;
-    for (const o of s.fp.reads) join(clock, lastWrite.get(o));
-    for (const o of s.fp.writes) {
-      join(clock, lastWrite.get(o));
-      join(clock, readsSince.get(o));
-    }
-    clock[j >> 5]! |= 1 << (j & 31);
-    for (const o of s.fp.reads) {
-      let r = readsSince.get(o);
-      if (!r) readsSince.set(o, (r = zero()));
-      join(r, clock);
-      push(accesses, o, { step: j, write: false });
-    }
-    for (const o of s.fp.writes) {
-      lastWrite.set(o, clock);
-      readsSince.delete(o);
-      push(accesses, o, { step: j, write: true });
-    }
-    thread.set(s.key, clock);
-    for (const m of s.fp.creates) created.set(m, clock);
-  }
+/**
+ * DPOR's backtrack points: the thread of each racing step (or, if it was not ready there, every ready
+ * thread) at the choice point before the step it races with. With a bound, BPOR's conservative point
+ * too: the same thread at the last context switch before that step (bpor.ts).
+ */
+function addBacktrackPoints(path: Node[], steps: readonly Step[], bounded: boolean): void {
+  forEachRace(steps, (i, j) => {
+    const key = steps[j]!.key;
+    addPoint(path[steps[i]!.node], key);
+    if (!bounded) return;
+    const b = lastSwitchBefore(steps, i);
+    if (b >= 0) addPoint(path[steps[b]!.node], key);
+  });
 }
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
+/** `key` to the node's backtrack set, or, if it was not ready there, every ready key (a forced step has no node). */
+function addPoint(node: Node | undefined, key: number): void {
+  if (!node?.keys) return;
+  if (node.keys.includes(key)) node.backtrack.add(key);
+  else for (const k of node.keys) node.backtrack.add(k);
 }
 
 /** The deepest node with something left to explore gets it; deeper nodes go. False when done. */
-function nextBranch(path: Node[]): boolean {
+function nextBranch(path: Node[], bound: number): boolean {
   while (path.length > 0) {
     const n = path.at(-1)!;
     for (const b of n.backtrack) {
@@ -215,6 +188,7 @@ function nextBranch(path: Node[]): boolean {
         if (n.sleep.has(b)) continue;
         const i = n.keys.indexOf(b);
         if (i < 0) continue;
+        if (n.preBefore + (preempts(n.keys, n.prevKey, i) ? 1 : 0) > bound) continue;
         n.chosen = i;
       } else n.chosen = b;
       n.done.add(b);
@@ -230,23 +204,25 @@ export function dporStrategy(o: StrategyOptions): Strategy {
   const objects = new Objects(o.tasksOn);
   let current: DporChooser | null = null;
   let started = false;
+  // Unbounded unless asked (Infinity: no pick is ever over it, and no conservative points are added).
+  const bound = o.dporPreemptions ?? Infinity;
   return {
     name: "dpor",
     exhaustive: true,
     lastIndex: -1,
     next() {
-      if (started && !nextBranch(path)) return null;
+      if (started && !nextBranch(path, bound)) return null;
       started = true;
       this.lastIndex++;
-      current = new DporChooser(path, objects);
+      current = new DporChooser(path, objects, bound === Infinity);
       return current;
     },
     observe: (ev, state) => current?.observe(ev, state),
     done() {
       if (!current) return;
       current.settle();
-      addBacktrackPoints(path, current.steps);
-      addSpeculativeWalks(path, current.steps, objects);
+      addBacktrackPoints(path, current.steps, bound !== Infinity);
+      addSpeculativeWalks(path, current.steps, objects, bound !== Infinity);
     },
   };
 }

@@ -19,6 +19,11 @@ export interface ExploreRequest {
   seed: number;
   depth: number;
   preemptions: number;
+  /**
+   * DPOR: at most this many preemptions per schedule (bounded partial-order reduction, bpor.ts); absent,
+   * DPOR is unbounded. Separate from `preemptions`, whose default of 2 is DFS's.
+   */
+  dporPreemptions?: number;
   /** Called now and then with the figures so far (the CLI draws a progress bar from it). */
   onProgress?: (p: ExploreProgress) => void;
   /** This worker's share of the search (default: all of it). */
@@ -52,8 +57,10 @@ export interface ExploreResult {
   strategy: StrategyName;
   schedules: number;
   events: number;
-  /** For dfs/dpor: every schedule within the bounds was run; null for the sampling strategies. */
+  /** For dfs/dpor: every schedule within the bounds was run (for dpor up to equivalence); null for the sampling strategies. */
   exhausted: boolean | null;
+  /** Present when DPOR was bounded: the most preemptions a schedule had (what `exhausted` is within). */
+  preemptionBound?: number;
   distinctFinalStates: number;
   distinctStatesSeen: number;
   /** Present (true) when the set of states seen reached its limit: distinctStatesSeen is then a lower bound. */
@@ -91,6 +98,7 @@ export function explore(req: ExploreRequest): ExploreResult {
     seed: req.seed,
     depth: req.depth,
     preemptions: req.preemptions,
+    ...(req.dporPreemptions !== undefined ? { dporPreemptions: req.dporPreemptions } : {}),
     specRate: t.scenario.machine.speculation.rate,
     steps,
     share: req.share ?? { index: 0, of: 1 },
@@ -129,6 +137,7 @@ export function explore(req: ExploreRequest): ExploreResult {
     schedules,
     events,
     exhausted: strategy.exhaustive ? exhausted : null,
+    ...(req.strategy === "dpor" && req.dporPreemptions !== undefined ? { preemptionBound: req.dporPreemptions } : {}),
     distinctFinalStates: finals.size,
     distinctStatesSeen: seen.size,
     ...(seen.capped ? { statesSeenCapped: true as const } : {}),

@@ -51,6 +51,8 @@ export interface StrategyOptions {
   depth: number;
   /** DFS: the most preemptions a schedule may have. */
   preemptions: number;
+  /** DPOR: the most preemptions a schedule may have (bounded partial-order reduction); absent: unbounded. */
+  dporPreemptions?: number;
   /** Speculative-walk probability for random choosers. */
   specRate: number;
   /** PCT: the number of steps an execution takes, estimated from a first run. */
