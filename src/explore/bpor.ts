@@ -28,11 +28,6 @@
  * DPOR's race reversal plus the conservative points, cut at the bound.
  */
 
-/** The same definition as `isPreemption` in dfs.ts: another key while the last one is still ready. */
-export function preempts(keys: readonly number[] | null, prevKey: number, pick: number): boolean {
-  return keys !== null && keys.includes(prevKey) && keys[pick] !== prevKey;
-}
-
 /**
  * The step at which the last context switch strictly before step i happened: the first step of the
  * block (run of consecutive steps of one key) holding step i − 1; 0 when every step before i is one

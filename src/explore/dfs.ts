@@ -23,8 +23,11 @@ export interface ChoiceNode {
   tried: number[];
 }
 
-export const isPreemption = (n: ChoiceNode, pick: number): boolean =>
-  n.keys !== null && n.keys.includes(n.prevKey) && n.keys[pick] !== n.prevKey;
+/** A preemption (CHESS): picking another key while the key that ran last is still ready. */
+export const preempts = (keys: readonly number[] | null, prevKey: number, pick: number): boolean =>
+  keys !== null && keys.includes(prevKey) && keys[pick] !== prevKey;
+
+export const isPreemption = (n: ChoiceNode, pick: number): boolean => preempts(n.keys, n.prevKey, pick);
 
 /** The pick an execution makes at a new choice point: keep running what ran last, else the first. */
 export function defaultPick(keys: number[] | null, prevKey: number): number {

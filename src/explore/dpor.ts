@@ -18,10 +18,10 @@
 import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
-import { defaultPick } from "./dfs.js";
+import { defaultPick, preempts } from "./dfs.js";
 import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./footprint.js";
 import { Abandon } from "./execution.js";
-import { lastSwitchBefore, preempts } from "./bpor.js";
+import { lastSwitchBefore } from "./bpor.js";
 import { forEachRace } from "./races.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
