@@ -128,7 +128,7 @@ function freshDir(base: string): string {
   }
 }
 
-/** "--strategy dpor --preemptions 2" when DPOR was bounded. */
+/** "--strategy dfs --preemptions 2": the bound, when the search kept to one. */
 function searchName(r: ExploreResult): string {
   return `--strategy ${r.strategy}${r.preemptionBound !== undefined ? ` --preemptions ${r.preemptionBound}` : ""}`;
 }

@@ -59,7 +59,7 @@ export interface ExploreResult {
   events: number;
   /** For dfs/dpor: every schedule within the bounds was run (for dpor up to equivalence); null for the sampling strategies. */
   exhausted: boolean | null;
-  /** Present when DPOR was bounded: the most preemptions a schedule had (what `exhausted` is within). */
+  /** DFS, and DPOR when bounded: the most preemptions a schedule could have (what `exhausted` is within). */
   preemptionBound?: number;
   distinctFinalStates: number;
   distinctStatesSeen: number;
@@ -89,6 +89,11 @@ export function estimateSteps(t: ExecutionTarget): number {
   })();
   execute(t, counter);
   return counter.steps;
+}
+
+/** The preemption bound the search kept to: DFS always has one, DPOR only when asked. */
+function boundOf(req: ExploreRequest): number | undefined {
+  return req.strategy === "dfs" ? req.preemptions : req.strategy === "dpor" ? req.dporPreemptions : undefined;
 }
 
 export function explore(req: ExploreRequest): ExploreResult {
@@ -137,7 +142,7 @@ export function explore(req: ExploreRequest): ExploreResult {
     schedules,
     events,
     exhausted: strategy.exhaustive ? exhausted : null,
-    ...(req.strategy === "dpor" && req.dporPreemptions !== undefined ? { preemptionBound: req.dporPreemptions } : {}),
+    ...(boundOf(req) !== undefined ? { preemptionBound: boundOf(req)! } : {}),
     distinctFinalStates: finals.size,
     distinctStatesSeen: seen.size,
     ...(seen.capped ? { statesSeenCapped: true as const } : {}),

@@ -115,6 +115,7 @@ function merge(rs: ExploreResult[]): ExploreResult {
     schedules: rs.reduce((n, r) => n + r.schedules, 0),
     events: rs.reduce((n, r) => n + r.events, 0),
     exhausted: first.exhausted === null ? null : !found && rs.every((r) => r.exhausted),
+    ...(first.preemptionBound !== undefined ? { preemptionBound: first.preemptionBound } : {}),
     distinctFinalStates: finals.size,
     distinctStatesSeen: seen.size,
     ...(seen.capped ? { statesSeenCapped: true as const } : {}),

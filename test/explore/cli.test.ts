@@ -160,11 +160,11 @@ describe("explore --json", () => {
 });
 
 describe("explore without --json", () => {
-  it("a clean exhaustive search prints its coverage and that the space was exhausted; no progress bar off a terminal", () => {
+  it("a clean exhaustive search prints its coverage and that the space within its bound was exhausted; no progress bar off a terminal", () => {
     const r = smpsim("explore", "tlb-shootdown-munmap", "--strategy", "dfs", "--preemptions", "1", "--out", at("dfs-clean"));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/no violation in \d+ schedules/);
-    expect(r.stdout).toMatch(/coverage: \d+ schedules, \d+ distinct final states, \d+ distinct states seen; the space was exhausted/);
+    expect(r.stdout).toMatch(/--strategy dfs --preemptions 1: no violation in \d+ schedules/);
+    expect(r.stdout).toMatch(/coverage: \d+ schedules, \d+ distinct final states, \d+ distinct states seen; the space within 1 preemption was exhausted/);
     expect(r.stdout + r.stderr).not.toMatch(/\r|\x1b\[/);
   });
 
