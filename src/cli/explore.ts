@@ -31,6 +31,7 @@ replacement choices) for an invariant violation. Every schedule re-executes from
                     schedule within P preemptions was run up to equivalence (default: unbounded)
   --seed N          first seed of random and pct (default 1)
   --workers K       run on K worker threads (default 1); the verdict is the same as with one
+                    (random, pct, dfs; dpor runs on one)
   --out DIR         where a counterexample goes: DIR/counterexample.log, DIR/schedule.txt
                     (default: a fresh smpsim-explore/<scenario>-<strategy>[-N]); with --out DIR,
                     existing files there are kept unless --force
@@ -68,7 +69,10 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   // The default of 2 is DFS's; DPOR is bounded only when asked.
   const dporPreemptions = strategy === "dpor" ? bound : undefined;
   const seed = intOption("explore", "seed", a.values.seed, 0, 0x7fffffff) ?? 1;
-  const workers = intOption("explore", "workers", a.values.workers, 1, 64) ?? 1;
+  const asked = intOption("explore", "workers", a.values.workers, 1, 64) ?? 1;
+  // DPOR's backtrack sets span the whole search tree: it runs on one thread (README, "Exploration").
+  const workers = strategy === "dpor" ? 1 : asked;
+  if (asked > workers) io.err(`explore: dpor runs on one thread (its backtrack sets span the whole search); --workers ${asked} ignored`);
   const force = Boolean(a.values.force);
   const out = (a.values.out as string | undefined) ?? freshDir(join("smpsim-explore", `${scenario.id}-${strategy}`));
   const files = [join(out, "counterexample.log"), join(out, "schedule.txt")];

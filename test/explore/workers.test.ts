@@ -176,6 +176,13 @@ describe("smpsim explore --workers 2 against --workers 1", () => {
     expect(b.schedule).toBe(a.schedule);
   });
 
+  it("--strategy dpor --workers 2 says dpor runs on one thread, and the JSON says 1 worker", () => {
+    const r = smpsim(cwd, "explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--workers", "2", "--budget", "50", "--json", "--out", join(cwd, "dpor-2"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/dpor runs on one thread .*--workers 2 ignored/);
+    expect(json(r.stdout).workers).toBe(1);
+  });
+
   it("the text output names the same schedule number with 2 workers", () => {
     const args = ["explore", "tlb-shootdown-munmap-local-only", "--strategy", "random", "--seed", "16", "--budget", "2000"];
     const one = smpsim(cwd, ...args, "--workers", "1", "--out", join(cwd, "text-1"));
