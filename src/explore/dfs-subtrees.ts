@@ -114,7 +114,8 @@ export interface SubtreeResults {
 
 /**
  * Claims and runs the subtrees below the prefixes `units` (from `splitSubtrees`, in serial order)
- * until none is left; one that an earlier find or the budget makes moot is marked and skipped. `req` is the whole search's request (its budget is the search-wide B).
+ * until none is left; one that an earlier find or the budget makes moot is marked and skipped. `req`
+ * is the whole search's request (its budget is the search-wide B).
  */
 export function runSubtrees(req: ExploreRequest, table: SharedArrayBuffer, units: readonly (readonly number[])[]): SubtreeResults {
   const t = new Int32Array(table);

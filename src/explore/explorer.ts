@@ -98,7 +98,8 @@ function boundOf(req: ExploreRequest): number | undefined {
 
 export function explore(req: ExploreRequest): ExploreResult {
   const t = req.target;
-  const steps = estimateSteps(t);
+  // Only PCT needs k (an extra execution: DFS on workers runs explore once per subtree).
+  const steps = req.strategy === "pct" ? estimateSteps(t) : 0;
   const strategy = makeStrategy(req.strategy, {
     seed: req.seed,
     depth: req.depth,
