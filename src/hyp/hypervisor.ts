@@ -24,6 +24,15 @@ export interface Hypervisor {
   readonly ipiHandlers: Readonly<Record<string, IpiHandler>>;
 }
 
+/** An IRQ taken in a guest traps to the hypervisor, which leaves the guest; then the host handler runs. */
+function* exitThenHandle(h: HypCtx, model: WorldSwitchModel, cpu: number, handler: Program): Program {
+  const c = coreHyp(h, cpu);
+  if (c.inGuest) yield* model.exit(h, cpu, c.vcpu, "irq");
+  yield* handler;
+}
+
+// Module-level generators only (see kernel/system.ts: a generator closure per run keeps the run alive
+// across scavenges).
 export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator): Hypervisor {
   const vmids = vmidAllocators[hyp.vmidAllocator];
   const h: HypCtx = { k, hyp, asids, vmids };
@@ -35,10 +44,8 @@ export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator): 
       if (!p) programs.set(task, (p = vcpuRun(h, model, task)));
       return vcpuSlice(p);
     },
-    *onIpi(cpu, handler) {
-      const c = coreHyp(h, cpu);
-      if (c.inGuest) yield* model.exit(h, cpu, c.vcpu, "irq");
-      yield* handler;
+    onIpi(cpu, handler) {
+      return exitThenHandle(h, model, cpu, handler);
     },
     ipiHandlers: hyp.worldSwitch === "a15-hyp" ? vmids.ipiHandlers : {},
   };

@@ -31,97 +31,110 @@ export function* vcpuSlice(p: TaskProgram): Generator<Op, number, number> {
   }
 }
 
+/**
+ * A vCPU thread's state. The steps below are module-level generators that take it, not closures made
+ * per thread: a new generator closure costs a prototype and a map in old space on its first call, and
+ * keeps its run alive across scavenges (see kernel/system.ts).
+ */
+interface VcpuThread {
+  h: HypCtx;
+  model: WorldSwitchModel;
+  vcpu: string;
+  vm: ReturnType<typeof vmSpec>;
+  /** An interrupt to inject at the next entry. */
+  inject: boolean;
+}
+
+const cpuOf = (t: VcpuThread): number => t.h.k.state.tasks[t.vcpu]!.on;
+
+function* enter(t: VcpuThread): Step {
+  yield* t.model.enter(t.h, cpuOf(t), t.vcpu, t.inject);
+  t.inject = false;
+}
+
+/** One guest operation, retried after re-entry when an interrupt took the core out first. */
+function* guest(t: VcpuThread, op: Op): Step<number> {
+  for (;;) {
+    if (!inGuest(t.h, cpuOf(t), t.vcpu)) yield* enter(t);
+    const r = yield { k: "in-guest", vcpu: t.vcpu, op };
+    if (r !== -1) return r;
+  }
+}
+
+/** A trap the guest takes on purpose: it must be in the guest to execute the trapping instruction. */
+function* trap(t: VcpuThread, reason: ExitReason): Step {
+  for (;;) {
+    if (!inGuest(t.h, cpuOf(t), t.vcpu)) yield* enter(t);
+    if (yield* t.model.exit(t.h, cpuOf(t), t.vcpu, reason)) break;
+  }
+  yield { k: "reg", regs: { irqOn: true } };
+}
+
+function* leave(t: VcpuThread, reason: ExitReason): Step {
+  if (inGuest(t.h, cpuOf(t), t.vcpu) && (yield* t.model.exit(t.h, cpuOf(t), t.vcpu, reason))) yield { k: "reg", regs: { irqOn: true } };
+}
+
+function* put(t: VcpuThread): Step {
+  yield* leave(t, "yield");
+  yield* t.h.vmids.put(t.h, cpuOf(t));
+  yield { k: "note", ev: { type: "vcpu.put", vcpu: t.vcpu } };
+}
+
+function* guestSwitch(t: VcpuThread, g: GuestTaskSpec): Step {
+  if (t.model.guestMmuTraps) {
+    // ARMv6: the guest's MCR to TTBR0/CONTEXTIDR is undefined in USR mode; the host emulates it by
+    // recording the guest's new table, and the next entry loads that table's shadow.
+    yield* trap(t, "cp15");
+    yield { k: "note", ev: { type: "hyp.save", into: t.vcpu, regs: { ttbr0: g.table, asid: g.asid } } };
+    return;
+  }
+  // The guest kernel's own switch_mm (a v7 kernel: the reserved-ASID sequence), in the guest.
+  const seq = switchSequence("reserved-asid", g.table, g.asid);
+  for (let r = seq.next(0); !r.done; ) r = seq.next(yield* guest(t, r.value));
+}
+
+function* run(t: VcpuThread, ops: readonly WorkloadOp[]): Step<boolean> {
+  for (const op of ops) {
+    switch (op.op) {
+      case "read":
+      case "write":
+        yield* guest(t, { k: "access", va: op.va, write: op.op === "write" });
+        break;
+      case "guest-switch":
+        yield* guestSwitch(t, t.vm.guestTasks.find((g) => g.id === op.task)!);
+        break;
+      case "hvc":
+        yield* trap(t, "hvc");
+        // The host's handler (MMIO emulation, a hypercall) touches host kernel data.
+        for (const va of op.host) yield { k: "access", va, write: false };
+        break;
+      case "inject-irq":
+        // A device interrupt for the guest: the host takes it and injects it at the next entry.
+        t.inject = true;
+        yield* leave(t, "irq");
+        break;
+      case "yield":
+        yield* put(t);
+        yield { k: "yield-cpu" };
+        yield { k: "note", ev: { type: "vcpu.load", vcpu: t.vcpu } };
+        break;
+      case "repeat":
+        for (let i = 0; i < op.times; i++) if (!(yield* run(t, op.body))) return false;
+        break;
+      case "exit":
+        return false;
+      case "map":
+      case "unmap":
+        throw new Error(`unreachable: the scenario format rejects ${op.op} in a vCPU's script`);
+    }
+  }
+  return true;
+}
+
 export function* vcpuRun(h: HypCtx, model: WorldSwitchModel, vcpu: string): TaskProgram {
   const spec = h.k.scenario.tasks.find((t) => t.id === vcpu)!;
-  const vm = vmSpec(h, spec.vcpu!);
-  const cpu = (): number => h.k.state.tasks[vcpu]!.on;
-  let inject = false;
-
-  function* enter(): Step {
-    yield* model.enter(h, cpu(), vcpu, inject);
-    inject = false;
-  }
-
-  /** One guest operation, retried after re-entry when an interrupt took the core out first. */
-  function* guest(op: Op): Step<number> {
-    for (;;) {
-      if (!inGuest(h, cpu(), vcpu)) yield* enter();
-      const r = yield { k: "in-guest", vcpu, op };
-      if (r !== -1) return r;
-    }
-  }
-
-  /** A trap the guest takes on purpose: it must be in the guest to execute the trapping instruction. */
-  function* trap(reason: ExitReason): Step {
-    for (;;) {
-      if (!inGuest(h, cpu(), vcpu)) yield* enter();
-      if (yield* model.exit(h, cpu(), vcpu, reason)) break;
-    }
-    yield { k: "reg", regs: { irqOn: true } };
-  }
-
-  function* leave(reason: ExitReason): Step {
-    if (inGuest(h, cpu(), vcpu) && (yield* model.exit(h, cpu(), vcpu, reason))) yield { k: "reg", regs: { irqOn: true } };
-  }
-
-  function* put(): Step {
-    yield* leave("yield");
-    yield* h.vmids.put(h, cpu());
-    yield { k: "note", ev: { type: "vcpu.put", vcpu } };
-  }
-
-  function* guestSwitch(g: GuestTaskSpec): Step {
-    if (model.guestMmuTraps) {
-      // ARMv6: the guest's MCR to TTBR0/CONTEXTIDR is undefined in USR mode; the host emulates it by
-      // recording the guest's new table, and the next entry loads that table's shadow.
-      yield* trap("cp15");
-      yield { k: "note", ev: { type: "hyp.save", into: vcpu, regs: { ttbr0: g.table, asid: g.asid } } };
-      return;
-    }
-    // The guest kernel's own switch_mm (a v7 kernel: the reserved-ASID sequence), in the guest.
-    const seq = switchSequence("reserved-asid", g.table, g.asid);
-    for (let r = seq.next(0); !r.done; ) r = seq.next(yield* guest(r.value));
-  }
-
-  function* run(ops: readonly WorkloadOp[]): Step<boolean> {
-    for (const op of ops) {
-      switch (op.op) {
-        case "read":
-        case "write":
-          yield* guest({ k: "access", va: op.va, write: op.op === "write" });
-          break;
-        case "guest-switch":
-          yield* guestSwitch(vm.guestTasks.find((g) => g.id === op.task)!);
-          break;
-        case "hvc":
-          yield* trap("hvc");
-          // The host's handler (MMIO emulation, a hypercall) touches host kernel data.
-          for (const va of op.host) yield { k: "access", va, write: false };
-          break;
-        case "inject-irq":
-          // A device interrupt for the guest: the host takes it and injects it at the next entry.
-          inject = true;
-          yield* leave("irq");
-          break;
-        case "yield":
-          yield* put();
-          yield { k: "yield-cpu" };
-          yield { k: "note", ev: { type: "vcpu.load", vcpu } };
-          break;
-        case "repeat":
-          for (let i = 0; i < op.times; i++) if (!(yield* run(op.body))) return false;
-          break;
-        case "exit":
-          return false;
-        case "map":
-        case "unmap":
-          throw new Error(`unreachable: the scenario format rejects ${op.op} in a vCPU's script`);
-      }
-    }
-    return true;
-  }
-
+  const t: VcpuThread = { h, model, vcpu, vm: vmSpec(h, spec.vcpu!), inject: false };
   yield { k: "note", ev: { type: "vcpu.load", vcpu } };
-  yield* run(spec.script);
-  yield* put();
+  yield* run(t, spec.script);
+  yield* put(t);
 }

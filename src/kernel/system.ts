@@ -12,6 +12,17 @@ import { coreMain } from "./scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "./switch-sequence.js";
 import { scriptStart, slice, type ScriptPosition } from "./workload.js";
 
+// Generator functions live at module level, never in a per-run object literal: each new generator
+// closure gets its own prototype and object map on its first call, in old space, and what they point
+// to then survives every scavenge until a full GC (exploration makes a kernel per schedule; this alone
+// kept ~0.5 KB per schedule alive).
+function* switchPrepare(k: KernelCtx, cpu: number): Program {
+  if (k.scenario.kernel.switchSequence !== "reserved-ttbr0") return;
+  yield { k: "reg", regs: { ttbr0: RESERVED_TTBR0 } };
+  yield { k: "isb" };
+  k.percpu[cpu]!.reservedTtbr0 = true;
+}
+
 export function kernelSystem(scenario: Scenario, state: MachineState, allocator: AsidAllocator): System {
   const k: KernelCtx = {
     scenario,
@@ -24,11 +35,8 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       this.percpu[cpu]!.reservedTtbr0 = false;
       return switchSequence(scenario.kernel.switchSequence, mm, asid, done);
     },
-    *switchPrepare(cpu) {
-      if (scenario.kernel.switchSequence !== "reserved-ttbr0") return;
-      yield { k: "reg", regs: { ttbr0: RESERVED_TTBR0 } };
-      yield { k: "isb" };
-      this.percpu[cpu]!.reservedTtbr0 = true;
+    switchPrepare(cpu) {
+      return switchPrepare(this, cpu);
     },
   };
   const hv = scenario.hyp ? hypervisor(k, scenario.hyp, allocator) : null;
