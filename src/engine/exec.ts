@@ -42,15 +42,15 @@ export function isBlocked(m: Machine, c: number, op: Op): boolean {
     case "wait-acks":
       return s.cores[c]!.ipiAcksOutstanding > 0;
     case "pick-task":
-      return !(hasCandidate(m, op.allowed) || allExited(m));
+      return !(hasCandidate(m, op.tasks) || allExited(m));
     default:
       return false;
   }
 }
 
-function hasCandidate(m: Machine, allowed: (t: string) => boolean): boolean {
+function hasCandidate(m: Machine, ids: readonly string[]): boolean {
   const tasks = m.state.tasks;
-  for (const id in tasks) if (tasks[id]!.status === "ready" && allowed(id)) return true;
+  for (let i = 0; i < ids.length; i++) if (tasks[ids[i]!]!.status === "ready") return true;
   return false;
 }
 
@@ -149,7 +149,7 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return m.choose(c, "program", op.of, (i) => `${op.what} ${i}`);
     case "pick-task": {
       const ids: string[] = [];
-      for (const id in s.tasks) if (s.tasks[id]!.status === "ready" && op.allowed(id)) ids.push(id);
+      for (const id of op.tasks) if (s.tasks[id]!.status === "ready") ids.push(id);
       if (ids.length === 0) return 0;
       const task = op.roundRobin
         ? ids.reduce((a, b) => (s.tasks[b]!.readySince < s.tasks[a]!.readySince ? b : a))

@@ -36,12 +36,12 @@ export type Op =
   | { k: "wait-acks" }
   /** A decision the program makes among `of` options: a recorded choice. Yields the index. */
   | { k: "choose"; of: number; what: string }
-  /** The scheduler takes a ready task allowed on this core. Yields 1, or 0 when every task has exited. */
   /**
-   * `roundRobin`: take the ready task that has waited longest (no choice); otherwise any ready task,
-   * a recorded choice.
+   * The scheduler takes a ready task of `tasks` (those allowed on this core, in the state's task
+   * order). Yields 1, or 0 when every task has exited. `roundRobin`: take the ready task that has
+   * waited longest (no choice); otherwise any ready task, a recorded choice.
    */
-  | { k: "pick-task"; allowed: (task: string) => boolean; roundRobin: boolean }
+  | { k: "pick-task"; tasks: readonly string[]; roundRobin: boolean }
   /** Kernel bookkeeping that is an event of its own. */
   | { k: "note"; ev: KernelNote }
   /**

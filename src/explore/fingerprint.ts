@@ -24,16 +24,20 @@ function nameHash(s: string): number {
   return h;
 }
 
-const prefixed = new Map<string, Map<string, number>>();
-
-/** nameHash(`${prefix} ${name}`), without making the string each time (it runs for every task and lock). */
-function prefixedHash(prefix: string, name: string): number {
-  let m = prefixed.get(prefix);
-  if (!m) prefixed.set(prefix, (m = new Map()));
-  let h = m.get(name);
-  if (h === undefined) m.set(name, (h = nameHash(`${prefix} ${name}`)));
-  return h;
+/**
+ * nameHash(`${prefix} ${name}`) for lock and task names, cached per prefix without making the string
+ * each time (it runs for every lock event and task change).
+ */
+function prefixedHasher(prefix: string): (name: string) => number {
+  const cache = new Map<string, number>();
+  return (name) => {
+    let h = cache.get(name);
+    if (h === undefined) cache.set(name, (h = nameHash(`${prefix} ${name}`)));
+    return h;
+  };
 }
+const lockHash = prefixedHasher("lock");
+const taskHash = prefixedHasher("task");
 
 const mix = (h: number, v: number): number => Math.imul(h ^ (v | 0) ^ ((v / 4294967296) | 0), 0x9e3779b1) >>> 0;
 /** An order-independent contribution of one (key, value) pair. */
@@ -93,7 +97,7 @@ function coresHash(s: MachineState, part: (c: number) => number = (c) => coreHas
 
 function locksHash(s: MachineState): number {
   let b = 0;
-  for (const k in s.locks) b = (b + pair(prefixedHash("lock", k), s.locks[k]!)) >>> 0;
+  for (const k in s.locks) b = (b + pair(lockHash(k), s.locks[k]!)) >>> 0;
   return b;
 }
 
@@ -101,7 +105,7 @@ function tasksHash(s: MachineState): number {
   let b = 0;
   for (const k in s.tasks) {
     const t = s.tasks[k]!;
-    b = (b + pair(prefixedHash("task", k), t.on * 4 + (t.status === "ready" ? 1 : t.status === "running" ? 2 : 3))) >>> 0;
+    b = (b + pair(taskHash(k), t.on * 4 + (t.status === "ready" ? 1 : t.status === "running" ? 2 : 3))) >>> 0;
   }
   return b;
 }
@@ -213,11 +217,11 @@ export class Fingerprinter {
         if (ev.old !== ev.value) this.vars = varsHashUpdate(this.vars, ev.name, ev.old, ev.value);
         return;
       case "lock.acquire":
-        this.locks = (this.locks + pair(prefixedHash("lock", ev.name), ev.core)) >>> 0;
+        this.locks = (this.locks + pair(lockHash(ev.name), ev.core)) >>> 0;
         return;
       case "lock.release":
         // Only the owner releases a lock (the engine refuses anything else).
-        this.locks = (this.locks - pair(prefixedHash("lock", ev.name), ev.core)) >>> 0;
+        this.locks = (this.locks - pair(lockHash(ev.name), ev.core)) >>> 0;
         return;
       case "sched.pick":
       case "sched.yield":

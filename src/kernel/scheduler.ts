@@ -16,11 +16,13 @@ export function* coreMain(
   cpu: number,
   /** The program of one time slice of `task`: it returns SLICE_YIELD or SLICE_EXIT. */
   sliceOf: (task: string, mm: string) => Generator<Op, number, number>,
-  allowed: (task: string) => boolean,
+  /** The tasks this core may run (its affinity), in the state's task order. */
+  allowed: readonly string[],
 ): Program {
   let activeMm = "";
+  const pick: Op = { k: "pick-task", tasks: allowed, roundRobin: k.scenario.kernel.scheduler === "round-robin" };
   for (;;) {
-    if ((yield { k: "pick-task", allowed, roundRobin: k.scenario.kernel.scheduler === "round-robin" }) === 0) return;
+    if ((yield pick) === 0) return;
     const task = k.state.cores[cpu]!.task;
     const mm = k.state.tasks[task]!.mm;
     const lazy = k.scenario.kernel.lazyTlb;

@@ -55,10 +55,11 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
   const affinity = new Map(scenario.tasks.map((t) => [t.id, new Set(t.cores)]));
   return {
     main(cpu: number): Program {
-      const allowed = (task: string): boolean => {
+      // In the state's task order (what a `for...in` over the tasks gives), as the scheduler lists them.
+      const allowed = Object.keys(state.tasks).filter((task) => {
         const set = affinity.get(task);
         return !set || set.size === 0 || set.has(cpu);
-      };
+      });
       // A vCPU thread's time slice runs its guest (src/hyp/run-loop.ts); any other task's, its script.
       const sliceOf = (task: string, mm: string): Generator<Op, number, number> =>
         hv && vcpus.has(task) ? hv.vcpuSlice(task) : slice(k, task, mm, positionOf(task));

@@ -59,6 +59,13 @@ export interface InitialStateInput {
   hyp?: HypState | undefined;
 }
 
+/** A copy of each table's map (a loop: exploration makes an initial state per schedule). */
+function copyTables(tables: Tables): Tables {
+  const out: Tables = {};
+  for (const id in tables) out[id] = { ...tables[id] };
+  return out;
+}
+
 export function initialState(input: InitialStateInput): MachineState {
   const tasks: Record<string, TaskState> = {};
   for (const [id, t] of Object.entries(input.tasks)) tasks[id] = { mm: t.mm, on: -1, status: "ready", readySince: -1 };
@@ -67,7 +74,7 @@ export function initialState(input: InitialStateInput): MachineState {
     t: 0,
     cores: Array.from({ length: input.cores }, (_, i) => initialCore(i, input.kernelTable)),
     // PTEs are replaced, never mutated, by the reducer: copying each table's map is enough.
-    tables: Object.fromEntries(Object.entries(input.tables).map(([id, t]) => [id, { ...t }])),
+    tables: copyTables(input.tables),
     stale: {},
     vars: { ...input.vars },
     locks: {},
