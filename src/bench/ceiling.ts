@@ -22,6 +22,7 @@ import { asidGenerationMonotonic } from "../invariants/asid-generation.js";
 import { asidRegister } from "../invariants/asid-register.js";
 import { coherence } from "../invariants/coherence.js";
 import { isolation } from "../invariants/isolation.js";
+import { ownTable } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
 
 export interface CeilingResult {
@@ -199,7 +200,7 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[], seed =
         n.rollovers++;
         break;
       case "pte.write": {
-        const table = (s.tables[ev.table] ??= {});
+        const table = ownTable(s, ev.table);
         const vpn = vpnOf(ev.va);
         const old = table[vpn];
         if (old) (s.stale[`${ev.table}:${vpn}`] ??= []).push(old.pa);

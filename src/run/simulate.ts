@@ -33,9 +33,11 @@ function buildTables(scenario: Scenario): Tables {
     const t: PageTable = (tables[id] ??= {});
     for (const [va, p] of Object.entries(entries)) {
       const pte: Pte = { pa: p.pa, global: p.global, writable: p.writable };
-      t[vpnOf(Number(va))] = pte;
+      t[vpnOf(Number(va))] = Object.freeze(pte);
     }
   }
+  // Frozen: initial states share them, and the reducer copies a table before its first write.
+  for (const id in tables) Object.freeze(tables[id]);
   return tables;
 }
 

@@ -4,7 +4,7 @@
  * neither reads a clock, draws a random number or does I/O, and everything an event changes is in it.
  */
 import { produce } from "immer";
-import { vpnOf } from "../../cores/page-table.js";
+import { vpnOf, type PageTable } from "../../cores/page-table.js";
 import { applyTlbi, type TlbiScope } from "../../cores/tlb.js";
 import type { CoreState } from "../../cores/core-state.js";
 import type { BusMessage } from "../../bus/messages.js";
@@ -23,6 +23,16 @@ function send(s: MachineState, m: BusMessage): void {
 }
 
 const isFull = (scope: TlbiScope): boolean => scope === "all" || scope === "allvm" || scope === "vmid";
+
+/**
+ * The table `id`, made this state's own first when it is still the scenario's frozen one (an initial
+ * state shares the scenario's tables and copies one only when the run writes to it).
+ */
+export function ownTable(s: MachineState, id: string): PageTable {
+  const t = s.tables[id];
+  if (!t) return (s.tables[id] = {});
+  return Object.isFrozen(t) ? (s.tables[id] = { ...t }) : t;
+}
 
 export function applyInPlace(s: MachineState, ev: SimEvent): void {
   s.seq = ev.seq + 1;
@@ -111,7 +121,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       for (const m of ev.msgs) send(s, m);
       return;
     case "pte.write": {
-      const table = (s.tables[ev.table] ??= {});
+      const table = ownTable(s, ev.table);
       const vpn = vpnOf(ev.va);
       const old = table[vpn];
       if (old) (s.stale[staleKey(ev.table, vpn)] ??= []).push(old.pa);

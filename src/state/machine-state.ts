@@ -59,10 +59,17 @@ export interface InitialStateInput {
   hyp?: HypState | undefined;
 }
 
-/** A copy of each table's map (a loop: exploration makes an initial state per schedule). */
+/**
+ * Each table's map: a frozen one (a scenario's) is shared, and the reducer copies it at its first
+ * write (`ownTable` in apply.ts); any other is copied now. Exploration makes an initial state per
+ * schedule, and most schedules write few tables or none.
+ */
 function copyTables(tables: Tables): Tables {
   const out: Tables = {};
-  for (const id in tables) out[id] = { ...tables[id] };
+  for (const id in tables) {
+    const t = tables[id]!;
+    out[id] = Object.isFrozen(t) ? t : { ...t };
+  }
   return out;
 }
 

@@ -252,3 +252,15 @@ describe("re-execution replay", () => {
     expect(d?.logged).toBeNull();
   });
 });
+
+describe("initial states share the scenario's page tables until a run writes one", () => {
+  it("a run that unmaps a page leaves the scenario's tables as they were, and the next run sees them whole", () => {
+    const scenario = builtin("tlb-shootdown-munmap");
+    const allocator = allocatorOf(scenario);
+    const before = canonicalJson(scenarioInitialState(scenario, allocator).tables);
+    const first = runWith(scenario);
+    expect(first.events.some((e) => e.type === "pte.write")).toBe(true);
+    expect(canonicalJson(scenarioInitialState(scenario, allocator).tables)).toBe(before);
+    expect(logTextOf(runWith(scenario))).toBe(logTextOf(first));
+  });
+});
