@@ -46,6 +46,9 @@ async function targetOf(scenario: Scenario): Promise<Target> {
 /** One search timed on 1 and on 2 workers; the 2-worker row carries the speed-up. */
 async function oneAndTwo(t: Target, label: string, req: Omit<ExploreRequest, "target">, say: (l: string) => void): Promise<ExploreRow[]> {
   const rows: ExploreRow[] = [];
+  // One untimed warm-up on this thread first, as the machine rows have: the 1-worker row then measures
+  // the steady rate. Worker threads start cold (each compiles the code again), which the 2-worker row pays.
+  explore({ ...req, target: t, budget: Math.max(1, Math.floor(req.budget / 10)) });
   for (const workers of [1, 2]) {
     say(`explore ${t.scenario.id}: ${req.strategy}, ${workers} worker(s) ...`);
     const full = { ...req, target: t };

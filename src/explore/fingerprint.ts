@@ -133,7 +133,8 @@ const initialTableHashes = new WeakMap<Tables, Map<string, number>>();
  * type (a new one included) makes `observe` recompute them all, so a fingerprint is never stale.
  */
 const SHARED_UNCHANGED = new Set<string>([
-  "choice", "violation", "reg.write", "barrier", "core.wait", "core.done", "tlb.hit", "tlb.fill", "mmu.fault",
+  // A read stores the value it read: the variables are as they were.
+  "var.read", "choice", "violation", "reg.write", "barrier", "core.wait", "core.done", "tlb.hit", "tlb.fill", "mmu.fault",
   "tlbi", "pte.retire", "ipi.send", "bus.deliver", "ipi.acked", "ipi.done", "asid.rollover", "asid.assign",
   "vcpu.load", "vcpu.put", "hyp.save", "hyp.enter", "hyp.exit", "vmid.assign", "vmid.rollover",
 ]);
