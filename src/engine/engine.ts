@@ -230,13 +230,13 @@ export class Engine implements Machine {
       items[this.nItems++] = { k: "msg", m };
       this.option(m.deliverAt, false, msgKey(m.id));
     }
-    if (this.opts.speculation.enabled) this.listSpeculativeWalks();
+    if (this.spec) this.listSpeculativeWalks(this.spec);
   }
 
   /** Walks that would fill something new: a walk that faults or finds its entry present changes nothing. */
-  private listSpeculativeWalks(): void {
+  private listSpeculativeWalks(spec: SpeculativeWalks): void {
     for (let c = 0; c < this.opts.cores; c++) {
-      for (const it of this.spec!.of(this.state, c)) {
+      for (const it of spec.of(this.state, c)) {
         this.items[this.nItems++] = it;
         this.option(this.clock, true, specKey(c, it.vaIndex));
       }

@@ -13,14 +13,13 @@
  * as the serial search would. A subtree (its prefix of picks, the scenario and a budget) is also the
  * unit a job queue could hand to another machine: the merge needs only each subtree's count and find.
  */
-import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
-import { defaultPick, isPreemption, type ChoiceNode } from "./dfs.js";
-import { Abandon, execute, type ExecutionTarget } from "./execution.js";
+import { defaultPick, isPreemption, PathChooser, type ChoiceNode } from "./dfs.js";
+import { execute, type ExecutionTarget } from "./execution.js";
 import type { ExploreRequest, ExploreResult, Found } from "./explorer.js";
 import { explore } from "./explorer.js";
 
 /** The most subtrees a search is split into. */
-export const MAX_SUBTREES = 4096;
+const MAX_SUBTREES = 4096;
 /** The most probe runs (each runs the scenario up to one choice point) a split may take. */
 const MAX_PROBES = 2000;
 
@@ -29,33 +28,11 @@ const DONE = 1;
 const FOUND = 2;
 const STOPPED = 3;
 
-/**
- * The choice point after the picks `prefix` (as `PathChooser` would record it), or null when the run
- * makes no further choice.
- */
+/** The choice point after the picks `prefix`, as DFS records it, or null when the run makes no further choice. */
 function probe(t: ExecutionTarget, prefix: readonly number[]): ChoiceNode | null {
-  let depth = 0;
-  let prevKey = -1_000_000;
-  let preemptions = 0;
-  let found: ChoiceNode | null = null;
-  const chooser: Chooser = {
-    pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
-      const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
-      const node: ChoiceNode = { of, keys, prevKey, preBefore: preemptions, current: 0, tried: [] };
-      if (depth === prefix.length) {
-        found = node;
-        throw new Abandon();
-      }
-      node.current = prefix[depth++]!;
-      if (isPreemption(node, node.current)) preemptions++;
-      return node.current;
-    },
-    stepped(key: number): void {
-      prevKey = key;
-    },
-  };
-  execute(t, chooser);
-  return found;
+  const path: ChoiceNode[] = [];
+  execute(t, new PathChooser(path, prefix));
+  return path[prefix.length] ?? null;
 }
 
 /** The picks at a choice point in the order serial DFS tries them: the default, then the others within the bound. */
@@ -95,7 +72,7 @@ export function splitSubtrees(t: ExecutionTarget, bound: number, want: number): 
 }
 
 /** Shared table: [0] next subtree to claim; per subtree r: count at 1+3r, state at 2+3r, local find at 3+3r. */
-export const subtreeTable = (): SharedArrayBuffer => new SharedArrayBuffer(4 * (1 + 3 * MAX_SUBTREES));
+export const subtreeTable = (subtrees: number): SharedArrayBuffer => new SharedArrayBuffer(4 * (1 + 3 * subtrees));
 
 const COUNT = (r: number): number => 1 + 3 * r;
 const STATE = (r: number): number => 2 + 3 * r;

@@ -6,7 +6,6 @@
  * Program and replacement choices are branched on fully (they are not interleavings).
  */
 import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
-import { Abandon } from "./execution.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
 export interface ChoiceNode {
@@ -36,37 +35,29 @@ export function defaultPick(keys: number[] | null, prevKey: number): number {
   return i < 0 ? 0 : i;
 }
 
-/** Replays the recorded path, then extends it with default picks, recording the new choice points. */
+/**
+ * Replays the recorded path, then extends it with default picks, recording the new choice points.
+ * `prefix`: picks made at the first choice points and never backtracked (the search is then the
+ * subtree below them: dfs-subtrees.ts splits a search so).
+ */
 export class PathChooser implements Chooser {
   private depth = 0;
   private prevKey = -1_000_000;
   private preemptions = 0;
-  /**
-   * `rootAllowed`: which picks at the first choice point belong to this worker's subtrees. `prefix`:
-   * picks made at the first choice points and never backtracked (the search is the subtree below them).
-   */
   constructor(
     readonly path: ChoiceNode[],
-    private readonly rootAllowed: (pick: number) => boolean = () => true,
     private readonly prefix: readonly number[] = [],
   ) {}
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     let node = this.path[this.depth];
-    if (!node && this.depth < this.prefix.length) {
-      const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
-      const all = Array.from({ length: of }, (_, i) => i);
-      node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: this.prefix[this.depth]!, tried: all };
-      this.path.push(node);
-    }
     if (!node) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
-      let pick = defaultPick(keys, this.prevKey);
-      if (this.depth === 0 && !this.rootAllowed(pick)) {
-        pick = Array.from({ length: of }, (_, i) => i).find(this.rootAllowed) ?? -1;
-        if (pick < 0) throw new Abandon(); // no subtree of this worker's share exists
-      }
-      node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried: [pick] };
+      // A prefix pick is fixed: every other pick there counts as tried, so backtracking never changes it.
+      const fixed = this.depth < this.prefix.length;
+      const pick = fixed ? this.prefix[this.depth]! : defaultPick(keys, this.prevKey);
+      const tried = fixed ? Array.from({ length: of }, (_, i) => i) : [pick];
+      node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried };
       this.path.push(node);
     }
     this.depth++;
@@ -80,34 +71,30 @@ export class PathChooser implements Chooser {
 }
 
 export function dfsStrategy(o: StrategyOptions): Strategy {
+  // DFS is split between workers by subtree prefix, never by schedule index.
+  if (o.share.of > 1 || o.share.index > 0) throw new Error("dfs takes a share as a subtree prefix (dfs-subtrees.ts)");
   const path: ChoiceNode[] = [];
-  const { prefix, index, of } = o.share;
-  const mine = (pick: number): boolean => prefix !== undefined || pick % of === index;
   let started = false;
-  let over = false;
   return {
     name: "dfs",
     exhaustive: true,
     lastIndex: -1,
     next() {
-      if (over || (started && !backtrack(path, o.preemptions, mine))) return null;
+      if (started && !backtrack(path, o.preemptions)) return null;
       started = true;
       this.lastIndex++;
-      return new PathChooser(path, mine, prefix);
+      return new PathChooser(path, o.share.prefix);
     },
-    done(exec) {
-      if (exec.abandoned && path.length === 0) over = true;
-    },
+    done: () => undefined,
   };
 }
 
 /** Moves the deepest choice point with an untried pick within the bound to it; false when none is left. */
-export function backtrack(path: ChoiceNode[], bound: number, rootAllowed: (pick: number) => boolean = () => true): boolean {
+export function backtrack(path: ChoiceNode[], bound: number): boolean {
   while (path.length > 0) {
     const n = path.at(-1)!;
     for (let i = 0; i < n.of; i++) {
       if (n.tried.includes(i)) continue;
-      if (path.length === 1 && !rootAllowed(i)) continue;
       if (n.preBefore + (isPreemption(n, i) ? 1 : 0) > bound) continue;
       n.current = i;
       n.tried.push(i);

@@ -120,9 +120,9 @@ function inflightHash(s: MachineState, from = 0): number {
   return b;
 }
 
-/** `vars`: varsHash(s.vars), passed in when the caller keeps it incrementally. */
-export function fingerprint(s: MachineState, vars = varsHash(s.vars)): string {
-  const b = (vars + locksHash(s) + tasksHash(s) + tablesHash(s.tables) + inflightHash(s)) >>> 0;
+/** The fingerprint computed from the whole state (what `Fingerprinter` keeps up to date from events). */
+export function fingerprint(s: MachineState): string {
+  const b = (varsHash(s.vars) + locksHash(s) + tasksHash(s) + tablesHash(s.tables) + inflightHash(s)) >>> 0;
   return fingerprintString(coresHash(s), b);
 }
 
@@ -166,10 +166,11 @@ for (const t of [...SHARED_UNCHANGED, ...CORES_UNCHANGED, ...OWN_CORE]) {
 
 /**
  * Fingerprints of one execution's states. The per-core half mixes each core's part, recomputed only
- * for cores an event changed since the last state; the shared half is a sum of parts (variables, locks, tasks, tables) kept up to date from the events (`observe`
- * every event after it is applied) plus the messages in flight: a state at every choice point of every
- * schedule is fingerprinted, and enumerating objects with deleted or integer keys is slow. `initial`:
- * the tables the execution starts from (a scenario's, never mutated; their hashes are computed once).
+ * for cores an event changed since the last state; the shared half is a sum of parts (variables,
+ * locks, tasks, tables) kept up to date from the events (`observe` every event after it is applied)
+ * plus the messages in flight: a state at every choice point of every schedule is fingerprinted, and
+ * enumerating objects with deleted or integer keys is slow. `initial`: the tables the execution starts
+ * from (a scenario's, frozen; their hashes are computed once).
  */
 export class Fingerprinter {
   private vars: number;
@@ -211,7 +212,6 @@ export class Fingerprinter {
     }
     if (effect & SHARED_KEEP) return;
     switch (ev.type) {
-      case "var.read":
       case "var.write":
       case "var.xchg":
       case "var.cmpxchg":

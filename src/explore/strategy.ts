@@ -24,7 +24,7 @@ export interface Strategy {
   lastIndex: number;
 }
 
-/** This worker's share of the search: worker `index` of `of` (0 of 1 when alone). */
+/** This worker's share of the search: worker `index` of `of` (0 of 1 when alone), or (DFS) a subtree. */
 export interface Share {
   index: number;
   of: number;
@@ -34,7 +34,7 @@ export interface Share {
    * Without it, worker `index` takes index, index + of, ...
    */
   claim?: () => number;
-  /** DFS: only the subtree below these picks at the first choice points (instead of every of-th root). */
+  /** DFS: only the subtree below these picks at the first choice points (index 0 of 1). */
   prefix?: readonly number[];
 }
 
@@ -59,7 +59,7 @@ export interface StrategyOptions {
   steps: number;
   /** DPOR: the tasks each core's scheduler may pick. */
   tasksOn: (core: number) => readonly string[];
-  /** Random and PCT take schedules index, index + of, ...; DFS the subtrees under every of-th first choice. */
+  /** Random and PCT take schedules index, index + of, ...; DFS the subtree below `share.prefix`. */
   share: Share;
 }
 

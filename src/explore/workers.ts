@@ -25,7 +25,7 @@ export async function exploreInWorkers(
   // DFS: several subtrees per thread, so one that is large does not leave the others idle.
   const units = req.strategy === "dfs" ? splitSubtrees(req.target, req.preemptions, SUBTREES_PER_THREAD * k) : [];
   if (req.strategy === "dfs" && units.length <= 1) return explore(req); // nothing to split
-  const dfs = req.strategy === "dfs" ? { table: subtreeTable(), units } : null;
+  const dfs = req.strategy === "dfs" ? { table: subtreeTable(units.length), units } : null;
   const best = new SharedArrayBuffer(4);
   new Int32Array(best)[0] = 0x7fffffff;
   // Random and PCT hand out schedule indices from a shared counter, so the shares balance themselves.

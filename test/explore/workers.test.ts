@@ -143,13 +143,9 @@ describe("the unit of work: a share of the search, run without threads", () => {
     expect(first.picks).toEqual(whole.found!.picks);
   });
 
-  it("dfs: the subtrees of shares 0 and 1 of 2 add up to the whole search", async () => {
+  it("dfs is split by subtree prefix (dfs-subtrees.ts), and refuses a share by schedule index", async () => {
     const t = await builtinTarget("tlb-shootdown-munmap");
-    const whole = run(t, "dfs", { preemptions: 1, budget: 100_000 });
-    const parts = [0, 1].map((index) => run(t, "dfs", { preemptions: 1, budget: 100_000, share: { index, of: 2 }, keepFingerprints: true }));
-    for (const p of parts) expect([p.exhausted, p.found]).toEqual([true, null]);
-    expect(parts[0]!.schedules + parts[1]!.schedules).toBe(whole.schedules);
-    expect(parts.every((p) => p.schedules > 0)).toBe(true);
+    expect(() => run(t, "dfs", { preemptions: 1, share: { index: 1, of: 2 } })).toThrow(/subtree prefix/);
   });
 });
 
