@@ -5,6 +5,7 @@ import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError, isInputError } from "./error
 import { processIo, type Io } from "./io.js";
 import { exploreCommand } from "./explore.js";
 import { list } from "./list.js";
+import { litmus } from "./litmus.js";
 import { replay } from "./replay.js";
 import { run } from "./run.js";
 import { trace } from "./trace.js";
@@ -24,12 +25,13 @@ commands:
   trace <log> -o FILE           Chrome trace / Perfetto JSON: a track per core, flows for IPIs
   compare <a> <b> [--seed N]    two scenarios' cost-model figures side by side, same seed
   ui <log> [--port P]           web time-travel viewer on 127.0.0.1 (timeline, TLBs, diffs)
+  litmus FILE|DIR... [--json]   decide AArch64 litmus tests (herd7 format) under the ARMv8 model
 
 \`smpsim <command> --help\` describes each. Exit status: 0 ok, 1 invariant violated or replay
 diverged, 2 bad input or usage (with a one-line reason on stderr).`;
 
 type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand, debug, trace, ui, compare };
+const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand, debug, trace, ui, compare, litmus };
 
 export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
