@@ -9,6 +9,8 @@ import { loadScenario, readScenario } from "../../scenarios/index.js";
 import { benchPreset, runBench } from "./bench.js";
 import { exploreSection, formatExplore } from "./explore-bench.js";
 import { formatReport } from "./table.js";
+import { formatLitmus, litmusSection } from "./litmus-bench.js";
+import { fileURLToPath } from "node:url";
 import type { Scenario } from "../scenario/types.js";
 
 const USAGE = "usage: npm run bench [-- [--quick] [--json]]   (or: node dist/src/bench/main.js [--quick] [--json])";
@@ -39,13 +41,17 @@ async function main(argv: string[]): Promise<number> {
     values.quick === true,
     (line) => process.stderr.write(`bench: ${line}\n`),
   );
+  // The whole litmus suite in one process (issue 12); from dist/src/bench/ the suite is ../../../test/litmus.
+  const litmus = litmusSection(fileURLToPath(new URL("../../../test/litmus", import.meta.url)));
   const report = await runBench({
     ...benchPreset(values.quick === true),
     scenarioAt: (scale) => readScenario(defaultScenario(scale), `default scenario at scale ${scale}`),
     progress: (line) => process.stderr.write(`bench: ${line}\n`),
   });
   process.stdout.write(
-    values.json ? `${JSON.stringify({ ...report, exploration }, null, 2)}\n` : `${formatReport(report)}\n\n${formatExplore(exploration)}\n`,
+    values.json
+      ? `${JSON.stringify({ ...report, exploration, litmus }, null, 2)}\n`
+      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${formatLitmus(litmus)}\n`,
   );
   return 0;
 }
