@@ -30,7 +30,7 @@ export type Instr =
   | { op: "store"; rt: Reg; addr: Address; release: boolean; status?: Reg }
   | { op: "swp"; rs: Reg; rt: Reg; addr: Address; acquire: boolean; release: boolean }
   | { op: "cas"; rs: Reg; rt: Reg; addr: Address; acquire: boolean; release: boolean }
-  | { op: "ldadd"; rs: Reg; rt: Reg; addr: Address; acquire: boolean; release: boolean }
+  | { op: "ldop"; fn: "add" | "set" | "clr" | "eor"; rs: Reg; rt: Reg; addr: Address; acquire: boolean; release: boolean }
   | { op: "dmb" | "dsb"; kind: BarrierKind }
   | { op: "isb" }
   | { op: "cbz" | "cbnz"; rt: Reg; label: string }

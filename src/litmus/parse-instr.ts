@@ -66,7 +66,7 @@ const BARRIERS: Record<string, BarrierKind> = {
 };
 
 /** The RMW mnemonics: SWP, CAS, LDADD and STADD with their A / L / AL ordering suffixes. */
-const RMW = /^(SWP|CAS|LDADD|STADD)(A|L|AL)?$/;
+const RMW = /^(SWP|CAS|LD(ADD|SET|CLR|EOR)|ST(ADD|SET|CLR|EOR))(A|L|AL)?$/;
 
 export function parseInstr(text: string): Instr {
   const m = /^([A-Za-z.]+)\s*(.*)$/.exec(text.trim());
@@ -79,6 +79,8 @@ export function parseInstr(text: string): Instr {
     case "MOV":
       return arity(ops, 2, mn), { op: "mov", rd: parseReg(ops[0]!), src: parseOperand(ops[1]!) };
     case "ADD": case "SUB": case "EOR": case "AND": case "ORR":
+      // ADD X4,X3,W2,SXTW (herd's address-dependency idiom): the extend of a register operand is accepted.
+      if (ops.length === 4 && !ops[2]!.startsWith("#") && /^(SXTW|UXTW|SXTX|UXTX|LSL #0)$/i.test(ops[3]!.replace(/\s+/g, " "))) ops.pop();
       arity(ops, 3, mn);
       return { op: "alu", fn: mn.toLowerCase() as "add", rd: parseReg(ops[0]!), rn: parseReg(ops[1]!), src: parseOperand(ops[2]!) };
     case "CMP":
@@ -111,17 +113,19 @@ export function parseInstr(text: string): Instr {
   }
   const rmw = RMW.exec(mn);
   if (rmw) {
-    const [kind, suffix = ""] = [rmw[1]!, rmw[2]];
+    const [kind, suffix = ""] = [rmw[1]!, rmw[4]];
     const ord = { acquire: suffix.includes("A"), release: suffix.includes("L") };
-    if (kind === "STADD") {
+    const fn = (rmw[2] ?? rmw[3])?.toLowerCase() as "add" | "set" | "clr" | "eor" | undefined;
+    if (kind.startsWith("ST")) {
       // STADD Xs,[Xn] is LDADD Xs,XZR,[Xn]: its read returns nothing (herd's NoRet); no acquire form.
       if (ord.acquire) throw new InstrError(`${mn} is not an instruction`);
       arity(ops, 2, mn);
-      return { op: "ldadd", rs: parseReg(ops[0]!), rt: "zr", addr: parseAddress(ops[1]), ...ord };
+      return { op: "ldop", fn: fn!, rs: parseReg(ops[0]!), rt: "zr", addr: parseAddress(ops[1]), ...ord };
     }
     arity(ops, 3, mn);
-    const op = kind === "SWP" ? "swp" : kind === "CAS" ? "cas" : "ldadd";
-    return { op, rs: parseReg(ops[0]!), rt: parseReg(ops[1]!), addr: parseAddress(ops[2]), ...ord };
+    const [rs, rt, addr] = [parseReg(ops[0]!), parseReg(ops[1]!), parseAddress(ops[2])];
+    if (kind === "SWP" || kind === "CAS") return { op: kind === "SWP" ? "swp" : "cas", rs, rt, addr, ...ord };
+    return { op: "ldop", fn: fn!, rs, rt, addr, ...ord };
   }
-  throw new InstrError(`unsupported instruction "${m[1]}" (smpsim litmus takes MOV, ADD, SUB, EOR, AND, ORR, CMP, LDR, LDAR, LDAPR, LDXR, LDAXR, STR, STLR, STXR, STLXR, SWP, CAS, LDADD, STADD (with A/L/AL), DMB, DSB, ISB, CBZ, CBNZ, B, B.EQ, B.NE, NOP)`);
+  throw new InstrError(`unsupported instruction "${m[1]}" (smpsim litmus takes MOV, ADD, SUB, EOR, AND, ORR, CMP, LDR, LDAR, LDAPR, LDXR, LDAXR, STR, STLR, STXR, STLXR, SWP, CAS, LDADD/LDSET/LDCLR/LDEOR and their ST forms (with A/L/AL), DMB, DSB, ISB, CBZ, CBNZ, B, B.EQ, B.NE, NOP)`);
 }

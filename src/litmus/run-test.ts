@@ -36,7 +36,7 @@ export interface LitmusResult {
 function valueDomain(test: LitmusTest): Map<string, Value[]> {
   const domain = new Map<string, Value[]>([...test.memInit].map(([l, v]) => [l, [v]]));
   // A value in an allowed execution is computed through at most one write per store instruction.
-  const rounds = 1 + test.threads.reduce((n, t) => n + t.instrs.filter((i) => ["store", "swp", "cas", "ldadd"].includes(i.instr.op)).length, 0);
+  const rounds = 1 + test.threads.reduce((n, t) => n + t.instrs.filter((i) => ["store", "swp", "cas", "ldop"].includes(i.instr.op)).length, 0);
   for (let round = 0; round < rounds; round++) {
     let grew = false;
     for (let t = 0; t < test.threads.length; t++) {

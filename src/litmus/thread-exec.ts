@@ -116,16 +116,16 @@ function runPath(test: LitmusTest, tid: number, domain: ReadonlyMap<string, read
         event({ kind: "W", loc: a.loc, value: data.v, addrSrc: a.t, dataSrc: data.t, ...(i.release ? { release: true } : {}) }, instr);
         return undefined;
       }
-      case "swp": case "cas": case "ldadd": {
+      case "swp": case "cas": case "ldop": {
         const a = address(i.addr);
         const src = get(i.rs);
-        const noRet = i.op === "ldadd" && i.rt === "zr";
+        const noRet = i.op === "ldop" && i.rt === "zr";
         const r = read(a.loc, instr, a.t, { ...(i.acquire ? { acquire: "A" as const } : {}), ...(noRet ? { noRet } : {}) });
         const old = events[r]!.value!;
         let value: Value | undefined;
         let data = src.t;
         if (i.op === "swp") value = src.v;
-        else if (i.op === "ldadd") value = alu("add", old, src.v) ?? fail(`LDADD on an address`);
+        else if (i.op === "ldop") value = atomicOp(i.fn, old, src.v) ?? fail(`LD${i.fn.toUpperCase()} on an address`);
         else if (old === src.v) (value = get(i.rt).v), (data = get(i.rt).t);
         if (value !== undefined) {
           const w = event({ kind: "W", loc: a.loc, value, addrSrc: a.t, dataSrc: data, ...(i.release ? { release: true } : {}) }, instr);
@@ -164,6 +164,14 @@ function alu(fn: "add" | "sub" | "eor" | "and" | "orr", a: Value, b: Value): Val
   if ((fn === "add" || fn === "orr" || fn === "sub" || fn === "eor") && b === 0) return a;
   if ((fn === "add" || fn === "orr" || fn === "eor") && a === 0) return b;
   return undefined;
+}
+
+/** The operation of LDADD / LDSET / LDCLR / LDEOR (ARM ARM C6.2: Mem = Mem + Xs, Mem | Xs, Mem & ~Xs, Mem ^ Xs). */
+function atomicOp(fn: "add" | "set" | "clr" | "eor", old: Value, s: Value): Value | undefined {
+  if (fn === "add") return alu("add", old, s);
+  if (fn === "eor") return alu("eor", old, s);
+  if (typeof old !== "number" || typeof s !== "number") return undefined;
+  return fn === "set" ? old | s : old & ~s;
 }
 
 /** Every trace of thread `tid`, each read taking each value of its location's domain (depth-first over the choices). */
