@@ -1,5 +1,5 @@
 /** `smpsim replay`: fold a log back into states (and with --verify, re-execute it and compare). */
-import { resolveAllocator } from "../kernel/asid/registry.js";
+import { ALLOW_MODULES_HELP, ALLOW_MODULES_OPTION, logAllocator } from "../log/modules.js";
 import { readLog } from "../log/reader.js";
 import { foldEvents } from "../replay/fold.js";
 import { verifyLog } from "../replay/verify.js";
@@ -17,18 +17,19 @@ re-checks every invariant, and compares the final state hash with the one the lo
   --verify   also re-execute: run the kernel and machine again with the logged choices and compare every
              event byte for byte; prints the first differing event
   --json     one JSON object with the result
+${ALLOW_MODULES_HELP}
 A truncated log (the writer was killed) is reported and its complete prefix replayed.
 Exit status: 0 clean and consistent, 1 the log shows a violation or replay diverged, 2 bad input.`;
 
 export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<number> {
-  const a = parse("replay", argv, { verify: { type: "boolean" }, json: { type: "boolean" } }, [1]);
+  const a = parse("replay", argv, { verify: { type: "boolean" }, json: { type: "boolean" }, ...ALLOW_MODULES_OPTION }, [1]);
   if (a.values.help) return io.out(replayHelp), 0;
   const path = a.positionals[0]!;
   const log = readLog(path);
   const config = catalog.check(log.header.config, `${path}: line 1: config`);
   log.header.config = config;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); replaying the ${log.events.length} complete events before it`);
-  const allocator = await resolveAllocator(config.kernel.asidAllocator, process.cwd());
+  const allocator = await logAllocator(config, path, a.values["allow-modules"] === true);
   const fold = foldEvents(config, allocator, log.events);
   const hash = stateHash(fold.state);
   const hashOk = log.footer ? log.footer.end.stateHash === hash : null;

@@ -4,7 +4,7 @@
  * variables of the initial state), and the initial state built.
  */
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
-import { resolveAllocator } from "../kernel/asid/registry.js";
+import { logAllocator } from "../log/modules.js";
 import { scenarioInitialState } from "../run/simulate.js";
 import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -20,12 +20,15 @@ export interface OpenedLog {
   initial(): MachineState;
 }
 
-/** `check` validates the header's resolved scenario (the CLI's catalog.check); it throws on bad input. */
-export async function openLog(path: string, check: (raw: unknown, where: string) => Scenario, baseDir = process.cwd()): Promise<OpenedLog> {
+/**
+ * `check` validates the header's resolved scenario (the CLI's catalog.check); it throws on bad input.
+ * `allowModules`: the user allows loading an allocator module the header names (see log/modules.ts).
+ */
+export async function openLog(path: string, check: (raw: unknown, where: string) => Scenario, allowModules = false): Promise<OpenedLog> {
   const log = loadEventLog(path);
   const scenario = check(log.header.config, `${path}: line 1: config`);
   log.header.config = scenario;
-  const allocator = await resolveAllocator(scenario.kernel.asidAllocator, baseDir);
+  const allocator = await logAllocator(scenario, path, allowModules);
   return { path, log, scenario, allocator, initial: () => scenarioInitialState(scenario, allocator) };
 }
 

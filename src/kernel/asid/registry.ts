@@ -19,11 +19,16 @@ export const builtinAllocators: Readonly<Record<string, AsidAllocator>> = {
 
 export { AllocatorError };
 
+/** The built-in allocator of that name: own entries only, so "toString" or "__proto__" name none. */
+export function builtinAllocator(name: string): AsidAllocator | undefined {
+  return Object.hasOwn(builtinAllocators, name) ? builtinAllocators[name] : undefined;
+}
+
 const looksLikePath = (s: string): boolean => s.includes("/") || /\.(m?js|ts)$/.test(s);
 
 /** `baseDir` is where a relative module path is resolved from (the scenario file's folder). */
 export async function resolveAllocator(name: string, baseDir: string): Promise<AsidAllocator> {
-  const builtin = builtinAllocators[name];
+  const builtin = builtinAllocator(name);
   if (builtin) return builtin;
   if (!looksLikePath(name)) {
     throw new AllocatorError(
