@@ -44,7 +44,7 @@ export async function ui(argv: string[], catalog: Catalog, io: Io): Promise<numb
   const files = loadStaticFiles(PAGE_DIR);
   if (!files.has("/index.html")) io.err(`smpsim ui: the page is not built (${PAGE_DIR} has no index.html): run \`npm ci\` or \`npm run build\``);
   const model = new ViewerModel(opened, timelineOf(opened, k));
-  const running = await listen(viewerServer(model, files), port, host);
+  const running = await listen(viewerServer(model, files, host), port, host);
   io.out(`smpsim ui: ${path} (${opened.scenario.id}, ${log.events.length} events${model.meta().violation ? ", with a violation" : ""}) at ${running.url}`);
   io.out("Ctrl-C to stop.");
   await new Promise<void>((resolve) => {
