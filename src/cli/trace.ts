@@ -1,6 +1,7 @@
 /** `smpsim trace`: a log as a Chrome Trace Event / Perfetto JSON file. */
 import { existsSync } from "node:fs";
 import { ALLOW_MODULES_HELP, ALLOW_MODULES_OPTION } from "../log/modules.js";
+import { namingFile } from "../log/apply-logged.js";
 import { openLog } from "../timetravel/open.js";
 import { buildTrace } from "../trace/export.js";
 import { writeTrace } from "../trace/write.js";
@@ -34,7 +35,7 @@ export async function trace(argv: string[], catalog: Catalog, io: Io): Promise<n
   const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true);
   const { log, scenario } = opened;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); exporting the ${log.events.length} complete events before it`);
-  const t = buildTrace({ scenario, initial: opened.initial(), events: log.events, title: `smpsim ${scenario.id} seed ${log.header.seed}` });
+  const t = namingFile(path, () => buildTrace({ scenario, initial: opened.initial(), events: log.events, title: `smpsim ${scenario.id} seed ${log.header.seed}` }));
   writeTrace(out, t.traceEvents, {
     source: path, scenario: scenario.id, seed: log.header.seed, events: log.events.length, truncated: log.truncated,
     time: "ts and dur are modelled cycles, read as ns (1 cycle = 1 ns)",

@@ -52,7 +52,7 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
   const sc = req.scenario;
   const base = makeChooser(req.strategy, req.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
   const chooser = req.schedule !== undefined ? new ScheduleChooser(decodeSchedule(req.schedule), base, true) : base;
-  const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy), req.log.force) : null;
+  const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy, req.schedule), req.log.force) : null;
   const picks: number[] = [];
   const events: SimEvent[] = [];
   const sink = (ev: SimEvent): void => {
