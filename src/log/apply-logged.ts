@@ -12,19 +12,13 @@ export class EventApplyError extends LogError {
   constructor(readonly seq: number, why: string) {
     super(`line ${seq + 2}: event #${seq} does not follow from the events before it (the log is damaged: ${why})`);
   }
+  /** `e`, thrown while folding or checking `ev`, as the error to report (a LogError stays as it is). */
+  static of(ev: SimEvent, e: unknown): LogError {
+    return e instanceof LogError ? e : new EventApplyError(ev.seq, e instanceof Error ? e.message : String(e));
+  }
   /** The same error naming the log file. */
   in(path: string): LogError {
     return new LogError(`${path}: ${this.message}`);
-  }
-}
-
-/** Runs `work` (which folds or checks event `ev`), turning a failure into an EventApplyError. */
-export function guarded<T>(ev: SimEvent, work: () => T): T {
-  try {
-    return work();
-  } catch (e) {
-    if (e instanceof LogError) throw e;
-    throw new EventApplyError(ev.seq, (e as Error).message ?? String(e));
   }
 }
 
@@ -32,7 +26,7 @@ export function applyLogged(s: MachineState, ev: SimEvent): void {
   try {
     applyInPlace(s, ev);
   } catch (e) {
-    throw new EventApplyError(ev.seq, (e as Error).message ?? String(e));
+    throw EventApplyError.of(ev, e);
   }
 }
 

@@ -7,7 +7,7 @@ import type { SimEvent } from "../events/index.js";
 import { machineInvariants } from "../invariants/index.js";
 import { checkAll, type Violation } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
-import { guarded } from "../log/apply-logged.js";
+import { EventApplyError } from "../log/apply-logged.js";
 import { scenarioInitialState } from "../run/simulate.js";
 import type { Scenario } from "../scenario/types.js";
 import { applyInPlace } from "../state/apply.js";
@@ -29,11 +29,13 @@ export class Fold implements FoldResult {
 
   /** Applies `ev` and re-checks the invariants; an event the state cannot take is an EventApplyError. */
   add(ev: SimEvent): void {
-    guarded(ev, () => {
+    try {
       applyInPlace(this.state, ev);
       if (ev.type === "violation") this.violation ??= { invariant: ev.invariant, message: ev.message, at: ev.at };
       else if (this.check && !this.violation) this.violation = checkAll(machineInvariants, this.state, ev);
-    });
+    } catch (e) {
+      throw EventApplyError.of(ev, e);
+    }
   }
 }
 
