@@ -40,6 +40,16 @@ export class Fields {
     return v as string;
   }
 
+  /**
+   * A name that keys a table (a task, an mm, a page table, a VM): a non-empty string that is not
+   * "__proto__", which as a key of a plain object would replace its prototype instead of adding an entry.
+   */
+  name(v: unknown, path: string): string {
+    const s = this.string(v, path);
+    if (s === "__proto__") this.fail(path, `"__proto__" cannot be a name`);
+    return s;
+  }
+
   bool(v: unknown, path: string): boolean {
     if (typeof v !== "boolean") this.fail(path, `expected true or false, got ${this.got(v)}`);
     return v as boolean;

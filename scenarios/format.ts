@@ -19,7 +19,7 @@ export function readScenario(raw: unknown, file: string): Scenario {
   const f = new Fields(file);
   const o = f.object(raw, "(top level)");
   f.known(o, "", TOP);
-  const kernelTable = f.opt(o, "kernelTable", "", "kernel", (v, p) => f.string(v, p));
+  const kernelTable = f.opt(o, "kernelTable", "", "kernel", (v, p) => f.name(v, p));
   const tasks = f.array(o.tasks, "tasks").map((t, i) => readTask(f, t, `tasks[${i}]`));
   if (tasks.length === 0) f.fail("tasks", "a scenario needs at least one task");
   const ids = new Set<string>();
@@ -110,6 +110,7 @@ function readTables(f: Fields, raw: unknown, kernelTable: string): Record<string
   const o = f.object(raw, "tables");
   const out: Record<string, Record<number, PteSpec>> = {};
   for (const [id, entries] of Object.entries(o)) {
+    f.name(id, `tables.${id}`);
     const e = f.object(entries, `tables.${id}`);
     const t: Record<number, PteSpec> = (out[id] = {});
     for (const [vaText, pteRaw] of Object.entries(e)) {
@@ -132,9 +133,9 @@ function readTask(f: Fields, raw: unknown, path: string): TaskSpec {
   const o = f.object(raw, path);
   f.known(o, path, ["id", "mm", "cores", "script", "vcpu"]);
   return {
-    ...(o.vcpu === undefined ? {} : { vcpu: f.string(o.vcpu, `${path}.vcpu`) }),
-    id: f.string(o.id, `${path}.id`),
-    mm: f.string(o.mm, `${path}.mm`),
+    ...(o.vcpu === undefined ? {} : { vcpu: f.name(o.vcpu, `${path}.vcpu`) }),
+    id: f.name(o.id, `${path}.id`),
+    mm: f.name(o.mm, `${path}.mm`),
     cores: f.opt(o, "cores", path, [] as number[], (v, p) => f.array(v, p).map((c, i) => f.int(c, `${p}[${i}]`, 0, 63))),
     script: f.array(o.script, `${path}.script`).map((s, i) => readOp(f, s, `${path}.script[${i}]`)),
   };
@@ -155,7 +156,7 @@ function readOp(f: Fields, raw: unknown, path: string): WorkloadOp {
       return { op };
     case "guest-switch":
       f.known(o, path, ["op", "task"]);
-      return { op, task: f.string(o.task, `${path}.task`) };
+      return { op, task: f.name(o.task, `${path}.task`) };
     case "hvc":
       f.known(o, path, ["op", "host"]);
       return { op, host: f.opt(o, "host", path, [] as number[], (v, p) => f.array(v, p).map((x, i) => f.address(x, `${p}[${i}]`))) };

@@ -42,13 +42,13 @@ function readVm(f: Fields, raw: unknown, path: string): VmSpec {
     const p = `${path}.guestTasks[${i}]`;
     const t = f.object(g, p);
     f.known(t, p, ["id", "table", "asid"]);
-    return { id: f.string(t.id, `${p}.id`), table: f.string(t.table, `${p}.table`), asid: f.int(t.asid, `${p}.asid`, 1, 255) };
+    return { id: f.name(t.id, `${p}.id`), table: f.name(t.table, `${p}.table`), asid: f.int(t.asid, `${p}.asid`, 1, 255) };
   });
   if (guestTasks.length === 0) f.fail(`${path}.guestTasks`, "a VM needs at least one guest task");
   return {
-    id: f.string(o.id, `${path}.id`),
-    stage2: f.string(o.stage2, `${path}.stage2`),
-    kernelTable: f.string(o.kernelTable, `${path}.kernelTable`),
+    id: f.name(o.id, `${path}.id`),
+    stage2: f.name(o.stage2, `${path}.stage2`),
+    kernelTable: f.name(o.kernelTable, `${path}.kernelTable`),
     guestTasks,
   };
 }
@@ -88,12 +88,12 @@ export function checkVcpuTasks(f: Fields, tasks: TaskSpec[], hyp: HypConfig | nu
 export function resolveHypTables(f: Fields, hyp: HypConfig, tables: Tables, kernelTable: string, pageOffset: number): Tables {
   for (const [i, vm] of hyp.vms.entries()) {
     for (const id of [vm.stage2, vm.kernelTable, ...vm.guestTasks.map((g) => g.table)]) {
-      if (!tables[id]) f.fail(`hyp.vms[${i}]`, `table "${id}" is not in "tables"`);
+      if (!Object.hasOwn(tables, id)) f.fail(`hyp.vms[${i}]`, `table "${id}" is not in "tables"`);
     }
   }
   if (hyp.worldSwitch !== "armv6-kvm") return tables;
-  const host = tables[kernelTable] ?? {};
-  const shared = host[hyp.sharedPage];
+  const host = Object.hasOwn(tables, kernelTable) ? tables[kernelTable]! : {};
+  const shared = Object.hasOwn(host, hyp.sharedPage) ? host[hyp.sharedPage] : undefined;
   if (!shared) f.fail("hyp.sharedPage", `the host kernel table "${kernelTable}" does not map the shared page ${hyp.sharedPage}`);
   const out: Tables = { ...tables };
   const global = hyp.hostKernelMappings === "global";

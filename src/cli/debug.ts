@@ -1,5 +1,6 @@
 /** `smpsim debug`: the time-travel debugger over a log, at a prompt or with `--eval "cmd; cmd"`. */
 import { createInterface } from "node:readline";
+import { ALLOW_MODULES_HELP, ALLOW_MODULES_OPTION } from "../log/modules.js";
 import { openLog, timelineOf } from "../timetravel/open.js";
 import { parse, intOption } from "./args.js";
 import type { Catalog } from "./catalog.js";
@@ -15,15 +16,16 @@ value change. Without --eval it reads commands at a prompt (history with the arr
   --eval CMDS   run the commands (separated by ; or newlines), print what they print, and exit:
                 0 when every command ran, 2 at the first one that is not understood
   --k K         events between snapshots (default 1024): a seek applies at most K events
+${ALLOW_MODULES_HELP}
 A truncated log loads the complete events before its damaged tail (and says so on stderr).
 Exit status: 0 ok, 2 bad input (the log, or a command with --eval).`;
 
 export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<number> {
-  const a = parse("debug", argv, { eval: { type: "string" }, k: { type: "string" } }, [1]);
+  const a = parse("debug", argv, { eval: { type: "string" }, k: { type: "string" }, ...ALLOW_MODULES_OPTION }, [1]);
   if (a.values.help) return io.out(debugHelp), EXIT_OK;
   const k = intOption("debug", "k", a.values.k, 1, 1_000_000_000);
   const path = a.positionals[0]!;
-  const opened = await openLog(path, (raw, where) => catalog.check(raw, where));
+  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true);
   const { log } = opened;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); loaded the ${log.events.length} complete events before it`);
   const timeline = timelineOf(opened, k);

@@ -7,7 +7,7 @@ import { explore, type ExploreResult } from "../explore/explorer.js";
 import { shrink } from "../explore/shrink.js";
 import type { StrategyName } from "../explore/strategy.js";
 import { exploreInWorkers } from "../explore/workers.js";
-import { resolveAllocator } from "../kernel/asid/registry.js";
+import { naming, resolveAllocator } from "../kernel/asid/registry.js";
 import { runScenario } from "../run/run-scenario.js";
 import { intOption, parse } from "./args.js";
 import type { Catalog } from "./catalog.js";
@@ -58,7 +58,7 @@ const STRATEGIES: StrategyName[] = ["random", "pct", "dfs", "dpor"];
 export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("explore", argv, OPTIONS, [1]);
   if (a.values.help) return io.out(exploreHelp), 0;
-  const { scenario: named, baseDir } = catalog.load(a.positionals[0]!);
+  const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
   const scenario = applyOverrides(named, (a.values.set as string[] | undefined) ?? [], catalog);
   const strategy = (a.values.strategy ?? "random") as StrategyName;
   if (!STRATEGIES.includes(strategy)) throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${strategy}"`);
@@ -79,7 +79,7 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   const clash = files.find((f) => existsSync(f));
   if (clash && !force) throw new UsageError(`explore: ${clash} exists; not overwriting it without --force`);
 
-  const allocator = await resolveAllocator(scenario.kernel.asidAllocator, baseDir);
+  const allocator = await naming(source === "built-in" ? `built-in scenario ${named.id}` : source, () => resolveAllocator(scenario.kernel.asidAllocator, baseDir));
   const target = { scenario, allocator };
   const bar = new ProgressBar(io.tty && !a.values.json, budget, `explore ${scenario.id} ${strategy}`);
   const request = { target, strategy, budget, seed, depth, preemptions, ...(dporPreemptions !== undefined ? { dporPreemptions } : {}), onProgress: (p: { schedules: number; found: number }) => bar.update(p.schedules, p.found) };

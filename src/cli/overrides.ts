@@ -2,10 +2,14 @@
  * `--set path=value` on the command line: change one field of a resolved scenario (for example
  * `--set kernel.switchSequence=reserved-asid` or `--set machine.cores=2`), then check it again like a
  * scenario file, so an override is held to the same rules and errors name the field.
+ * The path walks own fields only, and `__proto__`, `prototype` and `constructor` are refused: a path
+ * must never reach (or replace) an object's prototype, which would change every object in the process.
  */
 import type { Scenario } from "../scenario/types.js";
 import type { Catalog } from "./catalog.js";
 import { UsageError } from "./errors.js";
+
+const FORBIDDEN = new Set(["__proto__", "prototype", "constructor"]);
 
 export function applyOverrides(scenario: Scenario, sets: readonly string[], catalog: Catalog): Scenario {
   if (sets.length === 0) return scenario;
@@ -14,6 +18,8 @@ export function applyOverrides(scenario: Scenario, sets: readonly string[], cata
     const eq = s.indexOf("=");
     if (eq <= 0) throw new UsageError(`--set wants path=value, got "${s}"`);
     const path = s.slice(0, eq).split(".");
+    const bad = path.find((k) => FORBIDDEN.has(k) || k === "");
+    if (bad !== undefined) throw new UsageError(`--set ${s}: ${bad === "" ? "an empty path segment" : `"${bad}" is not a scenario field`}`);
     const text = s.slice(eq + 1);
     let value: unknown;
     try {
@@ -23,11 +29,11 @@ export function applyOverrides(scenario: Scenario, sets: readonly string[], cata
     }
     let o: Record<string, unknown> = raw;
     for (const key of path.slice(0, -1)) {
-      const next = o[key];
+      const next = Object.hasOwn(o, key) ? o[key] : undefined;
       if (next === null || typeof next !== "object") throw new UsageError(`--set ${s}: ${key} is not an object in the scenario`);
       o = next as Record<string, unknown>;
     }
-    o[path.at(-1)!] = value;
+    Object.defineProperty(o, path.at(-1)!, { value, writable: true, enumerable: true, configurable: true });
   }
   return catalog.check(raw, `--set ${sets.join(" ")}`);
 }

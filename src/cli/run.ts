@@ -54,7 +54,7 @@ function defaultLogPath(id: string, seed: number): string {
 export async function run(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("run", argv, OPTIONS, [1]);
   if (a.values.help) return io.out(runHelp), 0;
-  const { scenario: named, baseDir } = catalog.load(a.positionals[0]!);
+  const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
   const loaded = applyOverrides(named, (a.values.set as unknown as string[] | undefined) ?? [], catalog);
   const maxEvents = intOption("run", "max-events", a.values["max-events"], 1, 1e9);
   const scenario: Scenario = maxEvents ? { ...loaded, machine: { ...loaded.machine, maxEvents } } : loaded;
@@ -66,6 +66,7 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   const r = await runScenario({
     scenario,
     baseDir,
+    source: source === "built-in" ? `built-in scenario ${named.id}` : source,
     seed,
     strategy,
     ...(a.values.schedule !== undefined ? { schedule: a.values.schedule as string } : {}),

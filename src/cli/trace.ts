@@ -1,5 +1,7 @@
 /** `smpsim trace`: a log as a Chrome Trace Event / Perfetto JSON file. */
 import { existsSync } from "node:fs";
+import { ALLOW_MODULES_HELP, ALLOW_MODULES_OPTION } from "../log/modules.js";
+import { namingFile } from "../log/apply-logged.js";
 import { openLog } from "../timetravel/open.js";
 import { buildTrace } from "../trace/export.js";
 import { writeTrace } from "../trace/write.js";
@@ -17,11 +19,12 @@ from there to its ack; instants for ASID roll-overs, faults and violations; coun
 occupancy and ASID generation. Time is the log's virtual time: one modelled cycle shows as 1 ns.
   -o, --out FILE  where to write (required); an existing FILE is kept unless --force
   --force         overwrite FILE
+${ALLOW_MODULES_HELP}
 A truncated log exports the complete events before its damaged tail (and says so on stderr).
 Exit status: 0 written, 2 bad input (the log, or FILE exists without --force).`;
 
 export async function trace(argv: string[], catalog: Catalog, io: Io): Promise<number> {
-  const a = parse("trace", argv, { out: { type: "string", short: "o" }, force: { type: "boolean" } }, [1]);
+  const a = parse("trace", argv, { out: { type: "string", short: "o" }, force: { type: "boolean" }, ...ALLOW_MODULES_OPTION }, [1]);
   if (a.values.help) return io.out(traceHelp), EXIT_OK;
   const out = a.values.out;
   if (typeof out !== "string" || !out) throw new UsageError("trace: -o FILE is required (see smpsim trace --help)");
@@ -29,10 +32,10 @@ export async function trace(argv: string[], catalog: Catalog, io: Io): Promise<n
   // Refuse before the work, not after it (writeTrace checks again when it puts the file in place).
   if (!force && existsSync(out)) throw new UsageError(`${out}: file exists; not overwriting it without --force`);
   const path = a.positionals[0]!;
-  const opened = await openLog(path, (raw, where) => catalog.check(raw, where));
+  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true);
   const { log, scenario } = opened;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); exporting the ${log.events.length} complete events before it`);
-  const t = buildTrace({ scenario, initial: opened.initial(), events: log.events, title: `smpsim ${scenario.id} seed ${log.header.seed}` });
+  const t = namingFile(path, () => buildTrace({ scenario, initial: opened.initial(), events: log.events, title: `smpsim ${scenario.id} seed ${log.header.seed}` }));
   writeTrace(out, t.traceEvents, {
     source: path, scenario: scenario.id, seed: log.header.seed, events: log.events.length, truncated: log.truncated,
     time: "ts and dur are modelled cycles, read as ns (1 cycle = 1 ns)",

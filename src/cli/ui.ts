@@ -1,5 +1,6 @@
 /** `smpsim ui`: the web time-travel viewer over a log, served on localhost until interrupted. */
 import { fileURLToPath } from "node:url";
+import { ALLOW_MODULES_HELP, ALLOW_MODULES_OPTION } from "../log/modules.js";
 import { openLog, timelineOf } from "../timetravel/open.js";
 import { listen, viewerServer } from "../ui/server.js";
 import { loadStaticFiles } from "../ui/static-files.js";
@@ -20,6 +21,7 @@ The page asks only for what it shows, so a log of millions of events stays respo
   --port P   port to listen on (default 7357; 0 picks a free one)
   --host H   address to listen on (default 127.0.0.1: this machine only)
   --k K      events between snapshots (default 1024): a request applies at most K events
+${ALLOW_MODULES_HELP}
 It runs until interrupted (Ctrl-C) or terminated. A truncated log shows the complete events before its
 damaged tail (and says so on stderr). Nothing is fetched from the network: the page is served from the
 files \`npm ci\` built.
@@ -30,19 +32,19 @@ const DEFAULT_PORT = 7357;
 const PAGE_DIR = fileURLToPath(new URL("../../ui/", import.meta.url));
 
 export async function ui(argv: string[], catalog: Catalog, io: Io): Promise<number> {
-  const a = parse("ui", argv, { port: { type: "string" }, host: { type: "string" }, k: { type: "string" } }, [1]);
+  const a = parse("ui", argv, { port: { type: "string" }, host: { type: "string" }, k: { type: "string" }, ...ALLOW_MODULES_OPTION }, [1]);
   if (a.values.help) return io.out(uiHelp), EXIT_OK;
   const port = intOption("ui", "port", a.values.port, 0, 65535) ?? DEFAULT_PORT;
   const k = intOption("ui", "k", a.values.k, 1, 1_000_000_000);
   const host = typeof a.values.host === "string" && a.values.host ? a.values.host : "127.0.0.1";
   const path = a.positionals[0]!;
-  const opened = await openLog(path, (raw, where) => catalog.check(raw, where));
+  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true);
   const { log } = opened;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); showing the ${log.events.length} complete events before it`);
   const files = loadStaticFiles(PAGE_DIR);
   if (!files.has("/index.html")) io.err(`smpsim ui: the page is not built (${PAGE_DIR} has no index.html): run \`npm ci\` or \`npm run build\``);
   const model = new ViewerModel(opened, timelineOf(opened, k));
-  const running = await listen(viewerServer(model, files), port, host);
+  const running = await listen(viewerServer(model, files, host), port, host);
   io.out(`smpsim ui: ${path} (${opened.scenario.id}, ${log.events.length} events${model.meta().violation ? ", with a violation" : ""}) at ${running.url}`);
   io.out("Ctrl-C to stop.");
   await new Promise<void>((resolve) => {

@@ -22,6 +22,33 @@ export function encodeSchedule(picks: readonly number[]): string {
   return out;
 }
 
+/** `encodeSchedule` one pick at a time, for a log read as a stream (only the string is kept). */
+export class ScheduleEncoder {
+  private out = "";
+  private pick = -1;
+  private run = 0;
+  add(p: number): void {
+    if (p === this.pick) this.run++;
+    else {
+      this.flush();
+      this.pick = p;
+      this.run = 1;
+    }
+  }
+  get value(): string {
+    this.flush();
+    return this.out;
+  }
+  private flush(): void {
+    if (this.run > 0) {
+      const tok = this.pick < 36 ? this.pick.toString(36) : `(${this.pick.toString(36)})`;
+      this.out += this.run >= 3 ? `${tok}{${this.run}}` : tok.repeat(this.run);
+    }
+    this.run = 0;
+    this.pick = -1;
+  }
+}
+
 /** No run makes more choices than this; a longer schedule is a typo (or an attack on memory). */
 export const MAX_PICKS = 50_000_000;
 

@@ -1,6 +1,6 @@
 /**
  * The log file format (version 1), documented in README.md:
- *   line 1      header: {"format":"smpsim-log","version":1,"scenario":id,"seed":..,"strategy":..,"config":{..}}
+ *   line 1      header: {"format":"smpsim-log","version":1,"scenario":id,"seed":..,"strategy":..,["schedule":..,]"config":{..}}
  *   lines 2..   one event per line, JSON, seq 0, 1, 2, ... in order
  *   last line   footer: {"end":{"reason":..,"events":N,"stateHash":..,"schedule":..}}
  * A file without its footer was cut short: its complete event lines are still a valid prefix.
@@ -17,6 +17,8 @@ export interface LogHeader {
   scenario: string;
   seed: number;
   strategy: string;
+  /** The schedule string the run followed before its strategy took over (`run --schedule`), when it had one. */
+  schedule?: string;
   /** The resolved scenario: a log replays against the exact configuration that produced it. */
   config: Scenario;
 }
@@ -30,6 +32,6 @@ export interface LogFooter {
   };
 }
 
-export function makeHeader(config: Scenario, seed: number, strategy: string): LogHeader {
-  return { format: LOG_FORMAT, version: LOG_VERSION, scenario: config.id, seed, strategy, config };
+export function makeHeader(config: Scenario, seed: number, strategy: string, schedule?: string): LogHeader {
+  return { format: LOG_FORMAT, version: LOG_VERSION, scenario: config.id, seed, strategy, ...(schedule === undefined ? {} : { schedule }), config };
 }

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } fr
 import { basename, dirname, join } from "node:path";
 import type { SimEvent } from "../events/index.js";
 import type { LogFooter, LogHeader } from "./format.js";
-import { LogError } from "./reader.js";
+import { LogError } from "./log-error.js";
 
 export class LogExistsError extends Error {
   readonly _tag = "LogExistsError";

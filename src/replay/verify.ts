@@ -1,12 +1,18 @@
 /**
- * Re-execution replay: run the actors again under the log's configuration, taking every choice from
- * the log, and compare each event they emit with the logged line, byte for byte, then the final state
- * hash. The first difference is a divergence: the model changed, or the log was altered.
+ * Re-execution replay: run the actors again under the log's configuration, making every choice as the
+ * header says the run made them (its schedule prefix, then its strategy and seed), and compare each event
+ * they emit with the logged line, byte for byte, then the footer: stop reason, event count, schedule and
+ * final state hash. The first difference is a divergence: the model changed, or the log was altered
+ * (an altered choice, seed or strategy shows up as the first choice that differs).
  */
-import { ScheduleChooser, FifoChooser } from "../engine/chooser.js";
+import { ScheduleChooser } from "../engine/chooser.js";
+import { decodeSchedule, encodeSchedule } from "../engine/schedule.js";
 import type { SimEvent } from "../events/index.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
+import type { LogFooter, LogHeader } from "../log/format.js";
+import { LogError } from "../log/log-error.js";
 import type { LoadedLog } from "../log/reader.js";
+import { makeChooser } from "../run/run-scenario.js";
 import { simulate } from "../run/simulate.js";
 import { stateHash } from "../state/hash.js";
 
@@ -18,40 +24,74 @@ export interface Divergence {
   reason: string;
 }
 
+/** The logged run as re-execution reads it: the header, the event lines one at a time, then how it ended. */
+export interface LoggedRun {
+  header: LogHeader;
+  /** The next event line, or null after the last. */
+  nextLine(): string | null;
+  /** Read once every line has been taken. */
+  ending(): { footer: LogFooter | null; truncated: string | null };
+}
+
 class Stop extends Error {}
 
-export function verifyLog(log: LoadedLog, allocator: AsidAllocator): Divergence | null {
-  const picks = log.events.filter((e) => e.type === "choice").map((e) => (e as { pick: number }).pick);
-  // Past the logged choices (a truncated log), fall back to a fixed strategy; comparison stops there.
-  const chooser = new ScheduleChooser(picks, new FifoChooser(), false);
+export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence | null {
+  const h = log.header;
+  const sc = h.config;
+  if (h.strategy !== "random" && h.strategy !== "fifo") throw new LogError(`line 1: header.strategy: expected random or fifo, got ${JSON.stringify(h.strategy)}`);
+  const base = makeChooser(h.strategy, h.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
+  const prefix = h.schedule === undefined ? null : decodeSchedule(h.schedule);
+  const chooser = prefix ? new ScheduleChooser(prefix, base, true) : base;
   let seq = 0;
   let diverged: Divergence | null = null;
+  let pending: string | null = null;
+  let truncatedAt = -1;
+  const picks: number[] = [];
   const sink = (ev: SimEvent): void => {
-    if (seq >= log.lines.length) {
-      if (log.truncated) throw new Stop();
+    if (ev.type === "choice") picks.push(ev.pick);
+    const logged = log.nextLine();
+    if (logged === null) {
+      if (log.ending().truncated !== null) {
+        truncatedAt = seq;
+        throw new Stop();
+      }
       diverged = { seq, logged: null, reexecuted: JSON.stringify(ev), reason: "re-execution emits events past the end of the log" };
       throw new Stop();
     }
     const line = JSON.stringify(ev);
-    if (line !== log.lines[seq]) {
-      diverged = { seq, logged: log.lines[seq]!, reexecuted: line, reason: "the event differs" };
+    if (line !== logged) {
+      diverged = { seq, logged, reexecuted: line, reason: seq === 0 || ev.type !== "choice" ? "the event differs" : "the event differs (a choice the header's seed, strategy and schedule do not make)" };
       throw new Stop();
     }
     seq++;
   };
-  let hash: string | null = null;
+  let end: { reason: string; hash: string } | null = null;
   try {
-    const { state } = simulate(log.header.config, allocator, chooser, sink);
-    hash = stateHash(state);
+    const { state, outcome } = simulate(sc, allocator, chooser, sink);
+    end = { reason: outcome.reason, hash: stateHash(state) };
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
   if (diverged) return diverged;
-  if (seq < log.lines.length) {
-    return { seq, logged: log.lines[seq]!, reexecuted: null, reason: "re-execution ended before the log did" };
-  }
-  if (hash !== null && log.footer && hash !== log.footer.end.stateHash) {
-    return { seq, logged: log.footer.end.stateHash, reexecuted: hash, reason: "the final state hash differs" };
-  }
+  if (truncatedAt >= 0) return null;
+  pending = log.nextLine();
+  if (pending !== null) return { seq, logged: pending, reexecuted: null, reason: "re-execution ended before the log did" };
+  const { footer } = log.ending();
+  if (!end || !footer) return null;
+  const f = footer.end;
+  const schedule = encodeSchedule(picks);
+  if (f.reason !== end.reason) return { seq, logged: `end.reason ${f.reason}`, reexecuted: `end.reason ${end.reason}`, reason: "the footer's stop reason differs" };
+  if (f.schedule !== schedule) return { seq, logged: `end.schedule ${f.schedule}`, reexecuted: `end.schedule ${schedule}`, reason: "the footer's schedule differs" };
+  if (f.stateHash !== end.hash) return { seq, logged: f.stateHash, reexecuted: end.hash, reason: "the final state hash differs" };
   return null;
+}
+
+/** `verifyRun` over a log in memory. */
+export function verifyLog(log: LoadedLog, allocator: AsidAllocator): Divergence | null {
+  let i = 0;
+  return verifyRun({
+    header: log.header,
+    nextLine: () => (i < log.lines.length ? log.lines[i++]! : null),
+    ending: () => ({ footer: log.footer, truncated: log.truncated }),
+  }, allocator);
 }

@@ -6,7 +6,7 @@ import { FifoChooser, RandomChooser, ScheduleChooser, type Chooser, type Strateg
 import type { RunOutcome } from "../engine/engine.js";
 import { decodeSchedule, encodeSchedule } from "../engine/schedule.js";
 import type { SimEvent } from "../events/index.js";
-import { resolveAllocator } from "../kernel/asid/registry.js";
+import { naming, resolveAllocator } from "../kernel/asid/registry.js";
 import { makeHeader } from "../log/format.js";
 import { LogWriter } from "../log/writer.js";
 import type { Scenario } from "../scenario/types.js";
@@ -22,6 +22,8 @@ export interface RunRequest {
   /** Picks to follow first (then `strategy` takes over). */
   schedule?: string;
   log?: { path: string; force: boolean };
+  /** Where the scenario came from (its file, or "built-in scenario X"), for error messages. */
+  source?: string;
   /** Keep every event in memory (tests, replay comparison). */
   keepEvents?: boolean;
 }
@@ -41,11 +43,16 @@ export function makeChooser(strategy: StrategyName, seed: number, specRate: numb
 }
 
 export async function runScenario(req: RunRequest): Promise<RunResult> {
+  const source = req.source ?? `scenario ${req.scenario.id}`;
+  return naming(source, () => runResolved(req));
+}
+
+async function runResolved(req: RunRequest): Promise<RunResult> {
   const allocator = await resolveAllocator(req.scenario.kernel.asidAllocator, req.baseDir);
   const sc = req.scenario;
   const base = makeChooser(req.strategy, req.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
   const chooser = req.schedule !== undefined ? new ScheduleChooser(decodeSchedule(req.schedule), base, true) : base;
-  const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy), req.log.force) : null;
+  const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy, req.schedule), req.log.force) : null;
   const picks: number[] = [];
   const events: SimEvent[] = [];
   const sink = (ev: SimEvent): void => {

@@ -30,7 +30,8 @@ function buildTables(scenario: Scenario): Tables {
   const tables: Tables = { [RESERVED_TTBR0]: {} };
   for (const mm of mmsOf(scenario)) tables[mm] = {};
   for (const [id, entries] of Object.entries(scenario.tables)) {
-    const t: PageTable = (tables[id] ??= {});
+    // Own entries only: a table named "constructor" must not find Object's constructor.
+    const t: PageTable = Object.hasOwn(tables, id) ? tables[id]! : (tables[id] = {});
     for (const [va, p] of Object.entries(entries)) {
       const pte: Pte = { pa: p.pa, global: p.global, writable: p.writable };
       t[vpnOf(Number(va))] = Object.freeze(pte);

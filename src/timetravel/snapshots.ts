@@ -5,6 +5,7 @@
  * is always "the nearest snapshot at or before it, plus at most K - 1 applications".
  */
 import type { SimEvent } from "../events/index.js";
+import { applyLogged } from "../log/apply-logged.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
 import { snapshotOf, thaw } from "./copy.js";
@@ -36,7 +37,7 @@ export class Snapshots {
     for (let n = 0; ; n++) {
       if (n % k === 0) this.list.push((prev = snapshotOf(s, prev)));
       if (n === events.length) break;
-      applyInPlace(s, events[n]!);
+      applyLogged(s, events[n]!);
     }
   }
 

@@ -8,7 +8,7 @@
  */
 import type { SimEvent } from "../events/index.js";
 import type { Scenario } from "../scenario/types.js";
-import { applyInPlace } from "../state/apply.js";
+import { applyLogged } from "../log/apply-logged.js";
 import type { MachineState } from "../state/machine-state.js";
 import { hex } from "../../cores/page-table.js";
 import { Flows } from "./flows.js";
@@ -55,7 +55,7 @@ export function buildTrace(input: TraceInput): Trace {
 
   let lastT = 0;
   for (const ev of input.events) {
-    applyInPlace(s, ev);
+    applyLogged(s, ev);
     lastT = ev.t;
     if (ev.type === "choice") continue;
     const c = ev.core;

@@ -18,8 +18,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function viewerServer(model: ViewerModel, files: ReadonlyMap<string, StaticFile>): Server {
-  return createServer((req, res) => {
+/**
+ * Whether a request's Host header names the address this server serves: 127.0.0.1, localhost or [::1]
+ * (or `host`, the address it was told to listen on) with its port. A browser sends the name it resolved,
+ * so a page on another site whose name was rebound to 127.0.0.1 (DNS rebinding) sends its own name and
+ * is refused: without this check such a page could read the log through the API.
+ */
+export function hostAllowed(header: string | undefined, server: Server, host?: string): boolean {
+  const a = server.address();
+  if (header === undefined || a === null || typeof a === "string") return false;
+  const names = ["127.0.0.1", "localhost", "[::1]"];
+  if (host) names.push(host.includes(":") && !host.startsWith("[") ? `[${host}]` : host);
+  return names.some((n) => header.toLowerCase() === `${n.toLowerCase()}:${a.port}`);
+}
+
+/** `host`: the address given with --host, also accepted in the Host header. */
+export function viewerServer(model: ViewerModel, files: ReadonlyMap<string, StaticFile>, host?: string): Server {
+  const server: Server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, server, host)) {
+      res.writeHead(421, { "content-type": "text/plain; charset=utf-8" }).end("misdirected request: this viewer answers only its own address\n");
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
@@ -44,6 +63,7 @@ export function viewerServer(model: ViewerModel, files: ReadonlyMap<string, Stat
     }
     res.writeHead(200, { "content-type": file.type }).end(req.method === "HEAD" ? undefined : file.body);
   });
+  return server;
 }
 
 /** Listens on host:port (port 0: any free one); a port in use or a host that cannot be bound is a ListenError. */

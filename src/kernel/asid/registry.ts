@@ -19,15 +19,20 @@ export const builtinAllocators: Readonly<Record<string, AsidAllocator>> = {
 
 export { AllocatorError };
 
+/** The built-in allocator of that name: own entries only, so "toString" or "__proto__" name none. */
+export function builtinAllocator(name: string): AsidAllocator | undefined {
+  return Object.hasOwn(builtinAllocators, name) ? builtinAllocators[name] : undefined;
+}
+
 const looksLikePath = (s: string): boolean => s.includes("/") || /\.(m?js|ts)$/.test(s);
 
 /** `baseDir` is where a relative module path is resolved from (the scenario file's folder). */
 export async function resolveAllocator(name: string, baseDir: string): Promise<AsidAllocator> {
-  const builtin = builtinAllocators[name];
+  const builtin = builtinAllocator(name);
   if (builtin) return builtin;
   if (!looksLikePath(name)) {
     throw new AllocatorError(
-      `unknown ASID allocator "${name}" (built-in: ${Object.keys(builtinAllocators).join(", ")}; or give a module path)`,
+      `kernel.asidAllocator: unknown ASID allocator "${name}" (built-in: ${Object.keys(builtinAllocators).join(", ")}; or give a module path)`,
     );
   }
   const file = isAbsolute(name) ? name : resolve(baseDir, name);
@@ -47,4 +52,18 @@ export async function resolveAllocator(name: string, baseDir: string): Promise<A
   }
   const user = a as AsidAllocator;
   return { ...user, ipiHandlers: user.ipiHandlers ?? {}, source: user.source ?? `user module ${file}` };
+}
+
+/**
+ * Runs `work` (loading or starting the scenario's allocator) so that an AllocatorError names the scenario
+ * it came from (`source`: a file, or "built-in scenario X") and the field, unless it names a module file.
+ */
+export async function naming<T>(source: string, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (!(e instanceof AllocatorError) || e.message.startsWith("/")) throw e;
+    const field = e.message.startsWith("kernel.asidAllocator:") ? "" : "kernel: ";
+    throw new AllocatorError(`${source}: ${field}${e.message}`);
+  }
 }
