@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Catalog, LoadedScenario } from "../src/cli/catalog.js";
+import { didYouMean } from "../src/cli/did-you-mean.js";
 import type { Scenario } from "../src/scenario/types.js";
 import asidArm64 from "./asid-arm64.js";
 import asidRolloverGeneration from "./asid-rollover-generation.js";
@@ -70,7 +71,8 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   }
   if (!isFile) {
     throw new ScenarioError(
-      `${nameOrPath}: no built-in scenario has this name and no such file exists (\`smpsim list\` shows the built-ins)`,
+      `${nameOrPath}: no built-in scenario has this name and no such file exists` +
+        `${didYouMean(nameOrPath, builtinScenarios.map((s) => s.id))} (\`smpsim list\` shows the built-ins)`,
     );
   }
   const text = readFileSync(nameOrPath, "utf8");
