@@ -11,7 +11,7 @@ import { trace } from "./trace.js";
 import { compare } from "./compare.js";
 import { ui } from "./ui.js";
 import { didYouMean } from "./did-you-mean.js";
-import { toolVersion } from "./version.js";
+import { toolVersion } from "../log/tool-version.js";
 
 export const mainHelp = `usage: smpsim <command> [options]
 
