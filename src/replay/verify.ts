@@ -9,6 +9,7 @@ import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { LoadedLog } from "../log/reader.js";
 import { simulate } from "../run/simulate.js";
 import { stateHash } from "../state/hash.js";
+import { describeDifference, firstDifference } from "./first-difference.js";
 
 export interface Divergence {
   /** Sequence number of the first event that differs (or the length, when one run is longer). */
@@ -16,6 +17,8 @@ export interface Divergence {
   logged: string | null;
   reexecuted: string | null;
   reason: string;
+  /** The first field that differs, when both lines are events ("field type: logged ..., re-executed ..."). */
+  field: string | null;
 }
 
 class Stop extends Error {}
@@ -29,12 +32,13 @@ export function verifyLog(log: LoadedLog, allocator: AsidAllocator): Divergence 
   const sink = (ev: SimEvent): void => {
     if (seq >= log.lines.length) {
       if (log.truncated) throw new Stop();
-      diverged = { seq, logged: null, reexecuted: JSON.stringify(ev), reason: "re-execution emits events past the end of the log" };
+      diverged = { seq, logged: null, reexecuted: JSON.stringify(ev), reason: "re-execution emits events past the end of the log", field: null };
       throw new Stop();
     }
     const line = JSON.stringify(ev);
     if (line !== log.lines[seq]) {
-      diverged = { seq, logged: log.lines[seq]!, reexecuted: line, reason: "the event differs" };
+      const d = firstDifference(JSON.parse(log.lines[seq]!) as unknown, JSON.parse(line) as unknown);
+      diverged = { seq, logged: log.lines[seq]!, reexecuted: line, reason: "the event differs", field: d ? describeDifference(d) : null };
       throw new Stop();
     }
     seq++;
@@ -48,10 +52,10 @@ export function verifyLog(log: LoadedLog, allocator: AsidAllocator): Divergence 
   }
   if (diverged) return diverged;
   if (seq < log.lines.length) {
-    return { seq, logged: log.lines[seq]!, reexecuted: null, reason: "re-execution ended before the log did" };
+    return { seq, logged: log.lines[seq]!, reexecuted: null, reason: "re-execution ended before the log did", field: null };
   }
   if (hash !== null && log.footer && hash !== log.footer.end.stateHash) {
-    return { seq, logged: log.footer.end.stateHash, reexecuted: hash, reason: "the final state hash differs" };
+    return { seq, logged: log.footer.end.stateHash, reexecuted: hash, reason: "the final state hash differs", field: null };
   }
   return null;
 }
