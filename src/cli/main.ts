@@ -10,6 +10,7 @@ import { run } from "./run.js";
 import { trace } from "./trace.js";
 import { compare } from "./compare.js";
 import { ui } from "./ui.js";
+import { show } from "./show.js";
 import { didYouMean } from "./did-you-mean.js";
 import { toolVersion } from "../log/tool-version.js";
 
@@ -19,6 +20,7 @@ A deterministic, event-sourced simulator of a multi-core ARM machine's memory ma
 
 commands:
   list                          built-in scenarios, one line each
+  show <scenario>               a scenario as JSON (defaults filled in, hex addresses), to edit
   run <scenario> [options]      run a scenario, check invariants after every event, write a log
   replay <log> [--verify]       fold a log back into states; --verify re-executes and compares
   explore <scenario> [options]  search interleavings (random, pct, dfs, dpor) for a violation
@@ -31,7 +33,7 @@ commands:
 the version. Exit status: 0 ok, 1 invariant violated or replay diverged, 2 bad input or usage (with a one-line reason on stderr).`;
 
 type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand, debug, trace, ui, compare };
+const COMMANDS: Record<string, Command> = { list, show, run, replay, explore: exploreCommand, debug, trace, ui, compare };
 
 export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
   const [first, ...after] = argv;
