@@ -5,6 +5,7 @@
 import { defaultLatencies, type Latencies } from "../bus/messages.js";
 import { defaultCosts, type Costs } from "../cores/costs.js";
 import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
+import { decodeSchedule } from "../src/engine/schedule.js";
 import { Fields } from "./fields.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 
@@ -40,7 +41,8 @@ export function readScenario(raw: unknown, file: string): Scenario {
     for (const c of t.cores) if (c >= machine.cores) f.fail(`tasks[${i}].cores`, `core ${c} does not exist (${machine.cores} cores)`);
   }
   const sched = f.object(o.schedule ?? {}, "schedule");
-  f.known(sched, "schedule", ["strategy", "seed", "windowCycles"]);
+  f.known(sched, "schedule", ["strategy", "seed", "windowCycles", "choices"]);
+  const choices = sched.choices === undefined ? undefined : readChoices(f, sched.choices, "schedule.choices");
   return {
     id: f.string(o.id, "id"),
     // An empty description is what a scenario without one resolves to (and a log header records).
@@ -58,8 +60,21 @@ export function readScenario(raw: unknown, file: string): Scenario {
       windowCycles: f.opt(sched, "windowCycles", "schedule", 20 as number | null, (v, p) =>
         v === null || v === "any" ? null : f.int(v, p, 0, 1e9),
       ),
+      // Only when given, so the headers of scenarios without one stay as they were.
+      ...(choices !== undefined ? { choices } : {}),
     },
   };
+}
+
+/** A schedule string that `run` follows when no --seed or --schedule is given (a found violation). */
+function readChoices(f: Fields, v: unknown, path: string): string {
+  const s = f.string(v, path);
+  try {
+    decodeSchedule(s);
+  } catch (e) {
+    f.fail(path, (e as Error).message);
+  }
+  return s;
 }
 
 function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {

@@ -11,6 +11,7 @@ import { verifyRun, type Divergence } from "../replay/verify.js";
 import type { Scenario } from "../scenario/types.js";
 import { coreReports, coreTable } from "../run/summary.js";
 import { stateHash } from "../state/hash.js";
+import { toolVersion } from "../log/tool-version.js";
 import { parse } from "./args.js";
 import type { Catalog } from "./catalog.js";
 import { EXIT_OK, EXIT_VIOLATION } from "./errors.js";
@@ -21,7 +22,8 @@ export const replayHelp = `usage: smpsim replay <log> [--verify] [--json]
 Fold replay: re-applies the log's events to the initial state of its scenario (from the log header),
 re-checks every invariant, and compares the final state hash with the one the log recorded.
   --verify   also re-execute: run the kernel and machine again with the logged choices and compare every
-             event byte for byte; prints the first differing event
+             event byte for byte; prints the first differing event and field, and says so first
+             when the log was written by another smpsim version
   --json     one JSON object with the result
 ${ALLOW_MODULES_HELP}
 A truncated log (the writer was killed) is reported and its complete prefix replayed.
@@ -47,11 +49,14 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   const hashOk = footer ? footer.end.stateHash === hash : null;
   const scheduleOk = footer ? footer.end.schedule === schedule.value : null;
   const divergence = a.values.verify ? await verifyFile(path, catalog, a.values["allow-modules"] === true) : null;
+  const writtenBy = header.toolVersion ?? null;
+  const otherVersion = writtenBy !== toolVersion();
   const bad = Boolean(fold.violation) || hashOk === false || scheduleOk === false || divergence !== null;
   if (a.values.json) {
     io.out(JSON.stringify({
       log: path, scenario: config.id, seed: header.seed, events,
       truncated, stateHash: hash, stateHashMatches: hashOk, scheduleMatches: scheduleOk,
+      toolVersion: { log: writtenBy, this: toolVersion() },
       violation: fold.violation, verified: a.values.verify ? divergence === null : null, divergence,
       perCore: coreReports(fold.state),
     }));
@@ -65,9 +70,13 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   else io.out(hashOk ? `state hash ${hash} matches the log` : `state hash ${hash} DIFFERS from the log's ${footer!.end.stateHash}`);
   if (scheduleOk === false) io.out(`the choices in the log DIFFER from the footer's schedule`);
   if (a.values.verify) {
+    if (otherVersion) {
+      const who = writtenBy ? `smpsim ${writtenBy}` : "an smpsim from before logs recorded their version";
+      io.out(`note: this log was written by ${who}, and this is smpsim ${toolVersion()}: a difference below may be a change of the model between versions rather than a damaged log`);
+    }
     if (!divergence) io.out(`re-execution: every event identical${truncated ? " over the complete prefix" : ""}; verified`);
     else {
-      io.out(`re-execution DIVERGED at event ${divergence.seq}: ${divergence.reason}`);
+      io.out(`re-execution DIVERGED at event ${divergence.seq}: ${divergence.reason}${divergence.field ? ` (${divergence.field})` : ""}`);
       io.out(`  logged:      ${divergence.logged ?? "(nothing)"}`);
       io.out(`  re-executed: ${divergence.reexecuted ?? "(nothing)"}`);
     }

@@ -128,5 +128,10 @@ export interface Scenario {
      * so latencies shape schedules as on hardware; null ignores virtual time (any order at all).
      */
     windowCycles: number | null;
+    /**
+     * A schedule string `run` follows when given neither --seed nor --schedule: for a scenario that
+     * exists to show a violation only some interleavings reach, the one that reaches it.
+     */
+    choices?: string;
   };
 }

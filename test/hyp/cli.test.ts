@@ -46,7 +46,7 @@ describe("smpsim compare", () => {
   it("exits 2 naming the missing argument when given one scenario", () => {
     const r = cli(["compare", "kvm-armv6-flush"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/compare: expected 2 argument\(s\), got 1/);
+    expect(r.stderr).toMatch(/compare: expected 2 arguments, got 1/);
   });
 });
 

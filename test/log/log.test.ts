@@ -333,3 +333,11 @@ describe("the reader on arbitrary input", () => {
     );
   });
 });
+
+describe("the tool version in the header", () => {
+  it("records the smpsim version that wrote the log, after the format version", () => {
+    const h = makeHeader(scenario, 1, "random");
+    expect(h.toolVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Object.keys(h).slice(0, 3)).toEqual(["format", "version", "toolVersion"]);
+  });
+});
