@@ -9,7 +9,7 @@ import type { SimEvent } from "../events/index.js";
 import { machineInvariants } from "../invariants/index.js";
 import type { Violation } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
-import { kernelSystem } from "../kernel/system.js";
+import { kernelSystem } from "../run/system.js";
 import { engineOptions, scenarioInitialState, tablesOf } from "../run/simulate.js";
 import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";

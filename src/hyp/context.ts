@@ -2,7 +2,7 @@
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { KernelCtx } from "../kernel/context.js";
 import type { HypConfig, VmSpec } from "../scenario/types.js";
-import type { CoreHyp, VcpuState } from "./hyp-state.js";
+import type { CoreHyp, VcpuState } from "../state/hyp-state.js";
 import type { VmidAllocator } from "./vmid/allocator.js";
 
 export interface HypCtx {

@@ -10,10 +10,10 @@ import { machineInvariants } from "../invariants/index.js";
 import type { Invariant } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import { RESERVED_TTBR0 } from "../kernel/switch-sequence.js";
-import { kernelSystem } from "../kernel/system.js";
+import { kernelSystem } from "./system.js";
 import { hypInitialVars } from "../hyp/hypervisor.js";
-import { initialHypState } from "../hyp/hyp-state.js";
-import { shadowOf } from "../hyp/shadow.js";
+import { initialHypState } from "../state/hyp-state.js";
+import { shadowOf } from "../scenario/shadow.js";
 import { initialState, type InitialStateInput, type MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
 

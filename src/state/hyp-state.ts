@@ -6,7 +6,7 @@
  */
 import type { Registers } from "../../cores/registers.js";
 import type { Scenario } from "../scenario/types.js";
-import { shadowOf } from "./shadow.js";
+import { shadowOf } from "../scenario/shadow.js";
 
 /** Registers as saved in memory by a world switch: only the ones it names. */
 export type SavedRegs = Partial<Registers>;
