@@ -9,7 +9,7 @@
  */
 import { shadowOf } from "../scenario/shadow.js";
 import { coreHyp, vcpuOf, type HypCtx } from "./context.js";
-import { saveRegs } from "../state/hyp-state.js";
+import { saveRegs } from "../../cores/registers.js";
 import { exitEvent, type WorldSwitchModel } from "./world-switch.js";
 
 /** What the host's exception entry saves of its context (and the exit puts back through switch_mm). */
