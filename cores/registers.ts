@@ -36,6 +36,17 @@ export interface Registers {
 }
 
 export type RegName = keyof Registers;
+
+/** Registers as saved in memory by a world switch: only the ones it names. */
+export type SavedRegs = Partial<Registers>;
+
+/** The named registers' current values, as a world switch stores them. */
+export function saveRegs(regs: Registers, names: readonly (keyof Registers)[]): SavedRegs {
+  const out: Record<string, unknown> = {};
+  for (const n of names) out[n] = regs[n];
+  return out as SavedRegs;
+}
+
 export type RegValue = Registers[RegName];
 
 export function initialRegisters(kernelTable: string): Registers {

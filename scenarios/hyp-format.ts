@@ -4,7 +4,7 @@
  * guest on, so the resolved scenario (and a log's header) holds every table the machine walks.
  */
 import type { HypConfig, PteSpec, TaskSpec, VmSpec, WorkloadOp } from "../src/scenario/types.js";
-import { shadowOf } from "../src/hyp/shadow.js";
+import { shadowOf } from "../src/scenario/shadow.js";
 import type { Fields } from "./fields.js";
 
 const HYP_FIELDS = ["worldSwitch", "hostKernelMappings", "flushOnSwitch", "sharedPage", "vmidAllocator", "vmidBits", "vmidPublish", "vms"];

@@ -9,7 +9,7 @@
  */
 import type { Op } from "../engine/ops.js";
 import { coreHyp, vcpuOf, vmSpec, type HypCtx } from "./context.js";
-import { saveRegs, type SavedRegs } from "./hyp-state.js";
+import { saveRegs, type SavedRegs } from "../../cores/registers.js";
 import { exitEvent, type WorldSwitchModel } from "./world-switch.js";
 
 /** HCR bits (ARM ARM B4.1.65) of HCR_GUEST_MASK in arch/arm/include/asm/kvm_arm.h (v3.9), less VM

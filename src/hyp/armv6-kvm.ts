@@ -7,9 +7,9 @@
  * interrupt is being injected into the guest. With the host kernel mapped global and no TLB flush on
  * the switch, the guest's accesses above PAGE_OFFSET can hit the host's global entries.
  */
-import { shadowOf } from "./shadow.js";
+import { shadowOf } from "../scenario/shadow.js";
 import { coreHyp, vcpuOf, type HypCtx } from "./context.js";
-import { saveRegs } from "./hyp-state.js";
+import { saveRegs } from "../../cores/registers.js";
 import { exitEvent, type WorldSwitchModel } from "./world-switch.js";
 
 /** What the host's exception entry saves of its context (and the exit puts back through switch_mm). */

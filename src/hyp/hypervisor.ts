@@ -31,7 +31,7 @@ function* exitThenHandle(h: HypCtx, model: WorldSwitchModel, cpu: number, handle
   yield* handler;
 }
 
-// Module-level generators only (see kernel/system.ts: a generator closure per run keeps the run alive
+// Module-level generators only (see run/system.ts: a generator closure per run keeps the run alive
 // across scavenges).
 export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator): Hypervisor {
   const vmids = vmidAllocators[hyp.vmidAllocator];

@@ -7,7 +7,7 @@ import type { BusMessage } from "../../bus/messages.js";
 import type { Costs } from "../../cores/costs.js";
 import { initialCore, type CoreState } from "../../cores/core-state.js";
 import type { Tables } from "../../cores/walk.js";
-import type { HypState } from "../hyp/hyp-state.js";
+import type { HypState } from "./hyp-state.js";
 
 export interface TaskState {
   mm: string;

@@ -1,0 +1,66 @@
+/**
+ * A scenario's machine at boot: its page tables keyed by VPN, the address spaces the kernel gives
+ * ASIDs to, and what the initial state is made from. Only what the scenario says: the kernel's and
+ * hypervisor's shared variables come from their allocators, which the caller knows (src/run/simulate.ts).
+ */
+import type { Pte, PageTable } from "../../cores/page-table.js";
+import { vpnOf } from "../../cores/page-table.js";
+import type { Tables } from "../../cores/walk.js";
+import type { InitialStateInput } from "../state/machine-state.js";
+import { initialHypState } from "./initial-hyp-state.js";
+import { shadowOf } from "./shadow.js";
+import type { Scenario } from "./types.js";
+
+/** The swapper tables (init_mm's pgd): no user mappings; TTBR0 points there under `reserved-ttbr0`. */
+export const RESERVED_TTBR0 = "swapper";
+
+const tablesCache = new WeakMap<Scenario, Tables>();
+
+/** The scenario's page tables keyed by VPN (computed once per scenario object; never mutated). */
+export function tablesOf(scenario: Scenario): Tables {
+  let t = tablesCache.get(scenario);
+  if (!t) tablesCache.set(scenario, (t = buildTables(scenario)));
+  return t;
+}
+
+function buildTables(scenario: Scenario): Tables {
+  const tables: Tables = { [RESERVED_TTBR0]: {} };
+  for (const mm of mmsOf(scenario)) tables[mm] = {};
+  for (const [id, entries] of Object.entries(scenario.tables)) {
+    // Own entries only: a table named "constructor" must not find Object's constructor.
+    const t: PageTable = Object.hasOwn(tables, id) ? tables[id]! : (tables[id] = {});
+    for (const [va, p] of Object.entries(entries)) {
+      const pte: Pte = { pa: p.pa, global: p.global, writable: p.writable };
+      t[vpnOf(Number(va))] = Object.freeze(pte);
+    }
+  }
+  // Frozen: initial states share them, and the reducer copies a table before its first write.
+  for (const id in tables) Object.freeze(tables[id]);
+  return tables;
+}
+
+/**
+ * The address spaces of user tasks (kernel threads, in the kernel's table, have none), then under
+ * armv6-kvm the shadow tables, which the host switches to like any mm and gives ASIDs.
+ */
+export function mmsOf(scenario: Scenario): string[] {
+  const mms = scenario.tasks.map((t) => t.mm).filter((mm) => mm !== scenario.kernelTable);
+  const hyp = scenario.hyp;
+  if (hyp?.worldSwitch === "armv6-kvm") for (const vm of hyp.vms) for (const g of vm.guestTasks) mms.push(shadowOf(g.table));
+  return [...new Set(mms)];
+}
+
+/** What `initialState` makes the machine from; `vars` are the shared variables at boot. */
+export function initialStateInput(scenario: Scenario, vars: Record<string, number>): InitialStateInput {
+  const m = scenario.machine;
+  return {
+    cores: m.cores,
+    tables: tablesOf(scenario),
+    vars,
+    tasks: Object.fromEntries(scenario.tasks.map((t) => [t.id, { mm: t.mm }])),
+    kernelTable: scenario.kernelTable,
+    pageOffset: m.pageOffset,
+    costs: m.costs,
+    hyp: initialHypState(scenario),
+  };
+}
