@@ -22,11 +22,18 @@ export type Operand = { reg: Reg } | { imm: Value };
 /** DMB/DSB domain and type, as herd7's aarch64fences.cat groups them. */
 export type BarrierKind = "full" | "ld" | "st";
 
+export type AluFn = "add" | "sub" | "eor" | "and" | "orr" | "lsl" | "lsr" | "asr";
+
+/** Branch conditions on signed comparisons (the unsigned ones are not taken). */
+export type Cond = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "mi" | "pl";
+
 export type Instr =
   | { op: "mov"; rd: Reg; src: Operand }
-  | { op: "alu"; fn: "add" | "sub" | "eor" | "and" | "orr"; rd: Reg; rn: Reg; src: Operand }
+  | { op: "alu"; fn: AluFn; rd: Reg; rn: Reg; src: Operand; setFlags: boolean }
+  | { op: "mvn"; rd: Reg; src: Operand }
   | { op: "cmp"; rn: Reg; src: Operand }
-  | { op: "load"; rt: Reg; addr: Address; acquire: "" | "A" | "Q"; exclusive: boolean }
+  /** `w32`: the destination is a W register (the loaded value's low 32 bits, zero-extended). */
+  | { op: "load"; rt: Reg; addr: Address; acquire: "" | "A" | "Q"; exclusive: boolean; w32: boolean }
   | { op: "store"; rt: Reg; addr: Address; release: boolean; status?: Reg }
   | { op: "swp"; rs: Reg; rt: Reg; addr: Address; acquire: boolean; release: boolean }
   | { op: "cas"; rs: Reg; rt: Reg; addr: Address; acquire: boolean; release: boolean }
@@ -34,7 +41,8 @@ export type Instr =
   | { op: "dmb" | "dsb"; kind: BarrierKind }
   | { op: "isb" }
   | { op: "cbz" | "cbnz"; rt: Reg; label: string }
-  | { op: "b"; cond: "" | "eq" | "ne"; label: string }
+  | { op: "tbz" | "tbnz"; rt: Reg; bit: number; label: string }
+  | { op: "b"; cond: "" | Cond; label: string }
   | { op: "nop" };
 
 /** An instruction with the source line it came from (errors and loops name it). */

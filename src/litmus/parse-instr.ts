@@ -2,7 +2,7 @@
  * One AArch64 instruction of a litmus program, in herd7's spelling (herdtools7 `lib/AArch64Base.ml`
  * prints them this way). Anything outside the subset is reported, never guessed.
  */
-import type { Address, BarrierKind, Instr, Operand, Reg } from "./ast.js";
+import type { Address, AluFn, BarrierKind, Cond, Instr, Operand, Reg } from "./ast.js";
 
 /** Why an instruction was refused; the caller adds file and line. */
 export class InstrError extends Error {}
@@ -55,6 +55,11 @@ function parseAddress(tok: string | undefined): Address {
   return { base, offsetReg: parseReg(off) };
 }
 
+/** Drops the extend or zero shift of a last register operand (`ADD X4,X3,W2,SXTW`, `CMP W0,W1,UXTW`). */
+function dropExtend(ops: string[], n: number): void {
+  if (ops.length === n + 1 && !ops[n - 1]!.startsWith("#") && /^(SXTW|UXTW|SXTX|UXTX|LSL #0)$/i.test(ops[n]!.replace(/\s+/g, " "))) ops.pop();
+}
+
 function arity(ops: string[], n: number, mnemonic: string): void {
   if (ops.length !== n) throw new InstrError(`${mnemonic} takes ${n} operand(s), got ${ops.length}`);
 }
@@ -76,19 +81,27 @@ export function parseInstr(text: string): Instr {
   switch (mn) {
     case "NOP":
       return arity(ops, 0, mn), { op: "nop" };
-    case "MOV":
+    case "MOV": case "MOVZ":
       return arity(ops, 2, mn), { op: "mov", rd: parseReg(ops[0]!), src: parseOperand(ops[1]!) };
-    case "ADD": case "SUB": case "EOR": case "AND": case "ORR":
+    case "MVN":
+      return arity(ops, 2, mn), { op: "mvn", rd: parseReg(ops[0]!), src: parseOperand(ops[1]!) };
+    case "ADD": case "SUB": case "EOR": case "AND": case "ORR": case "ADDS": case "SUBS": case "ANDS": case "LSL": case "LSR": case "ASR": {
       // ADD X4,X3,W2,SXTW (herd's address-dependency idiom): the extend of a register operand is accepted.
-      if (ops.length === 4 && !ops[2]!.startsWith("#") && /^(SXTW|UXTW|SXTX|UXTX|LSL #0)$/i.test(ops[3]!.replace(/\s+/g, " "))) ops.pop();
+      dropExtend(ops, 3);
       arity(ops, 3, mn);
-      return { op: "alu", fn: mn.toLowerCase() as "add", rd: parseReg(ops[0]!), rn: parseReg(ops[1]!), src: parseOperand(ops[2]!) };
+      const fn = mn.replace(/S$/, "").toLowerCase() as AluFn;
+      return { op: "alu", fn, rd: parseReg(ops[0]!), rn: parseReg(ops[1]!), src: parseOperand(ops[2]!), setFlags: mn.length === 4 && mn.endsWith("S") };
+    }
     case "CMP":
+      dropExtend(ops, 2);
       return arity(ops, 2, mn), { op: "cmp", rn: parseReg(ops[0]!), src: parseOperand(ops[1]!) };
+    case "TBZ": case "TBNZ":
+      arity(ops, 3, mn);
+      return { op: mn === "TBZ" ? "tbz" : "tbnz", rt: parseReg(ops[0]!), bit: parseImm(ops[1]!), label: ops[2]! };
     case "LDR": case "LDAR": case "LDAPR": case "LDXR": case "LDAXR": {
       arity(ops, 2, mn);
       const acquire = mn === "LDAR" || mn === "LDAXR" ? "A" : mn === "LDAPR" ? "Q" : "";
-      return { op: "load", rt: parseReg(ops[0]!), addr: parseAddress(ops[1]), acquire, exclusive: mn.includes("X") };
+      return { op: "load", rt: parseReg(ops[0]!), addr: parseAddress(ops[1]), acquire, exclusive: mn.includes("X"), w32: /^W/i.test(ops[0]!) };
     }
     case "STR": case "STLR":
       arity(ops, 2, mn);
@@ -107,10 +120,11 @@ export function parseInstr(text: string): Instr {
     case "CBZ": case "CBNZ":
       arity(ops, 2, mn);
       return { op: mn === "CBZ" ? "cbz" : "cbnz", rt: parseReg(ops[0]!), label: ops[1]! };
-    case "B": case "B.EQ": case "B.NE":
-      arity(ops, 1, mn);
-      return { op: "b", cond: mn === "B" ? "" : (mn.slice(2).toLowerCase() as "eq"), label: ops[0]! };
+    case "B":
+      return arity(ops, 1, mn), { op: "b", cond: "", label: ops[0]! };
   }
+  const bcond = /^B\.(EQ|NE|LT|LE|GT|GE|MI|PL)$/.exec(mn);
+  if (bcond) return arity(ops, 1, mn), { op: "b", cond: bcond[1]!.toLowerCase() as Cond, label: ops[0]! };
   const rmw = RMW.exec(mn);
   if (rmw) {
     const [kind, suffix = ""] = [rmw[1]!, rmw[4]];
@@ -127,5 +141,5 @@ export function parseInstr(text: string): Instr {
     if (kind === "SWP" || kind === "CAS") return { op: kind === "SWP" ? "swp" : "cas", rs, rt, addr, ...ord };
     return { op: "ldop", fn: fn!, rs, rt, addr, ...ord };
   }
-  throw new InstrError(`unsupported instruction "${m[1]}" (smpsim litmus takes MOV, ADD, SUB, EOR, AND, ORR, CMP, LDR, LDAR, LDAPR, LDXR, LDAXR, STR, STLR, STXR, STLXR, SWP, CAS, LDADD/LDSET/LDCLR/LDEOR and their ST forms (with A/L/AL), DMB, DSB, ISB, CBZ, CBNZ, B, B.EQ, B.NE, NOP)`);
+  throw new InstrError(`unsupported instruction "${m[1]}" (smpsim litmus takes MOV, MOVZ, MVN, ADD(S), SUB(S), AND(S), EOR, ORR, LSL, LSR, ASR, CMP, LDR, LDAR, LDAPR, LDXR, LDAXR, STR, STLR, STXR, STLXR, SWP, CAS, LDADD/LDSET/LDCLR/LDEOR and their ST forms (with A/L/AL), DMB, DSB, ISB, CBZ, CBNZ, TBZ, TBNZ, B, B.cond (EQ NE LT LE GT GE MI PL), NOP)`);
 }

@@ -57,7 +57,7 @@ export function parseLitmus(source: string, file: string): LitmusTest {
   for (const chunk of initText.split(";")) {
     const entryLine = lineOf + 1;
     lineOf += (chunk.match(/\n/g) ?? []).length;
-    const e = chunk.trim().replace(TYPES, "").replace(/\s+/g, " ");
+    const e = chunk.trim().replace(TYPES, "").replace(/\s*([:=])\s*/g, "$1").replace(/\s+/g, " ");
     if (e === "") continue;
     const m = /^(?:(\d+):([A-Za-z]\w*)|\[?([A-Za-z_]\w*)\]?)\s*(?:=\s*(.+))?$/.exec(e);
     if (!m || (m[4] !== undefined && !VALUE.test(m[4].trim()))) fail(entryLine, `cannot read initial-state entry "${e}" (expected P:Xn=v, x=v or a type and a location)`);

@@ -9,6 +9,7 @@
  *   aob  = rmw | rmw; lrs; [A | Q]
  *   bob  = po; [dmb.full]; po | [R\NoRet]; po; [dmb.ld]; po | [W]; po; [dmb.st]; po; [W]
  *        | [range([A]; amo; [L])]; po | [L]; po; [A] | [A | Q]; po | po; [L]
+ *   pob  = [Exp]; (pick-dep; [W] | (pick-ctrl-dep | pick-addr-dep; po); [CSE]; po; [M] | pick-addr-dep; [M]; po; [W])
  *   DSB-ob, CSE-ob = [R]; ctrl; [ISB]; po?, and [ISB]; po (hw-reqs)
  *
  * The same order is ARM ARM (DDI 0487) B2.3 "Definition of the Armv8 memory model": Dependency-,
@@ -87,6 +88,7 @@ export function dependencyEdges(
   rel: Relation,
   lrs: readonly [number, number][],
   reach: (s: number) => readonly number[],
+  pickReach: (s: number) => readonly number[],
 ): void {
   const evs = trace.events;
   const g = table.offsets[t]!;
@@ -116,6 +118,27 @@ export function dependencyEdges(
       from(e.ctrlSrc, (r) => {
         rel.add(g + r, g + k);
         for (let j = k + 1; j < evs.length; j++) if (po(e, evs[j]!)) rel.add(g + r, g + j);
+      });
+    }
+  });
+  // pob: pick dependencies (through an instruction's internal ordering too) order later writes, and
+  // with an ISB later accesses.
+  const fromPick = (srcs: readonly number[], f: (r: number) => void) => {
+    for (const s of srcs) for (const r of pickReach(s)) f(r);
+  };
+  evs.forEach((e, k) => {
+    if (e.kind === "W") for (const srcs of [e.pickAddrSrc, e.pickDataSrc, e.pickCtrlSrc]) fromPick(srcs, (r) => rel.add(g + r, g + k));
+    if (e.kind !== "F") {
+      fromPick(e.pickAddrSrc, (r) => {
+        for (let j = k + 1; j < evs.length; j++) {
+          const b = evs[j]!;
+          if (po(e, b) && (b.kind === "W" || (b.kind === "R" && between(evs, k, j, (f) => fenceIs(f, ["isb"]))))) rel.add(g + r, g + j);
+        }
+      });
+    }
+    if (fenceIs(e, ["isb"])) {
+      fromPick(e.pickCtrlSrc, (r) => {
+        for (let j = k + 1; j < evs.length; j++) if (po(e, evs[j]!) && evs[j]!.kind !== "F") rel.add(g + r, g + j);
       });
     }
   });

@@ -32,7 +32,7 @@ export function prepare(table: EventTable, traces: readonly ThreadTrace[]): Prep
   const lrs = traces.map((tr) => localReadSuccessors(tr.events));
   traces.forEach((tr, t) => {
     localOrderEdges(table, t, tr, local, lrs[t]!);
-    dependencyEdges(table, t, tr, local, lrs[t]!, (s) => [s]);
+    dependencyEdges(table, t, tr, local, lrs[t]!, (s) => [s], (s) => [s]);
   });
   return { table, traces, lrs, local };
 }
@@ -85,7 +85,7 @@ export function consistent(p: Prepared, rf: Int32Array, coRank: Int32Array): boo
     if (w < 0) continue;
     const er = events[r]!;
     if (thread[w] !== thread[r]) ob.add(w, r); // rfe
-    else if (events[w]!.dataSrc.length + events[w]!.addrSrc.length > 0) rfiCarriesDeps = true;
+    else if (events[w]!.pickDataSrc.length + events[w]!.pickAddrSrc.length > 0) rfiCarriesDeps = true;
     for (let w2 = 0; w2 < n; w2++) {
       const e2 = events[w2]!;
       if (e2.kind !== "W" || e2.loc !== er.loc || coRank[w2]! <= coRank[w]! || thread[w2] === thread[r]) continue;
@@ -114,20 +114,24 @@ function addDependenciesThroughMemory(p: Prepared, rf: Int32Array, ob: Relation)
   const { table } = p;
   p.traces.forEach((tr, t) => {
     const g = table.offsets[t]!;
-    const memo = new Map<number, readonly number[]>();
-    const reach = (s: number): readonly number[] => {
-      const hit = memo.get(s);
-      if (hit) return hit;
-      const out = new Set<number>([s]);
-      const w = rf[g + s]!;
-      if (w >= 0 && table.thread[w] === t) {
-        const we = table.events[w]!;
-        for (const src of [...we.dataSrc, ...we.addrSrc]) for (const r of reach(src)) out.add(r);
-      }
-      const list = [...out];
-      memo.set(s, list);
-      return list;
+    const reacher = (pick: boolean) => {
+      const memo = new Map<number, readonly number[]>();
+      const reach = (s: number): readonly number[] => {
+        const hit = memo.get(s);
+        if (hit) return hit;
+        const out = new Set<number>([s]);
+        const w = rf[g + s]!;
+        if (w >= 0 && table.thread[w] === t) {
+          const we = table.events[w]!;
+          const srcs = pick ? [...we.pickDataSrc, ...we.pickAddrSrc] : [...we.dataSrc, ...we.addrSrc];
+          for (const src of srcs) for (const r of reach(src)) out.add(r);
+        }
+        const list = [...out];
+        memo.set(s, list);
+        return list;
+      };
+      return reach;
     };
-    dependencyEdges(table, t, tr, ob, p.lrs[t]!, reach);
+    dependencyEdges(table, t, tr, ob, p.lrs[t]!, reacher(false), reacher(true));
   });
 }

@@ -30,6 +30,13 @@ export interface TraceEvent {
   dataSrc: readonly number[];
   /** Reads whose values decided a conditional branch before this event (ctrl). */
   ctrlSrc: readonly number[];
+  /**
+   * The same three through herd's pick dependencies too (aarch64deps.cat pick-dtrm: also the ordering
+   * inside an instruction, as from a SWP's Rs to its result register); each a superset of the plain one.
+   */
+  pickAddrSrc: readonly number[];
+  pickDataSrc: readonly number[];
+  pickCtrlSrc: readonly number[];
 }
 
 /** A read and a write of one atomic read-modify-write (herd's rmw); amo when one instruction (SWP, CAS, LDADD). */
@@ -65,7 +72,7 @@ export function eventTable(init: ReadonlyMap<string, MemValue>, traces: readonly
   const initWrite = new Map<string, number>();
   for (const [loc, value] of init) {
     initWrite.set(loc, events.length);
-    events.push({ kind: "W", instr: -1, loc, value, addrSrc: [], dataSrc: [], ctrlSrc: [] });
+    events.push({ kind: "W", instr: -1, loc, value, addrSrc: [], dataSrc: [], ctrlSrc: [], pickAddrSrc: [], pickDataSrc: [], pickCtrlSrc: [] });
     thread.push(-1), index.push(-1);
   }
   const offsets: number[] = [];
