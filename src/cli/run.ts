@@ -1,6 +1,7 @@
 /** `smpsim run`: one run of a scenario, a summary, a log, and an exit code scripts can rely on. */
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { staleTemps } from "../log/writer.js";
 import { hex } from "../../cores/page-table.js";
 import type { StrategyName } from "../engine/chooser.js";
 import { runScenario, type RunResult } from "../run/run-scenario.js";
@@ -63,6 +64,7 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   if (strategy !== "random" && strategy !== "fifo") throw new UsageError(`run: --strategy must be random or fifo, got "${strategy}"`);
   if (a.values["no-log"] && a.values.log) throw new UsageError("run: --log and --no-log contradict each other");
   const logPath = a.values["no-log"] ? null : ((a.values.log as string | undefined) ?? defaultLogPath(scenario.id, seed));
+  if (logPath) removeStaleTemps(logPath, io);
   const r = await runScenario({
     scenario,
     baseDir,
@@ -75,6 +77,18 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   if (a.values.json) io.out(JSON.stringify(runJson(scenario, seed, strategy, r, logPath)));
   else printSummary(io, scenario, seed, strategy, r, logPath);
   return r.outcome.violation ? EXIT_VIOLATION : EXIT_OK;
+}
+
+/** Removes the temporary logs that killed runs left beside `logPath`, saying so. */
+function removeStaleTemps(logPath: string, io: Io): void {
+  for (const { file, pid } of staleTemps(dirname(logPath))) {
+    try {
+      unlinkSync(file);
+      io.err(`smpsim: removed ${file}, the unfinished log of a run (pid ${pid}) that was stopped before it could finish`);
+    } catch {
+      // Gone already, or not ours to remove: nothing to report.
+    }
+  }
 }
 
 export function runJson(scenario: Scenario, seed: number, strategy: string, r: RunResult, log: string | null) {
