@@ -5,6 +5,7 @@
 import { closeSync, existsSync, linkSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { SimEvent } from "../events/index.js";
+import { fnv1a64 } from "../state/hash.js";
 import type { LogFooter, LogHeader } from "./format.js";
 import { LogError } from "./log-error.js";
 
@@ -19,6 +20,7 @@ export class LogWriter {
   private readonly tmp: string;
   private buf = "";
   private closed = false;
+  private readonly headerDigest: string;
 
   constructor(readonly path: string, header: LogHeader, force: boolean) {
     if (!force && existsSync(path)) {
@@ -31,7 +33,9 @@ export class LogWriter {
       // Bad input (no such directory, no permission), not a bug: name the file the user gave.
       throw new LogError(`${path}: cannot write the log here: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    this.buf = JSON.stringify(header) + "\n";
+    const line = JSON.stringify(header);
+    this.headerDigest = fnv1a64(line);
+    this.buf = line + "\n";
   }
 
   event(ev: SimEvent): void {
@@ -46,7 +50,7 @@ export class LogWriter {
 
   /** Writes the footer and moves the file into place. */
   finish(footer: LogFooter, force: boolean): void {
-    this.buf += JSON.stringify(footer) + "\n";
+    this.buf += JSON.stringify({ end: { ...footer.end, header: this.headerDigest } }) + "\n";
     this.flush();
     closeSync(this.fd);
     this.closed = true;
