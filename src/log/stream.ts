@@ -125,12 +125,18 @@ export class LogStream {
       v = JSON.parse(r.line);
     } catch {
       if (r.complete) throw new LogError(`${at}: not a JSON event (the log is damaged)`);
+      // A footer cut short is truncation; one with something after its closing "}}" (which appears
+      // nowhere else in it) was damaged, as was a last line that ended in its newline (above).
+      const close = r.line.indexOf("}}");
+      if (r.line.startsWith('{"end":') && close >= 0 && close + 2 < r.line.length) throw new LogError(`${at}: malformed footer (the log is damaged)`);
       this.truncated = `line ${lineNo} is incomplete`;
       this.finish();
       return null;
     }
     if (typeof v === "object" && v !== null && !Array.isArray(v) && "end" in v && !("type" in v)) {
       if (this.rawLine() !== null) throw new LogError(`${at}: footer before the end of the log`);
+      // As the writer wrote it, byte for byte: JSON.parse forgives what the writer never writes (spaces).
+      if (JSON.stringify(v) !== r.line) throw new LogError(`${at}: malformed footer (not as smpsim writes it)`);
       this.footer = checkFooter(v as LogFooter, at, n);
       const digest = this.footer.end.header;
       if (digest !== undefined && digest !== fnv1a64(this.headerLine)) {
