@@ -156,7 +156,13 @@ function readTask(f: Fields, raw: unknown, path: string): TaskSpec {
   };
 }
 
-function readOp(f: Fields, raw: unknown, path: string): WorkloadOp {
+/**
+ * How deep `repeat`s may nest. Every reader of a script (this one, the checks below, the vCPU run loop)
+ * recurses into bodies; far below the depth that overflows the stack, and far above what any workload needs.
+ */
+export const MAX_REPEAT_DEPTH = 64;
+
+function readOp(f: Fields, raw: unknown, path: string, depth = 0): WorkloadOp {
   const o = f.object(raw, path);
   const op = f.oneOf(o.op, `${path}.op`, OPS);
   switch (op) {
@@ -189,10 +195,11 @@ function readOp(f: Fields, raw: unknown, path: string): WorkloadOp {
       return { op, va: f.address(o.va, `${path}.va`), shootdown: f.opt(o, "shootdown", path, "broadcast", (v, p) => f.oneOf(v, p, SHOOTDOWNS)) };
     case "repeat":
       f.known(o, path, ["op", "times", "body"]);
+      if (depth >= MAX_REPEAT_DEPTH) f.fail(path, `repeats nest more than ${MAX_REPEAT_DEPTH} deep`);
       return {
         op,
         times: f.int(o.times, `${path}.times`, 0, 1e9),
-        body: f.array(o.body, `${path}.body`).map((s, i) => readOp(f, s, `${path}.body[${i}]`)),
+        body: f.array(o.body, `${path}.body`).map((s, i) => readOp(f, s, `${path}.body[${i}]`, depth + 1)),
       };
   }
 }

@@ -23,6 +23,7 @@ import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
 import tlbShootdownMunmap from "./tlb-shootdown-munmap.js";
 
+import { duplicateKey, withoutBom } from "./json-text.js";
 export { ScenarioError } from "./fields.js";
 export { readScenario } from "./format.js";
 
@@ -75,7 +76,12 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
         `${didYouMean(nameOrPath, builtinScenarios.map((s) => s.id))} (\`smpsim list\` shows the built-ins)`,
     );
   }
-  const text = readFileSync(nameOrPath, "utf8");
+  let text: string;
+  try {
+    text = withoutBom(readFileSync(nameOrPath, "utf8"));
+  } catch (e) {
+    throw new ScenarioError(`${nameOrPath}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -84,6 +90,8 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
     const where = lineColumn(text, jsonErrorOffset(text, msg));
     throw new ScenarioError(`${nameOrPath}: line ${where.line}, column ${where.column}: not valid JSON (${msg})`);
   }
+  const dup = duplicateKey(text);
+  if (dup) throw new ScenarioError(`${nameOrPath}: line ${dup.line}, column ${dup.column}: key "${dup.key}" appears twice in one object (JSON keeps only the last)`);
   const baseDir = dirname(resolve(nameOrPath));
   return { scenario: withAbsoluteModule(readScenario(raw, nameOrPath), baseDir), baseDir, source: nameOrPath };
 }

@@ -26,7 +26,8 @@ re-checks every invariant, and compares the final state hash with the one the lo
              when the log was written by another smpsim version
   --json     one JSON object with the result
 ${ALLOW_MODULES_HELP}
-A truncated log (the writer was killed) is reported and its complete prefix replayed.
+A truncated log (the writer was killed) is reported and its complete prefix replayed; with --verify its
+prefix is compared, but the log is not verified (exit 1): the end of the run and its footer are missing.
 Exit status: 0 clean and consistent, 1 the log shows a violation or replay diverged, 2 bad input.`;
 
 export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<number> {
@@ -51,13 +52,16 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   const divergence = a.values.verify ? await verifyFile(path, catalog, a.values["allow-modules"] === true) : null;
   const writtenBy = header.toolVersion ?? null;
   const otherVersion = writtenBy !== toolVersion();
-  const bad = Boolean(fold.violation) || hashOk === false || scheduleOk === false || divergence !== null;
+  // A truncated log cannot be verified whole: its prefix may match, but what the run did after it (and
+  // its footer) is gone, and a deleted footer looks exactly like that. --verify does not pass it.
+  const unverified = Boolean(a.values.verify) && truncated !== null;
+  const bad = Boolean(fold.violation) || hashOk === false || scheduleOk === false || divergence !== null || unverified;
   if (a.values.json) {
     io.out(JSON.stringify({
       log: path, scenario: config.id, seed: header.seed, events,
       truncated, stateHash: hash, stateHashMatches: hashOk, scheduleMatches: scheduleOk,
       toolVersion: { log: writtenBy, this: toolVersion() },
-      violation: fold.violation, verified: a.values.verify ? divergence === null : null, divergence,
+      violation: fold.violation, verified: a.values.verify ? divergence === null && truncated === null : null, divergence,
       perCore: coreReports(fold.state),
     }));
     return bad ? EXIT_VIOLATION : EXIT_OK;
@@ -74,7 +78,7 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
       const who = writtenBy ? `smpsim ${writtenBy}` : "an smpsim from before logs recorded their version";
       io.out(`note: this log was written by ${who}, and this is smpsim ${toolVersion()}: a difference below may be a change of the model between versions rather than a damaged log`);
     }
-    if (!divergence) io.out(`re-execution: every event identical${truncated ? " over the complete prefix" : ""}; verified`);
+    if (!divergence) io.out(truncated ? "re-execution: every event identical over the complete prefix; the rest of the run is not in the log, so it is NOT verified" : "re-execution: every event identical; verified");
     else {
       io.out(`re-execution DIVERGED at event ${divergence.seq}: ${divergence.reason}${divergence.field ? ` (${divergence.field})` : ""}`);
       io.out(`  logged:      ${divergence.logged ?? "(nothing)"}`);

@@ -1,6 +1,7 @@
 /** `smpsim run`: one run of a scenario, a summary, a log, and an exit code scripts can rely on. */
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { staleTemps } from "../log/writer.js";
 import { hex } from "../../cores/page-table.js";
 import type { StrategyName } from "../engine/chooser.js";
 import { runScenario, type RunResult } from "../run/run-scenario.js";
@@ -66,6 +67,7 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   const logPath = a.values["no-log"] ? null : ((a.values.log as string | undefined) ?? defaultLogPath(scenario.id, seed));
   // A scenario that records the schedule of its violation is run along it unless told otherwise.
   const schedule = (a.values.schedule as string | undefined) ?? (a.values.seed === undefined ? scenario.schedule.choices : undefined);
+  if (logPath) removeStaleTemps(logPath, io);
   const r = await runScenario({
     scenario,
     baseDir,
@@ -78,6 +80,18 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   if (a.values.json) io.out(JSON.stringify(runJson(scenario, seed, strategy, r, logPath)));
   else printSummary(io, scenario, seed, strategy, r, logPath, schedule !== undefined && a.values.schedule === undefined);
   return r.outcome.violation ? EXIT_VIOLATION : EXIT_OK;
+}
+
+/** Removes the temporary logs that killed runs left beside `logPath`, saying so. */
+function removeStaleTemps(logPath: string, io: Io): void {
+  for (const { file, pid } of staleTemps(dirname(logPath))) {
+    try {
+      unlinkSync(file);
+      io.err(`smpsim: removed ${file}, the unfinished log of a run (pid ${pid}) that was stopped before it could finish`);
+    } catch {
+      // Gone already, or not ours to remove: nothing to report.
+    }
+  }
 }
 
 export function runJson(scenario: Scenario, seed: number, strategy: string, r: RunResult, log: string | null) {

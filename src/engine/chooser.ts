@@ -95,14 +95,18 @@ export class RandomChooser implements Chooser {
  */
 export class ScheduleChooser implements Chooser {
   private i = 0;
+  /** The picks when they are a plain array (exploration's hot path indexes it directly). */
+  private readonly array: readonly number[] | null;
   constructor(
-    private readonly picks: readonly number[],
+    private readonly picks: { readonly length: number; at(i: number): number | undefined },
     private readonly rest: Chooser,
     private readonly strict: boolean,
-  ) {}
+  ) {
+    this.array = Array.isArray(picks) ? (picks as readonly number[]) : null;
+  }
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     if (this.i >= this.picks.length) return this.rest.pick(kind, of, options);
-    const p = this.picks[this.i++]!;
+    const p = this.array ? this.array[this.i++]! : this.picks.at(this.i++)!;
     if (p < of) return p;
     if (this.strict) {
       throw new ScheduleSyntaxError(
@@ -110,5 +114,9 @@ export class ScheduleChooser implements Chooser {
       );
     }
     return p % of;
+  }
+  /** Recorded picks not used (yet): a finished run with some left was given a schedule that does not fit. */
+  get unused(): number {
+    return this.picks.length - this.i;
   }
 }

@@ -52,8 +52,38 @@ export class ScheduleEncoder {
 /** No run makes more choices than this; a longer schedule is a typo (or an attack on memory). */
 export const MAX_PICKS = 50_000_000;
 
+/**
+ * A decoded schedule kept as runs of one pick, so `0{49999999}` costs two numbers, not 400 MB. It reads
+ * like an array (`length`, `at(i)`), fastest in order, as a chooser reads it.
+ */
+export class SchedulePicks {
+  readonly length: number;
+  private run = 0;
+  private runStart = 0;
+  constructor(private readonly runs: readonly { pick: number; times: number }[]) {
+    this.length = runs.reduce((n, r) => n + r.times, 0);
+  }
+  at(i: number): number | undefined {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
+    if (i < this.runStart) {
+      this.run = 0;
+      this.runStart = 0;
+    }
+    while (i >= this.runStart + this.runs[this.run]!.times) this.runStart += this.runs[this.run++]!.times;
+    return this.runs[this.run]!.pick;
+  }
+  toArray(): number[] {
+    return this.runs.flatMap((r) => new Array<number>(r.times).fill(r.pick));
+  }
+}
+
 export function decodeSchedule(s: string): number[] {
-  const picks: number[] = [];
+  return decodeScheduleLazily(s).toArray();
+}
+
+export function decodeScheduleLazily(s: string): SchedulePicks {
+  const runs: { pick: number; times: number }[] = [];
+  let total = 0;
   let i = 0;
   const fail = (why: string): never => {
     throw new ScheduleSyntaxError(`schedule string, character ${i + 1}: ${why}`);
@@ -67,13 +97,14 @@ export function decodeSchedule(s: string): number[] {
       const digits = s.slice(i + 1, end);
       if (!/^[0-9a-z]+$/.test(digits)) fail(`'(${digits})' is not a base-36 number`);
       pick = parseInt(digits, 36);
+      if (!Number.isSafeInteger(pick)) fail(`'(${digits})' is too large a choice`);
       i = end + 1;
     } else if (/[0-9a-z]/.test(ch)) {
       pick = parseInt(ch, 36);
       i++;
     } else {
       fail(`unexpected '${ch}'`);
-      return picks;
+      return new SchedulePicks(runs);
     }
     let times = 1;
     if (s[i] === "{") {
@@ -84,8 +115,11 @@ export function decodeSchedule(s: string): number[] {
       times = Number(n);
       i = end + 1;
     }
-    if (picks.length + times > MAX_PICKS) fail(`more than ${MAX_PICKS} choices`);
-    for (let k = 0; k < times; k++) picks.push(pick);
+    total += times;
+    if (total > MAX_PICKS) fail(`more than ${MAX_PICKS} choices`);
+    const last = runs.at(-1);
+    if (last && last.pick === pick) last.times += times;
+    else runs.push({ pick, times });
   }
-  return picks;
+  return new SchedulePicks(runs);
 }

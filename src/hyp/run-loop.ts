@@ -5,6 +5,7 @@
  * guest's own TTBR0 writes) leave the guest and the host handles them; `yield` puts the vCPU and gives
  * the core back to the host scheduler, which may resume the thread on another core.
  */
+import { doesSomething } from "../kernel/repeat.js";
 import type { Op } from "../engine/ops.js";
 import { SLICE_EXIT, SLICE_YIELD } from "../kernel/workload.js";
 import type { GuestTaskSpec, WorkloadOp } from "../scenario/types.js";
@@ -119,6 +120,7 @@ function* run(t: VcpuThread, ops: readonly WorkloadOp[]): Step<boolean> {
         yield { k: "note", ev: { type: "vcpu.load", vcpu: t.vcpu } };
         break;
       case "repeat":
+        if (!doesSomething(op.body)) break;
         for (let i = 0; i < op.times; i++) if (!(yield* run(t, op.body))) return false;
         break;
       case "exit":

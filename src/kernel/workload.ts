@@ -10,6 +10,7 @@ import type { Op } from "../engine/ops.js";
 import type { WorkloadOp } from "../scenario/types.js";
 import type { KernelCtx } from "./context.js";
 import { munmapPage } from "./munmap.js";
+import { doesSomething } from "./repeat.js";
 
 /** Where a task is in its script: the repeat blocks it is in, innermost last. */
 export interface ScriptPosition {
@@ -52,7 +53,7 @@ export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPositio
         yield* munmapPage(k, k.state.tasks[task]!.on, mm, op.va, op.shootdown);
         break;
       case "repeat":
-        if (op.times > 0 && op.body.length > 0) frames.push({ ops: op.body, i: 0, left: op.times });
+        if (op.times > 0 && doesSomething(op.body)) frames.push({ ops: op.body, i: 0, left: op.times });
         break;
       case "exit":
         frames.length = 0;

@@ -2,7 +2,7 @@
  * The log file format (version 1), documented in README.md:
  *   line 1      header: {"format":"smpsim-log","version":1,"toolVersion":"0.1.0","scenario":id,"seed":..,"strategy":..,["schedule":..,]"config":{..}}
  *   lines 2..   one event per line, JSON, seq 0, 1, 2, ... in order
- *   last line   footer: {"end":{"reason":..,"events":N,"stateHash":..,"schedule":..}}
+ *   last line   footer: {"end":{"reason":..,"events":N,"stateHash":..,"schedule":..,"header":digest of line 1}}
  * A file without its footer was cut short: its complete event lines are still a valid prefix.
  */
 import type { StopReason } from "../engine/engine.js";
@@ -32,6 +32,12 @@ export interface LogFooter {
     events: number;
     stateHash: string;
     schedule: string;
+    /**
+     * A digest of the header line as written (FNV-1a 64, as the state hash): a header edited after the
+     * run (a description, an unused field) changes no event, and would otherwise still verify.
+     * Absent in logs written before it was added.
+     */
+    header?: string;
   };
 }
 

@@ -15,6 +15,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import type { SimEvent } from "../events/index.js";
+import { fnv1a64 } from "../state/hash.js";
 import { checkEvent, type SchemaContext } from "./event-schema.js";
 import { LOG_FORMAT, LOG_VERSION, type LogFooter, type LogHeader } from "./format.js";
 import { LogError } from "./log-error.js";
@@ -39,11 +40,13 @@ export class LogStream {
   private pos = 0;
   private eof = false;
   private ended = false;
+  private readonly headerLine: string;
 
   constructor(readonly path: string, private readonly read: ChunkSource, private readonly done: () => void = () => {}) {
     const first = this.rawLine();
     if (first === null || !first.complete) throw new LogError(`${path}: line 1: empty or incomplete log header`);
     this.header = parseHeader(first.line, path);
+    this.headerLine = first.line;
   }
 
   /** A stream over a file (closed when the stream ends or fails). */
@@ -122,13 +125,23 @@ export class LogStream {
       v = JSON.parse(r.line);
     } catch {
       if (r.complete) throw new LogError(`${at}: not a JSON event (the log is damaged)`);
+      // A footer cut short is truncation; one with something after its closing "}}" (which appears
+      // nowhere else in it) was damaged, as was a last line that ended in its newline (above).
+      const close = r.line.indexOf("}}");
+      if (r.line.startsWith('{"end":') && close >= 0 && close + 2 < r.line.length) throw new LogError(`${at}: malformed footer (the log is damaged)`);
       this.truncated = `line ${lineNo} is incomplete`;
       this.finish();
       return null;
     }
     if (typeof v === "object" && v !== null && !Array.isArray(v) && "end" in v && !("type" in v)) {
       if (this.rawLine() !== null) throw new LogError(`${at}: footer before the end of the log`);
+      // As the writer wrote it, byte for byte: JSON.parse forgives what the writer never writes (spaces).
+      if (JSON.stringify(v) !== r.line) throw new LogError(`${at}: malformed footer (not as smpsim writes it)`);
       this.footer = checkFooter(v as LogFooter, at, n);
+      const digest = this.footer.end.header;
+      if (digest !== undefined && digest !== fnv1a64(this.headerLine)) {
+        throw new LogError(`${this.path}: line 1: the header was changed after the run (the footer's digest of it, on line ${lineNo}, differs)`);
+      }
       this.finish();
       return null;
     }
@@ -206,7 +219,8 @@ function checkFooter(f: LogFooter, at: string, events: number): LogFooter {
     throw new LogError(`${at}: malformed footer: end.${field} should be ${want}, got ${JSON.stringify(end[field]) ?? "nothing"}`);
   };
   if (Object.keys(f).length !== 1) throw new LogError(`${at}: malformed footer (fields other than "end")`);
-  for (const k of Object.keys(end)) if (!["reason", "events", "stateHash", "schedule"].includes(k)) wrong(k, "absent");
+  for (const k of Object.keys(end)) if (!["reason", "events", "stateHash", "schedule", "header"].includes(k)) wrong(k, "absent");
+  if (end.header !== undefined && (typeof end.header !== "string" || !/^[0-9a-f]{16}$/.test(end.header))) wrong("header", "a digest (16 hex digits)");
   if (typeof end.reason !== "string" || !REASONS.includes(end.reason)) wrong("reason", REASONS.join(" or "));
   if (typeof end.events !== "number" || !Number.isInteger(end.events) || end.events < 0) wrong("events", "a count");
   if (typeof end.stateHash !== "string" || !/^[0-9a-f]+$/.test(end.stateHash)) wrong("stateHash", "a hex string");

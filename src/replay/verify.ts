@@ -6,7 +6,7 @@
  * (an altered choice, seed or strategy shows up as the first choice that differs).
  */
 import { ScheduleChooser } from "../engine/chooser.js";
-import { decodeSchedule, encodeSchedule } from "../engine/schedule.js";
+import { decodeScheduleLazily, encodeSchedule } from "../engine/schedule.js";
 import type { SimEvent } from "../events/index.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { LogFooter, LogHeader } from "../log/format.js";
@@ -43,7 +43,7 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
   const sc = h.config;
   if (h.strategy !== "random" && h.strategy !== "fifo") throw new LogError(`line 1: header.strategy: expected random or fifo, got ${JSON.stringify(h.strategy)}`);
   const base = makeChooser(h.strategy, h.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
-  const prefix = h.schedule === undefined ? null : decodeSchedule(h.schedule);
+  const prefix = h.schedule === undefined ? null : decodeScheduleLazily(h.schedule);
   const chooser = prefix ? new ScheduleChooser(prefix, base, true) : base;
   let seq = 0;
   let diverged: Divergence | null = null;

@@ -4,7 +4,7 @@
  */
 import { FifoChooser, RandomChooser, ScheduleChooser, type Chooser, type StrategyName } from "../engine/chooser.js";
 import type { RunOutcome } from "../engine/engine.js";
-import { decodeSchedule, encodeSchedule } from "../engine/schedule.js";
+import { ScheduleSyntaxError, decodeScheduleLazily, encodeSchedule } from "../engine/schedule.js";
 import type { SimEvent } from "../events/index.js";
 import { naming, resolveAllocator } from "../kernel/asid/registry.js";
 import { makeHeader } from "../log/format.js";
@@ -51,7 +51,8 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
   const allocator = await resolveAllocator(req.scenario.kernel.asidAllocator, req.baseDir);
   const sc = req.scenario;
   const base = makeChooser(req.strategy, req.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
-  const chooser = req.schedule !== undefined ? new ScheduleChooser(decodeSchedule(req.schedule), base, true) : base;
+  const given = req.schedule !== undefined ? new ScheduleChooser(decodeScheduleLazily(req.schedule), base, true) : null;
+  const chooser = given ?? base;
   const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy, req.schedule), req.log.force) : null;
   const picks: number[] = [];
   const events: SimEvent[] = [];
@@ -62,6 +63,13 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
   };
   try {
     const { outcome, state } = simulate(req.scenario, allocator, chooser, sink);
+    // A schedule with picks the run never asked for does not fit the scenario (README): bad input. A run
+    // stopped at the event limit simply did not get that far.
+    if (given && given.unused > 0 && outcome.reason !== "limit") {
+      throw new ScheduleSyntaxError(
+        `schedule: it has ${given.unused} more choices than the run makes (the run ended: ${outcome.reason} after ${picks.length} choices); it does not fit this scenario`,
+      );
+    }
     const hash = stateHash(state);
     const schedule = encodeSchedule(picks);
     writer?.finish({ end: { reason: outcome.reason, events: outcome.events, stateHash: hash, schedule } }, req.log!.force);

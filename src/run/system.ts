@@ -1,4 +1,5 @@
 /** Assembles the kernel that runs on the machine: scheduler per core, allocator, IPI handlers. */
+import { AllocatorError } from "../kernel/asid/errors.js";
 import type { IpiMessage } from "../../bus/messages.js";
 import type { System } from "../engine/engine.js";
 import type { Op, Program } from "../engine/ops.js";
@@ -67,8 +68,9 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       return coreMain(k, allocator, cpu, sliceOf, allowed);
     },
     ipiHandler(cpu: number, msg: IpiMessage): Program {
-      const h = handlers[msg.ipi];
-      if (!h) throw new Error(`no handler for IPI ${msg.ipi}`);
+      const h = Object.hasOwn(handlers, msg.ipi) ? handlers[msg.ipi] : undefined;
+      // Only a user's module can send an IPI nobody handles (the built-ins send their own).
+      if (!h) throw new AllocatorError(`${allocator.source}: sent IPI ${JSON.stringify(msg.ipi)}, which no handler takes`);
       return hv ? hv.onIpi(cpu, h(k, cpu, msg)) : h(k, cpu, msg);
     },
   };

@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AsidAllocator } from "./allocator.js";
+import { checkedModule } from "./checked-module.js";
 import { AllocatorError } from "./errors.js";
 import { arm64, arm64Cmpxchg, arm64Xchg } from "./arm64.js";
 import { linux2636 } from "./linux-2-6-36.js";
@@ -37,10 +38,21 @@ export async function resolveAllocator(name: string, baseDir: string): Promise<A
   }
   const file = isAbsolute(name) ? name : resolve(baseDir, name);
   let mod: Record<string, unknown>;
+  // A module whose top-level await never settles leaves nothing to run: Node exits (13) without a word.
+  // Say which module it was, as bad input.
+  const unsettled = (): void => {
+    // Node reports it in process.exitCode (the 'exit' event's argument is 0 then).
+    if (process.exitCode !== 13) return;
+    process.stderr.write(`smpsim: ${file}: cannot load ASID allocator module: its top-level await never settles\n`);
+    process.exitCode = 2;
+  };
+  process.on("exit", unsettled);
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
     throw new AllocatorError(`${file}: cannot load ASID allocator module: ${(e as Error).message.split("\n")[0]}`);
+  } finally {
+    process.off("exit", unsettled);
   }
   const a = (mod.default ?? mod.allocator) as Partial<AsidAllocator> | undefined;
   const fields: Record<string, string> = { name: "string", initialVars: "function", switchMm: "function" };
@@ -50,8 +62,7 @@ export async function resolveAllocator(name: string, baseDir: string): Promise<A
   if (wrong.length) {
     throw new AllocatorError(`${file}: the default export is not an ASID allocator: it lacks ${wrong.join(", ")}`);
   }
-  const user = a as AsidAllocator;
-  return { ...user, ipiHandlers: user.ipiHandlers ?? {}, source: user.source ?? `user module ${file}` };
+  return checkedModule(file, a as AsidAllocator);
 }
 
 /**

@@ -1,0 +1,149 @@
+/**
+ * A user's allocator module is input, not part of smpsim: what it returns and yields is checked, and
+ * anything it does wrong (throws, yields something that is not an operation, unlocks a lock it does not
+ * hold, sends an IPI to a core that does not exist, notes an event that is not a kernel event) is an
+ * AllocatorError naming the module file, the operation and why (exit 2), not a crash reported as a bug
+ * in smpsim. Built-in allocators are not wrapped (their mistakes are smpsim's bugs).
+ */
+import type { Op, Program } from "../../engine/ops.js";
+import { checkEvent } from "../../log/event-schema.js";
+import type { SimEvent } from "../../events/index.js";
+import type { IpiHandler, KernelCtx } from "../context.js";
+import type { AsidAllocator } from "./allocator.js";
+import { AllocatorError } from "./errors.js";
+
+const NOTES = new Set(["asid.rollover", "asid.assign", "sched.yield", "task.exit", "vcpu.load", "vcpu.put", "hyp.save", "hyp.enter", "hyp.exit", "vmid.assign", "vmid.rollover"]);
+const NAMED = new Set(["read", "write", "xchg", "cmpxchg", "lock", "unlock"]);
+
+const show = (v: unknown): string => {
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    s = undefined;
+  }
+  s ??= String(v);
+  return s.length > 60 ? s.slice(0, 57) + "..." : s;
+};
+const isInt = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v);
+const isNum = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
+
+/** Why `op`, yielded by a program running on `cpu`, is not an operation it may yield; null when it is. */
+function wrongOp(op: unknown, k: KernelCtx, cpu: number): string | null {
+  if (typeof op !== "object" || op === null) return `${show(op)}, which is not an operation (an object with "k")`;
+  const o = op as Record<string, unknown>;
+  const k_ = o.k;
+  if (typeof k_ === "string" && NAMED.has(k_) && (typeof o.name !== "string" || o.name === "")) return `a ${k_} without a variable or lock name`;
+  switch (k_) {
+    case "isb":
+    case "dsb":
+    case "wait-acks":
+      return null;
+    case "reg":
+      return typeof o.regs === "object" && o.regs !== null ? null : "a reg operation without regs";
+    case "read":
+    case "lock":
+      return null;
+    case "unlock":
+      return k.state.locks[o.name as string] === cpu ? null : `an unlock of lock ${show(o.name)}, which core ${cpu} does not hold`;
+    case "write":
+    case "xchg":
+      return isNum(o.value) ? null : `a ${k_} of ${show(o.value)}, which is not a number`;
+    case "cmpxchg":
+      return isNum(o.value) && isNum(o.expect) ? null : "a cmpxchg whose expect or value is not a number";
+    case "access":
+      return isInt(o.va) && (o.va as number) >= 0 && (o.va as number) <= 0xffffffff && typeof o.write === "boolean" ? null : `an access of ${show(o.va)}`;
+    case "tlbi":
+      return typeof o.op === "object" && o.op !== null && typeof o.broadcast === "boolean" ? null : "a tlbi without op or broadcast";
+    case "ipi": {
+      if (!Array.isArray(o.to) || typeof o.ipi !== "string" || !isNum(o.arg) || typeof o.wait !== "boolean") return "an ipi without to, ipi, arg or wait";
+      const bad = o.to.find((c) => !isInt(c) || c < 0 || c >= k.cores || c === cpu);
+      return bad === undefined ? null : `an IPI to core ${show(bad)} (cores 0 to ${k.cores - 1}, not the sender)`;
+    }
+    case "choose":
+      return isInt(o.of) && (o.of as number) >= 1 && typeof o.what === "string" ? null : `a choice among ${show(o.of)} options`;
+    case "note": {
+      const ev = o.ev as Record<string, unknown> | null;
+      if (typeof ev !== "object" || ev === null || typeof ev.type !== "string" || !NOTES.has(ev.type)) return `a note of ${show(ev)}, which is not a kernel event`;
+      const why = checkEvent({ ...ev, seq: 0, t: 0, core: cpu } as unknown as SimEvent, {
+        cores: k.cores, tlbEntries: k.scenario.machine.tlbEntries, tasks: new Set(k.scenario.tasks.map((t) => t.id)),
+        vcpus: new Set(k.scenario.tasks.filter((t) => t.vcpu !== undefined).map((t) => t.id)), hyp: k.scenario.hyp !== null,
+      });
+      return why ? `a ${ev.type} note that is malformed (${why})` : null;
+    }
+    case "call": {
+      const p = o.program as { next?: unknown } | null;
+      return typeof p === "object" && p !== null && typeof p.next === "function" ? null : `a call of ${show(o.program)}, which is not a step program`;
+    }
+    default:
+      return `${show(op)}, which is not an operation a module may yield`;
+  }
+}
+
+/** `inner` with every operation checked and every throw reported against `file` and `what`. */
+function* checked(file: string, what: string, k: KernelCtx, cpu: number, inner: Generator<Op, unknown, number>): Generator<Op, unknown, number> {
+  const fail = (why: string): never => {
+    throw new AllocatorError(`${file}: ${what} on core ${cpu}: ${why}`);
+  };
+  let input: number | undefined;
+  let first = true;
+  for (;;) {
+    let r: IteratorResult<Op, unknown>;
+    try {
+      r = first ? inner.next() : inner.next(input!);
+    } catch (e) {
+      if (e instanceof AllocatorError) throw e;
+      return fail(`threw: ${e instanceof Error ? e.message : show(e)}`);
+    }
+    first = false;
+    if (r.done) return r.value;
+    const why = wrongOp(r.value, k, cpu);
+    if (why) fail(`yielded ${why}`);
+    const op = r.value.k === "call" ? { k: "call" as const, program: checked(file, what, k, cpu, r.value.program) as Generator<Op, number | void, number> } : r.value;
+    input = yield op;
+  }
+}
+
+export function checkedModule(file: string, user: AsidAllocator): AsidAllocator {
+  const handlers: Record<string, IpiHandler> = {};
+  for (const [name, h] of Object.entries(user.ipiHandlers ?? {})) {
+    if (typeof h !== "function") throw new AllocatorError(`${file}: ipiHandlers.${name} is not a function`);
+    handlers[name] = (k, cpu, msg) => checked(file, `IPI handler ${name}`, k, cpu, call(file, `IPI handler ${name}`, () => h(k, cpu, msg))) as Program;
+  }
+  return {
+    name: user.name,
+    source: user.source ?? `user module ${file}`,
+    ipiHandlers: handlers,
+    initialVars(mms, cores, asidBits) {
+      let vars: unknown;
+      try {
+        vars = user.initialVars(mms, cores, asidBits);
+      } catch (e) {
+        if (e instanceof AllocatorError) throw new AllocatorError(`${file}: initialVars: ${e.message}`);
+        throw new AllocatorError(`${file}: initialVars threw: ${e instanceof Error ? e.message : show(e)}`);
+      }
+      if (typeof vars !== "object" || vars === null || Array.isArray(vars)) throw new AllocatorError(`${file}: initialVars returned ${show(vars)}, not an object of variables`);
+      for (const [name, v] of Object.entries(vars)) {
+        if (!isNum(v)) throw new AllocatorError(`${file}: initialVars returned ${name}: ${show(v)}, not a number`);
+      }
+      return vars as Record<string, number>;
+    },
+    switchMm(k, cpu, mm) {
+      return checked(file, "switchMm", k, cpu, call(file, "switchMm", () => user.switchMm(k, cpu, mm))) as Program;
+    },
+  };
+}
+
+/** The program a module function returns, which must be a generator. */
+function call(file: string, what: string, make: () => unknown): Generator<Op, unknown, number> {
+  let g: unknown;
+  try {
+    g = make();
+  } catch (e) {
+    throw new AllocatorError(`${file}: ${what} threw: ${e instanceof Error ? e.message : show(e)}`);
+  }
+  if (typeof g !== "object" || g === null || typeof (g as { next?: unknown }).next !== "function") {
+    throw new AllocatorError(`${file}: ${what} returned ${show(g)}, not a step program (a generator)`);
+  }
+  return g as Generator<Op, unknown, number>;
+}
