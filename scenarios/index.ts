@@ -52,7 +52,7 @@ export const builtinScenarios: readonly { id: string; description: string; expec
 export function loadScenario(nameOrPath: string): LoadedScenario {
   const builtin = builtinScenarios.find((s) => s.id === nameOrPath);
   if (builtin) return { scenario: readScenario(builtin.raw, `built-in scenario ${builtin.id}`), baseDir: process.cwd(), source: "built-in" };
-  let isFile = false;
+  let isFile: boolean;
   try {
     isFile = statSync(nameOrPath).isFile();
   } catch {

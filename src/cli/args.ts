@@ -12,6 +12,8 @@ export interface Parsed {
 export function parse(command: string, argv: string[], options: Options, positionals: number[]): Parsed {
   let r: Parsed;
   try {
+    // parseArgs infers a type per options object; Parsed is what every command reads.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     r = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true }) as Parsed;
   } catch (e) {
     throw new UsageError(`${command}: ${(e as Error).message.split("\n")[0]} (see smpsim ${command} --help)`);

@@ -63,6 +63,8 @@ async function interactive(session: DebugSession, io: Io): Promise<number> {
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
+    // isTTY is undefined, not false, when stdin is not a terminal (its type says boolean).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
     terminal: Boolean(process.stdin.isTTY),
     historySize: 1000,
     completer: (line: string): [string[], string] => {

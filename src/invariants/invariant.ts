@@ -31,7 +31,7 @@ function dispatch(invariants: readonly Invariant[]): { table: Dispatch; any: rea
   if (!d) {
     const table: Dispatch = new Map();
     const types = new Set(invariants.flatMap((inv) => inv.on ?? []));
-    for (const t of types) table.set(t, invariants.filter((inv) => !inv.on || inv.on.includes(t as EventType)));
+    for (const t of types) table.set(t, invariants.filter((inv) => !inv.on || inv.on.includes(t)));
     dispatchOf.set(invariants, (d = { table, any: invariants.filter((inv) => !inv.on) }));
   }
   return d;
@@ -51,7 +51,7 @@ const checkers = new WeakMap<readonly Invariant[], Checker>();
 function makeChecker(invariants: readonly Invariant[]): Checker {
   const d = dispatch(invariants);
   // A prototype-less object keyed by type: a property load is cheaper than a Map lookup per event.
-  const byType: Record<string, readonly Invariant[]> = Object.create(null);
+  const byType: Record<string, readonly Invariant[]> = Object.create(null) as Record<string, readonly Invariant[]>;
   for (const [type, list] of d.table) byType[type] = list;
   const any = d.any;
   return (s, ev) => {
