@@ -3,6 +3,7 @@
  * when all is well, or a sentence a kernel engineer understands naming what broke.
  */
 import type { EventType, SimEvent } from "../events/index.js";
+import type { Touches } from "../events/spec.js";
 import type { MachineState } from "../state/machine-state.js";
 
 export interface Invariant {
@@ -12,6 +13,12 @@ export interface Invariant {
    * are choices, which no invariant looks at). Omitted: every event.
    */
   readonly on?: readonly EventType[];
+  /**
+   * What its check reads beyond what the event itself touches (the event's spec), named as DPOR's
+   * objects: exploration's dependence relation is built from these, so an undeclared read would make
+   * DPOR prune interleavings that can break it.
+   */
+  reads(ev: SimEvent, t: Touches): void;
   check(state: MachineState, ev: SimEvent): string | null;
 }
 
