@@ -4,7 +4,7 @@
  * messages addressed to it. Receivers never act inside `next`: they put the message in their inbox and
  * the engine processes the inbox after `next` returns, so no handler ever runs re-entrantly.
  */
-// rxjs's public entry point only (rxjs/internal/* is not a stable API). Loading the whole package costs
+// rxjs's public entry point only (its internal deep paths are not a stable API). Loading the whole package costs
 // each exploration worker a few tens of milliseconds once, at start-up, against seconds of exploring.
 import { Subject, filter, type Observable, type Subscription } from "rxjs";
 import type { BusMessage } from "./messages.js";
