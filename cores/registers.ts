@@ -44,7 +44,7 @@ export type SavedRegs = Partial<Registers>;
 export function saveRegs(regs: Registers, names: readonly (keyof Registers)[]): SavedRegs {
   const out: Record<string, unknown> = {};
   for (const n of names) out[n] = regs[n];
-  return out as SavedRegs;
+  return out;
 }
 
 export type RegValue = Registers[RegName];

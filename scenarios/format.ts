@@ -62,7 +62,7 @@ export function readScenario(raw: unknown, file: string): Scenario {
     schedule: {
       strategy: f.opt(sched, "strategy", "schedule", "random", (v, p) => f.oneOf(v, p, ["random", "fifo"] as const)),
       seed: f.opt(sched, "seed", "schedule", 1, (v, p) => f.int(v, p, 0, 0x7fffffff)),
-      windowCycles: f.opt(sched, "windowCycles", "schedule", 20 as number | null, (v, p) =>
+      windowCycles: f.opt(sched, "windowCycles", "schedule", 20, (v, p) =>
         v === null || v === "any" ? null : f.int(v, p, 0, 1e9),
       ),
       // Only when given, so the headers of scenarios without one stay as they were.

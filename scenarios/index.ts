@@ -64,7 +64,7 @@ function shownBy(raw: { id: string; expect: string }): "run" | "explore" | "-" {
 export function loadScenario(nameOrPath: string): LoadedScenario {
   const builtin = builtinScenarios.find((s) => s.id === nameOrPath);
   if (builtin) return { scenario: readScenario(builtin.raw, `built-in scenario ${builtin.id}`), baseDir: process.cwd(), source: "built-in" };
-  let isFile = false;
+  let isFile: boolean;
   try {
     isFile = statSync(nameOrPath).isFile();
   } catch {

@@ -115,6 +115,8 @@ async function interactive(session: DebugSession, io: Io, json: boolean): Promis
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
+    // isTTY is undefined, not false, when stdin is not a terminal (its type says boolean).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
     terminal: Boolean(process.stdin.isTTY),
     historySize: 1000,
     history: loadHistory(file),

@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { staleTemps } from "../log/writer.js";
 import { hex } from "../../cores/page-table.js";
-import type { StrategyName } from "../engine/chooser.js";
 import { runScenario, type RunResult } from "../run/run-scenario.js";
 import { coreReports, coreTable, verdictOf } from "../run/summary.js";
 import type { Scenario } from "../scenario/types.js";
@@ -61,7 +60,7 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   const maxEvents = intOption("run", "max-events", a.values["max-events"], 1, 1e9);
   const scenario: Scenario = maxEvents ? { ...loaded, machine: { ...loaded.machine, maxEvents } } : loaded;
   const seed = intOption("run", "seed", a.values.seed, 0, 0x7fffffff) ?? scenario.schedule.seed;
-  const strategy = (a.values.strategy ?? scenario.schedule.strategy) as StrategyName;
+  const strategy = (a.values.strategy ?? scenario.schedule.strategy) as string;
   if (strategy !== "random" && strategy !== "fifo") throw new UsageError(`run: --strategy must be random or fifo, got "${strategy}"`);
   if (a.values["no-log"] && a.values.log) throw new UsageError("run: --log and --no-log contradict each other");
   const logPath = a.values["no-log"] ? null : ((a.values.log as string | undefined) ?? defaultLogPath(scenario.id, seed));

@@ -114,7 +114,10 @@ export function runSubtrees(req: ExploreRequest, table: SharedArrayBuffer, units
       continue;
     }
     const before = { schedules: 0, events: 0 };
-    for (const x of results) (before.schedules += x.schedules), (before.events += x.events);
+    for (const x of results) {
+      before.schedules += x.schedules;
+      before.events += x.events;
+    }
     const res = explore({
       ...req,
       share: { index: 0, of: 1, prefix: units[r]! },

@@ -13,6 +13,8 @@ const ga = (g: number, a: number): string => `${g}:${a}`;
 export const uniqueAsidActive: Invariant = {
   name: "unique-asid-active",
   on: ["asid.assign"],
+  // Every core's running context.
+  reads: (_ev, t) => t.read("ctx"),
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "asid.assign") return null;
     const mine = s.cores[ev.core]!.ctx!;
@@ -33,6 +35,8 @@ export const uniqueAsidActive: Invariant = {
 export const sameAsidThreads: Invariant = {
   name: "same-asid-threads",
   on: ["asid.assign"],
+  // Every core's running context.
+  reads: (_ev, t) => t.read("ctx"),
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "asid.assign") return null;
     const mine = s.cores[ev.core]!.ctx!;

@@ -6,11 +6,14 @@ import { stage1Table } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import { describeEntry, describeRunning } from "./describe.js";
+import { touchesNothing } from "../events/spec.js";
 import type { Invariant } from "./invariant.js";
 
 export const isolation: Invariant = {
   name: "isolation",
   on: ["tlb.hit"],
+  // The hit's own core: its registers and TLB entry, which the hit touches already.
+  reads: touchesNothing,
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "tlb.hit") return null;
     const core = s.cores[ev.core]!;

@@ -11,6 +11,8 @@ import type { Invariant } from "./invariant.js";
 export const uniqueVmidActive: Invariant = {
   name: "unique-vmid-active",
   on: ["hyp.enter"],
+  // The (VM, VMID) every core runs.
+  reads: (_ev, t) => t.read("guests"),
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "hyp.enter" || !s.hyp || ev.vmid === 0) return null;
     for (const [c, o] of s.hyp.cores.entries()) {
@@ -27,6 +29,8 @@ export const uniqueVmidActive: Invariant = {
 export const sameVmidVcpus: Invariant = {
   name: "same-vmid-vcpus",
   on: ["hyp.enter"],
+  // The (VM, VMID) every core runs.
+  reads: (_ev, t) => t.read("guests"),
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "hyp.enter" || !s.hyp || ev.vmid === 0) return null;
     for (const [c, o] of s.hyp.cores.entries()) {

@@ -20,7 +20,7 @@ const inputs = new WeakMap<Scenario, Map<AsidAllocator, InitialStateInput>>();
  */
 function initialInput(scenario: Scenario, allocator: AsidAllocator): InitialStateInput {
   let byAllocator = inputs.get(scenario);
-  if (!byAllocator) inputs.set(scenario, (byAllocator = new Map()));
+  if (!byAllocator) inputs.set(scenario, (byAllocator = new Map<AsidAllocator, InitialStateInput>()));
   let input = byAllocator.get(allocator);
   if (!input) {
     const m = scenario.machine;

@@ -95,7 +95,10 @@ describe("armv6-kvm interrupt injection", () => {
     let pendingRestore = false;
     fold(sc, r.events, (s, ev) => {
       const c = s.cores[ev.core]!;
-      if (ev.type === "hyp.enter" && !c.regs.vectorsHigh) (low++, (pendingRestore = true));
+      if (ev.type === "hyp.enter" && !c.regs.vectorsHigh) {
+        low++;
+        pendingRestore = true;
+      }
       if (ev.type === "hyp.exit") expect(pendingRestore || c.regs.vectorsHigh).toBe(true);
       if (ev.type === "sched.pick" || ev.type === "sched.yield") expect(c.regs.vectorsHigh).toBe(true);
       if (ev.type === "reg.write" && ev.regs.vectorsHigh === true) pendingRestore = false;

@@ -163,7 +163,7 @@ describe("reading a truncated log", () => {
 
   it("reports a log that ends after a complete line but without its footer", () => {
     const k = 30;
-    const log = parseLog(realText.slice(0, starts[k]!), "cut.log");
+    const log = parseLog(realText.slice(0, starts[k]), "cut.log");
     expect(log.events).toEqual(real.events.slice(0, k));
     expect(log.truncated).toMatch(/without its footer/);
     expect(log.truncated).toContain(`#${k - 1}`);

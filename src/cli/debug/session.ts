@@ -29,7 +29,7 @@ export class DebugSession {
   showChoices = false;
   private readonly commands: Record<string, Handler>;
 
-  constructor(private readonly tl: Timeline, private readonly scenario: Scenario) {
+  constructor(private readonly tl: Timeline, scenario: Scenario) {
     const nav = (to: number, echo = false): string[] => this.moveTo(to, echo);
     this.commands = {
       goto: (a) => nav(this.positionArg(this.one(a, "goto N"), "goto")),
