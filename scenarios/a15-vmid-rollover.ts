@@ -56,7 +56,9 @@ export function vmidLoad(id: string, description: string, expect: "clean" | "vio
     id,
     description,
     expect,
-    machine: { cores: load.cores, tlbEntries: 32 },
+    // KVM/ARM on 32-bit hosts needs LPAE (arch/arm/kvm/Kconfig, v3.9: KVM depends on ARM_VIRT_EXT && ARM_LPAE), so
+    // the host splits TTBR0 / TTBR1.
+    machine: { arch: "armv7-lpae", cores: load.cores, tlbEntries: 32 },
     tables,
     // The host: a v7 kernel with the generation allocator and TTBR0 on the swapper tables while it switches.
     kernel: { asidAllocator: "linux-3.10", switchSequence: "reserved-ttbr0" },

@@ -40,7 +40,7 @@ export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global"
     id,
     description,
     expect,
-    machine: { cores: 2, tlbEntries: 64 },
+    machine: { arch: "armv6", cores: 2, tlbEntries: 64 },
     tables: {
       kernel: hostKernel,
       qemu: user(0x10000),

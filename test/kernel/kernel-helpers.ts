@@ -49,7 +49,6 @@ export interface LoadOptions {
   threadsOn?: number[];
   /** Slices per thread of T (default: `slices`). */
   threadSlices?: number;
-  lazyTlb?: boolean;
   speculation?: boolean;
   /** schedule.windowCycles; undefined keeps the default (20). */
   windowCycles?: number | null;
@@ -89,7 +88,6 @@ export function loadRaw(o: LoadOptions): Record<string, unknown> {
       asidAllocator: o.allocator,
       asidBits: o.asidBits,
       switchSequence: o.switchSequence ?? SEQUENCE_OF[o.allocator] ?? "reserved-asid",
-      lazyTlb: o.lazyTlb ?? true,
     },
     tasks,
     ...(o.windowCycles !== undefined ? { schedule: { windowCycles: o.windowCycles } } : {}),

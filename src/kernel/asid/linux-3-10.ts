@@ -10,4 +10,5 @@ export const linux310 = bitmapAllocator({
   name: "linux-3.10",
   source: "arch/arm/mm/context.c, Linux v3.10.y",
   fastPath: "xchg",
+  switchRule: "arm",
 });
