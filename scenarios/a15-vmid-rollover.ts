@@ -71,5 +71,5 @@ export default vmidLoad(
   "a15-vmid-rollover",
   "Cortex-A15 KVM, 9 VMs (10 vCPUs) on 4 cores, 3-bit VMIDs: kvm-3.9 roll-overs kick vCPUs out and flush every VMID (clean)",
   "clean",
-  { cores: 4, vcpus: [2, 1, 1, 1, 1, 1, 1, 1, 1], rounds: 6, vmidBits: 3, vmidAllocator: "kvm-3.9", vmidPublish: "gen-first" },
+  { cores: 4, vcpus: [2, 1, 1, 1, 1, 1, 1, 1, 1], rounds: 6, vmidBits: 3, vmidAllocator: "kvm-3.9", vmidPublish: "v3.9" },
 );

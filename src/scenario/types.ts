@@ -78,9 +78,9 @@ export interface MachineConfig {
 
 export type WorldSwitch = "armv6-kvm" | "a15-hyp";
 export type VmidAllocatorName = "kvm-3.9" | "kvm-5.16";
-/** The order in which update_vttbr publishes a new VMID: the generation first (3.9 to 4.20), or the
- *  VMID first and the generation after a barrier (5.0, commit fb544d1ca65a, "Fix VMID alloc race"). */
-export type VmidPublish = "gen-first" | "vmid-first";
+/** update_vttbr's locking and publish order, by the kernels that had it (src/hyp/vmid/kvm-3-9.ts): v3.9
+ *  (3.9 to 4.16), v4.17 (4.17 to 4.20, the rwlock) and v5.0 (fb544d1ca65a, VMID and VTTBR first). */
+export type VmidPublish = "v3.9" | "v4.17" | "v5.0";
 
 export interface GuestTaskSpec {
   id: string;

@@ -134,8 +134,8 @@ export function bitmapAllocator(o: BitmapAllocatorOptions): AsidAllocator {
     },
     decidesPrevNext: true,
     *switchMm(k: KernelCtx, cpu: number, mm: string, prev?: string): Program {
-      // context_switch runs switch_mm with interrupts disabled on these kernels (from v3.5, commit
-      // b9d4d42ad901 removing __ARCH_WANT_INTERRUPTS_ON_CTXSW on ASID-capable CPUs).
+      // context_switch runs switch_mm with interrupts disabled on these kernels (from v3.5: "ARM: Remove
+      // __ARCH_WANT_INTERRUPTS_ON_CTXSW on ASID-capable CPUs", Catalin Marinas).
       yield { k: "reg", regs: { irqOn: false } };
       // No `prev`: the caller (a world switch) forces the switch.
       if (prev !== undefined && !(o.switchRule === "arm" ? yield* armSwitchNeeded(cpu, prev, mm) : prev !== mm)) {
