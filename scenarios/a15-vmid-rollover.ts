@@ -61,7 +61,7 @@ export function vmidLoad(id: string, description: string, expect: "clean" | "vio
     machine: { arch: "armv7-lpae", cores: load.cores, tlbEntries: 32 },
     tables,
     // The host: a v7 kernel with the generation allocator and TTBR0 on the swapper tables while it switches.
-    kernel: { asidAllocator: "linux-3.10", switchSequence: "reserved-ttbr0" },
+    kernel: { asidAllocator: "linux-4.x", switchSequence: "reserved-ttbr0" },
     hyp: { worldSwitch: "a15-hyp", vmidAllocator: load.vmidAllocator, vmidBits: load.vmidBits, vmidPublish: load.vmidPublish, vms },
     tasks,
   };

@@ -24,6 +24,7 @@ export const SEQUENCE_OF: Readonly<Record<string, SwitchSequence>> = {
   static: "reserved-asid",
   "linux-2.6.36": "reserved-asid",
   "linux-3.10": "reserved-ttbr0",
+  "linux-4.x": "reserved-ttbr0",
   arm64: "atomic",
   "arm64-xchg": "atomic",
   "arm64-cmpxchg": "atomic",

@@ -22,8 +22,8 @@ import {
   type Ev,
 } from "./kernel-helpers.js";
 
-const ALLOCATORS = ["linux-2.6.36", "linux-3.10", "arm64", "arm64-xchg"] as const;
-const BITMAP = ["linux-3.10", "arm64", "arm64-xchg"] as const;
+const ALLOCATORS = ["linux-2.6.36", "linux-3.10", "linux-4.x", "arm64", "arm64-xchg"] as const;
+const BITMAP = ["linux-4.x", "arm64", "arm64-xchg"] as const;
 /** 3-bit ASIDs everywhere; 2 bits where 4 cores do not rule it out (every allocator needs more ASIDs than CPUs). */
 const SHAPES = [
   { cores: 1, bits: 3 },

@@ -14,7 +14,7 @@ import { makeChooser } from "../../src/run/run-scenario.js";
 import { simulate } from "../../src/run/simulate.js";
 import { fold, is, load, run, where } from "./kernel-helpers.js";
 
-const ALLOCATORS = ["static", "linux-2.6.36", "linux-3.10", "arm64", "arm64-xchg", "arm64-cmpxchg"] as const;
+const ALLOCATORS = ["static", "linux-2.6.36", "linux-3.10", "linux-4.x", "arm64", "arm64-xchg", "arm64-cmpxchg"] as const;
 const SEEDS = [1, 2, 3, 4, 5, 6];
 const THREADS = new Set(["T.0", "T.1"]);
 
