@@ -4,6 +4,7 @@
  */
 import { defaultLatencies, type Latencies } from "../bus/messages.js";
 import { defaultCosts, type Costs } from "../cores/costs.js";
+import { ARCHES, defaultFlushAllScope, type Arch } from "../src/scenario/arch.js";
 import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
 import { decodeSchedule } from "../src/engine/schedule.js";
 import { Fields } from "./fields.js";
@@ -33,6 +34,7 @@ export function readScenario(raw: unknown, file: string): Scenario {
     }
   }
   const machine = readMachine(f, o.machine ?? {}, tasks);
+  const kernel = readKernel(f, o.kernel ?? {}, machine.arch);
   const hyp = o.hyp === undefined || o.hyp === null ? null : readHyp(f, o.hyp);
   checkVcpuTasks(f, tasks, hyp);
   const plain = readTables(f, o.tables ?? {}, kernelTable);
@@ -56,7 +58,7 @@ export function readScenario(raw: unknown, file: string): Scenario {
     machine,
     tables,
     kernelTable,
-    kernel: readKernel(f, o.kernel ?? {}),
+    kernel,
     tasks,
     hyp,
     schedule: {
@@ -84,10 +86,11 @@ function readChoices(f: Fields, v: unknown, path: string): string {
 
 function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
   const o = f.object(raw, "machine");
-  f.known(o, "machine", ["cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents"]);
+  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents"]);
   const spec = f.object(o.speculation ?? {}, "machine.speculation");
   f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
   return {
+    arch: f.opt(o, "arch", "machine", "armv7", (v, p) => f.oneOf(v, p, ARCHES)),
     cores: f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)),
     tlbEntries: f.opt(o, "tlbEntries", "machine", 64, (v, p) => f.int(v, p, 1, 4096)),
     tlbPolicy: f.opt(o, "tlbPolicy", "machine", "lru", (v, p) => f.oneOf(v, p, ["lru", "random"] as const)),
@@ -114,14 +117,14 @@ function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path:
   return out;
 }
 
-function readKernel(f: Fields, raw: unknown): KernelConfig {
+function readKernel(f: Fields, raw: unknown, arch: Arch): KernelConfig {
   const o = f.object(raw, "kernel");
-  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "lazyTlb", "scheduler"]);
+  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "flushAllScope", "scheduler"]);
   return {
     asidAllocator: f.opt(o, "asidAllocator", "kernel", "static", (v, p) => f.string(v, p)),
     asidBits: f.opt(o, "asidBits", "kernel", 8, (v, p) => f.int(v, p, 2, 16)),
     switchSequence: f.opt(o, "switchSequence", "kernel", "reserved-asid", (v, p) => f.oneOf(v, p, SWITCHES)),
-    lazyTlb: f.opt(o, "lazyTlb", "kernel", true, (v, p) => f.bool(v, p)),
+    flushAllScope: f.opt(o, "flushAllScope", "kernel", defaultFlushAllScope(arch), (v, p) => f.oneOf(v, p, ["local", "inner-shareable"] as const)),
     scheduler: f.opt(o, "scheduler", "kernel", "any", (v, p) => f.oneOf(v, p, ["any", "round-robin"] as const)),
   };
 }

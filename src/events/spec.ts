@@ -66,6 +66,8 @@ export interface Touches {
   schedulerTasks(c: number): readonly string[];
   /** Every task of the machine. */
   allTasks(): readonly string[];
+  /** How many cores the machine has (a check over every core reads each one's registers). */
+  cores(): number;
   /** The stage-1 table core `c` translates `va` through now (TTBR0 or TTBR1). */
   stage1Table(c: number, va: number): string;
 }

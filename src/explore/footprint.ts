@@ -80,6 +80,7 @@ export function addEvent(fp: Footprint, ev: SimEvent, s: MachineState, o: Object
       return mine.length ? mine : Object.keys(s.tasks);
     },
     allTasks: () => Object.keys(s.tasks),
+    cores: () => s.cores.length,
     stage1Table: (c, va) => stage1Table(s.cores[c]!.regs, vpnOf(va), vpnOf(s.pageOffset)),
   };
   spec.touches(ev, t);

@@ -11,6 +11,11 @@ export interface HypCtx {
   readonly hyp: HypConfig;
   /** The host's ASID allocator: armv6-kvm gives each shadow table a host ASID through it. */
   readonly asids: AsidAllocator;
+  /**
+   * The host kernel as armv6-kvm's world switch calls the allocator: its own register sequence
+   * (WORLD_SWITCH_SEQUENCE in armv6-kvm.ts) instead of the host's switch_mm order.
+   */
+  readonly switchK: KernelCtx;
   readonly vmids: VmidAllocator;
 }
 

@@ -7,6 +7,7 @@ import type { Pte, PageTable } from "../../cores/page-table.js";
 import { vpnOf } from "../../cores/page-table.js";
 import type { Tables } from "../../cores/walk.js";
 import type { InitialStateInput } from "../state/machine-state.js";
+import { splitsTtbr } from "./arch.js";
 import { initialHypState } from "./initial-hyp-state.js";
 import { shadowOf } from "./shadow.js";
 import type { Scenario } from "./types.js";
@@ -34,9 +35,28 @@ function buildTables(scenario: Scenario): Tables {
       t[vpnOf(Number(va))] = Object.freeze(pte);
     }
   }
+  if (!splitsTtbr(scenario.machine.arch)) withKernelEntries(scenario, tables);
   // Frozen: initial states share them, and the reducer copies a table before its first write.
   for (const id in tables) Object.freeze(tables[id]);
   return tables;
+}
+
+/**
+ * TTBCR.N = 0 (src/scenario/arch.ts): TTBR0 walks kernel VAs too, so every host mm's first-level table
+ * holds the kernel's entries, copied at pgd_alloc (arch/arm/mm/pgd.c, v2.6.36 and v3.10: `memcpy(new_pgd +
+ * USER_PTRS_PER_PGD, init_pgd + USER_PTRS_PER_PGD, ...)`), with the kernel table's global bit: non-global
+ * kernel mappings are then each ASID's own copy. The reserved TTBR0 is swapper_pg_dir itself
+ * (cpu_set_reserved_ttbr0 copies TTBR1 into TTBR0, arch/arm/mm/context.c v3.10). Shadow tables (armv6-kvm)
+ * and guest tables are not host mms: they map the guest's kernel, not the host's.
+ */
+function withKernelEntries(scenario: Scenario, tables: Tables): void {
+  const kernel = Object.hasOwn(tables, scenario.kernelTable) ? tables[scenario.kernelTable]! : {};
+  const first = vpnOf(scenario.machine.pageOffset);
+  const host = scenario.tasks.map((t) => t.mm).filter((mm) => mm !== scenario.kernelTable);
+  for (const id of [RESERVED_TTBR0, ...new Set(host)]) {
+    const t = Object.hasOwn(tables, id) ? tables[id]! : (tables[id] = {});
+    for (const vpn in kernel) if (Number(vpn) >= first) t[Number(vpn)] = kernel[vpn]!;
+  }
 }
 
 /**
@@ -60,6 +80,7 @@ export function initialStateInput(scenario: Scenario, vars: Record<string, numbe
     tasks: Object.fromEntries(scenario.tasks.map((t) => [t.id, { mm: t.mm }])),
     kernelTable: scenario.kernelTable,
     pageOffset: m.pageOffset,
+    ttbcrSplit: splitsTtbr(m.arch),
     costs: m.costs,
     hyp: initialHypState(scenario),
   };
