@@ -6,8 +6,9 @@
 import { observableName, regName, type LitmusTest, type Observable, type Prop, type Value } from "./ast.js";
 import { threadTraces } from "./thread-exec.js";
 import { consistent, prepare } from "../memory/armv8.js";
-import { eventTable, type EventTable, type ThreadTrace } from "../memory/execution.js";
+import { eventTable, type EventTable } from "../memory/execution.js";
 import { permutations, product } from "./combinatorics.js";
+import { viableCombinations } from "./combinations.js";
 
 export interface FinalState {
   /** Observable name → value, in the order of `LitmusResult.observables`. */
@@ -76,8 +77,7 @@ export function runLitmus(test: LitmusTest): LitmusResult {
   let positive = 0;
   let negative = 0;
   let candidates = 0;
-  for (const traces of product(perThread)) {
-    if (!valuesOffered(test, traces)) continue;
+  for (const traces of viableCombinations(test, perThread)) {
     const table = eventTable(test.memInit, traces);
     const prepared = prepare(table, traces);
     forEachCandidate(table, (rf, coRank, last) => {
@@ -104,15 +104,6 @@ export function runLitmus(test: LitmusTest): LitmusResult {
     name: test.name, file: test.file, observables: observables.map(observableName), states: sorted,
     positive, negative, ok, observation, verdict: positive > 0 ? "Allowed" : "Forbidden", candidates,
   };
-}
-
-/** Whether every read's value is the initial one or written by some trace of the combination (else no rf exists). */
-function valuesOffered(test: LitmusTest, traces: readonly ThreadTrace[]): boolean {
-  const offered = new Set<string>();
-  for (const [l, v] of test.memInit) offered.add(`${l}=${v}`);
-  for (const tr of traces) for (const e of tr.events) if (e.kind === "W") offered.add(`${e.loc}=${e.value}`);
-  for (const tr of traces) for (const e of tr.events) if (e.kind === "R" && !offered.has(`${e.loc}=${e.value}`)) return false;
-  return true;
 }
 
 function compareValues(a: Value[], b: Value[]): number {
