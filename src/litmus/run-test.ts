@@ -8,6 +8,7 @@ import { threadTraces } from "./thread-exec.js";
 import { consistent, prepare } from "../memory/armv8.js";
 import { eventTable, type EventTable } from "../memory/execution.js";
 import { permutations, product } from "./combinatorics.js";
+import { viableCombinations } from "./combinations.js";
 
 export interface FinalState {
   /** Observable name → value, in the order of `LitmusResult.observables`. */
@@ -76,7 +77,7 @@ export function runLitmus(test: LitmusTest): LitmusResult {
   let positive = 0;
   let negative = 0;
   let candidates = 0;
-  for (const traces of product(perThread)) {
+  for (const traces of viableCombinations(test, perThread)) {
     const table = eventTable(test.memInit, traces);
     const prepared = prepare(table, traces);
     forEachCandidate(table, (rf, coRank, last) => {
