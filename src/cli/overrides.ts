@@ -16,7 +16,7 @@ export function applyOverrides(scenario: Scenario, sets: readonly string[], cata
   const raw = structuredClone(scenario) as unknown as Record<string, unknown>;
   for (const s of sets) {
     const eq = s.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--set wants path=value, got "${s}"`);
+    if (eq <= 0) throw new UsageError(`--set ${s}: expected path=value`);
     const path = s.slice(0, eq).split(".");
     const bad = path.find((k) => FORBIDDEN.has(k) || k === "");
     if (bad !== undefined) throw new UsageError(`--set ${s}: ${bad === "" ? "an empty path segment" : `"${bad}" is not a scenario field`}`);
