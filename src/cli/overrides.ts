@@ -29,11 +29,16 @@ export function applyOverrides(scenario: Scenario, sets: readonly string[], cata
     }
     let o: Record<string, unknown> = raw;
     for (const key of path.slice(0, -1)) {
-      const next = Object.hasOwn(o, key) ? o[key] : undefined;
+      const next = Object.hasOwn(o, key) && !(Array.isArray(o) && !/^\d+$/.test(key)) ? o[key] : undefined;
       if (next === null || typeof next !== "object") throw new UsageError(`--set ${s}: ${key} is not an object in the scenario`);
       o = next as Record<string, unknown>;
     }
-    Object.defineProperty(o, path.at(-1)!, { value, writable: true, enumerable: true, configurable: true });
+    const last = path.at(-1)!;
+    if (Array.isArray(o)) {
+      // An element of a list, or one more at its end: no "length", no holes.
+      if (!/^\d+$/.test(last) || Number(last) > o.length) throw new UsageError(`--set ${s}: ${last} is not an index of that list (0 to ${o.length})`);
+      o[Number(last)] = value;
+    } else Object.defineProperty(o, last, { value, writable: true, enumerable: true, configurable: true });
   }
   return catalog.check(raw, `--set ${sets.join(" ")}`);
 }
