@@ -16,7 +16,7 @@ export function applyOverrides(scenario: Scenario, sets: readonly string[], cata
   const raw = structuredClone(scenario) as unknown as Record<string, unknown>;
   for (const s of sets) {
     const eq = s.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--set wants path=value, got "${s}"`);
+    if (eq <= 0) throw new UsageError(`--set ${s}: expected path=value`);
     const path = s.slice(0, eq).split(".");
     const bad = path.find((k) => FORBIDDEN.has(k) || k === "");
     if (bad !== undefined) throw new UsageError(`--set ${s}: ${bad === "" ? "an empty path segment" : `"${bad}" is not a scenario field`}`);
@@ -29,11 +29,16 @@ export function applyOverrides(scenario: Scenario, sets: readonly string[], cata
     }
     let o: Record<string, unknown> = raw;
     for (const key of path.slice(0, -1)) {
-      const next = Object.hasOwn(o, key) ? o[key] : undefined;
+      const next = Object.hasOwn(o, key) && !(Array.isArray(o) && !/^\d+$/.test(key)) ? o[key] : undefined;
       if (next === null || typeof next !== "object") throw new UsageError(`--set ${s}: ${key} is not an object in the scenario`);
       o = next as Record<string, unknown>;
     }
-    Object.defineProperty(o, path.at(-1)!, { value, writable: true, enumerable: true, configurable: true });
+    const last = path.at(-1)!;
+    if (Array.isArray(o)) {
+      // An element of a list, or one more at its end: no "length", no holes.
+      if (!/^\d+$/.test(last) || Number(last) > o.length) throw new UsageError(`--set ${s}: ${last} is not an index of that list (0 to ${o.length})`);
+      o[Number(last)] = value;
+    } else Object.defineProperty(o, last, { value, writable: true, enumerable: true, configurable: true });
   }
   return catalog.check(raw, `--set ${sets.join(" ")}`);
 }

@@ -54,14 +54,16 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   const otherVersion = writtenBy !== toolVersion();
   // A truncated log cannot be verified whole: its prefix may match, but what the run did after it (and
   // its footer) is gone, and a deleted footer looks exactly like that. --verify does not pass it.
-  const unverified = Boolean(a.values.verify) && truncated !== null;
+  // Nor can a footer without the digest of the header (an older smpsim's, or one edited to drop it).
+  const noDigest = footer !== null && footer.end.header === undefined;
+  const unverified = Boolean(a.values.verify) && (truncated !== null || noDigest);
   const bad = Boolean(fold.violation) || hashOk === false || scheduleOk === false || divergence !== null || unverified;
   if (a.values.json) {
     io.out(JSON.stringify({
       log: path, scenario: config.id, seed: header.seed, events,
       truncated, stateHash: hash, stateHashMatches: hashOk, scheduleMatches: scheduleOk,
       toolVersion: { log: writtenBy, this: toolVersion() },
-      violation: fold.violation, verified: a.values.verify ? divergence === null && truncated === null : null, divergence,
+      violation: fold.violation, verified: a.values.verify ? divergence === null && !unverified : null, divergence,
       perCore: coreReports(fold.state),
     }));
     return bad ? EXIT_VIOLATION : EXIT_OK;
@@ -78,7 +80,8 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
       const who = writtenBy ? `smpsim ${writtenBy}` : "an smpsim from before logs recorded their version";
       io.out(`note: this log was written by ${who}, and this is smpsim ${toolVersion()}: a difference below may be a change of the model between versions rather than a damaged log`);
     }
-    if (!divergence) io.out(truncated ? "re-execution: every event identical over the complete prefix; the rest of the run is not in the log, so it is NOT verified" : "re-execution: every event identical; verified");
+    if (!divergence && noDigest) io.out("re-execution: every event identical, but the footer has no digest of the header (an older smpsim's log, or an edited one): the header is NOT verified");
+    else if (!divergence) io.out(truncated ? "re-execution: every event identical over the complete prefix; the rest of the run is not in the log, so it is NOT verified" : "re-execution: every event identical; verified");
     else {
       io.out(`re-execution DIVERGED at event ${divergence.seq}: ${divergence.reason}${divergence.field ? ` (${divergence.field})` : ""}`);
       io.out(`  logged:      ${divergence.logged ?? "(nothing)"}`);

@@ -110,7 +110,7 @@ export class ScheduleChooser implements Chooser {
     if (p < of) return p;
     if (this.strict) {
       throw new ScheduleSyntaxError(
-        `schedule choice #${this.i} is ${p}, but only ${of} options are open at that point (${kind} choice)`,
+        `schedule string: choice #${this.i} is ${p}, but only ${of} options are open at that point (a ${kind} choice)`,
       );
     }
     return p % of;

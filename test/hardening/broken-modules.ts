@@ -37,6 +37,8 @@ export const brokenModules: Readonly<Record<string, string>> = {
   "an IPI nobody handles": moduleText(GOOD_VARS, 'yield { k: "ipi", to: [cpu === 0 ? 1 : 0], ipi: "nobody", arg: 0, wait: false };' + GOOD_SWITCH),
   "a note of an unknown event": moduleText(GOOD_VARS, 'yield { k: "note", ev: { type: "made.up" } };' + GOOD_SWITCH),
   "a malformed note": moduleText(GOOD_VARS, 'yield { k: "note", ev: { type: "asid.assign", mm, generation: -1, asid: "x" } };' + GOOD_SWITCH),
+  "a read of toString": moduleText(GOOD_VARS, 'yield { k: "read", name: "toString" };' + GOOD_SWITCH),
+  "a lock named constructor": moduleText(GOOD_VARS, 'yield { k: "lock", name: "constructor" };' + GOOD_SWITCH),
   "a write of a string": moduleText(GOOD_VARS, 'yield { k: "write", name: "v", value: "1" };' + GOOD_SWITCH),
   "a switchMm that is not a generator": `export default { name: "broken", initialVars() { return {}; }, switchMm() { return 5; }, ipiHandlers: {} };\n`,
   "a top-level throw": `throw new Error("at load");\nexport default {};\n`,

@@ -12,7 +12,7 @@ const { dir, cleanup } = tempDir("set");
 afterAll(cleanup);
 
 describe("--set paths", () => {
-  for (const set of ["__proto__.x=1", '__proto__.hyp={"vms":[]}', 'tables.__proto__={"0x8000":{"pa":"0x1000"}}', "machine.constructor.x=1", "kernel.prototype=3", "tasks.0.__proto__.id=1"]) {
+  for (const set of ["__proto__.x=1", '__proto__.hyp={"vms":[]}', 'tables.__proto__={"0x8000":{"pa":"0x1000"}}', "machine.constructor.x=1", "kernel.prototype=3", "tasks.0.__proto__.id=1", "tasks.length=0", "tasks.9=1", "tasks.-1=1", "tasks.length.x=1"]) {
     it(`refuses ${set} with exit 2 naming the segment, and pollutes nothing`, async () => {
       const r = await smpsim(["run", "default", "--no-log", "--set", set]);
       expect(isCleanBadInput(r), r.stderr).toBe(true);

@@ -14,6 +14,11 @@ import { AllocatorError } from "./errors.js";
 
 const NOTES = new Set(["asid.rollover", "asid.assign", "sched.yield", "task.exit", "vcpu.load", "vcpu.put", "hyp.save", "hyp.enter", "hyp.exit", "vmid.assign", "vmid.rollover"]);
 const NAMED = new Set(["read", "write", "xchg", "cmpxchg", "lock", "unlock"]);
+/**
+ * Variable and lock names key plain objects in the machine state: a name that is a member of every
+ * object ("toString", "__proto__") would read that member instead of a variable.
+ */
+const RESERVED_NAMES = new Set(["__proto__", ...Object.getOwnPropertyNames(Object.prototype)]);
 
 const show = (v: unknown): string => {
   let s: string | undefined;
@@ -33,7 +38,10 @@ function wrongOp(op: unknown, k: KernelCtx, cpu: number): string | null {
   if (typeof op !== "object" || op === null) return `${show(op)}, which is not an operation (an object with "k")`;
   const o = op as Record<string, unknown>;
   const k_ = o.k;
-  if (typeof k_ === "string" && NAMED.has(k_) && (typeof o.name !== "string" || o.name === "")) return `a ${k_} without a variable or lock name`;
+  if (typeof k_ === "string" && NAMED.has(k_)) {
+    if (typeof o.name !== "string" || o.name === "") return `a ${k_} without a variable or lock name`;
+    if (RESERVED_NAMES.has(o.name)) return `a ${k_} of ${show(o.name)}, a name every JavaScript object has (choose another)`;
+  }
   switch (k_) {
     case "isb":
     case "dsb":
@@ -124,6 +132,7 @@ export function checkedModule(file: string, user: AsidAllocator): AsidAllocator 
       }
       if (typeof vars !== "object" || vars === null || Array.isArray(vars)) throw new AllocatorError(`${file}: initialVars returned ${show(vars)}, not an object of variables`);
       for (const [name, v] of Object.entries(vars)) {
+        if (RESERVED_NAMES.has(name)) throw new AllocatorError(`${file}: initialVars returned a variable named ${show(name)}, a name every JavaScript object has`);
         if (!isNum(v)) throw new AllocatorError(`${file}: initialVars returned ${name}: ${show(v)}, not a number`);
       }
       return vars as Record<string, number>;
