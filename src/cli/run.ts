@@ -1,5 +1,5 @@
 /** `smpsim run`: one run of a scenario, a summary, a log, and an exit code scripts can rely on. */
-import { existsSync, mkdirSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { staleTemps } from "../log/writer.js";
 import { hex } from "../../cores/page-table.js";
@@ -23,7 +23,8 @@ invariants after every event.
   --strategy S      random (default) or fifo (earliest ready first, no speculative walks)
   --schedule S      follow this schedule string first (as printed by a run), then the strategy
   --log FILE        write the event log here (default: smpsim-runs/<scenario>-seed<N>.log, never
-                    overwriting); --force replaces an existing FILE; --no-log writes none
+                    overwriting, and reusing an earlier one there when this run's is identical);
+                    --force replaces an existing FILE; --no-log writes none
   --max-events N    stop after N events (default: the scenario's maxEvents)
   --set PATH=VALUE  change a scenario field first, e.g. --set kernel.switchSequence=reserved-asid
                     (repeatable; VALUE is JSON, or a bare word for a string)
@@ -42,14 +43,37 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
+/** Log names under smpsim-runs/ for a scenario and seed: name.log, name-2.log, ... */
+function defaultLogPaths(id: string, seed: number): (n: number) => string {
+  const base = join("smpsim-runs", `${id}-seed${seed}`);
+  return (n) => (n === 1 ? `${base}.log` : `${base}-${n}.log`);
+}
+
 /** A fresh log name under smpsim-runs/: the first of name.log, name-2.log, ... that does not exist. */
 function defaultLogPath(id: string, seed: number): string {
   mkdirSync("smpsim-runs", { recursive: true });
-  const base = join("smpsim-runs", `${id}-seed${seed}`);
-  for (let n = 1; ; n++) {
-    const p = n === 1 ? `${base}.log` : `${base}-${n}.log`;
-    if (!existsSync(p)) return p;
+  const at = defaultLogPaths(id, seed);
+  for (let n = 1; ; n++) if (!existsSync(at(n))) return at(n);
+}
+
+/**
+ * The same scenario, seed and schedule give the same log byte for byte: when the default path's new
+ * log equals one written before it, keep the older one and drop the copy (so rerunning a seed does
+ * not pile up identical files). A log that differs (the model or the scenario changed) is kept.
+ */
+function reuseIdentical(written: string, id: string, seed: number): string {
+  const at = defaultLogPaths(id, seed);
+  const size = statSync(written).size;
+  let bytes: Buffer | null = null;
+  for (let n = 1; at(n) !== written && existsSync(at(n)); n++) {
+    if (statSync(at(n)).size !== size) continue;
+    bytes ??= readFileSync(written);
+    if (bytes.equals(readFileSync(at(n)))) {
+      unlinkSync(written);
+      return at(n);
+    }
   }
+  return written;
 }
 
 export async function run(argv: string[], catalog: Catalog, io: Io): Promise<number> {
@@ -63,6 +87,7 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   const strategy = (a.values.strategy ?? scenario.schedule.strategy) as string;
   if (strategy !== "random" && strategy !== "fifo") throw new UsageError(`run: --strategy must be random or fifo, got "${strategy}"`);
   if (a.values["no-log"] && a.values.log) throw new UsageError("run: --log and --no-log contradict each other");
+  const byDefault = !a.values["no-log"] && a.values.log === undefined;
   const logPath = a.values["no-log"] ? null : ((a.values.log as string | undefined) ?? defaultLogPath(scenario.id, seed));
   // A scenario that records the schedule of its violation is run along it unless told otherwise.
   const schedule = (a.values.schedule as string | undefined) ?? (a.values.seed === undefined ? scenario.schedule.choices : undefined);
@@ -76,8 +101,10 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
     ...(schedule !== undefined ? { schedule } : {}),
     ...(logPath ? { log: { path: logPath, force: Boolean(a.values.force) } } : {}),
   });
-  if (a.values.json) io.out(JSON.stringify(runJson(scenario, seed, strategy, r, logPath)));
-  else printSummary(io, scenario, seed, strategy, r, logPath, schedule !== undefined && a.values.schedule === undefined);
+  const kept = byDefault && logPath ? reuseIdentical(logPath, scenario.id, seed) : logPath;
+  const log = kept !== logPath ? `${kept} (this run's log is identical to it, so no new file)` : kept;
+  if (a.values.json) io.out(JSON.stringify(runJson(scenario, seed, strategy, r, kept)));
+  else printSummary(io, scenario, seed, strategy, r, log, schedule !== undefined && a.values.schedule === undefined);
   return r.outcome.violation ? EXIT_VIOLATION : EXIT_OK;
 }
 

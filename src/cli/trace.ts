@@ -15,8 +15,10 @@ export const traceHelp = `usage: smpsim trace <log> -o trace.json [--force]
 Writes the log as Chrome Trace Event JSON that opens in Perfetto (ui.perfetto.dev) or chrome://tracing:
 a track per core with slices for tasks, context switches (sched.pick to the end of switch_mm), IPI
 handlers and smp_call_function waits; flow arrows from each IPI or broadcast TLBI to its delivery and
-from there to its ack; instants for ASID roll-overs, faults and violations; counters for each core's TLB
-occupancy and ASID generation. Time is the log's virtual time: one modelled cycle shows as 1 ns.
+from there to its ack; instants for TLB fills and hits (args: VA, PA, ASID, VMID, table, slot), TLB
+maintenance (issued and received), page-table writes, ASID roll-overs, faults and violations; counters for
+each core's TLB occupancy and ASID generation. Time is the log's virtual time: ts is written in
+microseconds as cycles / 1000, so one modelled cycle shows as 1 ns (a 1 GHz core).
   -o, --out FILE  where to write (required); an existing FILE is kept unless --force
   --force         overwrite FILE
 ${ALLOW_MODULES_HELP}
@@ -38,7 +40,7 @@ export async function trace(argv: string[], catalog: Catalog, io: Io): Promise<n
   const t = namingFile(path, () => buildTrace({ scenario, initial: opened.initial(), events: log.events, title: `smpsim ${scenario.id} seed ${log.header.seed}` }));
   writeTrace(out, t.traceEvents, {
     source: path, scenario: scenario.id, seed: log.header.seed, events: log.events.length, truncated: log.truncated,
-    time: "ts and dur are modelled cycles, read as ns (1 cycle = 1 ns)",
+    time: "ts and dur are microseconds = modelled cycles / 1000 (1 cycle shows as 1 ns)",
   }, force);
   const counts = new Map<string, number>();
   for (const e of t.traceEvents) counts.set(e.ph, (counts.get(e.ph) ?? 0) + 1);

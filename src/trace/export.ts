@@ -2,7 +2,8 @@
  * A log as a Chrome Trace Event file for Perfetto: one track per core (thread = core), duration slices
  * for tasks, context switches, IPI handlers and smp_call_function waits (slices.ts), flow arrows for bus
  * messages (flows.ts), a track per vCPU with its time in the guest (guests.ts), instants for ASID and
- * VMID roll-overs, faults and violations, and counters for each
+ * VMID roll-overs, faults and violations, TLB fills, hits, maintenance and page-table changes
+ * (tlb-instants.ts), and counters for each
  * core's TLB occupancy and ASID generation. The counters come from a fold of the log with the fast
  * reducer, so they are the states the debugger shows.
  */
@@ -15,6 +16,7 @@ import { Flows } from "./flows.js";
 import { nestTrack } from "./nesting.js";
 import { GuestSlices } from "./guests.js";
 import { CoreSlices, type Slice } from "./slices.js";
+import { tlbInstant } from "./tlb-instants.js";
 import { PID, traceOrder, type TraceEvent } from "./trace-event.js";
 
 export interface TraceInput {
@@ -76,6 +78,9 @@ export function buildTrace(input: TraceInput): Trace {
       out.push({ name: `VMID roll-over → generation ${ev.gen}`, cat: "vmid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
     } else if (ev.type === "mmu.fault" && !ev.spec) {
       out.push({ name: `fault ${hex(ev.va)}`, cat: "mmu", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq, table: ev.table } });
+    } else {
+      const tlb = tlbInstant(ev, s);
+      if (tlb) out.push(tlb);
     }
     counters(c, ev.t);
   }

@@ -2,10 +2,10 @@
  * The Chrome Trace Event format, as far as the exporter uses it (the "JSON Object Format": a
  * `traceEvents` array), and the order events are written in.
  *
- * Time: `ts` and `dur` are the log's virtual time `t` in modelled cycles, unchanged, and the file says
- * `"displayTimeUnit":"ns"` before anything else: Perfetto's JSON importer looks for exactly that string
- * at the start of the file and then reads ts and dur as nanoseconds (without it, as microseconds), so
- * one cycle shows as 1 ns, a 1 GHz core. Integers keep every timestamp exact.
+ * Time: the format's `ts` and `dur` are microseconds, and Perfetto reads them so whatever
+ * `displayTimeUnit` says (that field only changes chrome://tracing's labels). The exporter works in the
+ * log's modelled cycles; the file gets cycles / 1000 (`micros`), so one cycle shows as 1 ns, a 1 GHz
+ * core. `displayTimeUnit` stays "ns" for chrome://tracing.
  */
 export type Phase = "M" | "X" | "i" | "s" | "f" | "C";
 
@@ -39,4 +39,20 @@ const RANK: Record<Phase, number> = { M: 0, X: 1, i: 2, C: 3, s: 4, f: 5 };
 export function traceOrder(a: TraceEvent, b: TraceEvent): number {
   if (a.ph === "M" || b.ph === "M") return (a.ph === "M" ? 0 : 1) - (b.ph === "M" ? 0 : 1);
   return (a.ts ?? 0) - (b.ts ?? 0) || RANK[a.ph] - RANK[b.ph] || (b.dur ?? 0) - (a.dur ?? 0);
+}
+
+/**
+ * Cycles as the file's microseconds: cycles / 1000, nudged up by an ulp where the quotient falls just
+ * below it, so that a reader that converts back to integer nanoseconds by truncation (x * 1000, cut)
+ * gets exactly `cycles` as one that rounds does, and slices that nest in cycles still nest.
+ */
+export function micros(cycles: number): number {
+  const x = cycles / 1000;
+  return x * 1000 < cycles ? x + x * Number.EPSILON : x;
+}
+
+/** An event with `ts` and `dur` in the file's microseconds. */
+export function inMicros(e: TraceEvent): TraceEvent {
+  if (e.ts === undefined) return e;
+  return e.dur === undefined ? { ...e, ts: micros(e.ts) } : { ...e, ts: micros(e.ts), dur: micros(e.dur) };
 }

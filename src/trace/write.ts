@@ -4,7 +4,7 @@
  * batches, one per line, so a trace of a million-event log never becomes one giant string.
  */
 import { closeSync, existsSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import type { TraceEvent } from "./trace-event.js";
+import { inMicros, type TraceEvent } from "./trace-event.js";
 
 /** Bad input (the CLI exits 2 with the message): the tag is what src/cli/errors.ts recognises. */
 export class TraceFileError extends Error {
@@ -24,10 +24,10 @@ export function writeTrace(path: string, events: readonly TraceEvent[], otherDat
   }
   let open = true;
   try {
-    // displayTimeUnit first: Perfetto only honours it near the start of the file (trace-event.ts).
+    // Timestamps in cycles become the format's microseconds here (trace-event.ts, `micros`).
     writeSync(fd, `{"displayTimeUnit":"ns","traceEvents":[\n`);
     for (let i = 0; i < events.length; i += BATCH) {
-      const chunk = events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join(",\n");
+      const chunk = events.slice(i, i + BATCH).map((e) => JSON.stringify(inMicros(e))).join(",\n");
       writeSync(fd, (i ? ",\n" : "") + chunk);
     }
     writeSync(fd, `\n],"otherData":${JSON.stringify(otherData)}}\n`);

@@ -4,6 +4,7 @@
  * snapshots (a copy of the nearest snapshot plus at most K - 1 applications), so no request costs more
  * than a window of the log, however long the log is.
  */
+import { coreView, stateView } from "../cli/debug/machine-views.js";
 import { describeEvent } from "../events/describe.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -106,7 +107,9 @@ export class ViewerModel {
   state(at: number): StateView {
     const s = this.stateAt(at);
     const { tables: _tables, ...state } = s;
-    return { at, event: this.detail(at), state: json(state), staleTlb: staleSlots(s) };
+    const sc = this.opened.scenario;
+    const text = { machine: stateView(s, sc), cores: s.cores.map((_, c) => coreView(s, c, sc)) };
+    return { at, event: this.detail(at), state: json(state), staleTlb: staleSlots(s), text };
   }
 
   /** What event #at-1 changed: the diff from position at-1 to at (nothing at position 0). */

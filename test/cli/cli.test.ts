@@ -119,10 +119,19 @@ describe("run", () => {
     expect(readFileSync(at("c.log")).equals(readFileSync(at("a.log")))).toBe(false);
   });
 
-  it("never overwrites a default log path: a second run gets a new name", () => {
+  it("never overwrites a default log path: a second, different run gets a new name", () => {
     expect(smpsim("run", "tlb-shootdown-munmap").code).toBe(0);
-    expect(smpsim("run", "tlb-shootdown-munmap").code).toBe(0);
+    const before = readFileSync(at("smpsim-runs/tlb-shootdown-munmap-seed1.log"));
+    expect(smpsim("run", "tlb-shootdown-munmap", "--set", "machine.tlbEntries=8").code).toBe(0);
     expect(readdirSync(at("smpsim-runs")).sort()).toEqual(["tlb-shootdown-munmap-seed1-2.log", "tlb-shootdown-munmap-seed1.log"]);
+    expect(readFileSync(at("smpsim-runs/tlb-shootdown-munmap-seed1.log")).equals(before)).toBe(true);
+  });
+
+  it("reuses the default log of an identical earlier run instead of writing a copy", () => {
+    expect(smpsim("run", "tlb-shootdown-munmap").code).toBe(0);
+    const again = smpsim("run", "tlb-shootdown-munmap");
+    expect(again.stdout).toMatch(/^log: smpsim-runs\/tlb-shootdown-munmap-seed1\.log \(this run's log is identical to it, so no new file\)$/m);
+    expect(readdirSync(at("smpsim-runs"))).toEqual(["tlb-shootdown-munmap-seed1.log"]);
   });
 
   it("exits 2 and leaves an existing --log file untouched, and replaces it with --force", () => {

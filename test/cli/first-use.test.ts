@@ -61,3 +61,23 @@ describe("the README's first example", () => {
     expect(r.stdout).toBe(quoted);
   });
 });
+
+describe("the README for a fresh clone", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  it("says what the browser tests need and how they are skipped, next to npm test", () => {
+    const top = readme.slice(0, readme.indexOf("## Why"));
+    expect(top).toMatch(/npm test/);
+    expect(top).toMatch(/\/usr\/bin\/chromium/);
+    expect(top).toMatch(/skipped/);
+  });
+  it("says how to run smpsim outside the repository", () => {
+    expect(readme).toMatch(/npm link/);
+  });
+  it("cites the seed thread by its title and date, not by a path a clone does not have", () => {
+    expect(readme).not.toMatch(/\.\.\/shared\//);
+    expect(readme).toMatch(/"Using non-Global\s+mappings for kernel address space"/);
+  });
+  it("says why a rerun of the same seed writes no new log", () => {
+    expect(readme).toMatch(/reuses it instead of writing a copy/);
+  });
+});

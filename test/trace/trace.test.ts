@@ -13,6 +13,7 @@ import { buildTrace } from "../../src/trace/export.js";
 import { nestTrack } from "../../src/trace/nesting.js";
 import type { Slice } from "../../src/trace/slices.js";
 import type { TraceEvent } from "../../src/trace/trace-event.js";
+import { inMicros, micros } from "../../src/trace/trace-event.js";
 import { validateTrace } from "../../src/trace/validate.js";
 import { writeTrace } from "../../src/trace/write.js";
 import { allocatorOf, builtin, builtinIds, runWith, type Run } from "../support/sim.js";
@@ -119,7 +120,7 @@ describe("nesting and the file", () => {
     const text = readFileSync(path, "utf8");
     expect(text.startsWith('{"displayTimeUnit":"ns","traceEvents":[')).toBe(true);
     const parsed = JSON.parse(text) as { traceEvents: TraceEvent[]; otherData: unknown };
-    expect(parsed.traceEvents).toEqual(t.traceEvents);
+    expect(parsed.traceEvents).toEqual(t.traceEvents.map(inMicros));
     expect(parsed.otherData).toEqual({ note: 1 });
     writeFileSync(path, "keep");
     expect(() => writeTrace(path, t.traceEvents, {}, false)).toThrow(/exists/);
@@ -127,5 +128,27 @@ describe("nesting and the file", () => {
     writeTrace(path, t.traceEvents, {}, true);
     expect(validateTrace(JSON.parse(readFileSync(path, "utf8")))).toEqual([]);
     expect(() => writeTrace(join(dir, "no/such/dir/t.json"), [], {}, false)).toThrow(/cannot write the trace/);
+  });
+});
+
+describe("time and the TLB in the file", () => {
+  it("writes ts and dur in microseconds, one cycle as 1 ns, exact for a reader that truncates or rounds", () => {
+    for (let t = 0; t < 200_000; t += 7) {
+      expect(Math.trunc(micros(t) * 1000)).toBe(t);
+      expect(Math.round(micros(t) * 1000)).toBe(t);
+    }
+    expect(inMicros({ name: "x", ph: "X", pid: 1, tid: 0, ts: 1500, dur: 20 })).toMatchObject({ ts: 1.5, dur: 0.02 });
+  });
+
+  it("shows the munmap bug: the PTE cleared, a local TLBI, then the other core's hit on the freed page", () => {
+    const r = runWith(builtin("tlb-shootdown-munmap-local-only"), { seed: 9 });
+    const ev = traceOf(r).traceEvents.filter((e) => e.ph === "i");
+    const cleared = ev.find((e) => e.cat === "pte" && /pte A 0x8000 cleared/.test(e.name))!;
+    expect(cleared).toBeDefined();
+    const tlbi = ev.find((e) => e.cat === "tlbi" && e.tid === cleared.tid && e.ts! >= cleared.ts!)!;
+    expect(tlbi.args).toMatchObject({ broadcast: false });
+    const staleHit = ev.find((e) => e.cat === "tlb" && e.tid !== cleared.tid && e.ts! > cleared.ts! && /hit/.test(e.name) && e.args?.va === "0x8000")!;
+    expect(staleHit.args).toMatchObject({ pa: "0x10000", table: "A" });
+    expect(ev.filter((e) => e.cat === "tlb" && /miss|fill/.test(e.name)).length).toBeGreaterThan(0);
   });
 });

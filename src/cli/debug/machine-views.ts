@@ -15,9 +15,26 @@ function guestText(s: MachineState, core: number): string {
   return h.vcpu ? `host (vCPU ${h.vcpu} loaded)` : "host";
 }
 
+/** Saved registers in the architecture's names (TTBCR.N, CONTEXTIDR.ASID, CNTV_CTL), not the model's. */
+const SAVED_NAMES: Record<string, (v: unknown) => string> = {
+  mode: (v) => `mode ${String(v)}`,
+  ttbr0: (v) => `TTBR0 ${String(v)}`,
+  ttbr1: (v) => `TTBR1 ${String(v)}`,
+  asid: (v) => `ASID ${String(v)}`,
+  vmid: (v) => `VMID ${String(v)}`,
+  ttbcrSplit: (v) => `TTBCR.N ${v ? "split" : "0"}`,
+  vectorsHigh: (v) => `vectors ${v ? "high" : "low"}`,
+  irqOn: (v) => `IRQs ${v ? "on" : "off"}`,
+  cntvCtl: (v) => `CNTV_CTL ${typeof v === "number" ? hex(v) : String(v)}`,
+  cntvCval: (v) => `CNTV_CVAL ${typeof v === "number" ? hex(v) : String(v)}`,
+  cntvoff: (v) => `CNTVOFF ${typeof v === "number" ? hex(v) : String(v)}`,
+};
+
 function savedText(regs: Record<string, unknown> | null): string {
   if (!regs) return "none";
-  return Object.entries(regs).map(([k, v]) => `${k}=${typeof v === "number" && !/asid|vmid/i.test(k) ? hex(v) : String(v)}`).join(" ");
+  return Object.entries(regs)
+    .map(([k, v]) => SAVED_NAMES[k]?.(v) ?? `${k} ${typeof v === "number" && !/asid|vmid/i.test(k) ? hex(v) : String(v)}`)
+    .join("  ");
 }
 
 /** Every core in a column, then the machine-wide state. */

@@ -39,6 +39,9 @@ export function CorePanel({ core, at, go }: { core: number; at: At; go: (p: numb
   return (
     <section class={`core-panel${changed ? " touched" : ""}`} data-testid={`core-${core}`}>
       <h3>core {core} <span class="dim">{String(c["task"] || "idle")}</span></h3>
+      {at.state.text && <pre class="formatted" data-testid={`core-text-${core}`}>{(at.state.text.cores[core] ?? []).join("\n")}</pre>}
+      <details class="raw" open={!at.state.text}>
+      <summary>every field, as the model names it</summary>
       <div class="core-cols">
         <div>
           <h4>registers</h4>
@@ -55,6 +58,7 @@ export function CorePanel({ core, at, go }: { core: number; at: At; go: (p: numb
           )}
         </div>
       </div>
+      </details>
       <h4>TLB <span class="dim">({((c["tlb"] ?? []) as Json[]).length} entries)</span></h4>
       <TlbTable core={core} entries={(c["tlb"] ?? []) as JsonObject[]} added={d?.tlbAdded ?? []} removed={d?.tlbRemoved ?? []} stale={at.state.staleTlb[core] ?? []} go={go} />
     </section>

@@ -62,9 +62,13 @@ export function MachinePanel({ at }: { at: At }) {
   return (
     <section class="machine-panel" data-testid="machine">
       <h3>machine</h3>
-      <div class="machine-grid">
-        {Object.keys(s).filter((k) => !HIDDEN.has(k)).map((k) => <Section key={k} name={k} value={s[k]!} changed={changedIn(k)} />)}
-      </div>
+      {at.state.text && <pre class="formatted" data-testid="machine-text">{at.state.text.machine.join("\n")}</pre>}
+      <details class="raw" open={!at.state.text}>
+        <summary>every field, as the model names it</summary>
+        <div class="machine-grid">
+          {Object.keys(s).filter((k) => !HIDDEN.has(k)).map((k) => <Section key={k} name={k} value={s[k]!} changed={changedIn(k)} />)}
+        </div>
+      </details>
     </section>
   );
 }

@@ -2,19 +2,26 @@
  * The whole log as one slider, with the violation, roll-overs and faults as ticks to jump to, and a
  * field to go to an event by number (what a log line, a trace or a report names).
  */
+import { useState } from "preact/hooks";
 import type { Meta } from "../protocol.ts";
+import { goToError } from "./goto.ts";
 
-function GoTo({ go }: { go: (p: number) => void }) {
+function GoTo({ go, events }: { go: (p: number) => void; events: number }) {
+  const [error, setError] = useState<string | null>(null);
   const submit = (e: Event): void => {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).elements.namedItem("seq") as HTMLInputElement;
-    const n = Number(input.value.replace(/^#/, "").replace(/[,_\s]/g, ""));
-    if (Number.isInteger(n) && n >= 0) go(n + 1);
+    const why = goToError(input.value, events);
+    setError(why);
+    if (why) return;
+    go(Number(input.value.trim().replace(/^#/, "").replace(/[,_\s]/g, "")) + 1);
     input.blur();
   };
   return (
     <form class="goto" onSubmit={submit} title="go to the state just after this event">
-      <input name="seq" type="text" placeholder="go to event #" size={12} data-testid="goto-event" />
+      <input name="seq" type="text" placeholder="go to event #" size={12} data-testid="goto-event" class={error ? "invalid" : ""}
+        aria-invalid={error ? "true" : "false"} onInput={() => setError(null)} />
+      {error && <span class="goto-error" role="alert" data-testid="goto-error">{error}</span>}
     </form>
   );
 }
@@ -34,7 +41,7 @@ export function Scrubber({ meta, pos, go }: { meta: Meta; pos: number; go: (p: n
         </div>
       </div>
       <button onClick={() => go(pos + 1)} title="forward one event (→; Shift: 10, Ctrl: 100)" data-testid="forward">▶</button>
-      <GoTo go={go} />
+      <GoTo go={go} events={meta.events} />
       <span class="position" data-testid="position">position {pos.toLocaleString("en")} / {meta.events.toLocaleString("en")}</span>
     </div>
   );
