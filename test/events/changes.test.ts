@@ -15,7 +15,7 @@ import { scenarioInitialState } from "../../src/run/simulate.js";
 import { allocatorOf, builtin, builtinIds, runWith } from "../support/sim.js";
 
 /** Events checked per run (a copy of the state after each: the longest runs are cut here). */
-const CHECKED = 3000;
+const CHECKED = 1200;
 const upTo = new Set(Array.from({ length: CHECKED }, (_, i) => i + 1));
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
