@@ -21,7 +21,18 @@ export interface StepOption {
 export const MSG_KEY_BASE = 64;
 export const coreKey = (c: number): number => c;
 export const msgKey = (id: number): number => MSG_KEY_BASE + id;
-export const specKey = (c: number, vaIndex: number): number => -(1 + c * 1024 + vaIndex);
+/** Speculative walks per core a key can name (the VAs of `machine.speculation.vas`). */
+const SPEC_KEYS_PER_CORE = 1024;
+export const specKey = (c: number, vaIndex: number): number => -(1 + c * SPEC_KEYS_PER_CORE + vaIndex);
+
+/** What a ready-item key names: the inverse of coreKey, msgKey and specKey. */
+export type ReadyItem = { k: "core"; c: number } | { k: "msg"; id: number } | { k: "spec"; c: number; vaIndex: number };
+export function decodeKey(key: number): ReadyItem {
+  if (key >= MSG_KEY_BASE) return { k: "msg", id: key - MSG_KEY_BASE };
+  if (key >= 0) return { k: "core", c: key };
+  const n = -key - 1;
+  return { k: "spec", c: Math.floor(n / SPEC_KEYS_PER_CORE), vaIndex: n % SPEC_KEYS_PER_CORE };
+}
 
 export interface Chooser {
   /** For kind "step", `options` describes each option; otherwise it is empty and `of` counts them. */

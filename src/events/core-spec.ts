@@ -11,7 +11,8 @@ export const coreSpecs: SpecTable<CoreEvent> = {
       Object.entries(ev.regs).map(([r, v]) => `${r}←${typeof v === "number" && r !== "asid" && r !== "vmid" ? hex(v) : String(v)}`).join(" "),
   },
   barrier: {
-    changes: changes(),
+    // A DSB that waited for broadcast maintenance stops waiting.
+    changes: changes(["wait"]),
     // A DSB waits for this core's broadcast maintenance to be acknowledged.
     touches: (ev, t) => (ev.kind === "dsb" ? t.read(`tacks:${ev.core}`) : undefined),
     describe: (ev) => ev.kind.toUpperCase(),
@@ -30,7 +31,7 @@ export const coreSpecs: SpecTable<CoreEvent> = {
     },
   },
   "core.done": {
-    changes: changes(["done"]),
+    changes: changes(["done", "wait"]),
     // The scheduler saw every task exited.
     touches: (_ev, t) => {
       for (const task of t.allTasks()) t.read(`task:${task}`);

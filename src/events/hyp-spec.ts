@@ -5,7 +5,7 @@
 import type { HypEvent } from "./hyp-events.js";
 import { changes, NOTHING, touchesNothing, type SpecTable } from "./spec.js";
 
-const VCPUS = changes([], ["vcpus"]);
+const VCPUS = changes(["vcpu"], ["vcpus"]);
 
 export const hypSpecs: SpecTable<HypEvent> = {
   "vcpu.load": {
@@ -33,7 +33,7 @@ export const hypSpecs: SpecTable<HypEvent> = {
     describe: (ev) => `save ${Object.keys(ev.regs).join(",")} → ${ev.into === "host" ? "host context" : `vCPU ${ev.into}`}`,
   },
   "hyp.enter": {
-    changes: changes(["regs", "guest"], ["vcpus"]),
+    changes: changes(["regs", "guest", "vcpu"], ["vcpus"]),
     touches: (ev, t) => {
       t.read(`vcpu:${ev.vcpu}`);
       t.write("guests");
@@ -42,7 +42,7 @@ export const hypSpecs: SpecTable<HypEvent> = {
     describe: (ev) => `ENTER guest ${ev.vm} (vCPU ${ev.vcpu}, VMID ${ev.gen}:${ev.vmid})`,
   },
   "hyp.exit": {
-    changes: changes(["regs", "guest"], ["vcpus"]),
+    changes: changes(["regs", "guest", "vcpu"], ["vcpus"]),
     touches: (ev, t) => {
       t.write("guests");
       t.write(`regs:${ev.core}`);

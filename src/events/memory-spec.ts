@@ -4,6 +4,8 @@ import { changes, NOTHING, type SpecTable } from "./spec.js";
 
 const VARS = changes([], ["vars"]);
 const LOCKS = changes([], ["locks"]);
+// A core that waited for the lock stops waiting when it takes it.
+const ACQUIRE = changes(["wait"], ["locks"]);
 
 export const memorySpecs: SpecTable<MemoryEvent> = {
   // A read stores the value it read: the variables are as they were.
@@ -11,6 +13,6 @@ export const memorySpecs: SpecTable<MemoryEvent> = {
   "var.write": { changes: VARS, touches: (ev, t) => t.write(`v:${ev.name}`), describe: (ev) => `${ev.name} ← ${ev.value}` },
   "var.xchg": { changes: VARS, touches: (ev, t) => t.write(`v:${ev.name}`), describe: (ev) => `xchg ${ev.name} ${ev.old}→${ev.value}` },
   "var.cmpxchg": { changes: VARS, touches: (ev, t) => t.write(`v:${ev.name}`), describe: (ev) => `cmpxchg ${ev.name} ${ev.old}→${ev.value}` },
-  "lock.acquire": { changes: LOCKS, touches: (ev, t) => t.write(`l:${ev.name}`), describe: (ev) => `lock ${ev.name}` },
+  "lock.acquire": { changes: ACQUIRE, touches: (ev, t) => t.write(`l:${ev.name}`), describe: (ev) => `lock ${ev.name}` },
   "lock.release": { changes: LOCKS, touches: (ev, t) => t.write(`l:${ev.name}`), describe: (ev) => `unlock ${ev.name}` },
 };

@@ -28,7 +28,9 @@ export type CoreArea =
   /** The kernel context (mm, ASID and generation) the core runs under. */
   | "ctx"
   /** The hypervisor's per-core state: in the guest or not, the VM and VMID it entered under. */
-  | "guest";
+  | "guest"
+  /** The vCPU loaded on the core, and the host registers saved on entry. */
+  | "vcpu";
 
 /** The machine's shared parts an event may change. */
 export type SharedArea =

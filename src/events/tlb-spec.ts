@@ -47,7 +47,8 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
     describe: (ev) => `${ev.spec ? "spec walk" : "FAULT"} ${hex(ev.va)} unmapped in ${ev.table}`,
   },
   tlbi: {
-    changes: changes(["tlb"], ["inflight"]),
+    // Broadcast: the core now waits for the other cores' acks (its DSB will).
+    changes: changes(["tlb", "wait"], ["inflight"]),
     touches: (ev, t) => {
       t.write(`tlb:${ev.core}`);
       for (const m of ev.msgs) t.creates(m.id);

@@ -15,7 +15,7 @@
  * over the bound are not explored, every race also gets a conservative backtrack point, and sleep sets
  * are off.
  */
-import type { ChoiceKind, Chooser, StepOption } from "../engine/chooser.js";
+import { decodeKey, type ChoiceKind, type Chooser, type StepOption } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import { defaultPick, preempts } from "./dfs.js";
@@ -136,8 +136,9 @@ function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Obje
     const node = s.node >= 0 ? path[s.node] : undefined;
     if (node?.keys) {
       for (const key of node.keys) {
-        if (key >= 0) continue;
-        const core = Math.floor((-key - 1) / 1024);
+        const item = decodeKey(key);
+        if (item.k !== "spec") continue;
+        const core = item.c;
         const interval = Math.max(lastChange.get(core) ?? -1, lastTables);
         if (bounded && markedFree.get(key) !== interval && !preempts(node.keys, node.prevKey, node.keys.indexOf(key))) {
           markedFree.set(key, interval);

@@ -11,6 +11,7 @@ import { pctStrategy } from "./pct.js";
 import { randomStrategy } from "./random.js";
 import { StateSet, type PackedStates } from "./state-set.js";
 import type { Share, Strategy, StrategyName, StrategyOptions } from "./strategy.js";
+import { tasksOn } from "../scenario/initial-state.js";
 
 export interface ExploreRequest {
   target: ExecutionTarget;
@@ -133,7 +134,7 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     specRate: t.scenario.machine.speculation.rate,
     steps,
     share: req.share ?? { index: 0, of: 1 },
-    tasksOn: (core) => t.scenario.tasks.filter((x) => x.cores.length === 0 || x.cores.includes(core)).map((x) => x.id),
+    tasksOn: (core) => tasksOn(t.scenario, core),
   });
   const finals = new Set<string>();
   const seen = new StateSet();

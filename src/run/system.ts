@@ -5,6 +5,7 @@ import type { System } from "../engine/engine.js";
 import type { Op, Program } from "../engine/ops.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
+import { tasksOn } from "../scenario/initial-state.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
 import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "../kernel/munmap.js";
@@ -54,14 +55,9 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     ...allocator.ipiHandlers,
     ...hv?.ipiHandlers,
   };
-  const affinity = new Map(scenario.tasks.map((t) => [t.id, new Set(t.cores)]));
   return {
     main(cpu: number): Program {
-      // In the state's task order (what a `for...in` over the tasks gives), as the scheduler lists them.
-      const allowed = Object.keys(state.tasks).filter((task) => {
-        const set = affinity.get(task);
-        return !set || set.size === 0 || set.has(cpu);
-      });
+      const allowed = tasksOn(scenario, cpu);
       // A vCPU thread's time slice runs its guest (src/hyp/run-loop.ts); any other task's, its script.
       const sliceOf = (task: string, mm: string): Generator<Op, number, number> =>
         hv && vcpus.has(task) ? hv.vcpuSlice(task) : slice(k, task, mm, positionOf(task));

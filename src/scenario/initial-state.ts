@@ -85,3 +85,26 @@ export function initialStateInput(scenario: Scenario, vars: Record<string, numbe
     hyp: initialHypState(scenario),
   };
 }
+
+const tasksOnCache = new WeakMap<Scenario, (readonly string[])[]>();
+
+/**
+ * The tasks core `cpu`'s scheduler may pick (its affinity allows it; an empty affinity allows every
+ * core), in the state's task order (what a `for...in` over the tasks gives, as the scheduler lists
+ * them). Computed once per scenario object; the kernel and the explorer both read it.
+ */
+export function tasksOn(scenario: Scenario, cpu: number): readonly string[] {
+  let perCore = tasksOnCache.get(scenario);
+  if (!perCore) {
+    const byId = new Map(scenario.tasks.map((t) => [t.id, t]));
+    const inStateOrder = Object.keys(Object.fromEntries(byId));
+    perCore = Array.from({ length: scenario.machine.cores }, (_, c) =>
+      inStateOrder.filter((id) => {
+        const cores = byId.get(id)?.cores ?? [];
+        return cores.length === 0 || cores.includes(c);
+      }),
+    );
+    tasksOnCache.set(scenario, perCore);
+  }
+  return perCore[cpu] ?? [];
+}

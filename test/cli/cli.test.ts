@@ -1,7 +1,7 @@
 /**
  * The `smpsim` command as users run it: these tests spawn the real binary (bin/smpsim.js, which runs
- * the compiled dist/). `npm test` compiles first (`tsc -p . && vitest run`); when dist/ is missing
- * altogether (a bare `npx vitest run` on a fresh checkout) the suite compiles it once before starting.
+ * the compiled dist/). `npm test` compiles first; under a bare `npx vitest`, the global set-up
+ * (test/support/fresh-dist.ts) recompiles when any source file is newer than dist/.
  * Each test works in its own temporary directory, so default log paths land there.
  */
 import { spawnSync } from "node:child_process";

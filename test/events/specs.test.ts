@@ -2,6 +2,7 @@
  * The event spec table: complete over the union (checked by tsc, and shown here), and each spec's
  * sentence is the one the rest of the tools print.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { EventBase } from "../../src/events/base.js";
 import { describeEvent } from "../../src/events/describe.js";
@@ -38,5 +39,20 @@ describe("event spec table", () => {
     for (const ev of runWith(builtin("kvm-armv6-flush")).events.slice(0, 400)) {
       expect(describeEvent(ev)).toBe((EVENT_SPECS[ev.type].describe as (e: SimEvent) => string)(ev));
     }
+  });
+});
+
+describe("the bench ceiling (src/bench/ceiling.ts) against the table", () => {
+  // The ceiling is a hand-written loop over the bench's run (the default scenario, no hypervisor): it
+  // must handle every other type of the table, and a type added to the table shows up here.
+  const NOT_IN_THE_BENCH_RUN = ["vcpu.load", "vcpu.put", "hyp.save", "hyp.enter", "hyp.exit", "vmid.assign", "vmid.rollover"];
+  const source = readFileSync(new URL("../../src/bench/ceiling.ts", import.meta.url), "utf8");
+  const handled = new Set([...source.matchAll(/case "([a-z.]+)"|ev\.type === "([a-z.]+)"/g)].map((m) => m[1] ?? m[2]));
+
+  it("handles every event type the bench's run can emit", () => {
+    expect(EVENT_TYPES.filter((t) => !handled.has(t) && !NOT_IN_THE_BENCH_RUN.includes(t))).toEqual([]);
+  });
+  it("lists as absent only types of the table", () => {
+    for (const t of NOT_IN_THE_BENCH_RUN) expect(EVENT_TYPES).toContain(t);
   });
 });
