@@ -42,7 +42,7 @@ describe("splitSubtrees", () => {
     const units = splitSubtrees(t, 2, 16);
     const sizes = units.map((prefix) => schedules(t, 2, { index: 0, of: 1, prefix }).length);
     const total = sizes.reduce((a, b) => a + b, 0);
-    expect(total).toBe(4471);
+    expect(total).toBe(4906);
     expect(Math.max(...sizes)).toBeLessThan(total / 10);
   });
 });
