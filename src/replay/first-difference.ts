@@ -22,7 +22,7 @@ export function firstDifference(a: unknown, b: unknown, path = ""): FieldDiffere
     return null;
   }
   if (bothObjects) {
-    const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+    const [x, y] = [a, b];
     // In the logged object's key order, then keys only the re-executed one has.
     const keys = [...Object.keys(x), ...Object.keys(y).filter((k) => !(k in x))];
     for (const k of keys) {

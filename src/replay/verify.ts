@@ -47,7 +47,6 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
   const chooser = prefix ? new ScheduleChooser(prefix, base, true) : base;
   let seq = 0;
   let diverged: Divergence | null = null;
-  let pending: string | null = null;
   let truncatedAt = -1;
   const picks: number[] = [];
   const sink = (ev: SimEvent): void => {
@@ -77,7 +76,7 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
   }
   if (diverged) return diverged;
   if (truncatedAt >= 0) return null;
-  pending = log.nextLine();
+  const pending = log.nextLine();
   if (pending !== null) return { seq, logged: pending, reexecuted: null, reason: "re-execution ended before the log did" };
   const { footer } = log.ending();
   if (!end || !footer) return null;

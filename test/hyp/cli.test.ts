@@ -77,7 +77,7 @@ describe("the hypervisor in the debugger and the trace", () => {
     const r = cli(["debug", log, "--eval", "find hyp.enter; next type=hyp.enter core=0; core 0; state"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/guest {6}vm\d \(vCPU vm\d\.vcpu\d\) VMID \d+:\d+ {2}HCR traps 0x78263a/);
-    expect(r.stdout).toMatch(/saved host context: vectors high  TTBR0 qemu  TTBR1 kernel  TTBCR.N split  ASID \d/);
+    expect(r.stdout).toMatch(/saved host context: vectors high {2}TTBR0 qemu {2}TTBR1 kernel {2}TTBCR.N split {2}ASID \d/);
     expect(r.stdout).toMatch(/^vCPUs: vm1\.vcpu0\(vm1\)/m);
   });
 
