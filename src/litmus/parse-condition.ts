@@ -46,8 +46,13 @@ export function parseCondition(text: string, firstLine: number): { quantifier: Q
     i++;
   };
   let quantifier: Quantifier;
-  if (peek() === "~" && toks[i + 1]?.text === "exists") (quantifier = "~exists"), (i += 2);
-  else if (peek() === "exists" || peek() === "forall") (quantifier = peek() as Quantifier), i++;
+  if (peek() === "~" && toks[i + 1]?.text === "exists") {
+    quantifier = "~exists";
+    i += 2;
+  } else if (peek() === "exists" || peek() === "forall") {
+    quantifier = peek() as Quantifier;
+    i++;
+  }
   else return fail(`expected exists, ~exists or forall, got "${peek() ?? ""}" (filter and other conditions are not supported)`);
 
   const value = (): Value => {
@@ -95,12 +100,18 @@ export function parseCondition(text: string, firstLine: number): { quantifier: Q
   };
   const conj = (): Prop => {
     let p = unary();
-    while (peek() === "/\\") i++, (p = { k: "and", a: p, b: unary() });
+    while (peek() === "/\\") {
+      i++;
+      p = { k: "and", a: p, b: unary() };
+    }
     return p;
   };
   const disj = (): Prop => {
     let p = conj();
-    while (peek() === "\\/") i++, (p = { k: "or", a: p, b: conj() });
+    while (peek() === "\\/") {
+      i++;
+      p = { k: "or", a: p, b: conj() };
+    }
     return p;
   };
   const implies = (): Prop => {

@@ -34,8 +34,10 @@ function operands(s: string): string[] {
   for (const ch of s) {
     if (ch === "[") depth++;
     if (ch === "]") depth--;
-    if (ch === "," && depth === 0) out.push(cur.trim()), (cur = "");
-    else cur += ch;
+    if (ch === "," && depth === 0) {
+      out.push(cur.trim());
+      cur = "";
+    } else cur += ch;
   }
   if (cur.trim() !== "") out.push(cur.trim());
   return out;

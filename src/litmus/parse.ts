@@ -142,7 +142,7 @@ export function parseLitmus(source: string, file: string): LitmusTest {
   }
   const test: LitmusTest = {
     name, file, regInit, memInit, threads, locations,
-    quantifier: cond!.quantifier, condition: cond!.prop, conditionText: cond!.text,
+    quantifier: cond.quantifier, condition: cond.prop, conditionText: cond.text,
   };
   checkThreadsAndLocations(test, fail);
   return test;
@@ -160,7 +160,10 @@ function checkThreadsAndLocations(t: LitmusTest, fail: (line: number, why: strin
       if ("loc" in p.what) locs.add(p.what.loc);
       else if (p.what.thread >= t.threads.length) fail(1, `the condition names P${p.what.thread}, which the program does not have`);
     } else if (p.k === "not") visit(p.a);
-    else if (p.k !== "const") visit(p.a), visit(p.b);
+    else if (p.k !== "const") {
+      visit(p.a);
+      visit(p.b);
+    }
   };
   visit(t.condition);
   for (const o of t.locations) if ("loc" in o) locs.add(o.loc);

@@ -45,7 +45,10 @@ function valueDomain(test: LitmusTest): Map<string, Value[]> {
         for (const e of tr.events) {
           if (e.kind !== "W") continue;
           const vs = domain.get(e.loc!)!;
-          if (!vs.includes(e.value!)) vs.push(e.value!), (grew = true);
+          if (!vs.includes(e.value!)) {
+            vs.push(e.value!);
+            grew = true;
+          }
         }
       }
     }
@@ -60,7 +63,10 @@ function observablesOf(test: LitmusTest): Observable[] {
   const visit = (p: Prop): void => {
     if (p.k === "eq") seen.set(observableName(p.what), p.what);
     else if (p.k === "not") visit(p.a);
-    else if (p.k !== "const") visit(p.a), visit(p.b);
+    else if (p.k !== "const") {
+      visit(p.a);
+      visit(p.b);
+    }
   };
   for (const o of test.locations) seen.set(observableName(o), o);
   visit(test.condition);
@@ -146,7 +152,8 @@ function forEachCandidate(table: EventTable, visit: (rf: Int32Array, coRank: Int
     const init = table.initWrite.get(e.loc!)!;
     const srcs = [init, ...(writesTo.get(e.loc!) ?? [])].filter((w) => events[w]!.value === e.value);
     if (srcs.length === 0) return; // this trace combination reads a value nobody writes
-    reads.push(i), sources.push(srcs);
+    reads.push(i);
+    sources.push(srcs);
   }
   const locs = [...writesTo.keys()];
   const orders = locs.map((l) => [...permutations(writesTo.get(l)!)]);

@@ -171,9 +171,11 @@ function runPath(test: LitmusTest, tid: number, domain: ReadonlyMap<string, read
         return void set(i.op === "cas" ? i.rs : i.rt, { v: old, ...out });
       }
       case "dmb": case "dsb":
-        return fence(`${i.op}.${i.kind}`, instr);
+        fence(`${i.op}.${i.kind}`, instr);
+        return undefined;
       case "isb":
-        return fence("isb", instr);
+        fence("isb", instr);
+        return undefined;
       case "cbz": case "cbnz": {
         const x = get(i.rt);
         ctrl = join(ctrl, x);

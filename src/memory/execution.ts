@@ -73,13 +73,16 @@ export function eventTable(init: ReadonlyMap<string, MemValue>, traces: readonly
   for (const [loc, value] of init) {
     initWrite.set(loc, events.length);
     events.push({ kind: "W", instr: -1, loc, value, addrSrc: [], dataSrc: [], ctrlSrc: [], pickAddrSrc: [], pickDataSrc: [], pickCtrlSrc: [] });
-    thread.push(-1), index.push(-1);
+    thread.push(-1);
+    index.push(-1);
   }
   const offsets: number[] = [];
   traces.forEach((tr, t) => {
     offsets.push(events.length);
     tr.events.forEach((e, i) => {
-      events.push(e), thread.push(t), index.push(i);
+      events.push(e);
+      thread.push(t);
+      index.push(i);
     });
   });
   return { events, thread: Int32Array.from(thread), index: Int32Array.from(index), offsets, initWrite };

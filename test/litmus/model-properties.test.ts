@@ -49,7 +49,7 @@ function scOutcomes(threads: Op[][]): Set<string>[] {
       const next = pcs.map((p, i) => (i === t ? p + 1 : p));
       if ("st" in o) go(next, { ...mem, [o.st]: o.v }, regs);
       else {
-        const k = ops.slice(0, pcs[t]!).filter((p) => "ld" in p).length;
+        const k = ops.slice(0, pcs[t]).filter((p) => "ld" in p).length;
         go(next, mem, new Map(regs).set(`${t}:X${10 + k}`, mem[o.ld]));
       }
     });
