@@ -2,6 +2,7 @@
  * Isolation: a non-global translation is only ever used by the address space whose tables it was
  * walked from (a task never another task's; VMIDs keep VMs apart the same way, ARM ARM B3.9.1).
  */
+import { vpnOf } from "../../cores/page-table.js";
 import { stage1Table } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -19,7 +20,7 @@ export const isolation: Invariant = {
     const core = s.cores[ev.core]!;
     const e = core.tlb[ev.slot]!;
     if (e.global) return null;
-    const table = stage1Table(core.regs, e.vpn, Math.floor(s.pageOffset / 4096));
+    const table = stage1Table(core.regs, e.vpn, vpnOf(s.pageOffset));
     if (table === e.table) return null;
     return `core ${ev.core} running ${describeRunning(s, ev.core)} with table ${table} used ${describeEntry(e)}`;
   },
