@@ -51,7 +51,7 @@ export function engineOptions(scenario: Scenario): EngineOptions {
 /** A machine ready to run: its live state, and `run` to start it. */
 export interface SetUp {
   state: MachineState;
-  run(): RunOutcome;
+  run: () => RunOutcome;
 }
 
 export interface SetUpOptions {
