@@ -6,7 +6,7 @@
 import type { AckMessage, IpiMessage, TlbiMessage } from "../../bus/messages.js";
 import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
-import { hex, vpnOf } from "../../cores/page-table.js";
+import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
 import { lookup, lruVictim, tlbiVictims, type TlbEntry } from "../../cores/tlb.js";
 import { walk } from "../../cores/walk.js";
 import type { Machine } from "./machine.js";
@@ -200,7 +200,7 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
       target =
         m.opts.tlbPolicy === "lru"
           ? lruVictim(core.tlb)
-          : m.choose(c, "victim", core.tlb.length, (i) => `evict slot ${i} (VA ${hex(core.tlb[i]!.vpn * 4096)})`);
+          : m.choose(c, "victim", core.tlb.length, (i) => `evict slot ${i} (VA ${hex(core.tlb[i]!.vpn * PAGE_SIZE)})`);
     }
   }
   const entry: TlbEntry = {

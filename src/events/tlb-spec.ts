@@ -1,5 +1,5 @@
 /** Specs of translation events: TLB hits and fills, faults, maintenance, page-table writes. */
-import { hex } from "../../cores/page-table.js";
+import { hex, PAGE_SIZE } from "../../cores/page-table.js";
 import type { Tlbi } from "../../cores/tlb.js";
 import { changes, type SpecTable } from "./spec.js";
 import type { TlbEvent } from "./tlb-events.js";
@@ -11,8 +11,8 @@ export const tlbiText = (op: Tlbi): string => {
     case "allvm": return "TLBIALLNSNH";
     case "vmid": return `TLBI VMID ${op.vmid ?? "cur"}`;
     case "asid": return `TLBIASID ${op.asid}`;
-    case "va": return `TLBIMVA ${hex((op.vpn ?? 0) * 4096)} ASID ${op.asid}`;
-    case "vaa": return `TLBIMVAA ${hex((op.vpn ?? 0) * 4096)}`;
+    case "va": return `TLBIMVA ${hex((op.vpn ?? 0) * PAGE_SIZE)} ASID ${op.asid}`;
+    case "vaa": return `TLBIMVAA ${hex((op.vpn ?? 0) * PAGE_SIZE)}`;
   }
 };
 

@@ -3,14 +3,11 @@
  * exploration, as CHESS, loom and shuttle do: nothing is cloned, each schedule starts over) and report
  * the verdict, the picks actually made and a fingerprint of the final state.
  */
-import { Engine } from "../engine/engine.js";
 import type { Chooser } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
-import { machineInvariants } from "../invariants/index.js";
 import type { Violation } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
-import { kernelSystem } from "../run/system.js";
-import { engineOptions, scenarioInitialState } from "../run/simulate.js";
+import { setUp } from "../run/simulate.js";
 import { tablesOf } from "../scenario/initial-state.js";
 import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -44,24 +41,26 @@ export interface ExecutionHooks {
 
 export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHooks = {}): Execution {
   const picks: number[] = [];
-  const state = scenarioInitialState(t.scenario, t.allocator);
   const { onEvent, statesSeen } = hooks;
-  const fp = new Fingerprinter(state, tablesOf(t.scenario));
-  const sink = (ev: SimEvent): void => {
-    if (ev.type === "choice") {
-      picks.push(ev.pick);
-      if (statesSeen && ev.kind === "step") {
-        fp.compute(state);
-        statesSeen.add(fp.a, fp.b);
-      }
-    } else fp.observe(state, ev);
-    onEvent?.(ev, state);
+  let fp: Fingerprinter | undefined;
+  const sinkFor = (state: MachineState) => {
+    const f = (fp = new Fingerprinter(state, tablesOf(t.scenario)));
+    return (ev: SimEvent): void => {
+      if (ev.type === "choice") {
+        picks.push(ev.pick);
+        if (statesSeen && ev.kind === "step") {
+          f.compute(state);
+          statesSeen.add(f.a, f.b);
+        }
+      } else f.observe(state, ev);
+      onEvent?.(ev, state);
+    };
   };
-  const opts = { ...engineOptions(t.scenario), describeChoices: false };
-  const engine = new Engine(opts, state, chooser, machineInvariants, sink);
+  const machine = setUp(t.scenario, t.allocator, chooser, sinkFor, { describeChoices: false });
+  const state = machine.state;
   try {
-    const outcome = engine.run(kernelSystem(t.scenario, state, t.allocator));
-    return { violation: outcome.violation, abandoned: false, picks, events: outcome.events, finalHash: fp.string(state) };
+    const outcome = machine.run();
+    return { violation: outcome.violation, abandoned: false, picks, events: outcome.events, finalHash: fp!.string(state) };
   } catch (e) {
     if (!(e instanceof Abandon)) throw e;
     return { violation: null, abandoned: true, picks, events: state.seq, finalHash: "" };

@@ -4,7 +4,7 @@
  * complete), a hit on it is still allowed: that window is architectural (ARM ARM B3.10.1), the bug is a
  * hit after it.
  */
-import { hex } from "../../cores/page-table.js";
+import { hex, vpnOf } from "../../cores/page-table.js";
 import { walk } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
 import { staleKey, type MachineState } from "../state/machine-state.js";
@@ -20,7 +20,7 @@ export const coherence: Invariant = {
     if (ev.type !== "tlb.hit") return null;
     const core = s.cores[ev.core]!;
     const e = core.tlb[ev.slot]!;
-    const w = walk(s.tables, core.regs, e.vpn, Math.floor(s.pageOffset / 4096));
+    const w = walk(s.tables, core.regs, e.vpn, vpnOf(s.pageOffset));
     if (w.pte && w.pte.pa === e.pa && w.pte.writable === e.writable) return null;
     if (s.stale[staleKey(w.table, e.vpn)]?.includes(e.pa)) return null;
     const now = !w.pte

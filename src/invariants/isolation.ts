@@ -3,6 +3,7 @@
  * walked from (a task never another task's; VMIDs keep VMs apart the same way, ARM ARM B3.9.1). The
  * kernel's entries that every mm's table copies (TTBCR.N = 0, src/scenario/arch.ts) belong to no mm.
  */
+import { vpnOf } from "../../cores/page-table.js";
 import { stage1Table } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -20,7 +21,7 @@ export const isolation: Invariant = {
     const core = s.cores[ev.core]!;
     const e = core.tlb[ev.slot]!;
     if (e.global) return null;
-    const table = stage1Table(core.regs, e.vpn, Math.floor(s.pageOffset / 4096));
+    const table = stage1Table(core.regs, e.vpn, vpnOf(s.pageOffset));
     if (table === e.table) return null;
     // TTBCR.N = 0: every mm's table holds the same copy of the kernel's entries (pgd_alloc), so an entry
     // walked from another mm's copy of a kernel mapping is the kernel's translation, not that mm's.

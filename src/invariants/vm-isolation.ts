@@ -6,7 +6,7 @@
  * Checked before translation coherence: a guest hitting the host's global kernel entry is first of all
  * a breach of isolation (ARM ARM B3.9.1: without VMIDs, nothing but the ASID and nG keep worlds apart).
  */
-import { hex } from "../../cores/page-table.js";
+import { hex, vpnOf } from "../../cores/page-table.js";
 import { walk } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -28,10 +28,10 @@ export const vmIsolation: Invariant = {
     const world = h.inGuest ? h.vm : "";
     if (owner === world) return null;
     const shared = s.hyp.sharedPage;
-    if (shared !== undefined && e.vpn === Math.floor(shared / 4096)) return null;
+    if (shared !== undefined && e.vpn === vpnOf(shared)) return null;
     const whose = owner ? `guest ${owner}'s` : "the host's";
     const who = world ? `the guest of ${world} (vCPU ${h.vcpu})` : `the host (task ${core.task || "idle"})`;
-    const w = walk(s.tables, core.regs, e.vpn, Math.floor(s.pageOffset / 4096));
+    const w = walk(s.tables, core.regs, e.vpn, vpnOf(s.pageOffset));
     const own = w.pte ? `its own tables (${w.table}) map it to PA ${hex(w.pte.pa)}` : `its own tables (${w.table}) do not map it`;
     return `core ${ev.core} running ${who} used ${whose} translation: ${describeEntry(e)}; ${own}`;
   },

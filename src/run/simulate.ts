@@ -48,6 +48,36 @@ export function engineOptions(scenario: Scenario): EngineOptions {
   };
 }
 
+/** A machine ready to run: its live state, and `run` to start it. */
+export interface SetUp {
+  state: MachineState;
+  run: () => RunOutcome;
+}
+
+export interface SetUpOptions {
+  invariants?: readonly Invariant[];
+  /** Describe each choice's options in the event (logs do; exploration does not need it). */
+  describeChoices?: boolean;
+}
+
+/**
+ * The one engine set-up: the scenario's initial state, the engine over it with the invariants, and
+ * the kernel (with its hypervisor) it runs. `run`, exploration and the tests start a machine here.
+ * `sinkFor` makes the event sink from the live state (which sinks that fingerprint or copy it need).
+ */
+export function setUp(
+  scenario: Scenario,
+  allocator: AsidAllocator,
+  chooser: Chooser,
+  sinkFor: (state: MachineState) => (ev: SimEvent) => void,
+  opts: SetUpOptions = {},
+): SetUp {
+  const state = scenarioInitialState(scenario, allocator);
+  const engineOpts = opts.describeChoices === undefined ? engineOptions(scenario) : { ...engineOptions(scenario), describeChoices: opts.describeChoices };
+  const engine = new Engine(engineOpts, state, chooser, opts.invariants ?? machineInvariants, sinkFor(state));
+  return { state, run: () => engine.run(kernelSystem(scenario, state, allocator)) };
+}
+
 export interface Simulation {
   outcome: RunOutcome;
   state: MachineState;
@@ -61,8 +91,6 @@ export function simulate(
   invariants: readonly Invariant[] = machineInvariants,
   describeChoices = true,
 ): Simulation {
-  const state = scenarioInitialState(scenario, allocator);
-  const engine = new Engine({ ...engineOptions(scenario), describeChoices }, state, chooser, invariants, sink);
-  const outcome = engine.run(kernelSystem(scenario, state, allocator));
-  return { outcome, state };
+  const machine = setUp(scenario, allocator, chooser, () => sink, { invariants, describeChoices });
+  return { outcome: machine.run(), state: machine.state };
 }

@@ -9,7 +9,7 @@
  *   lock NAME | task ID | pte TABLE VA | inflight
  */
 import type { CoreState } from "../../cores/core-state.js";
-import { hex, vpnOf } from "../../cores/page-table.js";
+import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
 import { lookup, type TlbEntry } from "../../cores/tlb.js";
 import type { MachineState } from "../state/machine-state.js";
 import { parseNumber, PredicateError } from "./predicate.js";
@@ -23,7 +23,7 @@ export const WATCH_FORMS = "NAME | var NAME | core N REG|ctx|task|wait|irq | tlb
 
 const ctxText = (ctx: CoreState["ctx"]): string => (ctx ? `${ctx.mm} ${ctx.generation}:${ctx.asid}` : "none");
 const entryText = (e: TlbEntry): string =>
-  `${hex(e.vpn * 4096)} ${e.global ? "G" : `${e.gen}:${e.asid}`} vmid ${e.vmid} → ${hex(e.pa)}${e.writable ? "" : " ro"} (${e.table} #${e.filledAt})`;
+  `${hex(e.vpn * PAGE_SIZE)} ${e.global ? "G" : `${e.gen}:${e.asid}`} vmid ${e.vmid} → ${hex(e.pa)}${e.writable ? "" : " ro"} (${e.table} #${e.filledAt})`;
 
 function coreOf(s: MachineState, n: number): CoreState {
   const c = s.cores[n];

@@ -4,17 +4,15 @@
  */
 import { builtinScenarios, readScenario } from "../../scenarios/index.js";
 import { FifoChooser, type Chooser, type StrategyName } from "../../src/engine/chooser.js";
-import { Engine, type RunOutcome } from "../../src/engine/engine.js";
+import type { RunOutcome } from "../../src/engine/engine.js";
 import { encodeSchedule } from "../../src/engine/schedule.js";
 import type { SimEvent } from "../../src/events/index.js";
-import { machineInvariants } from "../../src/invariants/index.js";
 import type { AsidAllocator } from "../../src/kernel/asid/allocator.js";
 import { builtinAllocators } from "../../src/kernel/asid/registry.js";
-import { kernelSystem } from "../../src/run/system.js";
 import { makeHeader } from "../../src/log/format.js";
 import type { LoadedLog } from "../../src/log/reader.js";
 import { makeChooser } from "../../src/run/run-scenario.js";
-import { engineOptions, scenarioInitialState } from "../../src/run/simulate.js";
+import { setUp } from "../../src/run/simulate.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { stateHash } from "../../src/state/hash.js";
 import type { MachineState } from "../../src/state/machine-state.js";
@@ -61,20 +59,19 @@ export function runWith(scenario: Scenario, opts: RunOpts = {}): Run {
   const strategy = opts.strategy ?? "random";
   const allocator = allocatorOf(scenario);
   const chooser = opts.chooser ?? makeChooser(strategy, seed, scenario.machine.speculation.rate, scenario.schedule.windowCycles);
-  const state = scenarioInitialState(scenario, allocator);
   const events: SimEvent[] = [];
   const lines: string[] = [];
   const after = new Map<number, MachineState>();
   const snap = opts.snapshots ?? false;
   const picks: number[] = [];
-  const sink = (ev: SimEvent): void => {
+  const sinkFor = (state: MachineState) => (ev: SimEvent): void => {
     events.push(ev);
     lines.push(JSON.stringify(ev));
     if (ev.type === "choice") picks.push(ev.pick);
     if (snap === true || (snap !== false && snap.has(events.length))) after.set(events.length, structuredClone(state));
   };
-  const engine = new Engine(engineOptions(scenario), state, chooser, machineInvariants, sink);
-  const outcome = engine.run(kernelSystem(scenario, state, allocator));
+  const { state, run } = setUp(scenario, allocator, chooser, sinkFor);
+  const outcome = run();
   return { scenario, seed, strategy, outcome, state, events, lines, schedule: encodeSchedule(picks), after };
 }
 
