@@ -49,8 +49,11 @@ describe.skipIf(!hasChromium)(`the viewer's panels in chromium at 1400 px${skipR
       try {
         const events = Number(/(\d+) events/.exec(r.stdout)![1]);
         for (const at of [0, Math.floor(events / 2), events]) {
+          // A new document each time: the page reads #at= when it loads.
+          await page.goto("about:blank");
           await page.goto(`${ui.url}#at=${at}`);
           await page.waitForSelector("[data-testid=core-text-0]");
+          await page.waitForFunction((n) => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector("[data-testid=position]")?.textContent?.startsWith(`position ${n} /`) ?? false, at.toLocaleString("en"));
           expect(await overflow(), `${id} at ${at}`).toBeLessThanOrEqual(0);
         }
         const core = await page.textContent("[data-testid=core-text-0]");
@@ -67,7 +70,8 @@ describe.skipIf(!hasChromium)(`the viewer's panels in chromium at 1400 px${skipR
   }, 300_000);
 
   it("rejects a go-to value that is not an event of the log, and says why", async () => {
-    const log = join(dir, "tlb-shootdown-munmap-local-only.log");
+    const log = join(dir, "goto.log");
+    spawnSync(process.execPath, [bin, "run", "tlb-shootdown-munmap-local-only", "--log", log], { cwd: root, encoding: "utf8" });
     const ui = await startUi(log);
     try {
       await page.goto(`${ui.url}#at=5`);
