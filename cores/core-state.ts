@@ -31,10 +31,10 @@ export interface CoreState {
   maxGeneration: number;
 }
 
-export function initialCore(id: number, kernelTable: string): CoreState {
+export function initialCore(id: number, kernelTable: string, ttbcrSplit = true): CoreState {
   return {
     id,
-    regs: initialRegisters(kernelTable),
+    regs: initialRegisters(kernelTable, ttbcrSplit),
     tlb: [],
     counters: zeroCounters(),
     task: "",

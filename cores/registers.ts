@@ -23,8 +23,10 @@ export interface Registers {
   /** CPSR.I clear: IRQs (and so IPIs) can be taken. */
   irqOn: boolean;
   /**
-   * TTBCR.N != 0: VAs at or above PAGE_OFFSET go through TTBR1. With N = 0 TTBR0 translates the whole
-   * 4 GB (B4.1.153), as the ARMv6 KVM host sets it while a guest runs on its shadow tables.
+   * TTBCR.N != 0 (or LPAE's T1SZ): VAs at or above PAGE_OFFSET go through TTBR1, as arm64 and LPAE kernels
+   * run. With N = 0, TTBR0 translates the whole 4 GB (ARM ARM B4.1.153): how 32-bit ARM Linux without LPAE
+   * runs (__v6_setup / __v7_setup in arch/arm/mm/proc-v6.S, proc-v7.S), every mm's first-level table
+   * holding a copy of the kernel's entries (pgd_alloc).
    */
   ttbcrSplit: boolean;
   /** HCR trap bits other than VM (which is `stage2`): see HCR_GUEST_TRAPS in src/hyp/a15-hyp.ts. */
@@ -36,9 +38,21 @@ export interface Registers {
 }
 
 export type RegName = keyof Registers;
+
+/** Registers as saved in memory by a world switch: only the ones it names. */
+export type SavedRegs = Partial<Registers>;
+
+/** The named registers' current values, as a world switch stores them. */
+export function saveRegs(regs: Registers, names: readonly (keyof Registers)[]): SavedRegs {
+  const out: Record<string, unknown> = {};
+  for (const n of names) out[n] = regs[n];
+  return out;
+}
+
 export type RegValue = Registers[RegName];
 
-export function initialRegisters(kernelTable: string): Registers {
+/** `ttbcrSplit`: the architecture's layout (see the field), fixed at boot by the kernel's setup code. */
+export function initialRegisters(kernelTable: string, ttbcrSplit = true): Registers {
   return {
     mode: "SVC",
     ttbr0: kernelTable,
@@ -49,7 +63,7 @@ export function initialRegisters(kernelTable: string): Registers {
     stage2: false,
     vectorsHigh: true,
     irqOn: true,
-    ttbcrSplit: true,
+    ttbcrSplit,
     hcr: 0,
     cntvCtl: 0,
     cntvCval: 0,

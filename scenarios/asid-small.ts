@@ -10,5 +10,5 @@ const small = (id: string, allocator: string, switchSequence: string, what: stri
 /** A run with realistic timing is clean; exploration, which allows any interleaving, finds the IRQ
  *  window of asid-rollover-ipi-irq-window. */
 export const asidSmallIpi = small("asid-small-ipi", "linux-2.6.36", "reserved-asid", "linux-2.6.36", "runs clean; explore finds the IRQ window");
-export const asidSmallGeneration = small("asid-small-generation", "linux-3.10", "reserved-ttbr0", "linux-3.10");
+export const asidSmallGeneration = small("asid-small-generation", "linux-4.x", "reserved-ttbr0", "linux-4.x");
 export const asidSmallArm64 = small("asid-small-arm64", "arm64", "atomic", "arm64");

@@ -7,7 +7,7 @@
 export function defaultScenario(scale = 1) {
   const rd = (va: string) => ({ op: "read", va });
   const wr = (va: string) => ({ op: "write", va });
-  const user = (mm: string, i: number) => ({ "0x8000": { pa: `0x${(0x100 + i * 4).toString(16)}000` }, "0x9000": { pa: `0x${(0x101 + i * 4).toString(16)}000` }, "0xa000": { pa: `0x${(0x102 + i * 4).toString(16)}000`, writable: false } });
+  const user = (_mm: string, i: number) => ({ "0x8000": { pa: `0x${(0x100 + i * 4).toString(16)}000` }, "0x9000": { pa: `0x${(0x101 + i * 4).toString(16)}000` }, "0xa000": { pa: `0x${(0x102 + i * 4).toString(16)}000`, writable: false } });
   const mms = ["A", "B", "C", "D", "E"];
   const tables: Record<string, object> = {
     kernel: { "0xc0008000": { pa: "0x80008000" }, "0xc0009000": { pa: "0x80009000" } },

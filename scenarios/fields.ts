@@ -37,7 +37,7 @@ export class Fields {
 
   string(v: unknown, path: string): string {
     if (typeof v !== "string" || v.length === 0) this.fail(path, `expected a non-empty string, got ${this.got(v)}`);
-    return v as string;
+    return v;
   }
 
   /**
@@ -52,21 +52,21 @@ export class Fields {
 
   bool(v: unknown, path: string): boolean {
     if (typeof v !== "boolean") this.fail(path, `expected true or false, got ${this.got(v)}`);
-    return v as boolean;
+    return v;
   }
 
   int(v: unknown, path: string, min: number, max: number): number {
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
       this.fail(path, `expected an integer from ${min} to ${max}, got ${this.got(v)}`);
     }
-    return v as number;
+    return v;
   }
 
   number(v: unknown, path: string, min: number, max: number): number {
     if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
       this.fail(path, `expected a number from ${min} to ${max}, got ${this.got(v)}`);
     }
-    return v as number;
+    return v;
   }
 
   /** A 32-bit address: a number, or a string in hex ("0xc0008000") or decimal. */
@@ -75,7 +75,7 @@ export class Fields {
     if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
       this.fail(path, `expected an address from 0x0 to 0xffffffff (a number or a "0x..." string), got ${this.got(v)}`);
     }
-    return n as number;
+    return n;
   }
 
   oneOf<T extends string>(v: unknown, path: string, options: readonly T[]): T {

@@ -4,7 +4,9 @@
  */
 import { defaultLatencies, type Latencies } from "../bus/messages.js";
 import { defaultCosts, type Costs } from "../cores/costs.js";
+import { ARCHES, defaultFlushAllScope, type Arch } from "../src/scenario/arch.js";
 import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
+import { decodeSchedule } from "../src/engine/schedule.js";
 import { Fields } from "./fields.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 
@@ -32,15 +34,22 @@ export function readScenario(raw: unknown, file: string): Scenario {
     }
   }
   const machine = readMachine(f, o.machine ?? {}, tasks);
+  const kernel = readKernel(f, o.kernel ?? {}, machine.arch);
   const hyp = o.hyp === undefined || o.hyp === null ? null : readHyp(f, o.hyp);
   checkVcpuTasks(f, tasks, hyp);
   const plain = readTables(f, o.tables ?? {}, kernelTable);
   const tables = hyp ? resolveHypTables(f, hyp, plain, kernelTable, machine.pageOffset) : plain;
   for (const [i, t] of tasks.entries()) {
     for (const c of t.cores) if (c >= machine.cores) f.fail(`tasks[${i}].cores`, `core ${c} does not exist (${machine.cores} cores)`);
+    // Without a table every access of the task faults and the run looks clean: a typo, almost always.
+    // A scenario that means it says so with an empty table.
+    if (t.mm !== kernelTable && !(t.mm in tables)) {
+      f.fail(`tasks[${i}].mm`, `mm "${t.mm}" has no page table (tables.${t.mm}), so every access would fault; add its table, or "${t.mm}": {} in tables if the faults are intended`);
+    }
   }
   const sched = f.object(o.schedule ?? {}, "schedule");
-  f.known(sched, "schedule", ["strategy", "seed", "windowCycles"]);
+  f.known(sched, "schedule", ["strategy", "seed", "windowCycles", "choices"]);
+  const choices = sched.choices === undefined ? undefined : readChoices(f, sched.choices, "schedule.choices");
   return {
     id: f.string(o.id, "id"),
     // An empty description is what a scenario without one resolves to (and a log header records).
@@ -49,25 +58,39 @@ export function readScenario(raw: unknown, file: string): Scenario {
     machine,
     tables,
     kernelTable,
-    kernel: readKernel(f, o.kernel ?? {}),
+    kernel,
     tasks,
     hyp,
     schedule: {
       strategy: f.opt(sched, "strategy", "schedule", "random", (v, p) => f.oneOf(v, p, ["random", "fifo"] as const)),
       seed: f.opt(sched, "seed", "schedule", 1, (v, p) => f.int(v, p, 0, 0x7fffffff)),
-      windowCycles: f.opt(sched, "windowCycles", "schedule", 20 as number | null, (v, p) =>
+      windowCycles: f.opt(sched, "windowCycles", "schedule", 20, (v, p) =>
         v === null || v === "any" ? null : f.int(v, p, 0, 1e9),
       ),
+      // Only when given, so the headers of scenarios without one stay as they were.
+      ...(choices !== undefined ? { choices } : {}),
     },
   };
 }
 
+/** A schedule string that `run` follows when no --seed or --schedule is given (a found violation). */
+function readChoices(f: Fields, v: unknown, path: string): string {
+  const s = f.string(v, path);
+  try {
+    decodeSchedule(s);
+  } catch (e) {
+    f.fail(path, (e as Error).message);
+  }
+  return s;
+}
+
 function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
   const o = f.object(raw, "machine");
-  f.known(o, "machine", ["cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents"]);
+  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents"]);
   const spec = f.object(o.speculation ?? {}, "machine.speculation");
   f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
   return {
+    arch: f.opt(o, "arch", "machine", "armv7", (v, p) => f.oneOf(v, p, ARCHES)),
     cores: f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)),
     tlbEntries: f.opt(o, "tlbEntries", "machine", 64, (v, p) => f.int(v, p, 1, 4096)),
     tlbPolicy: f.opt(o, "tlbPolicy", "machine", "lru", (v, p) => f.oneOf(v, p, ["lru", "random"] as const)),
@@ -94,14 +117,14 @@ function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path:
   return out;
 }
 
-function readKernel(f: Fields, raw: unknown): KernelConfig {
+function readKernel(f: Fields, raw: unknown, arch: Arch): KernelConfig {
   const o = f.object(raw, "kernel");
-  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "lazyTlb", "scheduler"]);
+  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "flushAllScope", "scheduler"]);
   return {
     asidAllocator: f.opt(o, "asidAllocator", "kernel", "static", (v, p) => f.string(v, p)),
     asidBits: f.opt(o, "asidBits", "kernel", 8, (v, p) => f.int(v, p, 2, 16)),
     switchSequence: f.opt(o, "switchSequence", "kernel", "reserved-asid", (v, p) => f.oneOf(v, p, SWITCHES)),
-    lazyTlb: f.opt(o, "lazyTlb", "kernel", true, (v, p) => f.bool(v, p)),
+    flushAllScope: f.opt(o, "flushAllScope", "kernel", defaultFlushAllScope(arch), (v, p) => f.oneOf(v, p, ["local", "inner-shareable"] as const)),
     scheduler: f.opt(o, "scheduler", "kernel", "any", (v, p) => f.oneOf(v, p, ["any", "round-robin"] as const)),
   };
 }

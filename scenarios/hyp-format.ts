@@ -4,7 +4,7 @@
  * guest on, so the resolved scenario (and a log's header) holds every table the machine walks.
  */
 import type { HypConfig, PteSpec, TaskSpec, VmSpec, WorkloadOp } from "../src/scenario/types.js";
-import { shadowOf } from "../src/hyp/shadow.js";
+import { shadowOf } from "../src/scenario/shadow.js";
 import type { Fields } from "./fields.js";
 
 const HYP_FIELDS = ["worldSwitch", "hostKernelMappings", "flushOnSwitch", "sharedPage", "vmidAllocator", "vmidBits", "vmidPublish", "vms"];
@@ -30,7 +30,7 @@ export function readHyp(f: Fields, raw: unknown): HypConfig {
     sharedPage: f.opt(o, "sharedPage", "hyp", SHARED_PAGE, (v, p) => f.address(v, p)),
     vmidAllocator: f.opt(o, "vmidAllocator", "hyp", "kvm-3.9", (v, p) => f.oneOf(v, p, ["kvm-3.9", "kvm-5.16"] as const)),
     vmidBits: f.opt(o, "vmidBits", "hyp", 8, (v, p) => f.int(v, p, 2, 16)),
-    vmidPublish: f.opt(o, "vmidPublish", "hyp", "gen-first", (v, p) => f.oneOf(v, p, ["gen-first", "vmid-first"] as const)),
+    vmidPublish: f.opt(o, "vmidPublish", "hyp", "v3.9", (v, p) => f.oneOf(v, p, ["v3.9", "v4.17", "v5.0"] as const)),
     vms,
   };
 }

@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Catalog, LoadedScenario } from "../src/cli/catalog.js";
+import { didYouMean } from "../src/cli/did-you-mean.js";
 import type { Scenario } from "../src/scenario/types.js";
 import asidArm64 from "./asid-arm64.js";
 import asidRolloverGeneration from "./asid-rollover-generation.js";
@@ -27,7 +28,7 @@ export { ScenarioError } from "./fields.js";
 export { readScenario } from "./format.js";
 
 /** Built-ins in the order `smpsim list` shows them. */
-export const builtinScenarios: readonly { id: string; description: string; expect: string; raw: unknown }[] = [
+export const builtinScenarios: readonly { id: string; description: string; expect: string; shownBy: string; raw: unknown }[] = [
   defaultScenario,
   tlbShootdownMunmap,
   tlbShootdownMunmapLocalOnly,
@@ -47,13 +48,23 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   a15VmidSmall,
   a15VmidSmall516,
   a15VmidPublishRace,
-].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, raw }));
+].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
+
+/**
+ * Where a user sees a scenario's violation: `run` as listed (each scenario marked `violation` carries
+ * the seed or schedule that shows it, and a test holds it to that), or only `explore`, which ignores
+ * the realistic timing a run keeps (README, "Exploring interleavings").
+ */
+function shownBy(raw: { id: string; expect: string }): "run" | "explore" | "-" {
+  if (raw.expect === "violation") return "run";
+  return raw.id === "asid-small-ipi" ? "explore" : "-";
+}
 
 
 export function loadScenario(nameOrPath: string): LoadedScenario {
   const builtin = builtinScenarios.find((s) => s.id === nameOrPath);
   if (builtin) return { scenario: readScenario(builtin.raw, `built-in scenario ${builtin.id}`), baseDir: process.cwd(), source: "built-in" };
-  let isFile = false;
+  let isFile: boolean;
   try {
     isFile = statSync(nameOrPath).isFile();
   } catch {
@@ -61,7 +72,8 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   }
   if (!isFile) {
     throw new ScenarioError(
-      `${nameOrPath}: no built-in scenario has this name and no such file exists (\`smpsim list\` shows the built-ins)`,
+      `${nameOrPath}: no built-in scenario has this name and no such file exists` +
+        `${didYouMean(nameOrPath, builtinScenarios.map((s) => s.id))} (\`smpsim list\` shows the built-ins)`,
     );
   }
   let text: string;

@@ -19,7 +19,7 @@ function guestSlice(user: string[]) {
   ];
 }
 
-export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global", flushOnSwitch: boolean, expect: "clean" | "violation", description: string, rounds = 12) {
+export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global", flushOnSwitch: boolean, expect: "clean" | "violation", description: string, rounds = 6) {
   const hostKernel: Record<string, object> = {
     "0xc0000000": { pa: "0x80000000" },
     "0xc0001000": { pa: "0x80001000" },
@@ -40,7 +40,7 @@ export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global"
     id,
     description,
     expect,
-    machine: { cores: 2, tlbEntries: 64 },
+    machine: { arch: "armv6", cores: 2, tlbEntries: 64 },
     tables: {
       kernel: hostKernel,
       qemu: user(0x10000),

@@ -42,7 +42,8 @@ export function rolloverLoad(id: string, description: string, kernel: Record<str
     id,
     description,
     expect: "clean",
-    machine: { cores: size.cores, tlbEntries: 16, speculation: { enabled: speculation, rate: 0.05 } },
+    // arm64's allocator runs on arm64 (TTBR0/TTBR1 split); the 32-bit ARM allocators on ARMv7 without LPAE.
+    machine: { arch: kernel.asidAllocator === "arm64" ? "armv8" : "armv7", cores: size.cores, tlbEntries: 16, speculation: { enabled: speculation, rate: 0.05 } },
     tables,
     kernel,
     tasks,

@@ -65,7 +65,7 @@ export function machineCases(f: Fixture, opts: MachineBenchOptions): BenchCase[]
       name: MACHINE_CASES.runDiscard,
       run: () => {
         let count = 0;
-        const { seconds } = timed(() => runWith(scenario, allocator, seed, () => void count++));
+        const { seconds } = timed(() => runWith(scenario, allocator, seed, () => { count++; }));
         sameLength(MACHINE_CASES.runDiscard, count);
         return sample(MACHINE_CASES.runDiscard, n, seconds);
       },

@@ -3,17 +3,24 @@
  * the table (or, with --json, one JSON object). --quick: about 50,000 events, for a smoke test.
  */
 import { parseArgs } from "node:util";
-// The bench's composition root: the only file in src/ that imports from scenarios/ (the layer above).
-import { defaultScenario } from "../../scenarios/default.js";
-import { loadScenario, readScenario } from "../../scenarios/index.js";
 import { benchPreset, runBench } from "./bench.js";
 import { exploreSection, formatExplore } from "./explore-bench.js";
 import { formatReport } from "./table.js";
+import { formatLitmus, litmusSection } from "./litmus-bench.js";
+import { fileURLToPath } from "node:url";
 import type { Scenario } from "../scenario/types.js";
 
-const USAGE = "usage: npm run bench [-- [--quick] [--json]]   (or: node dist/src/bench/main.js [--quick] [--json])";
+const USAGE = "usage: npm run bench [-- [--quick] [--json]]   (or: node bin/bench.js [--quick] [--json])";
 
-async function main(argv: string[]): Promise<number> {
+/** The built-in scenarios the bench runs, handed in by its composition root (bin/bench.js): scenarios/ is the layer above src/. */
+export interface BenchScenarios {
+  /** A built-in scenario by name. */
+  load(id: string): Scenario;
+  /** The default scenario scaled to `scale` times its workload. */
+  defaultAt(scale: number): Scenario;
+}
+
+export async function benchMain(argv: string[], scenarios: BenchScenarios): Promise<number> {
   let values: { quick?: boolean; json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -29,25 +36,27 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Exploration first: its peak RSS is then the process's, before the machine bench loads a million events.
-  const twin = (id: string, clean: (s: Scenario) => Scenario) => ({ violating: loadScenario(id).scenario, clean: clean(loadScenario(id).scenario) });
+  const twin = (id: string, clean: (s: Scenario) => Scenario) => ({ violating: scenarios.load(id), clean: clean(scenarios.load(id)) });
   const exploration = await exploreSection(
     [
-      twin("tlb-shootdown-munmap-local-only", () => loadScenario("tlb-shootdown-munmap").scenario),
+      twin("tlb-shootdown-munmap-local-only", () => scenarios.load("tlb-shootdown-munmap")),
       twin("asid-switch-no-reserved", (s) => ({ ...s, kernel: { ...s.kernel, switchSequence: "reserved-asid" } })),
     ],
-    loadScenario("asid-small-generation").scenario,
+    scenarios.load("asid-small-generation"),
     values.quick === true,
     (line) => process.stderr.write(`bench: ${line}\n`),
   );
+  // The whole litmus suite in one process (issue 12); from dist/src/bench/ the suite is ../../../test/litmus.
+  const litmus = litmusSection(fileURLToPath(new URL("../../../test/litmus", import.meta.url)));
   const report = await runBench({
     ...benchPreset(values.quick === true),
-    scenarioAt: (scale) => readScenario(defaultScenario(scale), `default scenario at scale ${scale}`),
+    scenarioAt: (scale) => scenarios.defaultAt(scale),
     progress: (line) => process.stderr.write(`bench: ${line}\n`),
   });
   process.stdout.write(
-    values.json ? `${JSON.stringify({ ...report, exploration }, null, 2)}\n` : `${formatReport(report)}\n\n${formatExplore(exploration)}\n`,
+    values.json
+      ? `${JSON.stringify({ ...report, exploration, litmus }, null, 2)}\n`
+      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${formatLitmus(litmus)}\n`,
   );
   return 0;
 }
-
-process.exitCode = await main(process.argv.slice(2));

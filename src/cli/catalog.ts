@@ -11,7 +11,8 @@ export interface LoadedScenario {
 }
 
 export interface Catalog {
-  list(): readonly { id: string; description: string; expect: string }[];
+  /** `shownBy`: "run" (a run as listed violates), "explore" (only a search finds it) or "-". */
+  list(): readonly { id: string; description: string; expect: string; shownBy?: string }[];
   load(nameOrPath: string): LoadedScenario;
   /** Validates a resolved scenario read back from a log header. */
   check(raw: unknown, where: string): Scenario;

@@ -1,6 +1,9 @@
 /** `smpsim debug`: the time-travel debugger over a log, at a prompt or with `--eval "cmd; cmd"`. */
 import { createInterface } from "node:readline";
 import { ALLOW_MODULES_HELP, ALLOW_MODULES_OPTION } from "../log/modules.js";
+import { appendFileSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { openLog, timelineOf } from "../timetravel/open.js";
 import { parse, intOption } from "./args.js";
 import type { Catalog } from "./catalog.js";
@@ -17,11 +20,16 @@ value change. Without --eval it reads commands at a prompt (history with the arr
                 0 when every command ran, 2 at the first one that is not understood
   --k K         events between snapshots (default 1024): a seek applies at most K events
 ${ALLOW_MODULES_HELP}
+  --json        for scripts: with --eval one JSON object {"log","results":[{"command","at","event",
+                "output"} or {"command","error"}]}; at the prompt one such result per line
+At the prompt: an empty line repeats the last command, Ctrl-C abandons the line being typed (quit or
+Ctrl-D leaves), and the history persists in ~/.smpsim_history (SMPSIM_HISTORY=FILE, or empty for none).
+\`step\` and \`back\` step over scheduler choice events (\`choices on\` stops on them).
 A truncated log loads the complete events before its damaged tail (and says so on stderr).
 Exit status: 0 ok, 2 bad input (the log, or a command with --eval).`;
 
 export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<number> {
-  const a = parse("debug", argv, { eval: { type: "string" }, k: { type: "string" }, ...ALLOW_MODULES_OPTION }, [1]);
+  const a = parse("debug", argv, { eval: { type: "string" }, k: { type: "string" }, json: { type: "boolean" }, ...ALLOW_MODULES_OPTION }, [1]);
   if (a.values.help) return io.out(debugHelp), EXIT_OK;
   const k = intOption("debug", "k", a.values.k, 1, 1_000_000_000);
   const path = a.positionals[0]!;
@@ -38,9 +46,50 @@ export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<n
   }
   const session = new DebugSession(timeline, opened.scenario);
   const script = a.values.eval;
-  if (typeof script === "string") return evalScript(session, script, io);
-  io.out(`smpsim debug: ${path}: scenario ${opened.scenario.id}, seed ${log.header.seed}, ${log.events.length} events${log.truncated ? " (truncated)" : ""}, ${opened.scenario.machine.cores} cores. \`help\` lists the commands.`);
-  return interactive(session, io);
+  const json = Boolean(a.values.json);
+  if (typeof script === "string") return json ? evalJson(session, script, path, io) : evalScript(session, script, io);
+  if (!json) io.out(`smpsim debug: ${path}: scenario ${opened.scenario.id}, seed ${log.header.seed}, ${log.events.length} events${log.truncated ? " (truncated)" : ""}, ${opened.scenario.machine.cores} cores. \`help\` lists the commands.`);
+  return interactive(session, io, json);
+}
+
+/** One command's result for --json: where the cursor is after it and the lines it printed. */
+function jsonResult(session: DebugSession, cmd: string): object {
+  try {
+    const output = session.run(cmd);
+    const p = session.position;
+    return { command: cmd, at: p > 0 ? p - 1 : null, event: p > 0 ? session.events[p - 1] : null, output };
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    return { command: cmd, error: e.message.replace(/\s*\n\s*/g, " ") };
+  }
+}
+
+function evalJson(session: DebugSession, script: string, path: string, io: Io): number {
+  const results: object[] = [];
+  for (const cmd of script.split(/[;\n]/).map((c) => c.trim()).filter(Boolean)) {
+    const r = jsonResult(session, cmd);
+    results.push(r);
+    if ("error" in r || session.quit) break;
+  }
+  io.out(JSON.stringify({ log: path, results }));
+  return results.some((r) => "error" in r) ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+/** Where the prompt's history lives across sessions: SMPSIM_HISTORY, else ~/.smpsim_history; "" keeps none. */
+function historyFile(): string | null {
+  const env = process.env.SMPSIM_HISTORY;
+  if (env !== undefined) return env === "" ? null : env;
+  return join(homedir(), ".smpsim_history");
+}
+
+function loadHistory(file: string | null): string[] {
+  if (!file) return [];
+  try {
+    // readline wants the most recent first.
+    return readFileSync(file, "utf8").split("\n").filter(Boolean).slice(-1000).reverse();
+  } catch {
+    return [];
+  }
 }
 
 /** Runs each command, echoing it after the prompt as a transcript would show it. */
@@ -60,13 +109,17 @@ function evalScript(session: DebugSession, script: string, io: Io): number {
   return EXIT_OK;
 }
 
-async function interactive(session: DebugSession, io: Io): Promise<number> {
-  const names = ["goto", "step", "back", "next", "prev", "state", "core", "tlb", "why", "diff", "find", "watch", "where", "help", "quit"];
+async function interactive(session: DebugSession, io: Io, json: boolean): Promise<number> {
+  const names = ["goto", "step", "back", "next", "prev", "state", "core", "tlb", "why", "diff", "find", "watch", "where", "choices", "help", "quit"];
+  const file = historyFile();
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
+    // isTTY is undefined, not false, when stdin is not a terminal (its type says boolean).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
     terminal: Boolean(process.stdin.isTTY),
     historySize: 1000,
+    history: loadHistory(file),
     completer: (line: string): [string[], string] => {
       const hits = names.filter((n) => n.startsWith(line.trim()));
       return [hits.length ? hits : names, line];
@@ -78,13 +131,36 @@ async function interactive(session: DebugSession, io: Io): Promise<number> {
     rl.setPrompt(session.prompt());
     rl.prompt();
   };
+  // Ctrl-C abandons the line being typed, as in gdb and a shell; it does not leave the debugger.
+  rl.on("SIGINT", () => {
+    rl.write("", { ctrl: true, name: "u" });
+    io.out("^C (quit or Ctrl-D leaves)");
+    prompt();
+  });
   prompt();
-  for await (const line of rl) {
-    try {
-      for (const out of session.run(line)) io.out(out);
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      io.err(`error: ${e.message}`);
+  let last = "";
+  for await (const typed of rl) {
+    // An empty line repeats the last command (gdb): `step` then Enter, Enter, ...
+    const line = typed.trim() === "" ? last : typed;
+    if (typed.trim() !== "") {
+      last = typed;
+      if (file) {
+        try {
+          appendFileSync(file, typed.replace(/\n/g, " ") + "\n");
+        } catch {
+          // A history that cannot be written is not worth stopping the session for.
+        }
+      }
+    }
+    if (json) {
+      if (line.trim() !== "") io.out(JSON.stringify(jsonResult(session, line)));
+    } else {
+      try {
+        for (const out of session.run(line)) io.out(out);
+      } catch (e) {
+        if (!isInputError(e)) throw e;
+        io.err(`error: ${e.message}`);
+      }
     }
     if (session.quit) break;
     prompt();

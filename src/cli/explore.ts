@@ -3,21 +3,22 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeSchedule } from "../engine/schedule.js";
 import { columns } from "../explore/columns.js";
-import { explore, type ExploreResult } from "../explore/explorer.js";
+import { exploreYielding, type ExploreResult } from "../explore/explorer.js";
 import { shrink } from "../explore/shrink.js";
 import type { StrategyName } from "../explore/strategy.js";
 import { exploreInWorkers } from "../explore/workers.js";
 import { naming, resolveAllocator } from "../kernel/asid/registry.js";
 import { runScenario } from "../run/run-scenario.js";
-import { intOption, parse } from "./args.js";
+import { intOption, parse, type Parsed } from "./args.js";
 import type { Catalog } from "./catalog.js";
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import { applyOverrides } from "./overrides.js";
-import { ProgressBar } from "./progress.js";
+import { SearchWatch, parseDuration, type StopReason } from "./search-watch.js";
 
 export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor] [--budget N] [--depth d]
-                      [--preemptions P] [--seed N] [--workers K] [--out DIR [--force]] [--set PATH=VALUE] [--json]
+                      [--preemptions P] [--seed N] [--workers K] [--time T] [--out DIR [--force]]
+                      [--set PATH=VALUE] [--json]
 
 Searches the scenario's interleavings (core steps, bus delivery order, speculative walks, scheduler and
 replacement choices) for an invariant violation. Every schedule re-executes from the start.
@@ -32,13 +33,18 @@ replacement choices) for an invariant violation. Every schedule re-executes from
   --seed N          first seed of random and pct (default 1)
   --workers K       run on K worker threads (default 1); the verdict is the same as with one
                     (random, pct, dfs; dpor runs on one)
+  --time T          stop after this long (90s, 10m, 1h30m) and report what was covered; exit 0 if
+                    nothing was found
   --out DIR         where a counterexample goes: DIR/counterexample.log, DIR/schedule.txt
                     (default: a fresh smpsim-explore/<scenario>-<strategy>[-N]); with --out DIR,
                     existing files there are kept unless --force
   --set PATH=VALUE  change a scenario field first (e.g. --set machine.cores=2 --set kernel.asidBits=2)
   --json            one JSON object with the result
 On a violation the schedule is shrunk, saved as a log that \`smpsim replay\` reproduces, and shown as
-per-core columns. Exit status: 1 a violation was found, 0 none within the budget, 2 bad input.`;
+per-core columns. Progress: a bar on a terminal, else a line on stderr every 5 s. Ctrl-C (SIGINT) or
+SIGTERM stops the search after the current schedule and prints the coverage so far (a second one quits
+at once). Exit status: 1 a violation was found, 0 none within the budget or time, 2 bad input,
+130 / 143 stopped by SIGINT / SIGTERM with nothing found.`;
 
 const OPTIONS = {
   strategy: { type: "string" },
@@ -47,6 +53,7 @@ const OPTIONS = {
   preemptions: { type: "string" },
   seed: { type: "string" },
   workers: { type: "string" },
+  time: { type: "string" },
   out: { type: "string" },
   force: { type: "boolean" },
   set: { type: "string", multiple: true },
@@ -57,6 +64,15 @@ const STRATEGIES: StrategyName[] = ["random", "pct", "dfs", "dpor"];
 
 export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("explore", argv, OPTIONS, [1]);
+  const watching: SearchWatch[] = [];
+  try {
+    return await exploreWatched(a, catalog, io, watching);
+  } finally {
+    for (const w of watching) w.release();
+  }
+}
+
+async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: SearchWatch[]): Promise<number> {
   if (a.values.help) return io.out(exploreHelp), 0;
   const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
   const scenario = applyOverrides(named, (a.values.set as string[] | undefined) ?? [], catalog);
@@ -81,18 +97,32 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
 
   const allocator = await naming(source === "built-in" ? `built-in scenario ${named.id}` : source, () => resolveAllocator(scenario.kernel.asidAllocator, baseDir));
   const target = { scenario, allocator };
-  const bar = new ProgressBar(io.tty && !a.values.json, budget, `explore ${scenario.id} ${strategy}`);
-  const request = { target, strategy, budget, seed, depth, preemptions, ...(dporPreemptions !== undefined ? { dporPreemptions } : {}), onProgress: (p: { schedules: number; found: number }) => bar.update(p.schedules, p.found) };
-  const result = workers > 1 ? await exploreInWorkers(request, { scenario, baseDir }, workers) : explore(request);
-  bar.finish();
+  const limitS = a.values.time === undefined ? null : parseDuration(a.values.time as string);
+  // The seed first, as run prints it: with the scenario and the commit it reproduces the search.
+  if (!a.values.json) io.out(`SEED=${seed}  explore ${scenario.id} --strategy ${strategy}, budget ${budget}${limitS !== null ? `, time limit ${limitS} s` : ""}`);
+  const watch = new SearchWatch(io, `explore ${scenario.id} ${strategy}`, budget, limitS, !a.values.json);
+  watching.push(watch);
+  const request = {
+    target, strategy, budget, seed, depth, preemptions, ...(dporPreemptions !== undefined ? { dporPreemptions } : {}),
+    onProgress: watch.onProgress, proceed: watch.proceed,
+  };
+  let result: ExploreResult;
+  try {
+    // One thread: the search yields to the event loop now and then, so Ctrl-C is heard at once.
+    result = workers > 1 ? await exploreInWorkers(request, { scenario, baseDir }, workers) : await exploreYielding(request);
+  } finally {
+    watch.finish();
+  }
+  const stopped = result.found ? null : watch.stopped;
 
   if (!result.found) {
-    if (a.values.json) io.out(JSON.stringify({ scenario: scenario.id, ...summary(result), verdict: "clean", workers }));
+    if (a.values.json) io.out(JSON.stringify({ scenario: scenario.id, ...summary(result), verdict: "clean", stopped, workers }));
     else {
-      io.out(`explore ${scenario.id} ${searchName(result)}: no violation in ${result.schedules} schedules (${result.events} events)`);
+      const why = stopped ? `stopped by ${stopped === "time limit" ? "the time limit" : stopped} after ${Math.round(watch.seconds())} s: ` : "";
+      io.out(`explore ${scenario.id} ${searchName(result)}: ${why}no violation in ${result.schedules} schedules (${result.events} events)`);
       io.out(coverage(result));
     }
-    return EXIT_OK;
+    return exitFor(stopped);
   }
 
   const shrunk = shrink(target, result.found.picks, result.found.violation.invariant);
@@ -124,6 +154,11 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   return EXIT_VIOLATION;
 }
 
+/** Stopped by a signal: the shell's 128 + signal number, so a script sees the search did not finish. */
+function exitFor(stopped: StopReason | null): number {
+  return stopped === "SIGINT" ? 130 : stopped === "SIGTERM" ? 143 : EXIT_OK;
+}
+
 /** The first of base, base-2, base-3, ... that holds no counterexample yet (the default --out never clobbers). */
 function freshDir(base: string): string {
   for (let n = 1; ; n++) {
@@ -148,7 +183,11 @@ function summary(r: ExploreResult) {
 
 function coverage(r: ExploreResult): string {
   const space = r.preemptionBound !== undefined ? `the space within ${r.preemptionBound} preemption${r.preemptionBound === 1 ? "" : "s"}` : "the space";
-  const ex = r.exhausted === null ? "" : r.exhausted ? `; ${space} was exhausted` : `; ${space} was not exhausted`;
+  // A bound is a choice of the user's: exhausting it says nothing of schedules beyond it.
+  const beyond = r.preemptionBound !== undefined
+    ? ` (a bug that needs more than ${r.preemptionBound} preemption${r.preemptionBound === 1 ? "" : "s"} may lie beyond it: raise --preemptions${r.strategy === "dpor" ? ", or drop it for unbounded DPOR" : ""})`
+    : "";
+  const ex = r.exhausted === null ? "" : r.exhausted ? `; ${space} was exhausted${beyond}` : `; ${space} was not exhausted`;
   return `coverage: ${r.schedules} schedules, ${r.distinctFinalStates} distinct final states, ${r.statesSeenCapped ? `at least ${r.distinctStatesSeen}` : r.distinctStatesSeen} distinct states seen${r.statesSeenCapped ? " (the set of states seen is full; it is capped to bound memory)" : ""}${ex}`;
 }
 

@@ -9,5 +9,7 @@ export interface Io {
 export const processIo: Io = {
   out: (line) => void process.stdout.write(line + "\n"),
   err: (line) => void process.stderr.write(line + "\n"),
+  // isTTY is undefined, not false, when stderr is not a terminal (its type says boolean).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
   tty: Boolean(process.stderr.isTTY),
 };

@@ -5,15 +5,18 @@ import type { Io } from "./io.js";
 
 export const listHelp = `usage: smpsim list [--json]
 
-Lists the built-in scenarios: name, what a run is expected to show, and what it models.
-  --json   one JSON object: {"scenarios":[{"id","expect","description"}]}`;
+Lists the built-in scenarios under a header line: name, what a run is expected to show (clean or
+violation), which command shows the violation (run: \`smpsim run NAME\` as it is, with the seed or
+schedule the scenario records; explore: only \`smpsim explore NAME\` finds it; -: none), and what it models.
+  --json   one JSON object: {"scenarios":[{"id","expect","shownBy","description"}]}`;
 
 export function list(argv: string[], catalog: Catalog, io: Io): number {
   const a = parse("list", argv, { json: { type: "boolean" } }, [0]);
   if (a.values.help) return io.out(listHelp), 0;
-  const all = catalog.list();
-  if (a.values.json) return io.out(JSON.stringify({ scenarios: all.map(({ id, expect, description }) => ({ id, expect, description })) })), 0;
-  const w = Math.max(...all.map((s) => s.id.length));
-  for (const s of all) io.out(`${s.id.padEnd(w)}  ${s.expect.padEnd(9)}  ${s.description}`);
+  const all = catalog.list().map((s) => ({ id: s.id, expect: s.expect, shownBy: s.shownBy ?? (s.expect === "violation" ? "run" : "-"), description: s.description }));
+  if (a.values.json) return io.out(JSON.stringify({ scenarios: all })), 0;
+  const w = Math.max("SCENARIO".length, ...all.map((s) => s.id.length));
+  io.out(`${"SCENARIO".padEnd(w)}  ${"EXPECT".padEnd(9)}  ${"SHOWN BY".padEnd(8)}  DESCRIPTION`);
+  for (const s of all) io.out(`${s.id.padEnd(w)}  ${s.expect.padEnd(9)}  ${s.shownBy.padEnd(8)}  ${s.description}`);
   return 0;
 }

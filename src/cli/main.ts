@@ -5,11 +5,15 @@ import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError, isInputError } from "./error
 import { processIo, type Io } from "./io.js";
 import { exploreCommand } from "./explore.js";
 import { list } from "./list.js";
+import { litmus } from "./litmus.js";
 import { replay } from "./replay.js";
 import { run } from "./run.js";
 import { trace } from "./trace.js";
 import { compare } from "./compare.js";
 import { ui } from "./ui.js";
+import { show } from "./show.js";
+import { didYouMean } from "./did-you-mean.js";
+import { toolVersion } from "../log/tool-version.js";
 
 export const mainHelp = `usage: smpsim <command> [options]
 
@@ -17,6 +21,7 @@ A deterministic, event-sourced simulator of a multi-core ARM machine's memory ma
 
 commands:
   list                          built-in scenarios, one line each
+  show <scenario>               a scenario as JSON (defaults filled in, hex addresses), to edit
   run <scenario> [options]      run a scenario, check invariants after every event, write a log
   replay <log> [--verify]       fold a log back into states; --verify re-executes and compares
   explore <scenario> [options]  search interleavings (random, pct, dfs, dpor) for a violation
@@ -24,22 +29,31 @@ commands:
   trace <log> -o FILE           Chrome trace / Perfetto JSON: a track per core, flows for IPIs
   compare <a> <b> [--seed N]    two scenarios' cost-model figures side by side, same seed
   ui <log> [--port P]           web time-travel viewer on 127.0.0.1 (timeline, TLBs, diffs)
+  litmus FILE|DIR... [--json]   decide AArch64 litmus tests (herd7 format) under the ARMv8 model
 
-\`smpsim <command> --help\` describes each. Exit status: 0 ok, 1 invariant violated or replay
-diverged, 2 bad input or usage (with a one-line reason on stderr).`;
+\`smpsim help <command>\` (or \`smpsim <command> --help\`) describes each; \`smpsim --version\` prints
+the version. Exit status: 0 ok, 1 invariant violated or replay diverged, 2 bad input or usage (with a one-line reason on stderr).`;
 
 type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { list, run, replay, explore: exploreCommand, debug, trace, ui, compare };
+const COMMANDS: Record<string, Command> = { list, show, run, replay, explore: exploreCommand, debug, trace, ui, compare, litmus };
 
 export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [first, ...after] = argv;
+  if (first === "--version" || first === "-V") return io.out(`smpsim ${toolVersion()}`), 0;
+  // `smpsim help run` is `smpsim run --help`, as in git and npm.
+  const [cmd, rest] = first === "help" && after.length > 0 ? [after[0]!, ["--help"]] : [first, after];
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
     io.out(mainHelp);
     return cmd === undefined ? EXIT_BAD_INPUT : 0;
   }
   try {
     const command = COMMANDS[cmd];
-    if (!command) throw new UsageError(`unknown command "${cmd}" (commands: ${Object.keys(COMMANDS).join(", ")}; see smpsim --help)`);
+    if (!command) {
+      const names = Object.keys(COMMANDS);
+      const option = cmd.startsWith("-");
+      const hint = didYouMean(cmd, option ? ["--version", "--help"] : names);
+      throw new UsageError(`unknown ${option ? "option" : "command"} "${cmd}"${hint} (commands: ${names.join(", ")}; see smpsim --help)`);
+    }
     return await command(rest, catalog, io);
   } catch (e) {
     if (isInputError(e)) {

@@ -11,6 +11,7 @@ import { verifyRun, type Divergence } from "../replay/verify.js";
 import type { Scenario } from "../scenario/types.js";
 import { coreReports, coreTable } from "../run/summary.js";
 import { stateHash } from "../state/hash.js";
+import { toolVersion } from "../log/tool-version.js";
 import { parse } from "./args.js";
 import type { Catalog } from "./catalog.js";
 import { EXIT_OK, EXIT_VIOLATION } from "./errors.js";
@@ -21,7 +22,8 @@ export const replayHelp = `usage: smpsim replay <log> [--verify] [--json]
 Fold replay: re-applies the log's events to the initial state of its scenario (from the log header),
 re-checks every invariant, and compares the final state hash with the one the log recorded.
   --verify   also re-execute: run the kernel and machine again with the logged choices and compare every
-             event byte for byte; prints the first differing event
+             event byte for byte; prints the first differing event and field, and says so first
+             when the log was written by another smpsim version
   --json     one JSON object with the result
 ${ALLOW_MODULES_HELP}
 A truncated log (the writer was killed) is reported and its complete prefix replayed; with --verify its
@@ -48,6 +50,8 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   const hashOk = footer ? footer.end.stateHash === hash : null;
   const scheduleOk = footer ? footer.end.schedule === schedule.value : null;
   const divergence = a.values.verify ? await verifyFile(path, catalog, a.values["allow-modules"] === true) : null;
+  const writtenBy = header.toolVersion ?? null;
+  const otherVersion = writtenBy !== toolVersion();
   // A truncated log cannot be verified whole: its prefix may match, but what the run did after it (and
   // its footer) is gone, and a deleted footer looks exactly like that. --verify does not pass it.
   // Nor can a footer without the digest of the header (an older smpsim's, or one edited to drop it).
@@ -58,6 +62,7 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
     io.out(JSON.stringify({
       log: path, scenario: config.id, seed: header.seed, events,
       truncated, stateHash: hash, stateHashMatches: hashOk, scheduleMatches: scheduleOk,
+      toolVersion: { log: writtenBy, this: toolVersion() },
       violation: fold.violation, verified: a.values.verify ? divergence === null && !unverified : null, divergence,
       perCore: coreReports(fold.state),
     }));
@@ -71,10 +76,14 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   else io.out(hashOk ? `state hash ${hash} matches the log` : `state hash ${hash} DIFFERS from the log's ${footer!.end.stateHash}`);
   if (scheduleOk === false) io.out(`the choices in the log DIFFER from the footer's schedule`);
   if (a.values.verify) {
+    if (otherVersion) {
+      const who = writtenBy ? `smpsim ${writtenBy}` : "an smpsim from before logs recorded their version";
+      io.out(`note: this log was written by ${who}, and this is smpsim ${toolVersion()}: a difference below may be a change of the model between versions rather than a damaged log`);
+    }
     if (!divergence && noDigest) io.out("re-execution: every event identical, but the footer has no digest of the header (an older smpsim's log, or an edited one): the header is NOT verified");
     else if (!divergence) io.out(truncated ? "re-execution: every event identical over the complete prefix; the rest of the run is not in the log, so it is NOT verified" : "re-execution: every event identical; verified");
     else {
-      io.out(`re-execution DIVERGED at event ${divergence.seq}: ${divergence.reason}`);
+      io.out(`re-execution DIVERGED at event ${divergence.seq}: ${divergence.reason}${divergence.field ? ` (${divergence.field})` : ""}`);
       io.out(`  logged:      ${divergence.logged ?? "(nothing)"}`);
       io.out(`  re-executed: ${divergence.reexecuted ?? "(nothing)"}`);
     }

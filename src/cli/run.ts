@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { staleTemps } from "../log/writer.js";
 import { hex } from "../../cores/page-table.js";
-import type { StrategyName } from "../engine/chooser.js";
 import { runScenario, type RunResult } from "../run/run-scenario.js";
 import { coreReports, coreTable, verdictOf } from "../run/summary.js";
 import type { Scenario } from "../scenario/types.js";
@@ -19,7 +18,8 @@ export const runHelp = `usage: smpsim run <scenario> [--seed N] [--strategy rand
 
 Runs a scenario (a built-in name from \`smpsim list\`, or a path to a scenario JSON file) and checks the
 invariants after every event.
-  --seed N          seed for the random strategy (default: the scenario's, usually 1)
+  --seed N          seed for the random strategy (default: the scenario's, usually 1); with --seed a
+                    scenario's recorded schedule (schedule.choices) is not followed
   --strategy S      random (default) or fifo (earliest ready first, no speculative walks)
   --schedule S      follow this schedule string first (as printed by a run), then the strategy
   --log FILE        write the event log here (default: smpsim-runs/<scenario>-seed<N>.log, never
@@ -60,10 +60,12 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   const maxEvents = intOption("run", "max-events", a.values["max-events"], 1, 1e9);
   const scenario: Scenario = maxEvents ? { ...loaded, machine: { ...loaded.machine, maxEvents } } : loaded;
   const seed = intOption("run", "seed", a.values.seed, 0, 0x7fffffff) ?? scenario.schedule.seed;
-  const strategy = (a.values.strategy ?? scenario.schedule.strategy) as StrategyName;
+  const strategy = (a.values.strategy ?? scenario.schedule.strategy) as string;
   if (strategy !== "random" && strategy !== "fifo") throw new UsageError(`run: --strategy must be random or fifo, got "${strategy}"`);
   if (a.values["no-log"] && a.values.log) throw new UsageError("run: --log and --no-log contradict each other");
   const logPath = a.values["no-log"] ? null : ((a.values.log as string | undefined) ?? defaultLogPath(scenario.id, seed));
+  // A scenario that records the schedule of its violation is run along it unless told otherwise.
+  const schedule = (a.values.schedule as string | undefined) ?? (a.values.seed === undefined ? scenario.schedule.choices : undefined);
   if (logPath) removeStaleTemps(logPath, io);
   const r = await runScenario({
     scenario,
@@ -71,11 +73,11 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
     source: source === "built-in" ? `built-in scenario ${named.id}` : source,
     seed,
     strategy,
-    ...(a.values.schedule !== undefined ? { schedule: a.values.schedule as string } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
     ...(logPath ? { log: { path: logPath, force: Boolean(a.values.force) } } : {}),
   });
   if (a.values.json) io.out(JSON.stringify(runJson(scenario, seed, strategy, r, logPath)));
-  else printSummary(io, scenario, seed, strategy, r, logPath);
+  else printSummary(io, scenario, seed, strategy, r, logPath, schedule !== undefined && a.values.schedule === undefined);
   return r.outcome.violation ? EXIT_VIOLATION : EXIT_OK;
 }
 
@@ -110,7 +112,7 @@ export function runJson(scenario: Scenario, seed: number, strategy: string, r: R
   };
 }
 
-function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: RunResult, log: string | null): void {
+function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: RunResult, log: string | null, recorded: boolean): void {
   const m = sc.machine;
   io.out(`SEED=${seed}  scenario ${sc.id}: ${sc.description}`);
   io.out(
@@ -124,6 +126,9 @@ function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: R
       ? `host kernel mappings ${h.hostKernelMappings}, TLB flush on world switch ${h.flushOnSwitch ? "on" : "off"}`
       : `VMID allocator ${h.vmidAllocator} (${h.vmidBits}-bit, publish ${h.vmidPublish})`;
     io.out(`hypervisor: ${h.worldSwitch}, ${h.vms.length} VMs, ${how}`);
+  }
+  if (recorded) {
+    io.out(`following the scenario's recorded schedule (schedule.choices; --seed N runs the random strategy instead)`);
   }
   io.out(`${r.outcome.events} events, virtual time ${r.state.t} cycles` + (r.outcome.reason === "limit" ? " (stopped at the event limit)" : ""));
   io.out("");

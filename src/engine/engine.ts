@@ -34,6 +34,8 @@ export interface RunOutcome {
 }
 
 interface Frame {
+  // A program returns a number (a handler's ack, a called program's value) or nothing (a void generator).
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
   program: Generator<Op, number | void, number>;
   op: Op;
   /** For an IPI handler: the message it answers. */
@@ -79,7 +81,7 @@ export class Engine implements Machine {
     readonly opts: EngineOptions,
     readonly state: MachineState,
     private readonly chooser: Chooser,
-    private readonly invariants: readonly Invariant[],
+    invariants: readonly Invariant[],
     private readonly sink: (ev: SimEvent) => void,
   ) {
     this.stacks = Array.from({ length: opts.cores }, () => []);
@@ -96,7 +98,7 @@ export class Engine implements Machine {
   }
 
   emit(core: number, body: EventBody): void {
-    this.record({ seq: this.state.seq, t: this.clock, core, ...body } as SimEvent);
+    this.record({ seq: this.state.seq, t: this.clock, core, ...body });
   }
 
   record(ev: SimEvent): void {

@@ -56,6 +56,7 @@ export type Op =
    * return value is what the call yields back), but the engine resumes it directly: no generator in
    * between taking each operation and handing it on.
    */
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a called program may return nothing
   | { k: "call"; program: Generator<Op, number | void, number> }
   /** Internal: the program has returned; its frame is popped in a step of its own. */
   | { k: "return" };

@@ -8,6 +8,8 @@ import { vpnOf } from "../../cores/page-table.js";
 import { lookup } from "../../cores/tlb.js";
 import { walk } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
+import type { CoreArea } from "../events/spec.js";
+import { EVENT_SPECS, EVENT_TYPES } from "../events/specs.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { EngineOptions } from "./machine.js";
 
@@ -18,22 +20,17 @@ export interface SpecItem {
   vaIndex: number;
 }
 
-/** Events that change no core's registers, TLB or done flag, nor the page tables. */
-const NO_EFFECT = new Set<string>([
-  "choice", "violation", "var.read", "var.write", "var.xchg", "var.cmpxchg", "lock.acquire", "lock.release",
-  "sched.pick", "sched.yield", "task.exit", "asid.assign", "asid.rollover", "core.wait", "ipi.send",
-  "ipi.acked", "barrier", "tlb.hit", "mmu.fault", "vcpu.load", "vcpu.put", "hyp.save", "vmid.assign", "vmid.rollover",
-]);
-/** Events that change only their own core's registers, TLB or done flag. */
-const OWN_CORE = new Set<string>(["reg.write", "tlb.fill", "tlbi", "bus.deliver", "ipi.done", "core.done", "hyp.enter", "hyp.exit"]);
-
-/**
- * The two sets as one lookup (1: no effect, 2: own core only; absent: every core), in a prototype-less
- * object: a property load is cheaper than a Map lookup, and this runs for every event.
- */
+// A core's speculative walks depend on its registers, TLB contents and done flag, and on the page
+// tables. From each event type's spec (src/events/*-spec.ts), one lookup: 1 changes none of them, 2
+// only its own core's; absent (tables, or a type without a spec): every core's. A prototype-less
+// object: a property load is cheaper than a Map lookup, and this runs for every event.
+const WALK_INPUTS: ReadonlySet<CoreArea> = new Set<CoreArea>(["regs", "tlb", "done"]);
 const EFFECT: Record<string, number> = Object.create(null) as Record<string, number>;
-for (const t of NO_EFFECT) EFFECT[t] = 1;
-for (const t of OWN_CORE) EFFECT[t] = 2;
+for (const t of EVENT_TYPES) {
+  const { own, shared } = EVENT_SPECS[t].changes;
+  if (shared.includes("tables")) continue;
+  EFFECT[t] = own.some((a) => WALK_INPUTS.has(a)) ? 2 : 1;
+}
 
 export class SpeculativeWalks {
   private readonly lists: SpecItem[][];

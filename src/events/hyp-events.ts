@@ -1,5 +1,5 @@
 import type { Mode } from "../../cores/registers.js";
-import type { SavedRegs } from "../hyp/hyp-state.js";
+import type { SavedRegs } from "../../cores/registers.js";
 import type { EventBase } from "./base.js";
 
 /** kvm_arch_vcpu_load / kvm_arch_vcpu_put: the vCPU thread starts or stops running on this core. */

@@ -114,16 +114,19 @@ export function runSubtrees(req: ExploreRequest, table: SharedArrayBuffer, units
       continue;
     }
     const before = { schedules: 0, events: 0 };
-    for (const x of results) (before.schedules += x.schedules), (before.events += x.events);
+    for (const x of results) {
+      before.schedules += x.schedules;
+      before.events += x.events;
+    }
     const res = explore({
       ...req,
       share: { index: 0, of: 1, prefix: units[r]! },
       // This thread's figures over all its subtrees.
-      onProgress: (p) => req.onProgress?.({ schedules: before.schedules + p.schedules, events: before.events + p.events, found: p.found }),
+      onProgress: (p) => req.onProgress?.({ ...p, schedules: before.schedules + p.schedules, events: before.events + p.events }),
       keepFingerprints: true,
       proceed: (n) => {
         Atomics.store(t, COUNT(r), n);
-        return !moot(r, n);
+        return !moot(r, n) && (req.proceed?.(before.schedules + n) ?? true);
       },
     });
     results.push(res);

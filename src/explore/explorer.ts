@@ -43,6 +43,8 @@ export interface ExploreProgress {
   schedules: number;
   events: number;
   found: number;
+  /** Distinct states seen by this thread so far (a lower bound of the search's; absent when not known). */
+  statesSeen?: number;
 }
 
 export interface Found {
@@ -97,6 +99,29 @@ function boundOf(req: ExploreRequest): number | undefined {
 }
 
 export function explore(req: ExploreRequest): ExploreResult {
+  const steps = search(req);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same search, giving the event loop a turn every `every` schedules, so that a signal handler
+ * or a timer of the caller (the CLI's Ctrl-C, which then makes `proceed` say false) can run. The
+ * schedules run and the result are exactly those of `explore`.
+ */
+export async function exploreYielding(req: ExploreRequest, every = 16): Promise<ExploreResult> {
+  const steps = search(req);
+  for (let n = 1; ; n++) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (n % every === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The search loop, pausing (yield) after each schedule. */
+function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
   const t = req.target;
   // Only PCT needs k (an extra execution: DFS on workers runs explore once per subtree).
   const steps = req.strategy === "pct" ? estimateSteps(t) : 0;
@@ -133,11 +158,12 @@ export function explore(req: ExploreRequest): ExploreResult {
       found = { violation: exec.violation, picks: exec.picks, index: strategy.lastIndex };
       break;
     }
-    if (req.onProgress && (schedules & 255) === 0) req.onProgress({ schedules, events, found: 0 });
+    if (req.onProgress && (schedules & 255) === 0) req.onProgress({ schedules, events, found: 0, statesSeen: seen.size });
+    yield;
   }
   // A budget that ends exactly where the space does: one more `next` tells whether anything was left.
   if (!found && !exhausted && strategy.exhaustive && schedules >= req.budget && strategy.next() === null) exhausted = true;
-  req.onProgress?.({ schedules, events, found: found ? 1 : 0 });
+  req.onProgress?.({ schedules, events, found: found ? 1 : 0, statesSeen: seen.size });
   return {
     strategy: req.strategy,
     schedules,

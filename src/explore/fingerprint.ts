@@ -8,6 +8,8 @@
 import type { PageTable } from "../../cores/page-table.js";
 import type { Tables } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
+import type { CoreArea, SharedArea } from "../events/spec.js";
+import { EVENT_SPECS, EVENT_TYPES } from "../events/specs.js";
 import type { MachineState } from "../state/machine-state.js";
 import { fingerprintString } from "./state-set.js";
 
@@ -128,40 +130,21 @@ export function fingerprint(s: MachineState): string {
 
 const initialTableHashes = new WeakMap<Tables, Map<string, number>>();
 
-/**
- * Event types after which the shared parts (variables, locks, tasks, tables) are unchanged. Any other
- * type (a new one included) makes `observe` recompute them all, so a fingerprint is never stale.
- */
-const SHARED_UNCHANGED = new Set<string>([
-  // A read stores the value it read: the variables are as they were.
-  "var.read", "choice", "violation", "reg.write", "barrier", "core.wait", "core.done", "tlb.hit", "tlb.fill", "mmu.fault",
-  "tlbi", "pte.retire", "ipi.send", "bus.deliver", "ipi.acked", "ipi.done", "asid.rollover", "asid.assign",
-  "vcpu.load", "vcpu.put", "hyp.save", "hyp.enter", "hyp.exit", "vmid.assign", "vmid.rollover",
-]);
-
-/**
- * Event types that change no core's part (registers, context, guest, TLB) of the fingerprint. Any other
- * type changes only its own core's part when it is in OWN_CORE (the reducer applies it to `ev.core`),
- * and every core's when it is not (a new type included), so a kept part is never stale.
- */
-const CORES_UNCHANGED = new Set<string>([
-  "choice", "violation", "var.read", "var.write", "var.xchg", "var.cmpxchg", "lock.acquire", "lock.release",
-  "barrier", "core.wait", "core.done", "tlb.hit", "mmu.fault", "ipi.send", "ipi.acked", "pte.write", "pte.retire",
-  "asid.rollover", "vcpu.load", "vcpu.put", "hyp.save", "vmid.assign", "vmid.rollover",
-]);
-const OWN_CORE = new Set<string>([
-  "reg.write", "tlb.fill", "tlbi", "bus.deliver", "ipi.done", "sched.pick", "sched.yield", "task.exit",
-  "asid.assign", "hyp.enter", "hyp.exit",
-]);
-
-// The three sets folded into one lookup per event (observe runs for every event of every schedule).
+// What the fingerprint is made of: per core its registers, kernel context, task, guest state and TLB
+// contents; shared, the variables, locks, tasks and tables. Which of them an event type changes is read
+// from its spec (src/events/*-spec.ts), folded into one lookup per event (observe runs for every event
+// of every schedule). A type without an entry (a newer log's) recomputes everything.
+const FP_CORE: ReadonlySet<CoreArea> = new Set<CoreArea>(["regs", "ctx", "task", "guest", "tlb"]);
+const FP_SHARED: ReadonlySet<SharedArea> = new Set<SharedArea>(["vars", "locks", "tasks", "tables"]);
 const CORES_KEEP = 1;
 const CORE_OWN = 2;
 const SHARED_KEEP = 4;
 // A prototype-less object: a property load is cheaper than a Map lookup (as in invariant.ts's checker).
 const EFFECT: Record<string, number> = Object.create(null) as Record<string, number>;
-for (const t of [...SHARED_UNCHANGED, ...CORES_UNCHANGED, ...OWN_CORE]) {
-  EFFECT[t] = (CORES_UNCHANGED.has(t) ? CORES_KEEP : OWN_CORE.has(t) ? CORE_OWN : 0) | (SHARED_UNCHANGED.has(t) ? SHARED_KEEP : 0);
+for (const t of EVENT_TYPES) {
+  const { own, shared } = EVENT_SPECS[t].changes;
+  // Changes are to the event's own core (the reducer applies it to `ev.core`).
+  EFFECT[t] = (own.some((a) => FP_CORE.has(a)) ? CORE_OWN : CORES_KEEP) | (shared.some((a) => FP_SHARED.has(a)) ? 0 : SHARED_KEEP);
 }
 
 /**

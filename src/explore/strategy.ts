@@ -19,7 +19,7 @@ export interface Strategy {
   /** Whether `next` returning null means every schedule (within the bounds) was run. */
   readonly exhaustive: boolean;
   /** Sees every event of the execution with the live state (DPOR builds footprints from them). */
-  observe?(ev: SimEvent, state: MachineState): void;
+  observe?: (ev: SimEvent, state: MachineState) => void;
   /** The search-wide index of the schedule `next` last handed out (comparable across workers). */
   lastIndex: number;
 }

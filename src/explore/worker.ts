@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { resolveAllocator } from "../kernel/asid/registry.js";
 import type { Scenario } from "../scenario/types.js";
 import { runSubtrees, type SubtreeResults } from "./dfs-subtrees.js";
-import { explore, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
+import { explore, exploreYielding, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
 import type { Share, StrategyName } from "./strategy.js";
 
 export interface WorkUnit {
@@ -25,20 +25,40 @@ export interface WorkUnit {
   claims: SharedArrayBuffer | null;
   /** DFS: the shared table of subtrees (see dfs-subtrees.ts) and their prefixes in serial order; else null. */
   dfs: { table: SharedArrayBuffer; units: number[][] } | null;
+  /** Int32 [0]: 1 when the search is to stop where it is (the user's Ctrl-C or time limit). */
+  stop?: SharedArrayBuffer;
+}
+
+type Base = Pick<ExploreRequest, "target" | "onProgress" | "proceed">;
+
+/** A worker thread's `proceed`: the shared stop flag. */
+function stopFlag(unit: WorkUnit): Pick<ExploreRequest, "proceed"> {
+  if (!unit.stop) return {};
+  const flag = new Int32Array(unit.stop);
+  return { proceed: () => Atomics.load(flag, 0) === 0 };
 }
 
 /** Runs a DFS unit: claims subtrees of the shared table until none is left. */
-export function runDfsUnit(unit: WorkUnit, base: Pick<ExploreRequest, "target" | "onProgress">): SubtreeResults {
+export function runDfsUnit(unit: WorkUnit, base: Base): SubtreeResults {
   const { table, units } = unit.dfs!;
   const req = { ...base, strategy: unit.strategy, budget: unit.budget, seed: unit.seed, depth: unit.depth, preemptions: unit.preemptions };
   return runSubtrees(req, table, units);
 }
 
 /** Runs a unit's share of the search on this thread (a worker's, or the main thread's own). */
-export function runUnit(unit: WorkUnit, base: Pick<ExploreRequest, "target" | "onProgress">): ExploreResult {
+export function runUnit(unit: WorkUnit, base: Base): ExploreResult {
+  return published(unit, explore(unitRequest(unit, base)));
+}
+
+/** The same, giving the event loop a turn now and then (the main thread's share: Ctrl-C is heard). */
+export async function runUnitYielding(unit: WorkUnit, base: Base): Promise<ExploreResult> {
+  return published(unit, await exploreYielding(unitRequest(unit, base)));
+}
+
+function unitRequest(unit: WorkUnit, base: Base): ExploreRequest {
   const best = new Int32Array(unit.best);
   const claims = unit.claims ? new Int32Array(unit.claims) : null;
-  const result = explore({
+  return {
     ...base,
     strategy: unit.strategy,
     budget: unit.budget,
@@ -48,9 +68,13 @@ export function runUnit(unit: WorkUnit, base: Pick<ExploreRequest, "target" | "o
     share: claims ? { ...unit.share, claim: () => claimBelow(claims, unit.budget) } : unit.share,
     keepFingerprints: true,
     stopAt: () => Atomics.load(best, 0),
-  });
+  };
+}
+
+/** A found violation's index, published as an atomic min: other workers stop short of later schedules. */
+function published(unit: WorkUnit, result: ExploreResult): ExploreResult {
+  const best = new Int32Array(unit.best);
   if (result.found) {
-    // Atomic min: other workers stop short of schedules after this one.
     for (let cur = Atomics.load(best, 0); result.found.index < cur; cur = Atomics.load(best, 0)) {
       if (Atomics.compareExchange(best, 0, cur, result.found.index) === cur) break;
     }
@@ -70,7 +94,7 @@ const data = workerData as { smpsimExploreUnit?: WorkUnit } | null;
 if (parentPort && data?.smpsimExploreUnit) {
   const unit = data.smpsimExploreUnit;
   const allocator = await resolveAllocator(unit.scenario.kernel.asidAllocator, unit.baseDir);
-  const base = { target: { scenario: unit.scenario, allocator }, onProgress: (p: ExploreProgress) => parentPort!.postMessage({ progress: p }) };
+  const base = { target: { scenario: unit.scenario, allocator }, onProgress: (p: ExploreProgress) => parentPort!.postMessage({ progress: p }), ...stopFlag(unit) };
   if (unit.dfs) parentPort.postMessage({ subtrees: runDfsUnit(unit, base) });
   else parentPort.postMessage({ result: runUnit(unit, base) });
 }

@@ -7,9 +7,9 @@
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/types.js";
 import { mergeSubtrees, splitSubtrees, subtreeTable, type SubtreeResults } from "./dfs-subtrees.js";
-import { explore, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
+import { exploreYielding, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
 import { StateSet } from "./state-set.js";
-import { runDfsUnit, runUnit, type WorkUnit } from "./worker.js";
+import { runDfsUnit, runUnitYielding, type WorkUnit } from "./worker.js";
 
 const SUBTREES_PER_THREAD = 8;
 
@@ -21,11 +21,19 @@ export async function exploreInWorkers(
   where: { scenario: Scenario; baseDir: string },
   k: number,
 ): Promise<ExploreResult> {
-  if (k <= 1 || req.strategy === "dpor") return explore(req);
+  if (k <= 1 || req.strategy === "dpor") return exploreYielding(req);
   // DFS: several subtrees per thread, so one that is large does not leave the others idle.
   const units = req.strategy === "dfs" ? splitSubtrees(req.target, req.preemptions, SUBTREES_PER_THREAD * k) : [];
-  if (req.strategy === "dfs" && units.length <= 1) return explore(req); // nothing to split
+  if (req.strategy === "dfs" && units.length <= 1) return exploreYielding(req); // nothing to split
   const dfs = req.strategy === "dfs" ? { table: subtreeTable(units.length), units } : null;
+  // Int32 [0]: 1 once the caller's `proceed` said stop (Ctrl-C, a time limit): every thread stops.
+  const stop = new SharedArrayBuffer(4);
+  const stopFlag = new Int32Array(stop);
+  const proceed = (n: number): boolean => {
+    if (Atomics.load(stopFlag, 0) === 1) return false;
+    if (req.proceed && !req.proceed(n)) return Atomics.store(stopFlag, 0, 1), false;
+    return true;
+  };
   const best = new SharedArrayBuffer(4);
   new Int32Array(best)[0] = 0x7fffffff;
   // Random and PCT hand out schedule indices from a shared counter, so the shares balance themselves.
@@ -43,6 +51,7 @@ export async function exploreInWorkers(
     best,
     claims,
     dfs,
+    stop,
   });
   const progress: ExploreProgress[] = Array.from({ length: k }, () => ({ schedules: 0, events: 0, found: 0 }));
   const report = (): void => {
@@ -75,33 +84,45 @@ export async function exploreInWorkers(
   try {
     const base = {
       target: req.target,
+      proceed,
       onProgress: (p: ExploreProgress) => {
         progress[0] = p;
         report();
       },
     };
-    own = dfs ? { subtrees: runDfsUnit(unitFor(0), base) } : { result: runUnit(unitFor(0), base) };
+    own = dfs ? { subtrees: runDfsUnit(unitFor(0), base) } : { result: await runUnitYielding(unitFor(0), base) };
   } catch (e) {
     // The workers would keep the process alive to no purpose; their failures no longer matter.
     for (const t of threads) t.catch(() => undefined);
     await Promise.all(workers.map((w) => w.terminate()));
     throw e;
   }
+  // While the workers finish, keep asking the caller (its signal handler and timers can run now).
+  const poll = req.proceed ? setInterval(() => void proceed(0), 50) : null;
   try {
     const all = [own, ...(await Promise.all(threads))];
     if (!dfs) return merge(all.map((r) => ("result" in r ? r.result : null)).filter((r) => r !== null));
     const parts = all.flatMap((r) => ("subtrees" in r ? [r.subtrees] : []));
     const serial = mergeSubtrees(dfs.table, units.length, req.budget, parts.flatMap((p) => p.finds));
-    return { ...merge(parts.flatMap((p) => p.results)), ...serial };
+    const merged = merge(parts.flatMap((p) => p.results));
+    // Stopped by the caller: the serial order has gaps, so the count is what the threads ran.
+    if (Atomics.load(stopFlag, 0) === 1 && !serial.found) return { ...merged, found: null, exhausted: false };
+    return { ...merged, ...serial };
   } catch (e) {
     for (const t of threads) t.catch(() => undefined);
     await Promise.all(workers.map((w) => w.terminate()));
     throw e;
+  } finally {
+    if (poll) clearInterval(poll);
   }
 }
 
 function sum(ps: ExploreProgress[]): ExploreProgress {
-  return ps.reduce((a, p) => ({ schedules: a.schedules + p.schedules, events: a.events + p.events, found: a.found + p.found }));
+  // States seen by several threads overlap: the largest thread's count is what is known for certain.
+  return ps.reduce((a, p) => ({
+    schedules: a.schedules + p.schedules, events: a.events + p.events, found: a.found + p.found,
+    statesSeen: Math.max(a.statesSeen ?? 0, p.statesSeen ?? 0),
+  }));
 }
 
 function merge(rs: ExploreResult[]): ExploreResult {

@@ -8,8 +8,8 @@
  * CNTV_CTL; save CNTV_CTL, clear its ENABLE, ISB, save CNTV_CVAL, CNTVOFF ← 0 for the host.
  */
 import type { Op } from "../engine/ops.js";
-import { coreHyp, vcpuOf, vmSpec, type HypCtx } from "./context.js";
-import { saveRegs, type SavedRegs } from "./hyp-state.js";
+import { coreHyp, vcpuOf, vmSpec } from "./context.js";
+import { saveRegs, type SavedRegs } from "../../cores/registers.js";
 import { exitEvent, type WorldSwitchModel } from "./world-switch.js";
 
 /** HCR bits (ARM ARM B4.1.65) of HCR_GUEST_MASK in arch/arm/include/asm/kvm_arm.h (v3.9), less VM
@@ -23,7 +23,7 @@ export const HCR_VI = 1 << 7;
 export const CP15_SWAPPED = ["vectorsHigh", "ttbr0", "ttbr1", "ttbcrSplit", "asid"] as const;
 
 function* writeCp15(from: SavedRegs): Generator<Op, void, number> {
-  for (const r of CP15_SWAPPED) yield { k: "reg", regs: { [r]: from[r] } as SavedRegs };
+  for (const r of CP15_SWAPPED) yield { k: "reg", regs: { [r]: from[r] } };
 }
 
 export const a15Hyp: WorldSwitchModel = {

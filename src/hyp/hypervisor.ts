@@ -8,7 +8,8 @@ import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
 import type { HypConfig, WorldSwitch } from "../scenario/types.js";
 import { a15Hyp } from "./a15-hyp.js";
-import { armv6Kvm } from "./armv6-kvm.js";
+import { armv6Kvm, WORLD_SWITCH_SEQUENCE } from "./armv6-kvm.js";
+import { switchSequence } from "../kernel/switch-sequence.js";
 import { coreHyp, type HypCtx } from "./context.js";
 import { vcpuRun, vcpuSlice, type TaskProgram } from "./run-loop.js";
 import { vmidAllocators } from "./vmid/registry.js";
@@ -31,11 +32,18 @@ function* exitThenHandle(h: HypCtx, model: WorldSwitchModel, cpu: number, handle
   yield* handler;
 }
 
-// Module-level generators only (see kernel/system.ts: a generator closure per run keeps the run alive
+/** The world switch loads TTBR0 and CONTEXTIDR itself (armv6-kvm.ts says in which order). */
+function worldSwitchTo(this: KernelCtx, cpu: number, mm: string, asid: number): Program {
+  this.percpu[cpu]!.reservedTtbr0 = false;
+  return switchSequence(WORLD_SWITCH_SEQUENCE, mm, asid);
+}
+
+// Module-level generators only (see run/system.ts: a generator closure per run keeps the run alive
 // across scavenges).
 export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator): Hypervisor {
   const vmids = vmidAllocators[hyp.vmidAllocator];
-  const h: HypCtx = { k, hyp, asids, vmids };
+  const switchK: KernelCtx = Object.create(k, { switchTo: { value: worldSwitchTo } }) as KernelCtx;
+  const h: HypCtx = { k, hyp, asids, vmids, switchK };
   const model = MODELS[hyp.worldSwitch];
   const programs = new Map<string, TaskProgram>();
   return {

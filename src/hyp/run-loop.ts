@@ -35,7 +35,7 @@ export function* vcpuSlice(p: TaskProgram): Generator<Op, number, number> {
 /**
  * A vCPU thread's state. The steps below are module-level generators that take it, not closures made
  * per thread: a new generator closure costs a prototype and a map in old space on its first call, and
- * keeps its run alive across scavenges (see kernel/system.ts).
+ * keeps its run alive across scavenges (see run/system.ts).
  */
 interface VcpuThread {
   h: HypCtx;

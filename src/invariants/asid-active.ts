@@ -1,8 +1,9 @@
 /**
  * ASID invariants over the contexts cores run under, after Catalin Marinas's TLA+ model of the arm64
  * allocator (cmarinas/kernel-tla, asidalloc.tla): UniqueASIDActiveTask (two different mms active on
- * CPUs never share an ASID of one generation) and SameASIDActiveTask (threads of one mm active at once
- * use one ASID). Contexts change only at `asid.assign`, so that is when they are checked.
+ * CPUs never share an ASID of one generation) and SameASIDActiveTask (threads of one mm active at once,
+ * outside the switching code, use one hardware ASID). Contexts change only at `asid.assign`, so that is
+ * when the first is checked.
  */
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -13,6 +14,8 @@ const ga = (g: number, a: number): string => `${g}:${a}`;
 export const uniqueAsidActive: Invariant = {
   name: "unique-asid-active",
   on: ["asid.assign"],
+  // Every core's running context.
+  reads: (_ev, t) => t.read("ctx"),
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "asid.assign") return null;
     const mine = s.cores[ev.core]!.ctx!;
@@ -30,19 +33,56 @@ export const uniqueAsidActive: Invariant = {
   },
 };
 
+/**
+ * Whether core `c` is running mm `ctx.mm` with its switch finished, as the TLA+ model's
+ * SameASIDActiveTask requires (`pc[c] = "sched_loop"`): its TTBR0 and CONTEXTIDR hold what the kernel last
+ * switched it to (a core between the first and the last register write of a switch does not: the
+ * context is noted before the writes), so the mm it runs is ctx.mm (a lazy kernel thread's too), it is not in an
+ * interrupt handler and no IPI is on its way to it (a 2.6.36 roll-over switches every CPU's mm to a new
+ * ASID from the initiator, through reset_context: a CPU it has not reached yet is in the middle of that
+ * switch), and it is not running a guest.
+ */
+function settled(s: MachineState, c: number): boolean {
+  const core = s.cores[c]!;
+  const ctx = core.ctx;
+  if (!ctx || core.done || core.inIrq > 0 || core.regs.mode === "HYP") return false;
+  if (core.regs.asid !== ctx.asid || core.regs.ttbr0 !== ctx.mm) return false;
+  if (s.hyp?.cores[c]!.inGuest) return false;
+  for (const id in s.inflight) {
+    const m = s.inflight[id]!;
+    if (m.kind === "ipi" && m.to === c) return false;
+  }
+  return true;
+}
+
+/**
+ * SameASIDActiveTask (asidalloc.tla): every core running a thread of one mm, outside the switching code,
+ * uses the same hardware ASID, whatever generation each core believes it is in. Checked whenever an ASID
+ * or a core's running state can change.
+ */
 export const sameAsidThreads: Invariant = {
   name: "same-asid-threads",
-  on: ["asid.assign"],
-  check(s: MachineState, ev: SimEvent): string | null {
-    if (ev.type !== "asid.assign") return null;
-    const mine = s.cores[ev.core]!.ctx!;
-    for (const other of s.cores) {
-      const o = other.ctx;
-      if (other.id === ev.core || !o || o.mm !== mine.mm || o.generation !== mine.generation) continue;
-      if (o.asid !== mine.asid) {
+  on: ["asid.assign", "reg.write", "ipi.done", "bus.deliver"],
+  // Every core's running context, registers (ASID, TTBR0, mode, IRQ depth) and guest state; an IPI on
+  // its way is the bus's (its delivery writes the receiver's registers).
+  reads: (_ev, t) => {
+    t.read("ctx");
+    t.read("guests");
+    for (let c = 0; c < t.cores(); c++) t.read(`regs:${c}`);
+  },
+  check(s: MachineState): string | null {
+    const n = s.cores.length;
+    for (let a = 0; a < n; a++) {
+      const ca = s.cores[a]!.ctx;
+      if (!ca || !settled(s, a)) continue;
+      for (let b = a + 1; b < n; b++) {
+        const cb = s.cores[b]!.ctx;
+        if (!cb || cb.mm !== ca.mm || !settled(s, b)) continue;
+        if (s.cores[a]!.regs.asid === s.cores[b]!.regs.asid) continue;
         return (
-          `threads of mm ${mine.mm} run under two ASIDs of generation ${mine.generation}: ` +
-          `${mine.asid} on core ${ev.core} and ${o.asid} on core ${other.id}`
+          `threads of mm ${ca.mm} run under two hardware ASIDs: ${ca.generation}:${ca.asid} on core ${a} and ` +
+          `${cb.generation}:${cb.asid} on core ${b} (generation:ASID), neither of them switching: the mm's ` +
+          `translations live under two tags, and the allocator may hand one of them to another mm`
         );
       }
     }

@@ -6,11 +6,14 @@
  */
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
+import { touchesNothing } from "../events/spec.js";
 import type { Invariant } from "./invariant.js";
 
 export const asidGenerationMonotonic: Invariant = {
   name: "asid-generation-monotonic",
   on: ["asid.assign"],
+  // Its own core's newest generation, which only its own core's steps change (program order).
+  reads: touchesNothing,
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "asid.assign") return null;
     const core = s.cores[ev.core]!;

@@ -6,11 +6,14 @@
  */
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
+import { touchesNothing } from "../events/spec.js";
 import type { Invariant } from "./invariant.js";
 
 export const asidRegister: Invariant = {
   name: "asid-register-matches-context",
   on: ["reg.write"],
+  // Its own core's registers and kernel context, which only its own core's steps write (program order).
+  reads: touchesNothing,
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "reg.write" || ev.regs.asid === undefined || ev.regs.asid === 0) return null;
     // With stage 2, CONTEXTIDR belongs to whoever runs at EL1: the guest's ASIDs are the guest's own.

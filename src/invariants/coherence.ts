@@ -14,6 +14,8 @@ import type { Invariant } from "./invariant.js";
 export const coherence: Invariant = {
   name: "translation-coherence",
   on: ["tlb.hit"],
+  // A fresh walk of the tables the core translates the VA through now (and their retired translations).
+  reads: (ev, t) => (ev.type === "tlb.hit" ? t.read(`pt:${t.stage1Table(ev.core, ev.va)}`) : undefined),
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "tlb.hit") return null;
     const core = s.cores[ev.core]!;

@@ -6,9 +6,11 @@ import { coherence } from "./coherence.js";
 import { isolation } from "./isolation.js";
 import type { Invariant } from "./invariant.js";
 import { vmIsolation } from "./vm-isolation.js";
+import { noGuestUnderHostVmid } from "./guest-vmid.js";
 import { sameVmidVcpus, uniqueVmidActive } from "./vmid-active.js";
 
 export const machineInvariants: readonly Invariant[] = [
+  noGuestUnderHostVmid,
   vmIsolation,
   coherence,
   isolation,

@@ -3,6 +3,7 @@
  * when all is well, or a sentence a kernel engineer understands naming what broke.
  */
 import type { EventType, SimEvent } from "../events/index.js";
+import type { Touches } from "../events/spec.js";
 import type { MachineState } from "../state/machine-state.js";
 
 export interface Invariant {
@@ -12,6 +13,12 @@ export interface Invariant {
    * are choices, which no invariant looks at). Omitted: every event.
    */
   readonly on?: readonly EventType[];
+  /**
+   * What its check reads beyond what the event itself touches (the event's spec), named as DPOR's
+   * objects: exploration's dependence relation is built from these, so an undeclared read would make
+   * DPOR prune interleavings that can break it.
+   */
+  reads(ev: SimEvent, t: Touches): void;
   check(state: MachineState, ev: SimEvent): string | null;
 }
 
@@ -31,7 +38,7 @@ function dispatch(invariants: readonly Invariant[]): { table: Dispatch; any: rea
   if (!d) {
     const table: Dispatch = new Map();
     const types = new Set(invariants.flatMap((inv) => inv.on ?? []));
-    for (const t of types) table.set(t, invariants.filter((inv) => !inv.on || inv.on.includes(t as EventType)));
+    for (const t of types) table.set(t, invariants.filter((inv) => !inv.on || inv.on.includes(t)));
     dispatchOf.set(invariants, (d = { table, any: invariants.filter((inv) => !inv.on) }));
   }
   return d;
@@ -51,7 +58,7 @@ const checkers = new WeakMap<readonly Invariant[], Checker>();
 function makeChecker(invariants: readonly Invariant[]): Checker {
   const d = dispatch(invariants);
   // A prototype-less object keyed by type: a property load is cheaper than a Map lookup per event.
-  const byType: Record<string, readonly Invariant[]> = Object.create(null);
+  const byType: Record<string, readonly Invariant[]> = Object.create(null) as Record<string, readonly Invariant[]>;
   for (const [type, list] of d.table) byType[type] = list;
   const any = d.any;
   return (s, ev) => {

@@ -11,11 +11,14 @@ import { walk } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import { describeEntry } from "./describe.js";
+import { touchesNothing } from "../events/spec.js";
 import type { Invariant } from "./invariant.js";
 
 export const vmIsolation: Invariant = {
   name: "vm-isolation",
   on: ["tlb.hit"],
+  // The hit's own core: its registers and TLB entry, which the hit touches already.
+  reads: touchesNothing,
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "tlb.hit" || !s.hyp) return null;
     const h = s.hyp.cores[ev.core]!;

@@ -1,8 +1,7 @@
 /**
  * VMID invariants over the guests running on the cores, after Catalin Marinas's TLA+ model of the
  * VMID allocator (cmarinas/kernel-tla, vmidalloc.tla): two different VMs in guests at once never share
- * a VMID of one generation, and every vCPU of one VM runs under one VMID. Checked at each entry, the
- * only moment a core's (VM, VMID) changes.
+ * a VMID of one generation, and every vCPU of one VM runs under one VMID.
  */
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -11,6 +10,8 @@ import type { Invariant } from "./invariant.js";
 export const uniqueVmidActive: Invariant = {
   name: "unique-vmid-active",
   on: ["hyp.enter"],
+  // The (VM, VMID) every core runs.
+  reads: (_ev, t) => t.read("guests"),
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "hyp.enter" || !s.hyp || ev.vmid === 0) return null;
     for (const [c, o] of s.hyp.cores.entries()) {
@@ -24,17 +25,44 @@ export const uniqueVmidActive: Invariant = {
   },
 };
 
+/**
+ * The VMID a core's hardware runs a guest under (VTTBR.VMID), or -1 when it is not running one outside
+ * the world switch: in Hyp mode the switch is in progress and VTTBR may hold either world's value.
+ */
+function runningVmid(s: MachineState, c: number): number {
+  const core = s.cores[c]!;
+  const h = s.hyp!.cores[c]!;
+  return h.inGuest && core.regs.stage2 && core.regs.mode !== "HYP" ? core.regs.vmid : -1;
+}
+
+/**
+ * As SameASIDActiveTask for ASIDs (vmidalloc.tla): every core running a vCPU of one VM, outside the world
+ * switch, runs it under the same hardware VMID, whatever generation each entered under. Checked at every
+ * entry and every register write (VTTBR is written by the world switch).
+ */
 export const sameVmidVcpus: Invariant = {
   name: "same-vmid-vcpus",
-  on: ["hyp.enter"],
-  check(s: MachineState, ev: SimEvent): string | null {
-    if (ev.type !== "hyp.enter" || !s.hyp || ev.vmid === 0) return null;
-    for (const [c, o] of s.hyp.cores.entries()) {
-      if (c === ev.core || !o.inGuest || o.vm !== ev.vm || o.vmid === ev.vmid) continue;
-      return (
-        `the vCPUs of ${ev.vm} run under two VMIDs: ${ev.gen}:${ev.vmid} on core ${ev.core} (vCPU ${ev.vcpu}) and ` +
-        `${o.gen}:${o.vmid} on core ${c} (vCPU ${o.vcpu}); the other VMID may be given to another VM`
-      );
+  on: ["hyp.enter", "reg.write"],
+  // The (VM, VMID) every core runs, and every core's registers (VTTBR, stage 2, mode).
+  reads: (_ev, t) => {
+    t.read("guests");
+    for (let c = 0; c < t.cores(); c++) t.read(`regs:${c}`);
+  },
+  check(s: MachineState): string | null {
+    if (!s.hyp) return null;
+    const cores = s.hyp.cores;
+    for (let a = 0; a < cores.length; a++) {
+      const va = runningVmid(s, a);
+      if (va < 0) continue;
+      for (let b = a + 1; b < cores.length; b++) {
+        const vb = runningVmid(s, b);
+        if (vb < 0 || cores[b]!.vm !== cores[a]!.vm || vb === va) continue;
+        const [oa, ob] = [cores[a]!, cores[b]!];
+        return (
+          `the vCPUs of ${oa.vm} run under two VMIDs: ${oa.gen}:${va} on core ${a} (vCPU ${oa.vcpu}) and ` +
+          `${ob.gen}:${vb} on core ${b} (vCPU ${ob.vcpu}); the other VMID may be given to another VM`
+        );
+      }
     }
     return null;
   },

@@ -6,6 +6,7 @@ import type { Op } from "../engine/ops.js";
 import type { Shootdown } from "../scenario/types.js";
 import { vpnOf } from "../../cores/page-table.js";
 import { contextVar, type IpiHandler, type KernelCtx } from "./context.js";
+import { mmCpumask } from "./switch-mm.js";
 
 export const FLUSH_TLB_PAGE = "flush-tlb-page";
 
@@ -25,13 +26,24 @@ export function* munmapPage(k: KernelCtx, cpu: number, mm: string, va: number, h
     yield { k: "tlbi", op, broadcast: true };
     yield { k: "dsb" };
   } else if (how === "ipi") {
-    // ARM11MPCore: maintenance is not broadcast in hardware, so flush_tlb_page IPIs the others and waits
-    // (arch/arm/kernel/smp.c, on_each_cpu(ipi_flush_tlb_page, &ta, 1), v2.6.36).
-    const others = Array.from({ length: k.cores }, (_, i) => i).filter((i) => i !== cpu);
-    yield { k: "ipi", to: others, ipi: FLUSH_TLB_PAGE, arg: packArg(va, asid), wait: true };
-    yield { k: "tlbi", op, broadcast: false };
-    yield { k: "dsb" };
-    yield { k: "wait-acks" };
+    // ARM11MPCore: maintenance is not broadcast in hardware, so flush_tlb_page runs ipi_flush_tlb_page on
+    // the CPUs in the mm's mm_cpumask and waits (arch/arm/kernel/smp.c v2.6.36: on_each_cpu_mask(
+    // ipi_flush_tlb_page, &ta, 1, mm_cpumask(vma->vm_mm)): smp_call_function_many on the others, the
+    // function itself here if this CPU is in the mask). The mask is read bit by bit (cpumask_and when
+    // smp_call_function_many copies it); a CPU that sets its bit later walks the cleared PTE.
+    const others: number[] = [];
+    let self = false;
+    for (let c = 0; c < k.cores; c++) {
+      if (!(yield { k: "read", name: mmCpumask(mm, c) })) continue;
+      if (c === cpu) self = true;
+      else others.push(c);
+    }
+    if (others.length > 0) yield { k: "ipi", to: others, ipi: FLUSH_TLB_PAGE, arg: packArg(va, asid), wait: true };
+    if (self) {
+      yield { k: "tlbi", op, broadcast: false };
+      yield { k: "dsb" };
+    }
+    if (others.length > 0) yield { k: "wait-acks" };
   } else {
     // Local only: the bug being shown. Other cores keep whatever they cached.
     yield { k: "tlbi", op, broadcast: false };

@@ -6,8 +6,8 @@
 import type { Program } from "../engine/ops.js";
 import type { AsidAllocator } from "./asid/allocator.js";
 import type { KernelCtx } from "./context.js";
-import { RESERVED_TTBR0 } from "./switch-sequence.js";
 import type { Op } from "../engine/ops.js";
+import { switchMm } from "./switch-mm.js";
 import { SLICE_EXIT } from "./workload.js";
 
 export function* coreMain(
@@ -19,28 +19,19 @@ export function* coreMain(
   /** The tasks this core may run (its affinity), in the state's task order. */
   allowed: readonly string[],
 ): Program {
+  // The mm loaded on this core (the previous task's active_mm), "" at boot.
   let activeMm = "";
   const pick: Op = { k: "pick-task", tasks: allowed, roundRobin: k.scenario.kernel.scheduler === "round-robin" };
   for (;;) {
     if ((yield pick) === 0) return;
     const task = k.state.cores[cpu]!.task;
     const mm = k.state.tasks[task]!.mm;
-    const lazy = k.scenario.kernel.lazyTlb;
-    if (mm === k.scenario.kernelTable) {
-      // A kernel thread has no mm. Lazy TLB: it borrows the previous one, which stays loaded
-      // (context_switch: next->active_mm = oldmm; enter_lazy_tlb). Otherwise switch to init_mm:
-      // the swapper tables and the reserved ASID, so no user translation can be used or filled.
-      if (!lazy) {
-        yield { k: "reg", regs: { ttbr0: RESERVED_TTBR0 } };
-        yield { k: "isb" };
-        yield { k: "reg", regs: { asid: 0 } };
-        yield { k: "isb" };
-        activeMm = "";
-      }
-    } else {
-      // switch_mm is skipped when the mm is already loaded on this core (prev == next), unless lazy
-      // TLB handling is off in the scenario.
-      if (!(lazy && mm === activeMm)) yield* allocator.switchMm(k, cpu, mm);
+    // A kernel thread has no mm and borrows the previous one, which stays loaded (lazy TLB:
+    // context_switch's `if (!mm) { next->active_mm = oldmm; enter_lazy_tlb(oldmm, next); }`, kernel/sched.c
+    // v2.6.36, kernel/sched/core.c since; ARM's enter_lazy_tlb does nothing). Every ARM kernel does this.
+    if (mm !== k.scenario.kernelTable) {
+      // switch_mm(prev, next): whether it switches is the architecture's decision (src/kernel/switch-mm.ts).
+      yield* switchMm(k, allocator, cpu, activeMm, mm);
       activeMm = mm;
     }
     const end = yield { k: "call", program: sliceOf(task, mm) };

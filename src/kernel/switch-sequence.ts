@@ -3,10 +3,11 @@
  * speculatively from whatever is loaded (ARM ARM B3.10.2), so the order decides what a fill can tag.
  */
 import type { Op } from "../engine/ops.js";
+import { RESERVED_TTBR0 } from "../scenario/initial-state.js";
 import type { SwitchSequence } from "../scenario/types.js";
 
-/** The swapper tables: kernel (global) mappings only, used by `reserved-ttbr0`. */
-export const RESERVED_TTBR0 = "swapper";
+/** The swapper tables: kernel (global) mappings only, used by `reserved-ttbr0` (named with the scenario's tables). */
+export { RESERVED_TTBR0 };
 
 // Operations that never change, made once (this runs at every context switch of every explored schedule;
 // ops are never mutated, and a `reg` op's registers go into its event as they are).

@@ -196,9 +196,12 @@ function parseHeader(line: string, path: string): LogHeader {
   }
   if (typeof h !== "object" || h === null || Array.isArray(h)) throw new LogError(`${path}: line 1: not a smpsim log header (not a JSON object)`);
   if (h.format !== LOG_FORMAT) throw new LogError(`${path}: line 1: not a smpsim log (format is ${JSON.stringify(h.format)})`);
+  const by = typeof h.toolVersion === "string" ? ` (written by smpsim ${h.toolVersion})` : "";
   if (h.version !== LOG_VERSION) {
-    throw new LogError(`${path}: line 1: log format version ${h.version}, this smpsim reads version ${LOG_VERSION}`);
+    throw new LogError(`${path}: line 1: log format version ${h.version}${by}, this smpsim reads version ${LOG_VERSION}`);
   }
+  // The tool version is informative: a log without it (older) or with a non-string one still loads.
+  if (h.toolVersion !== undefined && typeof h.toolVersion !== "string") delete h.toolVersion;
   if (!h.config || typeof h.config !== "object") throw new LogError(`${path}: line 1: header has no config`);
   if (typeof h.seed !== "number" || !Number.isInteger(h.seed)) throw new LogError(`${path}: line 1: header.seed: expected an integer`);
   if (h.strategy !== "random" && h.strategy !== "fifo") throw new LogError(`${path}: line 1: header.strategy: expected random or fifo`);

@@ -15,6 +15,7 @@ import type { LoadedLog } from "../log/reader.js";
 import { makeChooser } from "../run/run-scenario.js";
 import { simulate } from "../run/simulate.js";
 import { stateHash } from "../state/hash.js";
+import { describeDifference, firstDifference } from "./first-difference.js";
 
 export interface Divergence {
   /** Sequence number of the first event that differs (or the length, when one run is longer). */
@@ -22,6 +23,8 @@ export interface Divergence {
   logged: string | null;
   reexecuted: string | null;
   reason: string;
+  /** The first field that differs, when both lines are events ("field type: logged ..., re-executed ..."). */
+  field?: string | null;
 }
 
 /** The logged run as re-execution reads it: the header, the event lines one at a time, then how it ended. */
@@ -44,7 +47,6 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
   const chooser = prefix ? new ScheduleChooser(prefix, base, true) : base;
   let seq = 0;
   let diverged: Divergence | null = null;
-  let pending: string | null = null;
   let truncatedAt = -1;
   const picks: number[] = [];
   const sink = (ev: SimEvent): void => {
@@ -60,7 +62,7 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
     }
     const line = JSON.stringify(ev);
     if (line !== logged) {
-      diverged = { seq, logged, reexecuted: line, reason: seq === 0 || ev.type !== "choice" ? "the event differs" : "the event differs (a choice the header's seed, strategy and schedule do not make)" };
+      diverged = { seq, logged, reexecuted: line, field: differingField(logged, line), reason: seq === 0 || ev.type !== "choice" ? "the event differs" : "the event differs (a choice the header's seed, strategy and schedule do not make)" };
       throw new Stop();
     }
     seq++;
@@ -74,7 +76,7 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
   }
   if (diverged) return diverged;
   if (truncatedAt >= 0) return null;
-  pending = log.nextLine();
+  const pending = log.nextLine();
   if (pending !== null) return { seq, logged: pending, reexecuted: null, reason: "re-execution ended before the log did" };
   const { footer } = log.ending();
   if (!end || !footer) return null;
@@ -94,4 +96,16 @@ export function verifyLog(log: LoadedLog, allocator: AsidAllocator): Divergence 
     nextLine: () => (i < log.lines.length ? log.lines[i++]! : null),
     ending: () => ({ footer: log.footer, truncated: log.truncated }),
   }, allocator);
+}
+
+/** The first differing field of two event lines, or null when the logged line is not JSON. */
+function differingField(logged: string, line: string): string | null {
+  let was: unknown;
+  try {
+    was = JSON.parse(logged);
+  } catch {
+    return null;
+  }
+  const d = firstDifference(was, JSON.parse(line) as unknown);
+  return d ? describeDifference(d) : null;
 }

@@ -3,7 +3,6 @@
  * each from the first run (the baseline) to the second. This is how the seed's question — what does
  * avoiding a TLB flush on every world switch buy? — gets a number.
  */
-import type { Counters } from "../../cores/counters.js";
 import type { MachineState } from "../state/machine-state.js";
 
 export type Metric = "accesses" | "hits" | "misses" | "walks" | "walkSteps" | "flushes" | "fullFlushes" | "entriesFlushed" | "worldSwitches" | "ipiSent" | "cycles";
@@ -27,7 +26,7 @@ export type Totals = Record<Metric, number> & { walkCycles: number };
 
 export function totals(s: MachineState): Totals {
   const t = Object.fromEntries(METRICS.map(([m]) => [m, 0])) as Record<Metric, number>;
-  for (const c of s.cores) for (const [m] of METRICS) t[m] += (c.counters as Counters)[m];
+  for (const c of s.cores) for (const [m] of METRICS) t[m] += (c.counters)[m];
   return { ...t, walkCycles: t.walkSteps * s.costs.walkStepCycles };
 }
 

@@ -30,6 +30,7 @@ const COLUMNS: [string, (r: CoreReport) => string][] = [
   ["accesses", (r) => String(r.accesses)],
   ["hits", (r) => String(r.hits)],
   ["misses", (r) => String(r.misses)],
+  ["faults", (r) => String(r.faults)],
   ["hit%", (r) => (r.hitRate * 100).toFixed(1)],
   ["walks", (r) => String(r.walks)],
   ["walk-steps", (r) => String(r.walkSteps)],

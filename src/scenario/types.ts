@@ -5,6 +5,7 @@
 import type { Latencies } from "../../bus/messages.js";
 import type { Costs } from "../../cores/costs.js";
 import type { TlbPolicy } from "../../cores/tlb.js";
+import type { Arch } from "./arch.js";
 
 export type Shootdown = "broadcast" | "local" | "ipi";
 
@@ -50,18 +51,24 @@ export interface KernelConfig {
   asidBits: number;
   /** Order of the TTBR0 and ASID writes in switch_mm. */
   switchSequence: SwitchSequence;
-  /** Skip switch_mm when the next task has the mm already loaded (prev == next). */
-  lazyTlb: boolean;
+  /**
+   * What local_flush_tlb_all() reaches (arch/arm/include/asm/tlbflush.h, v2.6.36): TLBIALL on this core
+   * on ARM11MPCore (v6wbi_tlb_flags: TLB_V6_U_FULL), the inner-shareable TLBIALLIS on an ARMv7 SMP kernel
+   * (v7wbi_tlb_flags_smp: TLB_V7_UIS_FULL). Defaults from machine.arch.
+   */
+  flushAllScope: "local" | "inner-shareable";
   /** "any": the scheduler may pick any ready task (a recorded choice); "round-robin": the one that has
    *  waited longest (deterministic, fewer schedules to explore). */
   scheduler: "any" | "round-robin";
 }
 
 export interface MachineConfig {
+  /** The modelled architecture (src/scenario/arch.ts): decides the stage-1 layout (TTBCR.N). */
+  arch: Arch;
   cores: number;
   tlbEntries: number;
   tlbPolicy: TlbPolicy;
-  /** First VA translated through TTBR1 (the kernel's half). */
+  /** First VA of the kernel's half (translated through TTBR1 where the architecture splits). */
   pageOffset: number;
   costs: Costs;
   latencies: Latencies;
@@ -71,9 +78,9 @@ export interface MachineConfig {
 
 export type WorldSwitch = "armv6-kvm" | "a15-hyp";
 export type VmidAllocatorName = "kvm-3.9" | "kvm-5.16";
-/** The order in which update_vttbr publishes a new VMID: the generation first (3.9 to 4.20), or the
- *  VMID first and the generation after a barrier (5.0, commit fb544d1ca65a, "Fix VMID alloc race"). */
-export type VmidPublish = "gen-first" | "vmid-first";
+/** update_vttbr's locking and publish order, by the kernels that had it (src/hyp/vmid/kvm-3-9.ts): v3.9
+ *  (3.9 to 4.16), v4.17 (4.17 to 4.20, the rwlock) and v5.0 (fb544d1ca65a, VMID and VTTBR first). */
+export type VmidPublish = "v3.9" | "v4.17" | "v5.0";
 
 export interface GuestTaskSpec {
   id: string;
@@ -128,5 +135,10 @@ export interface Scenario {
      * so latencies shape schedules as on hardware; null ignores virtual time (any order at all).
      */
     windowCycles: number | null;
+    /**
+     * A schedule string `run` follows when given neither --seed nor --schedule: for a scenario that
+     * exists to show a violation only some interleavings reach, the one that reaches it.
+     */
+    choices?: string;
   };
 }

@@ -13,7 +13,7 @@ import { staleKey, type MachineState } from "./machine-state.js";
 
 export function apply(state: MachineState, ev: SimEvent): MachineState {
   return produce(state, (draft) => {
-    applyInPlace(draft as MachineState, ev);
+    applyInPlace(draft, ev);
   });
 }
 

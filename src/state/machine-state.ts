@@ -7,7 +7,7 @@ import type { BusMessage } from "../../bus/messages.js";
 import type { Costs } from "../../cores/costs.js";
 import { initialCore, type CoreState } from "../../cores/core-state.js";
 import type { Tables } from "../../cores/walk.js";
-import type { HypState } from "../hyp/hyp-state.js";
+import type { HypState } from "./hyp-state.js";
 
 export interface TaskState {
   mm: string;
@@ -55,6 +55,8 @@ export interface InitialStateInput {
   tasks: Record<string, { mm: string }>;
   kernelTable: string;
   pageOffset: number;
+  /** The architecture's stage-1 layout: TTBR0/TTBR1 split at PAGE_OFFSET (arm64, LPAE) or not (N = 0). */
+  ttbcrSplit: boolean;
   costs: Costs;
   hyp?: HypState | undefined;
 }
@@ -79,7 +81,7 @@ export function initialState(input: InitialStateInput): MachineState {
   return {
     seq: 0,
     t: 0,
-    cores: Array.from({ length: input.cores }, (_, i) => initialCore(i, input.kernelTable)),
+    cores: Array.from({ length: input.cores }, (_, i) => initialCore(i, input.kernelTable, input.ttbcrSplit)),
     // PTEs are replaced, never mutated, by the reducer: copying each table's map is enough.
     tables: copyTables(input.tables),
     stale: {},

@@ -6,6 +6,7 @@
  */
 import { vpnOf } from "../../cores/page-table.js";
 import type { EventType, SimEvent } from "../events/index.js";
+import { EVENT_TYPES as ALL_EVENT_TYPES } from "../events/specs.js";
 
 export type EventPredicate = (ev: SimEvent) => boolean;
 
@@ -20,11 +21,8 @@ type Key = (typeof PREDICATE_KEYS)[number];
  * The event types, for checking a type's spelling. `satisfies` rejects a misspelt one; a type added to
  * the union later is still accepted when the log at hand contains it (`parsePredicate`'s `seen`).
  */
-export const EVENT_TYPES = [
-  "choice", "violation", "reg.write", "barrier", "core.wait", "core.done", "var.read", "var.write", "var.xchg", "var.cmpxchg",
-  "lock.acquire", "lock.release", "tlb.hit", "tlb.fill", "mmu.fault", "tlbi", "pte.write", "pte.retire", "ipi.send",
-  "bus.deliver", "ipi.done", "ipi.acked", "sched.pick", "sched.yield", "task.exit", "asid.rollover", "asid.assign",
-] as const satisfies readonly EventType[];
+/** Every event type (from the event spec table: the hypervisor's included). */
+export const EVENT_TYPES: readonly EventType[] = ALL_EVENT_TYPES;
 
 export function parseNumber(text: string, what: string): number {
   const n = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text, 16) : /^\d+$/.test(text) ? Number(text) : NaN;

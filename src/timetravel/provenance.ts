@@ -8,7 +8,7 @@ import type { CoreState } from "../../cores/core-state.js";
 import { vpnOf } from "../../cores/page-table.js";
 import type { Registers } from "../../cores/registers.js";
 import { lookup, type TlbEntry } from "../../cores/tlb.js";
-import { walk, type WalkResult } from "../../cores/walk.js";
+import { stage1Base, walk, type WalkResult } from "../../cores/walk.js";
 import type { EventOf, SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 
@@ -68,8 +68,8 @@ export function provenance(
     const ev = events[entry.filledAt];
     if (ev && ev.type === "tlb.fill") {
       const then = stateAt(entry.filledAt).cores[core]!;
-      // TTBCR.N split: the same rule the walk used (cores/walk.ts stage1Table).
-      const via = vpn >= pageOffsetVpn ? "TTBR1" : "TTBR0";
+      // The walker's own rule with the registers of that instant: TTBR1 only where TTBCR splits.
+      const via = stage1Base(then.regs, vpn, pageOffsetVpn);
       origin = { event: ev, regs: { ...then.regs }, ctx: then.ctx && { ...then.ctx }, task: then.task, via };
     }
   }

@@ -24,7 +24,7 @@ export function validateTrace(file: unknown): string[] {
     if (!PHASES.has(e.ph)) bad(i, `unknown ph ${JSON.stringify(e.ph)}`);
     if (typeof e.pid !== "number") bad(i, "no pid");
     if (e.ph === "M") return;
-    if (typeof e.ts !== "number" || !Number.isFinite(e.ts) || e.ts < 0) return bad(i, `ts ${JSON.stringify(e.ts)} is not a time ≥ 0`);
+    if (typeof e.ts !== "number" || !Number.isFinite(e.ts) || e.ts < 0) { bad(i, `ts ${JSON.stringify(e.ts)} is not a time ≥ 0`); return; }
     if (e.ph !== "C" && typeof e.tid !== "number") bad(i, "no tid");
     const track = e.ph === "C" ? `counter ${e.name}` : `${e.pid}/${e.tid}`;
     if (e.ts < (lastTs.get(track) ?? 0)) bad(i, `ts ${e.ts} goes back on track ${track} (was ${lastTs.get(track)})`);
@@ -33,7 +33,7 @@ export function validateTrace(file: unknown): string[] {
       if (typeof e.dur !== "number" || e.dur < 0) bad(i, `slice dur ${JSON.stringify(e.dur)} is not ≥ 0`);
       else (slices.get(track) ?? slices.set(track, []).get(track)!).push({ ts: e.ts, end: e.ts + e.dur });
     } else if (e.ph === "s" || e.ph === "f") {
-      if (typeof e.id !== "number") return bad(i, "flow without a numeric id");
+      if (typeof e.id !== "number") { bad(i, "flow without a numeric id"); return; }
       const fl = flows.get(e.id) ?? flows.set(e.id, { s: [], f: [] }).get(e.id)!;
       fl[e.ph].push(i);
     } else if (e.ph === "C") {

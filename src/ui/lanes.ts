@@ -84,7 +84,7 @@ export function buildLanes(events: readonly SimEvent[], cores: number): Lanes {
     flows.event(asSeq, false);
     if (ev.type === "asid.rollover") mark({ seq: ev.seq, kind: "rollover", text: describeEvent(ev) });
     else if (ev.type === "mmu.fault" && !ev.spec) mark({ seq: ev.seq, kind: "fault", text: describeEvent(ev) });
-    worldSwitch(ev as { type: string } & HypEnter, c);
+    worldSwitch(ev, c);
   }
   const last = events.length ? events[events.length - 1]!.seq : 0;
   for (const s of slices) s.finish(last);

@@ -46,6 +46,7 @@ function handRun(
     tasks: {},
     kernelTable: "kernel",
     pageOffset: 0xc0000000,
+    ttbcrSplit: true,
     costs: defaultCosts,
   });
   const events: SimEvent[] = [];

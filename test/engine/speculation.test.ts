@@ -4,7 +4,7 @@ import { Engine } from "../../src/engine/engine.js";
 import { SpeculativeWalks } from "../../src/engine/speculation.js";
 import type { SimEvent } from "../../src/events/index.js";
 import { machineInvariants } from "../../src/invariants/index.js";
-import { kernelSystem } from "../../src/kernel/system.js";
+import { kernelSystem } from "../../src/run/system.js";
 import { engineOptions, scenarioInitialState } from "../../src/run/simulate.js";
 import { allocatorOf, builtin, builtinIds } from "../support/sim.js";
 

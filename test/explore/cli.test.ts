@@ -165,6 +165,7 @@ describe("explore without --json", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/--strategy dfs --preemptions 1: no violation in \d+ schedules/);
     expect(r.stdout).toMatch(/coverage: \d+ schedules, \d+ distinct final states, \d+ distinct states seen; the space within 1 preemption was exhausted/);
+    // eslint-disable-next-line no-control-regex -- no carriage returns or ANSI escapes in piped output
     expect(r.stdout + r.stderr).not.toMatch(/\r|\x1b\[/);
   });
 

@@ -6,8 +6,9 @@ import type { SimEvent } from "../../src/events/index.js";
 import { Fingerprinter, fingerprint, varsHash, varsHashUpdate } from "../../src/explore/fingerprint.js";
 import { StateSet, fingerprintString } from "../../src/explore/state-set.js";
 import { machineInvariants } from "../../src/invariants/index.js";
-import { kernelSystem } from "../../src/kernel/system.js";
-import { engineOptions, scenarioInitialState, tablesOf } from "../../src/run/simulate.js";
+import { kernelSystem } from "../../src/run/system.js";
+import { engineOptions, scenarioInitialState } from "../../src/run/simulate.js";
+import { tablesOf } from "../../src/scenario/initial-state.js";
 import { allocatorOf, builtin, builtinIds } from "../support/sim.js";
 
 describe("the shared-variable part of the exploration fingerprint", () => {

@@ -168,7 +168,7 @@ async function smallScenarios(): Promise<[string, ExecutionTarget][]> {
     })],
     ["tlb-shootdown-munmap", await builtinTarget("tlb-shootdown-munmap")],
     ["linux-2.6.36, 3 mms, 2-bit ASIDs", await targetOf(rollover("linux-2.6.36", "reserved-asid"))],
-    ["linux-3.10, 3 mms, 2-bit ASIDs", await targetOf(rollover("linux-3.10", "reserved-ttbr0"))],
+    ["linux-4.x, 3 mms, 2-bit ASIDs", await targetOf(rollover("linux-4.x", "reserved-ttbr0"))],
     ["arm64, 3 mms, 2-bit ASIDs", await targetOf(rollover("arm64", "atomic"))],
     ["reserved-asid switch with speculative walks, 2 mms on one core", await targetOf(readScenario(reserved, "small reserved-asid switch"))],
   ];

@@ -22,7 +22,7 @@ export async function smpsim(argv: readonly string[]): Promise<CliResult> {
 }
 
 /** A fresh temporary folder and a function that removes it. */
-export function tempDir(prefix: string): { dir: string; cleanup(): void } {
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `smpsim-${prefix}-`));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

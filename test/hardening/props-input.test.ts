@@ -4,12 +4,12 @@
  * input gives exit 0, 1 or 2, no stack trace, and exit 2 names the file (or --set, the schedule) and
  * the field or line. Seeded (SMPSIM_FUZZ_SEED); SMPSIM_FUZZ_RUNS inputs per class (`npm run fuzz`: more).
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smpsim, tempDir } from "./inproc.js";
-import { CLASS_TIMEOUT, contract, fresh, mutate, mutation, nasty, opts, small, write, type Json } from "./props-support.js";
+import { CLASS_TIMEOUT, contract, mutate, mutation, nasty, opts, small, write } from "./props-support.js";
 import { FifoChooser } from "../../src/engine/chooser.js";
 import { isInputError } from "../../src/cli/errors.js";
 import { checkedModule } from "../../src/kernel/asid/checked-module.js";
@@ -30,7 +30,7 @@ beforeAll(async () => {
 describe("hostile input: scenarios, --set, schedules", () => {
   it("scenario mutations", async () => {
     await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (ms) => {
-      const f = write(dir, JSON.stringify(mutate(small as unknown as Json, ms)), "json");
+      const f = write(dir, JSON.stringify(mutate(small, ms)), "json");
       contract(await smpsim(["run", f, "--no-log", "--max-events", "400"]), f, JSON.stringify(ms));
       rmSync(f);
     }), opts());

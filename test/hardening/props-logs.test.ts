@@ -14,7 +14,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smpsim, tempDir } from "./inproc.js";
-import { CLASS_TIMEOUT, RUNS, contract, fresh, mutate, mutation, nasty, opts, tiny, write, type Json } from "./props-support.js";
+import { CLASS_TIMEOUT, RUNS, contract, fresh, mutate, mutation, opts, tiny, write, type Json } from "./props-support.js";
 
 const { dir, cleanup } = tempDir("props");
 afterAll(cleanup);

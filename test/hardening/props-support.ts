@@ -79,7 +79,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
   value: nasty,
 });
 export function mutate(base: Json, ms: Mutation[]): Json {
-  const root = structuredClone(base) as Json;
+  const root = structuredClone(base);
   for (const m of ms) {
     const all = paths(root).filter((p) => p.length > 0);
     if (all.length === 0) break;
@@ -88,7 +88,10 @@ export function mutate(base: Json, ms: Mutation[]): Json {
     for (const k of p.slice(0, -1)) o = o[k] as Record<string | number, Json>;
     const last = p.at(-1)!;
     if (m.action === "set") o[last] = m.value;
-    else if (m.action === "delete") Array.isArray(o) ? o.splice(last as number, 1) : delete o[last];
+    else if (m.action === "delete") {
+      if (Array.isArray(o)) o.splice(last as number, 1);
+      else Reflect.deleteProperty(o, last);
+    }
     else {
       const target = o[last];
       if (target && typeof target === "object" && !Array.isArray(target)) Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });

@@ -46,7 +46,7 @@ describe("smpsim compare", () => {
   it("exits 2 naming the missing argument when given one scenario", () => {
     const r = cli(["compare", "kvm-armv6-flush"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/compare: expected 2 argument\(s\), got 1/);
+    expect(r.stderr).toMatch(/compare: expected 2 arguments, got 1/);
   });
 });
 
@@ -74,7 +74,7 @@ describe("the hypervisor in the debugger and the trace", () => {
 
   it("shows each core's guest, saved host context and the vCPUs in debug", () => {
     expect(cli(["run", "a15-vmid-small", "--seed", "1", "--log", log]).status).toBe(0);
-    const r = cli(["debug", log, "--eval", "find hyp.enter; goto 900; core 0; state"]);
+    const r = cli(["debug", log, "--eval", "find hyp.enter; next type=hyp.enter core=0; core 0; state"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/guest {6}vm\d \(vCPU vm\d\.vcpu\d\) VMID \d+:\d+ {2}HCR traps 0x78263a/);
     expect(r.stdout).toMatch(/saved host context: vectorsHigh=true ttbr0=qemu ttbr1=kernel ttbcrSplit=true asid=\d/);

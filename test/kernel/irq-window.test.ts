@@ -116,7 +116,7 @@ describe(`${ID}: the roll-over IPI inside cpu_switch_mm`, () => {
       try {
         m = explain(r);
       } catch (e) {
-        throw new Error(`seed ${seed}: ${(e as Error).message}`);
+        throw new Error(`seed ${seed}: ${(e as Error).message}`, { cause: e });
       }
       const at = `seed ${seed}, core ${m.core}`;
       // The stale value is the interrupted switch's ASID, from an older generation than the reset's.

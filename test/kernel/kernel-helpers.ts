@@ -24,6 +24,7 @@ export const SEQUENCE_OF: Readonly<Record<string, SwitchSequence>> = {
   static: "reserved-asid",
   "linux-2.6.36": "reserved-asid",
   "linux-3.10": "reserved-ttbr0",
+  "linux-4.x": "reserved-ttbr0",
   arm64: "atomic",
   "arm64-xchg": "atomic",
   "arm64-cmpxchg": "atomic",
@@ -49,7 +50,6 @@ export interface LoadOptions {
   threadsOn?: number[];
   /** Slices per thread of T (default: `slices`). */
   threadSlices?: number;
-  lazyTlb?: boolean;
   speculation?: boolean;
   /** schedule.windowCycles; undefined keeps the default (20). */
   windowCycles?: number | null;
@@ -89,7 +89,6 @@ export function loadRaw(o: LoadOptions): Record<string, unknown> {
       asidAllocator: o.allocator,
       asidBits: o.asidBits,
       switchSequence: o.switchSequence ?? SEQUENCE_OF[o.allocator] ?? "reserved-asid",
-      lazyTlb: o.lazyTlb ?? true,
     },
     tasks,
     ...(o.windowCycles !== undefined ? { schedule: { windowCycles: o.windowCycles } } : {}),

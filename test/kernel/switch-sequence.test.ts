@@ -13,7 +13,7 @@ import type { SwitchSequence } from "../../src/scenario/types.js";
 import { builtin } from "../support/sim.js";
 import { cli, fold, is, load, onCore, run, where } from "./kernel-helpers.js";
 
-const PINNED = "001101010{4}1{4}001012001010{3}1{3}00101101010{7}1";
+const PINNED = "1{34}01";
 const SEQUENCES: readonly SwitchSequence[] = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"];
 
 /** Every operation a step program yields, feeding it 0 back (a register write or barrier yields nothing). */
@@ -89,7 +89,7 @@ describe("switch sequences, step by step", () => {
 describe("switch sequences in a run", () => {
   it.each(SEQUENCES)("every switch under %s writes the documented registers between the pick and the task's first access", async (seq) => {
     // linux-3.10 with 8-bit ASIDs: no roll-over, so nothing but the switch touches the registers.
-    const scenario = load({ id: `switch-${seq}`, cores: 2, asidBits: 8, allocator: "linux-3.10", switchSequence: seq, mms: 3, slices: 3, lazyTlb: false });
+    const scenario = load({ id: `switch-${seq}`, cores: 2, asidBits: 8, allocator: "linux-3.10", switchSequence: seq, mms: 3, slices: 3 });
     let switches = 0;
     for (const seed of [1, 2]) {
       const r = await run(scenario, seed);
@@ -103,6 +103,9 @@ describe("switch sequences in a run", () => {
           const end = mine.findIndex((e, j) => j > i && stop.has(e.type));
           const window = mine.slice(i + 1, end < 0 ? mine.length : end);
           const assign = window.find(is("asid.assign"));
+          // switch_mm(prev, next) switches nothing when the core already runs next's mm (prev == next).
+          const prev = mine.slice(0, i).reverse().find(is("asid.assign"));
+          if (!assign && prev?.mm === pick.mm) return;
           expect(assign, `switch at event ${pick.seq}`).toBeDefined();
           const steps = window
             .filter((e) => e.type === "barrier" || (e.type === "reg.write" && !("irqOn" in e.regs)))

@@ -14,7 +14,7 @@ import { makeChooser } from "../../src/run/run-scenario.js";
 import { simulate } from "../../src/run/simulate.js";
 import { fold, is, load, run, where } from "./kernel-helpers.js";
 
-const ALLOCATORS = ["static", "linux-2.6.36", "linux-3.10", "arm64", "arm64-xchg", "arm64-cmpxchg"] as const;
+const ALLOCATORS = ["static", "linux-2.6.36", "linux-3.10", "linux-4.x", "arm64", "arm64-xchg", "arm64-cmpxchg"] as const;
 const SEEDS = [1, 2, 3, 4, 5, 6];
 const THREADS = new Set(["T.0", "T.1"]);
 
@@ -102,8 +102,30 @@ describe("a per-CPU allocator that ignores the mm", () => {
       const { outcome } = simulate(scenario, perCpu, makeChooser("random", seed, 0, scenario.schedule.windowCycles), (e) => events.push(e));
       if (outcome.violation) hits.push(outcome.violation.invariant);
       if (outcome.violation?.invariant === "same-asid-threads") {
-        expect(outcome.violation.message).toMatch(/threads of mm T run under two ASIDs of generation 0/);
+        expect(outcome.violation.message).toMatch(/threads of mm T run under two hardware ASIDs: 0:\d+ on core \d and 0:\d+ on core \d/);
       }
+    }
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((h) => h === "same-asid-threads")).toBe(true);
+  });
+
+  it("is caught by same-asid-threads even when the two cores believe they are in different generations", () => {
+    // The same broken allocator, each CPU claiming a generation of its own: the old check, which only
+    // compared cores of one generation, never looked at such a pair (kernel-tla's SameASIDActiveTask does).
+    const perCpuGeneration: AsidAllocator = {
+      ...perCpu,
+      *switchMm(k, cpu, mm): Program {
+        const index = yield { k: "read", name: contextVar(mm) };
+        const asid = index * k.cores + cpu + 1;
+        yield { k: "note", ev: { type: "asid.assign", mm, generation: cpu + 1, asid } };
+        yield* k.switchTo(cpu, mm, asid);
+      },
+    };
+    const scenario = load({ id: "threads-per-cpu-gen", cores: 2, asidBits: 8, allocator: "static", mms: 2, slices: 2, pinned: true, threadsOn: [0, 1] });
+    const hits: string[] = [];
+    for (const seed of SEEDS) {
+      const { outcome } = simulate(scenario, perCpuGeneration, makeChooser("random", seed, 0, scenario.schedule.windowCycles), () => {});
+      if (outcome.violation) hits.push(outcome.violation.invariant);
     }
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.every((h) => h === "same-asid-threads")).toBe(true);

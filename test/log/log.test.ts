@@ -163,7 +163,7 @@ describe("reading a truncated log", () => {
 
   it("reports a log that ends after a complete line but without its footer", () => {
     const k = 30;
-    const log = parseLog(realText.slice(0, starts[k]!), "cut.log");
+    const log = parseLog(realText.slice(0, starts[k]), "cut.log");
     expect(log.events).toEqual(real.events.slice(0, k));
     expect(log.truncated).toMatch(/without its footer/);
     expect(log.truncated).toContain(`#${k - 1}`);
@@ -332,5 +332,13 @@ describe("the reader on arbitrary input", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("the tool version in the header", () => {
+  it("records the smpsim version that wrote the log, after the format version", () => {
+    const h = makeHeader(scenario, 1, "random");
+    expect(h.toolVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Object.keys(h).slice(0, 3)).toEqual(["format", "version", "toolVersion"]);
   });
 });

@@ -155,10 +155,10 @@ describe("addresses and defaults", () => {
   });
 
   it("fills in the machine, kernel and schedule defaults", () => {
-    const s = readScenario({ id: "min", tasks: [{ id: "t", mm: "A", script: [{ op: "read", va: "0x8000" }] }] }, "min.json");
+    const s = readScenario({ id: "min", tables: { A: {} }, tasks: [{ id: "t", mm: "A", script: [{ op: "read", va: "0x8000" }] }] }, "min.json");
     expect(s.machine).toMatchObject({ cores: 4, tlbEntries: 64, tlbPolicy: "lru", pageOffset: 0xc0000000 });
     expect(s.machine.speculation).toMatchObject({ enabled: false, vas: [0x8000] });
-    expect(s.kernel).toMatchObject({ asidAllocator: "static", asidBits: 8, switchSequence: "reserved-asid", lazyTlb: true });
+    expect(s.kernel).toMatchObject({ asidAllocator: "static", asidBits: 8, switchSequence: "reserved-asid" });
     expect(s.schedule).toMatchObject({ strategy: "random", seed: 1 });
     expect(s.kernelTable).toBe("kernel");
     expect(s.expect).toBe("clean");

@@ -10,7 +10,7 @@ import type { SimEvent } from "../../src/events/index.js";
 import { machineInvariants } from "../../src/invariants/index.js";
 import type { AsidAllocator } from "../../src/kernel/asid/allocator.js";
 import { builtinAllocators } from "../../src/kernel/asid/registry.js";
-import { kernelSystem } from "../../src/kernel/system.js";
+import { kernelSystem } from "../../src/run/system.js";
 import { makeHeader } from "../../src/log/format.js";
 import type { LoadedLog } from "../../src/log/reader.js";
 import { makeChooser } from "../../src/run/run-scenario.js";

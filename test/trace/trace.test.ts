@@ -97,7 +97,7 @@ describe("validateTrace catches broken traces", () => {
     expect(problems([...ok, { name: "c", ph: "i", pid: 1, tid: 1, ts: 1 }]).join()).toMatch(/goes back/);
     expect(problems([...ok, { name: "c", ph: "X", pid: 1, tid: 0, ts: 8, dur: 5 }]).join()).toMatch(/without nesting/);
     expect(problems([...ok, { name: "n", ph: "s", pid: 1, tid: 0, ts: 30, id: 8 }, { name: "n", ph: "f", pid: 1, tid: 1, ts: 31, id: 8 }]).join()).toMatch(/inside no slice/);
-    expect(problems([{ name: "", ph: "X", pid: 1, ts: 0, dur: 0 } as TraceEvent]).join()).toMatch(/no name.*no tid|no tid/);
+    expect(problems([{ name: "", ph: "X", pid: 1, ts: 0, dur: 0 }]).join()).toMatch(/no name.*no tid|no tid/);
     expect(validateTrace({})).toEqual(["not a trace: no traceEvents array"]);
   });
 });

@@ -124,7 +124,7 @@ describe("lanes, spans and arrows", () => {
         const to = from + width;
         const w = answer(m, "/api/lanes", q(`from=${from}&to=${to}`)).body as LanesWindow;
         const end = Math.min(to, n);
-        if (end <= from) return void expect(w).toMatchObject({ spans: [], arrows: [] }); // an empty window
+        if (end <= from) { expect(w).toMatchObject({ spans: [], arrows: [] }); return; } // an empty window
         expect(w.spans).toEqual(all.spans.filter((s) => s.start < end && s.end >= from));
         const lo = (a: { fromSeq: number; toSeq: number }): number => Math.min(a.fromSeq, a.toSeq);
         const hi = (a: { fromSeq: number; toSeq: number }): number => Math.max(a.fromSeq, a.toSeq);

@@ -4,8 +4,9 @@ import { WATCH_FORMS } from "../../timetravel/watch.js";
 
 const COMMANDS: [string, string, string][] = [
   ["goto N", "go to event #N (the state after it); goto start, goto end", "Moves the cursor to the state right after event #N. Costs at most K event applications from the nearest snapshot."],
-  ["step [K]", "go forward K events (1); s", "Applies the next K events (choices included) and lists the ones passed."],
-  ["back [K]", "go back K events (1); b", "Reverse step: a seek to the nearest snapshot and at most K applications, never a replay from the start."],
+  ["step [K]", "go forward K events (1), over scheduler choices; s", "Applies the next K events and lists the ones passed. Scheduler choice events are stepped over (not counted) unless `choices on`."],
+  ["back [K]", "go back K events (1), over scheduler choices; b", "Reverse step: a seek to the nearest snapshot and at most K applications, never a replay from the start. Choices are stepped over as by step."],
+  ["choices [on|off]", "whether step and back stop on scheduler choice events (off)", "A choice event only records which core or message the scheduler picked next; goto, next and find still reach them."],
   ["next PRED", "forward to the next matching event; n", `PRED is an event type or family (tlb.fill, tlb, ipi), core N, or key=value with keys ${PREDICATE_KEYS.join(", ")}.`],
   ["prev PRED", "backward to the previous matching event; p", "As next, backwards."],
   ["state", "every core side by side, shared variables, locks, bus, tasks", "Per-core columns: mode, task, context (mm gen:asid), CONTEXTIDR, TTBR0/1, VTTBR/VMID, stage 2, IRQs, wait, TLB occupancy."],
@@ -17,7 +18,7 @@ const COMMANDS: [string, string, string][] = [
   ["watch [-b] EXPR", "run forward (-b: backward) to the event that changes EXPR", `EXPR: ${WATCH_FORMS}. Both directions skip the current event, so repeating the command goes on to the next change.`],
   ["where [ROWS]", "the current event and its neighbours as per-core columns; w", "Shows ROWS (8) events on each side, scheduler choices left out, the current one marked ▶."],
   ["help [CMD]", "this list, or more on one command", ""],
-  ["quit", "leave (also q, exit, Ctrl-D)", ""],
+  ["quit", "leave (also q, exit, Ctrl-D)", "At the prompt an empty line repeats the last command (as in gdb), Ctrl-C abandons the line being typed, and the history is kept in ~/.smpsim_history (SMPSIM_HISTORY names another file; empty: none)."],
 ];
 
 export const HELP: string[] = [

@@ -75,8 +75,8 @@ export function coreView(s: MachineState, n: number, scenario: Scenario): string
   const guest = h
     ? [
         `  guest      ${guestText(s, n)}  HCR traps ${hex(r.hcr)}  TTBCR.N ${r.ttbcrSplit ? "split" : "0 (TTBR0 only)"}  CNTV_CTL ${r.cntvCtl} CNTV_CVAL ${hex(r.cntvCval)} CNTVOFF ${hex(r.cntvoff)}`,
-        `             saved host context: ${savedText(h.host as Record<string, unknown> | null)}`,
-        ...(h.vcpu ? [`             vCPU ${h.vcpu} saved guest registers: ${savedText(s.hyp!.vcpus[h.vcpu]!.regs as Record<string, unknown>)}`] : []),
+        `             saved host context: ${savedText(h.host)}`,
+        ...(h.vcpu ? [`             vCPU ${h.vcpu} saved guest registers: ${savedText(s.hyp!.vcpus[h.vcpu]!.regs)}`] : []),
       ]
     : [];
   return [

@@ -25,14 +25,17 @@ type Handler = (args: string[]) => string[];
 
 export class DebugSession {
   quit = false;
+  /** Whether step and back stop on scheduler `choice` events too (off: they step over them). */
+  showChoices = false;
   private readonly commands: Record<string, Handler>;
 
-  constructor(private readonly tl: Timeline, private readonly scenario: Scenario) {
+  constructor(private readonly tl: Timeline, scenario: Scenario) {
     const nav = (to: number, echo = false): string[] => this.moveTo(to, echo);
     this.commands = {
       goto: (a) => nav(this.positionArg(this.one(a, "goto N"), "goto")),
-      step: (a) => nav(this.tl.position + this.countArg(a, "step"), true),
-      back: (a) => nav(this.tl.position - this.countArg(a, "back")),
+      step: (a) => nav(this.stepped(this.countArg(a, "step"), 1), true),
+      back: (a) => nav(this.stepped(this.countArg(a, "back"), -1)),
+      choices: (a) => this.choices(a),
       next: (a) => this.search(a, 1),
       prev: (a) => this.search(a, -1),
       state: (a) => (this.none(a, "state"), [this.here(), ...stateView(this.tl.current, scenario)]),
@@ -47,6 +50,11 @@ export class DebugSession {
       quit: () => ((this.quit = true), []),
     };
     Object.assign(this.commands, { g: this.commands.goto, s: this.commands.step, b: this.commands.back, n: this.commands.next, p: this.commands.prev, w: this.commands.where, q: this.commands.quit, exit: this.commands.quit });
+  }
+
+  /** The timeline position: the state after event position - 1 (0 is the start). */
+  get position(): number {
+    return this.tl.position;
   }
 
   get events(): readonly SimEvent[] {
@@ -117,6 +125,30 @@ export class DebugSession {
   }
 
   // ---- commands ------------------------------------------------------------------------------
+
+  /**
+   * The position K events away, counting only events that are not scheduler choices unless
+   * `choices on` (a choice only says which core moved next; stepping onto one shows nothing new).
+   * Past either end it is out of range, and moveTo says it stopped there.
+   */
+  private stepped(k: number, dir: 1 | -1): number {
+    let p = this.tl.position;
+    if (this.showChoices) return p + dir * k;
+    for (let left = k; left > 0; ) {
+      const next = p + dir;
+      if (next < 0) return -1;
+      if (next > this.tl.length) return this.tl.length + 1;
+      p = next;
+      if (p === 0 || this.events[p - 1]!.type !== "choice") left--;
+    }
+    return p;
+  }
+
+  private choices(a: string[]): string[] {
+    if (a.length > 1 || (a.length === 1 && a[0] !== "on" && a[0] !== "off")) throw new DebugCommandError("usage: choices [on|off]");
+    if (a.length === 1) this.showChoices = a[0] === "on";
+    return [`choices ${this.showChoices ? "on: step and back stop on scheduler choice events too" : "off: step and back step over scheduler choice events"}`];
+  }
 
   private moveTo(to: number, echo: boolean): string[] {
     const from = this.tl.position;

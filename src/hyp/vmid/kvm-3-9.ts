@@ -6,12 +6,22 @@
  * VMID's TLB entries on every CPU (__kvm_flush_vm_context: TLBIALLNSNHIS). The run loop re-checks the
  * generation with interrupts off before it enters (kvm_arch_vcpu_ioctl_run).
  *
- * The order in which the VM's new VMID and generation are published is `hyp.vmidPublish`: 3.9 wrote
- * the generation first; Christoffer Dall's fix (v5.0, fb544d1ca65a "KVM: arm/arm64: Fix VMID alloc race
- * by reverting to lock-less") writes the VMID first and the generation after an smp_wmb(), because a
- * vCPU of the same VM that sees the new generation in its re-check enters with the VMID it reads next.
+ * update_vttbr publishes three things: the VM's generation (kvm->arch.vmid_gen), its VMID
+ * (kvm->arch.vmid) and, last, the VTTBR value built from it (kvm->arch.vttbr), which is what the world
+ * switch loads (__kvm_vcpu_run: `ldrd r2, r3, [r1, #KVM_VTTBR]; mcrr p15, 6, r2, r3, c2`,
+ * arch/arm/kvm/interrupts.S v3.9). `hyp.vmidPublish` picks the kernels' versions of it:
+ * - `v3.9` (3.9 to 4.16): the first check unlocked, kvm_vmid_lock a spinlock; stores generation, VMID,
+ *   kvm_next_vmid++, VTTBR, in that order.
+ * - `v4.17` (4.17 to 4.20, Marc Zyngier's "KVM: arm/arm64: Close VMID generation race"): kvm_vmid_lock an
+ *   rwlock, the first check under read_lock, the allocation under write_lock; the same store order, so a
+ *   vCPU whose unlocked re-check in the run loop (interrupts off) sees the new generation can still load
+ *   the old VTTBR: the partial fix.
+ * - `v5.0` (fb544d1ca65a, "KVM: arm/arm64: Fix VMID alloc race by reverting to lock-less"): VMID and VTTBR
+ *   first, smp_wmb(), then WRITE_ONCE(vmid_gen); need_new_vmid_gen reads the global generation, smp_rmb(),
+ *   then READ_ONCE(vmid_gen). The barriers are no-ops under the sc memory model; they matter under armv8.
  */
-import type { VmidAllocator } from "./allocator.js";
+import type { HypCtx } from "../context.js";
+import type { Step, VmidAllocator } from "./allocator.js";
 import { EXIT_VM } from "./allocator.js";
 
 const GEN = "kvm_vmid_gen";
@@ -19,25 +29,45 @@ const NEXT = "kvm_next_vmid";
 const LOCK = "kvm_vmid_lock";
 const vmGen = (vm: string): string => `${vm}.arch.vmid_gen`;
 const vmVmid = (vm: string): string => `${vm}.arch.vmid`;
+/** kvm->arch.vttbr: the stage-2 base and VMID the world switch loads; modelled by its VMID field. */
+const vmVttbr = (vm: string): string => `${vm}.arch.vttbr`;
+
+/** need_new_vmid_gen: the VM's generation is not the current one. v5.0 reads the global one first. */
+function* needNewVmidGen(h: HypCtx, vm: string): Step<boolean> {
+  if (h.hyp.vmidPublish === "v5.0") {
+    const current = yield { k: "read", name: GEN };
+    // smp_rmb(): orders the read of kvm_vmid_gen before READ_ONCE(vmid->vmid_gen).
+    return (yield { k: "read", name: vmGen(vm) }) !== current;
+  }
+  return (yield { k: "read", name: vmGen(vm) }) !== (yield { k: "read", name: GEN });
+}
 
 export const kvm39: VmidAllocator = {
   name: "kvm-3.9",
-  source: "arch/arm/kvm/arm.c update_vttbr (v3.9), publish order per fb544d1ca65a (v5.0)",
+  source: "arch/arm/kvm/arm.c update_vttbr (v3.9), virt/kvm/arm/arm.c (v4.17 rwlock; v5.0 fb544d1ca65a lock-less order)",
   initialVars(vms) {
     // kvm_vmid_gen starts at 1 and a VM's vmid_gen at 0, so every VM allocates on its first run.
     const vars: Record<string, number> = { [GEN]: 1, [NEXT]: 1 };
     for (const vm of vms) {
       vars[vmGen(vm)] = 0;
       vars[vmVmid(vm)] = 0;
+      vars[vmVttbr(vm)] = 0;
     }
     return vars;
   },
   *update(h, cpu, vm) {
-    // need_new_vmid_gen, without the lock.
-    if ((yield { k: "read", name: vmGen(vm) }) === (yield { k: "read", name: GEN })) return;
+    if (h.hyp.vmidPublish === "v4.17") {
+      // read_lock(&kvm_vmid_lock) around the first check. A read lock is modelled by the lock itself: two
+      // readers' checks are reads of the same variables and commute, so serialising them hides nothing.
+      yield { k: "lock", name: LOCK };
+      const stale = yield* needNewVmidGen(h, vm);
+      yield { k: "unlock", name: LOCK };
+      if (!stale) return;
+    } else if (!(yield* needNewVmidGen(h, vm))) return; // without the lock
+    // spin_lock (write_lock from v4.17 to v4.20).
     yield { k: "lock", name: LOCK };
     // Re-check: another vCPU of this VM may have allocated while we waited for the lock.
-    if ((yield { k: "read", name: vmGen(vm) }) === (yield { k: "read", name: GEN })) {
+    if (!(yield* needNewVmidGen(h, vm))) {
       yield { k: "unlock", name: LOCK };
       return;
     }
@@ -58,24 +88,32 @@ export const kvm39: VmidAllocator = {
       yield { k: "dsb" };
     }
     const gen = yield { k: "read", name: GEN };
-    if (h.hyp.vmidPublish === "gen-first") {
-      yield { k: "write", name: vmGen(vm), value: gen };
+    if (h.hyp.vmidPublish === "v5.0") {
       yield { k: "write", name: vmVmid(vm), value: next };
+      yield { k: "write", name: NEXT, value: (next + 1) % 2 ** h.hyp.vmidBits };
+      yield { k: "write", name: vmVttbr(vm), value: next };
+      // smp_wmb(); WRITE_ONCE(vmid->vmid_gen, ...): the generation last.
+      yield { k: "write", name: vmGen(vm), value: gen };
     } else {
-      yield { k: "write", name: vmVmid(vm), value: next };
       yield { k: "write", name: vmGen(vm), value: gen };
+      yield { k: "write", name: vmVmid(vm), value: next };
+      // kvm_next_vmid++ (u8 in 3.9); later kernels mask it with the VMID width.
+      yield { k: "write", name: NEXT, value: (next + 1) % 2 ** h.hyp.vmidBits };
+      // kvm->arch.vttbr = pgd_phys | vmid << VTTBR_VMID_SHIFT: what the world switch will load.
+      yield { k: "write", name: vmVttbr(vm), value: next };
     }
-    // kvm_next_vmid++ (u8 in 3.9); later kernels mask it with the VMID width.
-    yield { k: "write", name: NEXT, value: (next + 1) % 2 ** h.hyp.vmidBits };
     yield { k: "note", ev: { type: "vmid.assign", vm, vmid: next, gen } };
     yield { k: "unlock", name: LOCK };
   },
-  *recheck(_h, _cpu, vm) {
-    const mine = yield { k: "read", name: vmGen(vm) };
-    return mine === (yield { k: "read", name: GEN }) ? mine : -1;
+  *recheck(h, _cpu, vm) {
+    // kvm_arch_vcpu_ioctl_run, interrupts off: `if (ret <= 0 || need_new_vmid_gen(vcpu->kvm))` (unlocked in
+    // every version). The generation it entered under is the VM's, as the world switch will see it.
+    if (yield* needNewVmidGen(h, vm)) return -1;
+    return h.k.state.vars[vmGen(vm)] ?? 0;
   },
   *vttbrVmid(_h, _cpu, vm) {
-    return yield { k: "read", name: vmVmid(vm) };
+    // __kvm_vcpu_run loads VTTBR from kvm->arch.vttbr.
+    return yield { k: "read", name: vmVttbr(vm) };
   },
   *put() {},
   ipiHandlers: {

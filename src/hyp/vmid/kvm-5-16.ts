@@ -86,7 +86,9 @@ function* newVmid(h: HypCtx, vm: string): Step<number> {
 
 export const kvm516: VmidAllocator = {
   name: "kvm-5.16",
-  source: "arch/arm64/kvm/vmid.c (the arm64 ASID allocator's algorithm for VMIDs)",
+  // A hybrid: v5.16 has no 32-bit KVM host (removed in v5.7), and its allocator runs under arm64's world
+  // switch (arch/arm64/kvm/hyp/, nVHE or VHE), which is not modelled; here it runs under a15-hyp's.
+  source: "arch/arm64/kvm/vmid.c (v5.16), under the modelled Cortex-A15 world switch: a hybrid, not a kernel that existed",
   initialVars(vms, cores, vmidBits) {
     const one = 2 ** vmidBits;
     if (cores >= one - 1) {

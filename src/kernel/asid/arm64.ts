@@ -10,12 +10,14 @@ export const arm64Xchg = bitmapAllocator({
   name: "arm64-xchg",
   source: "arch/arm64/mm/context.c, Linux v4.14 (atomic64_xchg_relaxed fast path)",
   fastPath: "xchg",
+  switchRule: "arm64",
 });
 
 export const arm64Cmpxchg = bitmapAllocator({
   name: "arm64-cmpxchg",
   source: "arch/arm64/mm/context.c, Linux v5.12 (atomic64_cmpxchg_relaxed fast path, commit a8ffaaa060b8)",
   fastPath: "cmpxchg",
+  switchRule: "arm64",
 });
 
 /** `arm64` is the current kernel's: the cmpxchg fast path. */

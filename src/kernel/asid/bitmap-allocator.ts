@@ -17,6 +17,7 @@ import type { Op, Program } from "../../engine/ops.js";
 import { contextVar, type KernelCtx } from "../context.js";
 import type { AsidAllocator } from "./allocator.js";
 import { AllocatorError } from "./errors.js";
+import { armSwitchNeeded } from "../switch-mm.js";
 
 type Step = Generator<Op, number, number>;
 
@@ -32,6 +33,11 @@ export interface BitmapAllocatorOptions {
   name: string;
   source: string;
   fastPath: "xchg" | "cmpxchg";
+  /**
+   * switch_mm's decision: 32-bit ARM's mm_cpumask test-and-set or prev != next (asm/mmu_context.h, v3.10),
+   * or arm64's prev != next alone (arch/arm64/include/asm/mmu_context.h, v4.x/v5.x).
+   */
+  switchRule: "arm" | "arm64";
 }
 
 const first = (k: KernelCtx): number => 2 ** k.asidBits; // ASID_FIRST_VERSION = NUM_USER_ASIDS
@@ -126,9 +132,16 @@ export function bitmapAllocator(o: BitmapAllocatorOptions): AsidAllocator {
       for (const mm of mms) vars[contextVar(mm)] = 0;
       return vars;
     },
-    *switchMm(k: KernelCtx, cpu: number, mm: string): Program {
-      // context_switch runs switch_mm with interrupts disabled on these kernels.
+    decidesPrevNext: true,
+    *switchMm(k: KernelCtx, cpu: number, mm: string, prev?: string): Program {
+      // context_switch runs switch_mm with interrupts disabled on these kernels (from v3.5: "ARM: Remove
+      // __ARCH_WANT_INTERRUPTS_ON_CTXSW on ASID-capable CPUs", Catalin Marinas).
       yield { k: "reg", regs: { irqOn: false } };
+      // No `prev`: the caller (a world switch) forces the switch.
+      if (prev !== undefined && !(o.switchRule === "arm" ? yield* armSwitchNeeded(cpu, prev, mm) : prev !== mm)) {
+        yield { k: "reg", regs: { irqOn: true } };
+        return;
+      }
       yield* k.switchPrepare(cpu); // cpu_set_reserved_ttbr0
       let asid = yield { k: "read", name: contextVar(mm) };
       if (!(yield* fastPath(k, cpu, asid, o.fastPath))) {

@@ -65,7 +65,7 @@ function wrongOp(op: unknown, k: KernelCtx, cpu: number): string | null {
       return typeof o.op === "object" && o.op !== null && typeof o.broadcast === "boolean" ? null : "a tlbi without op or broadcast";
     case "ipi": {
       if (!Array.isArray(o.to) || typeof o.ipi !== "string" || !isNum(o.arg) || typeof o.wait !== "boolean") return "an ipi without to, ipi, arg or wait";
-      const bad = o.to.find((c) => !isInt(c) || c < 0 || c >= k.cores || c === cpu);
+      const bad: unknown = (o.to as unknown[]).find((c) => !isInt(c) || (c as number) < 0 || (c as number) >= k.cores || c === cpu);
       return bad === undefined ? null : `an IPI to core ${show(bad)} (cores 0 to ${k.cores - 1}, not the sender)`;
     }
     case "choose":
@@ -107,7 +107,8 @@ function* checked(file: string, what: string, k: KernelCtx, cpu: number, inner: 
     if (r.done) return r.value;
     const why = wrongOp(r.value, k, cpu);
     if (why) fail(`yielded ${why}`);
-    const op = r.value.k === "call" ? { k: "call" as const, program: checked(file, what, k, cpu, r.value.program) as Generator<Op, number | void, number> } : r.value;
+    type Called = Extract<Op, { k: "call" }>["program"];
+    const op: Op = r.value.k === "call" ? { k: "call", program: checked(file, what, k, cpu, r.value.program) as Called } : r.value;
     input = yield op;
   }
 }

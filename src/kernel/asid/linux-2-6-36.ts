@@ -14,6 +14,7 @@ import type { Program } from "../../engine/ops.js";
 import { contextVar, type IpiHandler, type KernelCtx } from "../context.js";
 import type { AsidAllocator } from "./allocator.js";
 import { AllocatorError } from "./errors.js";
+import { armSwitchNeeded } from "../switch-mm.js";
 
 const LAST = "cpu_last_asid";
 const LOCK = "cpu_asid_lock";
@@ -38,11 +39,16 @@ function* setMmContext(k: KernelCtx, cpu: number, mm: string, asid: number): Pro
   if (irqWasOn) yield { k: "reg", regs: { irqOn: true } };
 }
 
-/** flush_context: reserved ASID 0, ISB, local flush of the whole TLB. */
-function* flushContext(): Program {
+/**
+ * flush_context: reserved ASID 0, ISB, local_flush_tlb_all(), whose reach is the CPU type's
+ * (kernel.flushAllScope: TLBIALL on ARM11MPCore, TLBIALLIS on ARMv7 SMP, asm/tlbflush.h v2.6.36) and which
+ * ends in a DSB (the `if (tlb_flag(TLB_V6_U_FULL | ... | TLB_V7_UIS_FULL)) dsb()` tail).
+ */
+function* flushContext(k: KernelCtx): Program {
   yield { k: "reg", regs: { asid: 0 } };
   yield { k: "isb" };
-  yield { k: "tlbi", op: { scope: "all" }, broadcast: false };
+  yield { k: "tlbi", op: { scope: "all" }, broadcast: k.scenario.kernel.flushAllScope === "inner-shareable" };
+  yield { k: "dsb" };
 }
 
 /** __new_context, called when mm's generation is not the current one. */
@@ -61,7 +67,7 @@ function* newContext(k: KernelCtx, cpu: number, mm: string): Program {
     // Roll-over: this CPU takes ASID cpu + 1 of the new generation.
     yield { k: "note", ev: { type: "asid.rollover", generation: gen(k, asid) } };
     asid = asid + cpu + 1;
-    yield* flushContext();
+    yield* flushContext(k);
     yield { k: "ipi", to: others(k, cpu), ipi: RESET_CONTEXT, arg: 0, wait: true };
     yield { k: "wait-acks" };
     last = yield { k: "read", name: LAST };
@@ -80,7 +86,7 @@ const resetContext: IpiHandler = function* (k, cpu) {
   if (!mm) return; // still booting on the reserved ASID
   const last = yield { k: "read", name: LAST };
   const asid = last + cpu + 1;
-  yield* flushContext();
+  yield* flushContext(k);
   yield* setMmContext(k, cpu, mm, asid);
   const id = yield { k: "read", name: contextVar(mm) };
   yield { k: "note", ev: { type: "asid.assign", mm, generation: gen(k, id), asid: low(k, id) } };
@@ -99,8 +105,12 @@ export const linux2636: AsidAllocator = {
     // cpu_last_asid = ASID_FIRST_VERSION; __init_new_context sets every mm->context.id to 0.
     return { [LAST]: 1 << asidBits, ...Object.fromEntries(mms.map((mm) => [contextVar(mm), 0])) };
   },
-  *switchMm(k, cpu, mm) {
-    // switch_mm: per_cpu(current_mm) = next first, so a reset_context from here on acts on next.
+  decidesPrevNext: true,
+  *switchMm(k, cpu, mm, prev) {
+    // switch_mm (asm/mmu_context.h): `if (!cpumask_test_and_set_cpu(cpu, mm_cpumask(next)) || prev !=
+    // next)`; no `prev`: the caller (a world switch) forces the switch.
+    if (prev !== undefined && !(yield* armSwitchNeeded(cpu, prev, mm))) return;
+    // per_cpu(current_mm) = next first, so a reset_context from here on acts on next.
     k.percpu[cpu]!.currentMm = mm;
     yield* k.switchPrepare(cpu);
     // check_context: an unlocked read of both; interrupts are on, so a broadcast cannot be missed.

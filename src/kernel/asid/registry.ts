@@ -7,12 +7,14 @@ import { AllocatorError } from "./errors.js";
 import { arm64, arm64Cmpxchg, arm64Xchg } from "./arm64.js";
 import { linux2636 } from "./linux-2-6-36.js";
 import { linux310 } from "./linux-3-10.js";
+import { linux4x } from "./linux-4-x.js";
 import { staticAllocator } from "./static.js";
 
 export const builtinAllocators: Readonly<Record<string, AsidAllocator>> = {
   [staticAllocator.name]: staticAllocator,
   [linux2636.name]: linux2636,
   [linux310.name]: linux310,
+  [linux4x.name]: linux4x,
   [arm64.name]: arm64,
   [arm64Xchg.name]: arm64Xchg,
   [arm64Cmpxchg.name]: arm64Cmpxchg,

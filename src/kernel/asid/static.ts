@@ -4,6 +4,7 @@
  */
 import type { AsidAllocator } from "./allocator.js";
 import { contextVar } from "../context.js";
+import { armSwitchNeeded } from "../switch-mm.js";
 import { AllocatorError } from "./errors.js";
 
 export const staticAllocator: AsidAllocator = {
@@ -15,7 +16,10 @@ export const staticAllocator: AsidAllocator = {
     }
     return Object.fromEntries(mms.map((mm, i) => [contextVar(mm), i + 1]));
   },
-  *switchMm(k, cpu, mm) {
+  decidesPrevNext: true,
+  *switchMm(k, cpu, mm, prev) {
+    // switch_mm's decision, as on 32-bit ARM (src/kernel/switch-mm.ts); no `prev`: the caller forces it.
+    if (prev !== undefined && !(yield* armSwitchNeeded(cpu, prev, mm))) return;
     const asid = yield { k: "read", name: contextVar(mm) };
     yield { k: "note", ev: { type: "asid.assign", mm, generation: 0, asid } };
     yield* k.switchTo(cpu, mm, asid);

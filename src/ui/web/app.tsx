@@ -62,7 +62,7 @@ export function App() {
     api.meta().then((m) => {
       setMeta(m);
       setPos(positionFromHash(m.events) ?? 0);
-    }, (e: Error) => setError(e.message));
+    }, (e: unknown) => setError((e as Error).message));
   }, []);
 
   const length = meta?.events ?? 0;

@@ -33,5 +33,7 @@ export function useKeyboard(keys: Keys): void {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
+    // The handlers as dependencies (their identity), not called here.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
   }, [keys.step, keys.home, keys.end, keys.page]);
 }

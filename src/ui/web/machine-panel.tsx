@@ -51,7 +51,7 @@ export function MachinePanel({ at }: { at: At }) {
     if (name === "locks") return d.locks;
     if (name === "tasks") return d.tasks;
     if (name === "stale") return d.stale;
-    if (name === "inflight") return d.sent.map((m): Change => ({ key: String((m as JsonObject)["id"]), to: m }));
+    if (name === "inflight") return d.sent.map((m): Change => ({ key: String((m)["id"]), to: m }));
     return d.other.filter((c) => c.key === name).flatMap((c) => {
       // A record the model added (e.g. vcpus): highlight the entries that changed inside it.
       const from = (c.from ?? {}) as JsonObject;

@@ -1,17 +1,17 @@
 /** Assembles the kernel that runs on the machine: scheduler per core, allocator, IPI handlers. */
-import { AllocatorError } from "./asid/errors.js";
+import { AllocatorError } from "../kernel/asid/errors.js";
 import type { IpiMessage } from "../../bus/messages.js";
 import type { System } from "../engine/engine.js";
 import type { Op, Program } from "../engine/ops.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
-import type { AsidAllocator } from "./asid/allocator.js";
-import type { IpiHandler, KernelCtx } from "./context.js";
-import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "./munmap.js";
+import type { AsidAllocator } from "../kernel/asid/allocator.js";
+import type { IpiHandler, KernelCtx } from "../kernel/context.js";
+import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "../kernel/munmap.js";
 import { hypervisor } from "../hyp/hypervisor.js";
-import { coreMain } from "./scheduler.js";
-import { RESERVED_TTBR0, switchSequence } from "./switch-sequence.js";
-import { scriptStart, slice, type ScriptPosition } from "./workload.js";
+import { coreMain } from "../kernel/scheduler.js";
+import { RESERVED_TTBR0, switchSequence } from "../kernel/switch-sequence.js";
+import { scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
 
 // Generator functions live at module level, never in a per-run object literal: each new generator
 // closure gets its own prototype and object map on its first call, in old space, and through them the

@@ -1,0 +1,40 @@
+/** Specs of a core's own events: register writes, barriers, waits, running out of work. */
+import { hex } from "../../cores/page-table.js";
+import type { CoreEvent } from "./core-events.js";
+import { changes, type SpecTable } from "./spec.js";
+
+export const coreSpecs: SpecTable<CoreEvent> = {
+  "reg.write": {
+    changes: changes(["regs"]),
+    touches: (ev, t) => t.write(`regs:${ev.core}`),
+    describe: (ev) =>
+      Object.entries(ev.regs).map(([r, v]) => `${r}←${typeof v === "number" && r !== "asid" && r !== "vmid" ? hex(v) : String(v)}`).join(" "),
+  },
+  barrier: {
+    changes: changes(),
+    // A DSB waits for this core's broadcast maintenance to be acknowledged.
+    touches: (ev, t) => (ev.kind === "dsb" ? t.read(`tacks:${ev.core}`) : undefined),
+    describe: (ev) => ev.kind.toUpperCase(),
+  },
+  "core.wait": {
+    changes: changes(["wait"]),
+    touches: (ev, t) => {
+      const x = ev.wait;
+      // Idle: the scheduler looked at the tasks it may run and found none ready.
+      if (x.on === "idle") for (const task of t.schedulerTasks(ev.core)) t.read(`task:${task}`);
+      else t.read(x.on === "lock" ? `l:${x.name}` : x.on === "acks" ? `acks:${ev.core}` : `tacks:${ev.core}`);
+    },
+    describe: (ev) => {
+      const w = ev.wait;
+      return w.on === "lock" ? `wait lock ${w.name}` : w.on === "idle" ? "idle" : `wait ${w.on} (${w.outstanding})`;
+    },
+  },
+  "core.done": {
+    changes: changes(["done"]),
+    // The scheduler saw every task exited.
+    touches: (_ev, t) => {
+      for (const task of t.allTasks()) t.read(`task:${task}`);
+    },
+    describe: () => "done",
+  },
+};

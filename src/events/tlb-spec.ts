@@ -1,0 +1,68 @@
+/** Specs of translation events: TLB hits and fills, faults, maintenance, page-table writes. */
+import { hex } from "../../cores/page-table.js";
+import type { Tlbi } from "../../cores/tlb.js";
+import { changes, type SpecTable } from "./spec.js";
+import type { TlbEvent } from "./tlb-events.js";
+
+/** A TLBI operation as the ARM ARM names it (B4.2.2; the IS suffix is added for broadcast). */
+export const tlbiText = (op: Tlbi): string => {
+  switch (op.scope) {
+    case "all": return "TLBIALL";
+    case "allvm": return "TLBIALLNSNH";
+    case "vmid": return `TLBI VMID ${op.vmid ?? "cur"}`;
+    case "asid": return `TLBIASID ${op.asid}`;
+    case "va": return `TLBIMVA ${hex((op.vpn ?? 0) * 4096)} ASID ${op.asid}`;
+    case "vaa": return `TLBIMVAA ${hex((op.vpn ?? 0) * 4096)}`;
+  }
+};
+
+export const tlbSpecs: SpecTable<TlbEvent> = {
+  "tlb.hit": {
+    changes: changes(["lru"]),
+    touches: (ev, t) => {
+      t.write(`tlb:${ev.core}`);
+      t.read(`regs:${ev.core}`);
+    },
+    describe: (ev) => `${ev.write ? "write" : "read"} ${hex(ev.va)} hit slot ${ev.slot}`,
+  },
+  "tlb.fill": {
+    changes: changes(["tlb", "lru"]),
+    touches: (ev, t) => {
+      t.write(`tlb:${ev.core}`);
+      t.read(`regs:${ev.core}`);
+      t.read(`pt:${ev.entry.table}`);
+    },
+    describe: (ev) => {
+      const e = ev.entry;
+      const tag = e.global ? "global" : `ASID ${e.gen ? `${e.gen}:` : ""}${e.asid}`;
+      return `${ev.spec ? "spec walk" : ev.write ? "write miss" : "read miss"} ${hex(ev.va)}→${hex(e.pa)} ${tag} (${e.table})`;
+    },
+  },
+  "mmu.fault": {
+    changes: changes(),
+    touches: (ev, t) => {
+      t.read(`regs:${ev.core}`);
+      t.read(`pt:${ev.table}`);
+    },
+    describe: (ev) => `${ev.spec ? "spec walk" : "FAULT"} ${hex(ev.va)} unmapped in ${ev.table}`,
+  },
+  tlbi: {
+    changes: changes(["tlb"], ["inflight"]),
+    touches: (ev, t) => {
+      t.write(`tlb:${ev.core}`);
+      for (const m of ev.msgs) t.creates(m.id);
+      if (ev.broadcast) t.write(`tacks:${ev.core}`);
+    },
+    describe: (ev) => `${tlbiText(ev.op)}${ev.broadcast ? "IS" : ""} (-${ev.removed})`,
+  },
+  "pte.write": {
+    changes: changes([], ["tables", "stale"]),
+    touches: (ev, t) => t.write(`pt:${ev.table}`),
+    describe: (ev) => (ev.pte ? `pte ${ev.table} ${hex(ev.va)}→${hex(ev.pte.pa)}` : `pte ${ev.table} ${hex(ev.va)} cleared`),
+  },
+  "pte.retire": {
+    changes: changes([], ["stale"]),
+    touches: (ev, t) => t.write(`pt:${ev.table}`),
+    describe: (ev) => `retire ${ev.table} ${hex(ev.va)} (page freed)`,
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * What a new user meets first: the scenarios `list` marks `violation` violate on `run` as listed, and
+ * the README's first example prints what the README quotes.
+ */
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureCliBuilt, root, smpsimIn, tempDir } from "./spawn.js";
+
+let cwd = "";
+beforeAll(() => {
+  ensureCliBuilt();
+  cwd = tempDir();
+}, 120_000);
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+const smpsim = (...args: string[]) => smpsimIn(cwd, args);
+
+function listed(): { id: string; expect: string; shownBy: string }[] {
+  ensureCliBuilt();
+  return (JSON.parse(smpsimIn(root, ["list", "--json"]).stdout) as { scenarios: { id: string; expect: string; shownBy: string }[] }).scenarios;
+}
+
+describe("scenarios listed as violations", () => {
+  it("says for each listed scenario whether run or explore shows its violation", () => {
+    const r = smpsim("list");
+    expect(r.stdout.split("\n")[0]).toMatch(/^SCENARIO\s+EXPECT\s+SHOWN BY\s+DESCRIPTION$/);
+    expect(r.stdout).toMatch(/\ntlb-shootdown-munmap-local-only\s+violation\s+run\s+/);
+    expect(r.stdout).toMatch(/\nasid-small-ipi\s+clean\s+explore\s+/);
+    for (const s of listed()) expect(s.shownBy).toBe(s.expect === "violation" ? "run" : s.shownBy === "explore" ? "explore" : "-");
+  });
+
+  const violating = listed().filter((s) => s.expect === "violation" && s.shownBy === "run");
+  it.each(violating.map((s) => [s.id]))("smpsim run %s exits 1 with a VIOLATION line", (id) => {
+    const r = smpsim("run", id, "--no-log");
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^VIOLATION of /m);
+  });
+
+  it("lets --seed leave a scenario's recorded schedule for the random strategy", () => {
+    const r = smpsim("run", "a15-vmid-publish-race", "--no-log", "--seed", "1");
+    expect(r.stdout).not.toMatch(/recorded schedule/);
+    expect(smpsim("run", "a15-vmid-publish-race", "--no-log").stdout).toMatch(/following the scenario's recorded schedule/);
+  });
+
+  it("rejects a scenario whose recorded schedule is not a schedule string", () => {
+    const r = smpsim("run", "default", "--no-log", "--set", "schedule.choices=0{x}");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/schedule\.choices: schedule string, character/);
+  });
+});
+
+describe("the README's first example", () => {
+  it("prints exactly the output the README quotes", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const block = /```\n\$ smpsim ([^\n]+)\n([\s\S]*?)```/.exec(readme);
+    expect(block, "README has a ```$ smpsim ...``` example").not.toBeNull();
+    const [, command, quoted] = block!;
+    expect(readme.indexOf(block![0])).toBeLessThan(readme.indexOf("## Commands"));
+    const r = smpsim(...command!.split(" "));
+    expect(r.stdout).toBe(quoted);
+  });
+});
