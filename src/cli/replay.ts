@@ -54,8 +54,9 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   const otherVersion = writtenBy !== toolVersion();
   // A truncated log cannot be verified whole: its prefix may match, but what the run did after it (and
   // its footer) is gone, and a deleted footer looks exactly like that. --verify does not pass it.
-  // Nor can a footer without the digest of the header (an older smpsim's, or one edited to drop it).
-  const noDigest = footer !== null && footer.end.header === undefined;
+  // Nor can a footer without the digest of the header in a log whose header records its smpsim version
+  // (every such smpsim writes the digest: it was dropped). A log from before both loads and verifies.
+  const noDigest = footer !== null && footer.end.header === undefined && header.toolVersion !== undefined;
   const unverified = Boolean(a.values.verify) && (truncated !== null || noDigest);
   const bad = Boolean(fold.violation) || hashOk === false || scheduleOk === false || divergence !== null || unverified;
   if (a.values.json) {

@@ -79,7 +79,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
   value: nasty,
 });
 export function mutate(base: Json, ms: Mutation[]): Json {
-  const root = structuredClone<Json>(base);
+  const root = structuredClone(base);
   for (const m of ms) {
     const all = paths(root).filter((p) => p.length > 0);
     if (all.length === 0) break;
@@ -90,7 +90,7 @@ export function mutate(base: Json, ms: Mutation[]): Json {
     if (m.action === "set") o[last] = m.value;
     else if (m.action === "delete") {
       if (Array.isArray(o)) o.splice(last as number, 1);
-      else delete o[last];
+      else Reflect.deleteProperty(o, last);
     }
     else {
       const target = o[last];

@@ -107,7 +107,8 @@ function* checked(file: string, what: string, k: KernelCtx, cpu: number, inner: 
     if (r.done) return r.value;
     const why = wrongOp(r.value, k, cpu);
     if (why) fail(`yielded ${why}`);
-    const op = r.value.k === "call" ? { k: "call" as const, program: checked(file, what, k, cpu, r.value.program) as Generator<Op, number | undefined, number> } : r.value;
+    type Called = Extract<Op, { k: "call" }>["program"];
+    const op: Op = r.value.k === "call" ? { k: "call", program: checked(file, what, k, cpu, r.value.program) as Called } : r.value;
     input = yield op;
   }
 }
