@@ -19,4 +19,5 @@ const base = rolloverLoad(
   false,
 );
 
-export default { ...base, expect: "violation", schedule: { strategy: "random", seed: 1, windowCycles: null } };
+export default { ...base, expect: "violation", schedule: { strategy: "random", seed: 9, windowCycles: null } };
+// seed 9: the first seed whose roll-over IPI lands inside cpu_switch_mm on the corrected model (issue 13).

@@ -9,6 +9,9 @@ export default {
   id: "asid-switch-no-reserved",
   description: "ASID written before TTBR0 with speculative walks: a walk in between mixes two mms (a violation)",
   expect: "violation",
+  // The first seed whose speculative walk lands in the window (seed 1 runs clean since the TTBCR.N = 0
+  // layout of issue 13 changed the timing), so `smpsim run` shows the violation as listed.
+  schedule: { seed: 2 },
   machine: { cores: 2, tlbEntries: 16, speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
   tables: {
     kernel: { "0xc0008000": { pa: "0x80008000" } },
