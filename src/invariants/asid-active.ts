@@ -63,14 +63,17 @@ function settled(s: MachineState, c: number): boolean {
 export const sameAsidThreads: Invariant = {
   name: "same-asid-threads",
   on: ["asid.assign", "reg.write", "ipi.done", "bus.deliver"],
-  // Every core's running context, registers (ASID, TTBR0, mode, IRQ depth) and guest state; an IPI on
-  // its way is the bus's (its delivery writes the receiver's registers).
-  reads: (_ev, t) => {
-    t.read("ctx");
-    t.read("guests");
-    for (let c = 0; c < t.cores(); c++) t.read(`regs:${c}`);
+  // KNOWN GAP (README, "Exploration"): it also compares every core's CONTEXTIDR, TTBR0, mode and IRQ
+  // depth, but declares only the running contexts to DPOR. Declaring each core's registers makes every
+  // two cores' context switches dependent: unbounded DPOR on tlb-shootdown-munmap goes from 661
+  // schedules to 23,135, and small roll-over models past 40,000. Until the check runs only where a
+  // switch ends, DPOR may miss an interleaving that breaks only this register comparison (random, PCT
+  // and DFS check it after every event that can change it).
+  reads: (ev, t) => {
+    if (ev.type === "asid.assign") t.read("ctx");
   },
-  check(s: MachineState): string | null {
+  check(s: MachineState, ev: SimEvent): string | null {
+    if (!changesRunningAsid(ev)) return null;
     const n = s.cores.length;
     for (let a = 0; a < n; a++) {
       const ca = s.cores[a]!.ctx;
@@ -89,3 +92,21 @@ export const sameAsidThreads: Invariant = {
     return null;
   },
 };
+
+/**
+ * The events after which a core's running ASID or whether it is settled can change: a new context, a
+ * write of CONTEXTIDR, TTBR0 or the mode, an IPI taken (the handler runs) or returning.
+ */
+function changesRunningAsid(ev: SimEvent): boolean {
+  switch (ev.type) {
+    case "asid.assign":
+    case "ipi.done":
+      return true;
+    case "reg.write":
+      return ev.regs.asid !== undefined || ev.regs.ttbr0 !== undefined || ev.regs.mode !== undefined;
+    case "bus.deliver":
+      return ev.msg.kind === "ipi";
+    default:
+      return false;
+  }
+}

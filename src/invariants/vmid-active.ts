@@ -43,13 +43,13 @@ function runningVmid(s: MachineState, c: number): number {
 export const sameVmidVcpus: Invariant = {
   name: "same-vmid-vcpus",
   on: ["hyp.enter", "reg.write"],
-  // The (VM, VMID) every core runs, and every core's registers (VTTBR, stage 2, mode).
-  reads: (_ev, t) => {
-    t.read("guests");
-    for (let c = 0; c < t.cores(); c++) t.read(`regs:${c}`);
+  // The (VM, VMID) every core runs. As same-asid-threads (src/invariants/asid-active.ts), the registers it
+  // also compares (VTTBR.VMID, stage 2, mode) are not declared to DPOR: a known gap, in the README.
+  reads: (ev, t) => {
+    if (ev.type === "hyp.enter") t.read("guests");
   },
-  check(s: MachineState): string | null {
-    if (!s.hyp) return null;
+  check(s: MachineState, ev: SimEvent): string | null {
+    if (!s.hyp || !changesRunningVmid(ev)) return null;
     const cores = s.hyp.cores;
     for (let a = 0; a < cores.length; a++) {
       const va = runningVmid(s, a);
@@ -67,3 +67,9 @@ export const sameVmidVcpus: Invariant = {
     return null;
   },
 };
+
+/** A guest entry, or a write of VTTBR's VMID, stage 2 or the mode. */
+function changesRunningVmid(ev: SimEvent): boolean {
+  if (ev.type === "hyp.enter") return true;
+  return ev.type === "reg.write" && (ev.regs.vmid !== undefined || ev.regs.stage2 !== undefined || ev.regs.mode !== undefined);
+}
