@@ -6,7 +6,7 @@ import type { Scenario } from "../scenario/types.js";
 import { intOption, parse } from "./args.js";
 import type { Catalog } from "./catalog.js";
 import { EXIT_OK, EXIT_VIOLATION } from "./errors.js";
-import { table } from "./debug/format.js";
+import { table } from "../views/format.js";
 import type { Io } from "./io.js";
 import { applyOverrides } from "./overrides.js";
 

@@ -3,7 +3,7 @@ import { ALLOW_MODULES_HELP, ALLOW_MODULES_OPTION, logAllocator } from "../log/m
 import { ScheduleSyntaxError, ScheduleEncoder } from "../engine/schedule.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import { namingFile } from "../log/apply-logged.js";
-import { schemaOf } from "../log/event-schema.js";
+import { schemaOf } from "../events/event-schema.js";
 import { LogError } from "../log/log-error.js";
 import { LogStream } from "../log/stream.js";
 import { Fold } from "../replay/fold.js";

@@ -16,7 +16,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import type { SimEvent } from "../events/index.js";
 import { fnv1a64 } from "../state/hash.js";
-import { checkEvent, type SchemaContext } from "./event-schema.js";
+import { checkEvent, type SchemaContext } from "../events/event-schema.js";
 import { LOG_FORMAT, LOG_VERSION, type LogFooter, type LogHeader } from "./format.js";
 import { LogError } from "./log-error.js";
 

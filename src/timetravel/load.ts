@@ -4,7 +4,7 @@
  * text or the lines: the debugger needs the events only.
  */
 import type { SimEvent } from "../events/index.js";
-import type { SchemaContext } from "../log/event-schema.js";
+import type { SchemaContext } from "../events/event-schema.js";
 import type { LogFooter, LogHeader } from "../log/format.js";
 import { LogStream, type ChunkSource } from "../log/stream.js";
 

@@ -6,7 +6,7 @@
  */
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import { namingFile } from "../log/apply-logged.js";
-import { schemaOf } from "../log/event-schema.js";
+import { schemaOf } from "../events/event-schema.js";
 import { logAllocator } from "../log/modules.js";
 import { LogStream } from "../log/stream.js";
 import { scenarioInitialState } from "../run/simulate.js";

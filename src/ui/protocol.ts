@@ -104,7 +104,7 @@ export interface StateView {
   /** For each core, the TLB slots whose entry the tables no longer agree with (src/ui/stale-entries.ts). */
   staleTlb: number[][];
   /**
-   * The same state as the debugger prints it (src/cli/debug/machine-views.ts: `state` and `core N`),
+   * The same state as the debugger prints it (src/views/machine-views.ts: `state` and `core N`),
    * so both speak kernel ("context A 0:1", "wait lock cpu_asid_lock", "VTTBR —"). Absent from a server
    * that does not format.
    */

@@ -4,7 +4,7 @@
  * snapshots (a copy of the nearest snapshot plus at most K - 1 applications), so no request costs more
  * than a window of the log, however long the log is.
  */
-import { coreView, stateView } from "../cli/debug/machine-views.js";
+import { coreView, stateView } from "../views/machine-views.js";
 import { describeEvent } from "../events/describe.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";

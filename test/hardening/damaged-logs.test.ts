@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinScenarios, readScenario } from "../../scenarios/index.js";
-import { checkEvent, schemaOf } from "../../src/log/event-schema.js";
+import { checkEvent, schemaOf } from "../../src/events/event-schema.js";
 import { runScenario } from "../../src/run/run-scenario.js";
 import { isCleanBadInput, smpsim, tempDir, type CliResult } from "./inproc.js";
 

@@ -1,6 +1,6 @@
 /** The viewer's state comes with the debugger's text of it: one formatter for both. */
 import { describe, expect, it } from "vitest";
-import { coreView, stateView } from "../../src/cli/debug/machine-views.js";
+import { coreView, stateView } from "../../src/views/machine-views.js";
 import { goToError } from "../../src/ui/web/goto.js";
 import { modelOf, runOf } from "./model-helpers.js";
 

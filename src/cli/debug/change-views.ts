@@ -5,7 +5,7 @@ import type { TlbEntry } from "../../../cores/tlb.js";
 import { describeEvent } from "../../events/describe.js";
 import type { Change, StateDiff } from "../../timetravel/diff.js";
 import type { Provenance } from "../../timetravel/provenance.js";
-import { ctxText, hex, messageText, tagText, waitText } from "./format.js";
+import { ctxText, hex, messageText, tagText, waitText } from "../../views/format.js";
 
 const entryText = (e: TlbEntry): string =>
   `${hex(e.vpn * 4096)} ${tagText(e)} VMID ${e.vmid} → ${hex(e.pa)} ${e.writable ? "rw" : "ro"} (${e.table}, filled #${e.filledAt})`;

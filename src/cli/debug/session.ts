@@ -9,9 +9,9 @@ import { parseNumber } from "../../timetravel/predicate.js";
 import type { Timeline } from "../../timetravel/timeline.js";
 import { UsageError } from "../errors.js";
 import { diffView, whyView } from "./change-views.js";
-import { eventLine, positionText } from "./format.js";
+import { eventLine, positionText } from "../../views/format.js";
 import { HELP, helpFor } from "./help.js";
-import { coreView, stateView, tlbView } from "./machine-views.js";
+import { coreView, stateView, tlbView } from "../../views/machine-views.js";
 import { eventWindow } from "./window.js";
 
 /** A command the debugger cannot run: `--eval` stops with exit 2, the prompt says why and goes on. */

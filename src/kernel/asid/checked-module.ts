@@ -6,7 +6,7 @@
  * in smpsim. Built-in allocators are not wrapped (their mistakes are smpsim's bugs).
  */
 import type { Op, Program } from "../../engine/ops.js";
-import { checkEvent } from "../../log/event-schema.js";
+import { checkEvent } from "../../events/event-schema.js";
 import type { SimEvent } from "../../events/index.js";
 import type { IpiHandler, KernelCtx } from "../context.js";
 import type { AsidAllocator } from "./allocator.js";

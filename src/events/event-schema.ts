@@ -5,7 +5,7 @@
  * header's configuration does not have, is reported by line instead of crashing the reducer.
  * The schemas follow the event interfaces in src/events/ (the reducer's own definitions).
  */
-import type { EventType, SimEvent } from "../events/index.js";
+import type { EventType, SimEvent } from "./index.js";
 
 /** What the header's configuration says exists. */
 export interface SchemaContext {

@@ -1,8 +1,8 @@
 /** The debugger's views of one state: `state` (every core side by side), `core N`, `tlb N`. */
-import type { CoreState } from "../../../cores/core-state.js";
-import { lookup } from "../../../cores/tlb.js";
-import type { Scenario } from "../../scenario/types.js";
-import type { MachineState } from "../../state/machine-state.js";
+import type { CoreState } from "../../cores/core-state.js";
+import { lookup } from "../../cores/tlb.js";
+import type { Scenario } from "../scenario/types.js";
+import type { MachineState } from "../state/machine-state.js";
 import { ctxText, hex, messageText, perCore, table, tagText, waitText } from "./format.js";
 
 const onOff = (b: boolean): string => (b ? "on" : "off");

@@ -2,12 +2,12 @@
  * The debugger's small vocabulary: ASIDs as gen:asid, addresses in hex, one line per event, a wait in
  * words, and a table with a column per core. Shared by every view.
  */
-import type { CoreState, Wait } from "../../../cores/core-state.js";
-import { hex } from "../../../cores/page-table.js";
-import type { TlbEntry } from "../../../cores/tlb.js";
-import type { BusMessage } from "../../../bus/messages.js";
-import { describeEvent } from "../../events/describe.js";
-import type { SimEvent } from "../../events/index.js";
+import type { CoreState, Wait } from "../../cores/core-state.js";
+import { hex } from "../../cores/page-table.js";
+import type { TlbEntry } from "../../cores/tlb.js";
+import type { BusMessage } from "../../bus/messages.js";
+import { describeEvent } from "../events/describe.js";
+import type { SimEvent } from "../events/index.js";
 
 export { hex };
 
