@@ -11,9 +11,9 @@ import { allocatorOf, builtin } from "../support/sim.js";
  * on the other core's switch steps (their order decides whether both run the mm under two ASIDs at
  * once), and on nothing that cannot change that answer.
  */
-async function twoCoresOnOneMm(): Promise<MachineState> {
+function twoCoresOnOneMm(): MachineState {
   const scenario = builtin("tlb-shootdown-munmap");
-  const s = scenarioInitialState(scenario, await allocatorOf(scenario));
+  const s = scenarioInitialState(scenario, allocatorOf(scenario));
   for (const c of [0, 1]) {
     const core = s.cores[c]!;
     core.ctx = { mm: "M", generation: 1, asid: c + 1 };
@@ -25,7 +25,7 @@ async function twoCoresOnOneMm(): Promise<MachineState> {
 }
 
 const regWrite = (core: number, regs: Record<string, unknown>): SimEvent =>
-  ({ seq: 0, t: 0, core, type: "reg.write", regs }) as SimEvent;
+  ({ seq: 0, t: 0, core, type: "reg.write", regs }) as unknown as SimEvent;
 
 function footprintOf(s: MachineState, o: Objects, ev: SimEvent): Footprint {
   const fp = emptyFootprint();
@@ -34,8 +34,8 @@ function footprintOf(s: MachineState, o: Objects, ev: SimEvent): Footprint {
 }
 
 describe("DPOR's dependence for same-asid-threads", () => {
-  it("makes the step that settles a core depend on the switch of another core running the same mm", async () => {
-    const s = await twoCoresOnOneMm();
+  it("makes the step that settles a core depend on the switch of another core running the same mm", () => {
+    const s = twoCoresOnOneMm();
     const o = new Objects();
     const settle = footprintOf(s, o, regWrite(0, { asid: 1 }));
     expect(settle.reads).toContain(o.id("running:1"));
@@ -43,15 +43,15 @@ describe("DPOR's dependence for same-asid-threads", () => {
     expect(dependent(settle, footprintOf(s, o, regWrite(1, { ttbr0: "M" })))).toBe(true);
   });
 
-  it("leaves it independent of the other core's interrupt-mask writes, which cannot change the answer", async () => {
-    const s = await twoCoresOnOneMm();
+  it("leaves it independent of the other core's interrupt-mask writes, which cannot change the answer", () => {
+    const s = twoCoresOnOneMm();
     const o = new Objects();
     const settle = footprintOf(s, o, regWrite(0, { asid: 1 }));
     expect(dependent(settle, footprintOf(s, o, regWrite(1, { irqOn: false })))).toBe(false);
   });
 
-  it("reads no other core while the changed core is still switching (its registers differ from its context)", async () => {
-    const s = await twoCoresOnOneMm();
+  it("reads no other core while the changed core is still switching (its registers differ from its context)", () => {
+    const s = twoCoresOnOneMm();
     s.cores[0]!.regs.ttbr0 = "swapper";
     const o = new Objects();
     const mid = footprintOf(s, o, regWrite(0, { ttbr0: "swapper" }));
@@ -59,8 +59,8 @@ describe("DPOR's dependence for same-asid-threads", () => {
     expect(mid.reads).not.toContain(o.id("ctx:1"));
   });
 
-  it("reads no other core's registers when no other core runs the same mm", async () => {
-    const s = await twoCoresOnOneMm();
+  it("reads no other core's registers when no other core runs the same mm", () => {
+    const s = twoCoresOnOneMm();
     s.cores[1]!.ctx = { mm: "N", generation: 1, asid: 2 };
     const o = new Objects();
     const settle = footprintOf(s, o, regWrite(0, { asid: 1 }));
@@ -69,8 +69,8 @@ describe("DPOR's dependence for same-asid-threads", () => {
     expect(settle.reads).toContain(o.id("ctx:1"));
   });
 
-  it("makes an IPI sent to a settled core depend on the check that found it settled", async () => {
-    const s = await twoCoresOnOneMm();
+  it("makes an IPI sent to a settled core depend on the check that found it settled", () => {
+    const s = twoCoresOnOneMm();
     const o = new Objects();
     const settle = footprintOf(s, o, regWrite(0, { asid: 1 }));
     const send = { seq: 0, t: 0, core: 0, type: "ipi.send", wait: true, msgs: [{ id: 7, kind: "ipi", ipi: "flush", from: 0, to: 1 }] } as unknown as SimEvent;
