@@ -17,7 +17,7 @@ import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import a15VmidRollover from "./a15-vmid-rollover.js";
 import { a15VmidPublishRace, a15VmidSmall, a15VmidSmall516 } from "./a15-vmid-small.js";
 import defaultScenario from "./default.js";
-import { kvmArmv6Flush, kvmArmv6GlobalKernel, kvmArmv6Nonglobal } from "./kvm-armv6.js";
+import { kvmArmv6Flush, kvmArmv6FlushUp, kvmArmv6GlobalKernel, kvmArmv6Nonglobal, kvmArmv6NonglobalUp } from "./kvm-armv6.js";
 import { ScenarioError, lineColumn } from "./fields.js";
 import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
@@ -44,6 +44,8 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   kvmArmv6GlobalKernel,
   kvmArmv6Flush,
   kvmArmv6Nonglobal,
+  kvmArmv6FlushUp,
+  kvmArmv6NonglobalUp,
   a15VmidRollover,
   a15VmidSmall,
   a15VmidSmall516,
