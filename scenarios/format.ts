@@ -4,6 +4,7 @@
  */
 import { defaultLatencies, type Latencies } from "../bus/messages.js";
 import { defaultCosts, type Costs } from "../cores/costs.js";
+import { pageBase } from "../cores/page-table.js";
 import { ARCHES, defaultFlushAllScope, type Arch } from "../src/scenario/arch.js";
 import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
 import { decodeSchedule } from "../src/engine/schedule.js";
@@ -221,7 +222,7 @@ function touchedVas(tasks: TaskSpec[]): number[] {
   const seen = new Set<number>();
   const visit = (ops: WorkloadOp[]): void => {
     for (const op of ops) {
-      if ("va" in op) seen.add(op.va - (op.va % 4096));
+      if ("va" in op) seen.add(pageBase(op.va));
       if (op.op === "repeat") visit(op.body);
     }
   };

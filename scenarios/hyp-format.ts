@@ -5,6 +5,7 @@
  */
 import type { HypConfig, PteSpec, TaskSpec, VmSpec, WorkloadOp } from "../src/scenario/types.js";
 import { shadowOf } from "../src/scenario/shadow.js";
+import { pageBase } from "../cores/page-table.js";
 import type { Fields } from "./fields.js";
 
 const HYP_FIELDS = ["worldSwitch", "hostKernelMappings", "flushOnSwitch", "sharedPage", "vmidAllocator", "vmidBits", "vmidPublish", "vms"];
@@ -103,7 +104,7 @@ export function resolveHypTables(f: Fields, hyp: HypConfig, tables: Tables, kern
   for (const vm of hyp.vms) {
     const s2 = tables[vm.stage2]!;
     const through = (p: PteSpec): PteSpec | null => {
-      const q = s2[p.pa - (p.pa % 4096)];
+      const q = s2[pageBase(p.pa)];
       return q ? { pa: q.pa, global: false, writable: p.writable && q.writable } : null;
     };
     for (const g of vm.guestTasks) {
