@@ -8,6 +8,7 @@ import { ARCHES, defaultFlushAllScope, type Arch } from "../src/scenario/arch.js
 import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
 import { decodeSchedule } from "../src/engine/schedule.js";
 import { Fields } from "./fields.js";
+import { looksLikePath } from "../src/modules/load.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 
 const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
@@ -119,13 +120,22 @@ function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path:
 
 function readKernel(f: Fields, raw: unknown, arch: Arch): KernelConfig {
   const o = f.object(raw, "kernel");
-  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "flushAllScope", "scheduler"]);
+  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "flushAllScope", "scheduler", "switchMm", "tlbFlush"]);
+  // Module paths, only when given (so headers of scenarios without them stay as they were).
+  const modules: { switchMm?: string; tlbFlush?: string } = {};
+  for (const m of ["switchMm", "tlbFlush"] as const) {
+    if (o[m] === undefined || o[m] === "built-in") continue;
+    const path = f.string(o[m], `kernel.${m}`);
+    if (!looksLikePath(path)) f.fail(`kernel.${m}`, `"${path}" is not a module path (a .mjs/.js file, or "built-in")`);
+    modules[m] = path;
+  }
   return {
     asidAllocator: f.opt(o, "asidAllocator", "kernel", "static", (v, p) => f.string(v, p)),
     asidBits: f.opt(o, "asidBits", "kernel", 8, (v, p) => f.int(v, p, 2, 16)),
     switchSequence: f.opt(o, "switchSequence", "kernel", "reserved-asid", (v, p) => f.oneOf(v, p, SWITCHES)),
     flushAllScope: f.opt(o, "flushAllScope", "kernel", defaultFlushAllScope(arch), (v, p) => f.oneOf(v, p, ["local", "inner-shareable"] as const)),
     scheduler: f.opt(o, "scheduler", "kernel", "any", (v, p) => f.oneOf(v, p, ["any", "round-robin"] as const)),
+    ...modules,
   };
 }
 
