@@ -3,12 +3,12 @@
  * allocator modules are (src/kernel/asid/checked-module.ts): whatever it yields, returns or throws is
  * checked, and a mistake is an AllocatorError naming the module file, the operation and why (exit 2).
  */
-import type { Op, Program } from "../engine/ops.js";
+import type { Op } from "../engine/ops.js";
 import { call, checked, checkedVars, mustBe, show, type CheckOptions } from "../kernel/asid/checked-module.js";
 import { AllocatorError } from "../kernel/asid/errors.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
 import type { ContextSwitch, TlbFlush } from "../kernel/modules.js";
-import type { Step, VmidAllocator } from "../hyp/context.js";
+import type { VmidAllocator } from "../hyp/context.js";
 import type { WorldSwitchModel } from "../hyp/world-switch.js";
 
 type Gen<T> = Generator<Op, T, number>;
@@ -21,7 +21,7 @@ function handlers(file: string, user: Readonly<Record<string, unknown>> | undefi
   const out: Record<string, IpiHandler> = {};
   for (const [name, h] of Object.entries(user ?? {})) {
     if (typeof h !== "function") throw new AllocatorError(`${file}: ipiHandlers.${name} is not a function`);
-    out[name] = (k, cpu, msg) => program(file, `IPI handler ${name}`, k, cpu, () => (h as IpiHandler)(k, cpu, msg)) as Program;
+    out[name] = (k, cpu, msg) => program(file, `IPI handler ${name}`, k, cpu, () => (h as IpiHandler)(k, cpu, msg));
   }
   return out;
 }
@@ -31,7 +31,7 @@ const GUEST_OPS: ReadonlySet<string> = new Set(["in-guest"]);
 
 export function checkedContextSwitch(file: string, user: ContextSwitch): ContextSwitch {
   return {
-    name: String(user.name),
+    name: user.name,
     contextSwitch(k, asids, cpu, prev, next) {
       // The mm it leaves loaded must be one the machine has ("" only if nothing was ever loaded).
       const result = (v: unknown): string | null =>
@@ -43,7 +43,7 @@ export function checkedContextSwitch(file: string, user: ContextSwitch): Context
 
 export function checkedTlbFlush(file: string, user: TlbFlush): TlbFlush {
   return {
-    name: String(user.name),
+    name: user.name,
     unmapPage(k, cpu, mm, va, how) {
       return program(file, "unmapPage", k, cpu, () => user.unmapPage(k, cpu, mm, va, how), { extraOps: PAGE_TABLE_OPS });
     },
@@ -54,15 +54,15 @@ export function checkedTlbFlush(file: string, user: TlbFlush): TlbFlush {
 export function checkedVmidAllocator(file: string, user: VmidAllocator): VmidAllocator {
   const integer = { result: mustBe("number") };
   return {
-    name: String(user.name),
+    name: user.name,
     source: typeof user.source === "string" ? user.source : `user module ${file}`,
     initialVars: (vms, cores, bits) => checkedVars(file, () => user.initialVars(vms, cores, bits)),
     update: (h, cpu, vm) => program(file, "update", h.k, cpu, () => user.update(h, cpu, vm)),
     recheck: (h, cpu, vm) => program(file, "recheck", h.k, cpu, () => user.recheck(h, cpu, vm), integer),
     vttbrVmid: (h, cpu, vm) =>
-      program(file, "vttbrVmid", h.k, cpu, () => user.vttbrVmid(h, cpu, vm), {
+      program<number>(file, "vttbrVmid", h.k, cpu, () => user.vttbrVmid(h, cpu, vm), {
         result: (v) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** h.hyp.vmidBits ? null : `returned ${show(v)}, not a VMID (0 to ${2 ** h.hyp.vmidBits - 1})`),
-      }) as Step<number>,
+      }),
     put: (h, cpu) => program(file, "put", h.k, cpu, () => user.put(h, cpu)),
     ipiHandlers: handlers(file, user.ipiHandlers),
   };
