@@ -87,9 +87,10 @@ function readChoices(f: Fields, v: unknown, path: string): string {
 
 function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
   const o = f.object(raw, "machine");
-  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents"]);
+  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents", "tlbi", "walkCache", "sharedTlb"]);
   const spec = f.object(o.speculation ?? {}, "machine.speculation");
   f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
+  const knobs = readHardwareKnobs(f, o);
   return {
     arch: f.opt(o, "arch", "machine", "armv7", (v, p) => f.oneOf(v, p, ARCHES)),
     cores: f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)),
@@ -106,7 +107,22 @@ function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig 
       ),
     },
     maxEvents: f.opt(o, "maxEvents", "machine", 10_000_000, (v, p) => f.int(v, p, 1, 1e9)),
+    ...knobs,
   };
+}
+
+/**
+ * Hardware knobs, each off by default (`tlbi` is always resolved, so `--set machine.tlbi.X` finds it). `tlbi.lateCompletion`: src/engine/late-tlbi.ts. `walkCache` and `sharedTlb`
+ * (walk caches of intermediate entries; TLBs shared by SMT siblings or TTBR.CnP) are named so that a
+ * scenario can say `false`, but are not modelled yet: turning one on is refused, not ignored.
+ */
+function readHardwareKnobs(f: Fields, o: Record<string, unknown>): { tlbi: { lateCompletion: boolean } } {
+  for (const k of ["walkCache", "sharedTlb"] as const) {
+    if (o[k] !== undefined && o[k] !== false) f.fail(`machine.${k}`, `not modelled yet: only false (the default) is accepted`);
+  }
+  const t = f.object(o.tlbi ?? {}, "machine.tlbi");
+  f.known(t, "machine.tlbi", ["lateCompletion"]);
+  return { tlbi: { lateCompletion: f.opt(t, "lateCompletion", "machine.tlbi", false, (v, p) => f.bool(v, p)) } };
 }
 
 function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path: string, defaults: T): T {

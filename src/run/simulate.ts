@@ -46,6 +46,7 @@ export function engineOptions(scenario: Scenario): EngineOptions {
     latencies: m.latencies,
     speculation: m.speculation,
     maxEvents: m.maxEvents,
+    ...(m.tlbi?.lateCompletion ? { lateTlbi: true } : {}),
   };
 }
 

@@ -80,6 +80,8 @@ export interface MachineConfig {
   latencies: Latencies;
   speculation: { enabled: boolean; rate: number; vas: number[] };
   maxEvents: number;
+  /** TLB maintenance knobs (src/engine/late-tlbi.ts); absent in logs written before them (= off). */
+  tlbi?: { lateCompletion: boolean };
 }
 
 /** A built-in world switch, or (any other string) a module path (src/hyp/modules.ts). */
