@@ -22,6 +22,7 @@ import { ScenarioError, lineColumn } from "./fields.js";
 import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
 import tlbShootdownMunmap from "./tlb-shootdown-munmap.js";
+import { vheVmidRollover516, vheVmidSmall516 } from "./vhe-vmid.js";
 
 import { duplicateKey, withoutBom } from "./json-text.js";
 export { ScenarioError } from "./fields.js";
@@ -50,6 +51,8 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   a15VmidSmall,
   a15VmidSmall516,
   a15VmidPublishRace,
+  vheVmidSmall516,
+  vheVmidRollover516,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
 
 /**

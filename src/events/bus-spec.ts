@@ -22,6 +22,7 @@ export const busSpecs: SpecTable<BusEvent> = {
     touches: (ev, t) => {
       const m = ev.msg;
       if (ev.ack) t.creates(ev.ack.id);
+      if (ev.late) t.creates(ev.late.id);
       if (m.kind === "ipi") {
         t.write(`regs:${ev.core}`);
         t.write(`running:${ev.core}`);
@@ -33,7 +34,8 @@ export const busSpecs: SpecTable<BusEvent> = {
     describe: (ev) => {
       const m = ev.msg;
       if (m.kind === "ipi") return `take IPI ${m.ipi} #${m.id} from ${m.from}`;
-      if (m.kind === "tlbi") return `${tlbiText(m.op)} from ${m.from} (-${ev.removed})`;
+      if (m.kind === "tlbi" && ev.late) return `${tlbiText(m.op)} from ${m.from}: acked, completes late (#${ev.late.id})`;
+      if (m.kind === "tlbi") return `${tlbiText(m.op)} from ${m.from}${m.late ? " (late completion)" : ""} (-${ev.removed})`;
       return `ack #${m.of} from ${m.from}`;
     },
   },

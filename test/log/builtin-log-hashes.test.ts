@@ -49,6 +49,8 @@ const PINS: Record<string, { random1: string; random2: string; fifo: string }> =
   "a15-vmid-small": { random1: "cf66d0713951a0c5", random2: "555dbafb8786fc52", fifo: "355009b696682544" },
   "a15-vmid-small-5.16": { random1: "7532a02e89c5d930", random2: "38e87c7720e2791a", fifo: "55687f198f1336ec" },
   "a15-vmid-publish-race": { random1: "cbc342054ae60111", random2: "6bbecc8259bc41dc", fifo: "a098f02c49717ea4" },
+  "vhe-vmid-small-5.16": { random1: "32b3c1dfba47b0a2", random2: "503609aeee0c05ea", fifo: "d1b1ae1d320dfc0e" },
+  "vhe-vmid-rollover-5.16": { random1: "a4fe6d2c9bdd9baa", random2: "89616566033ab987", fifo: "a550c4d30f9e5056" },
 };
 
 describe("built-in scenario logs", () => {
