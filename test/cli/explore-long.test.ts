@@ -1,20 +1,14 @@
 /** A long exploration as a user meets it off a terminal: progress lines, a time limit, Ctrl-C. */
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDuration } from "../../src/cli/search-watch.js";
-import { bin, ensureCliBuilt, smpsimIn, tempDir } from "./spawn.js";
+import { bin, cliSandbox, smpsimIn } from "./spawn.js";
 
-let cwd = "";
-beforeAll(() => {
-  ensureCliBuilt();
-  cwd = tempDir();
-}, 120_000);
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const box = cliSandbox();
 
 /** Starts smpsim, sends `signal` once stderr shows the search has started and `afterMs` passed. */
 function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [bin, ...args], { cwd: box.cwd, stdio: ["ignore", "pipe", "pipe"] });
   const out = { stdout: "", stderr: "" };
   child.stdout.on("data", (d: Buffer) => {
     out.stdout += d.toString();
@@ -36,12 +30,12 @@ const long = ["explore", "asid-small-generation", "--budget", "100000000"];
 
 describe("explore off a terminal", () => {
   it("prints SEED= first", () => {
-    const r = smpsimIn(cwd, ["explore", "tlb-shootdown-munmap", "--budget", "20"]);
+    const r = smpsimIn(box.cwd, ["explore", "tlb-shootdown-munmap", "--budget", "20"]);
     expect(r.stdout.split("\n")[0]).toMatch(/^SEED=1 {2}explore tlb-shootdown-munmap --strategy random, budget 20$/);
   });
 
   it("stops at --time with the coverage so far, and prints progress lines while it runs", () => {
-    const r = smpsimIn(cwd, [...long, "--time", "6s"]);
+    const r = smpsimIn(box.cwd, [...long, "--time", "6s"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/stopped by the time limit after \d+ s: no violation in \d+ schedules/);
     expect(r.stdout).toMatch(/^coverage: \d+ schedules/m);
@@ -67,7 +61,7 @@ describe("explore off a terminal", () => {
 
 describe("a bounded search", () => {
   it("says that bugs needing more preemptions may lie beyond an exhausted bound", () => {
-    const r = smpsimIn(cwd, ["explore", "asid-small-generation", "--strategy", "dpor", "--preemptions", "1", "--budget", "10000"]);
+    const r = smpsimIn(box.cwd, ["explore", "asid-small-generation", "--strategy", "dpor", "--preemptions", "1", "--budget", "10000"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/the space within 1 preemption was exhausted \(a bug that needs more than 1 preemption may lie beyond it: raise --preemptions, or drop it for unbounded DPOR\)/);
   });

@@ -2,19 +2,14 @@
  * What a new user meets first: the scenarios `list` marks `violation` violate on `run` as listed, and
  * the README's first example prints what the README quotes.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureCliBuilt, root, smpsimIn, tempDir } from "./spawn.js";
+import { describe, expect, it } from "vitest";
+import { cliSandbox, ensureCliBuilt, root, smpsimIn } from "./spawn.js";
 
-let cwd = "";
-beforeAll(() => {
-  ensureCliBuilt();
-  cwd = tempDir();
-}, 120_000);
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const box = cliSandbox();
 
-const smpsim = (...args: string[]) => smpsimIn(cwd, args);
+const smpsim = box.smpsim;
 
 function listed(): { id: string; expect: string; shownBy: string }[] {
   ensureCliBuilt();

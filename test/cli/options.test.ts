@@ -1,19 +1,14 @@
 /** Option mistakes get one line in the tool's words, with the nearest known word when it is a typo. */
-import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { editDistance, nearest } from "../../src/cli/did-you-mean.js";
-import { ensureCliBuilt, smpsimIn, tempDir } from "./spawn.js";
 
-let cwd = "";
-beforeAll(() => {
-  ensureCliBuilt();
-  cwd = tempDir();
-}, 120_000);
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+import { describe, expect, it } from "vitest";
+import { editDistance, nearest } from "../../src/cli/did-you-mean.js";
+import { cliSandbox, smpsimIn } from "./spawn.js";
+
+const box = cliSandbox();
 
 /** Exit 2, one line on stderr, none of node:util's parseArgs wording. */
 function usage(...args: string[]): string {
-  const r = smpsimIn(cwd, args);
+  const r = smpsimIn(box.cwd, args);
   expect(r.code, r.stderr + r.stdout).toBe(2);
   const lines = r.stderr.trimEnd().split("\n");
   expect(lines, r.stderr).toHaveLength(1);
@@ -51,9 +46,9 @@ describe("option errors", () => {
 
 describe("help", () => {
   it("smpsim help run prints run's help", () => {
-    const r = smpsimIn(cwd, ["help", "run"]);
+    const r = smpsimIn(box.cwd, ["help", "run"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(smpsimIn(cwd, ["run", "--help"]).stdout);
+    expect(r.stdout).toBe(smpsimIn(box.cwd, ["run", "--help"]).stdout);
     expect(r.stdout).toMatch(/^usage: smpsim run </);
   });
 });

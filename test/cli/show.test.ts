@@ -1,19 +1,14 @@
 /** `smpsim show`: a scenario as editable JSON that reads back as the same scenario. */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { builtinScenarios, readScenario } from "../../scenarios/index.js";
 import { compactJson, scenarioWithHex } from "../../src/cli/scenario-json.js";
-import { ensureCliBuilt, smpsimIn, tempDir } from "./spawn.js";
+import { cliSandbox } from "./spawn.js";
 
-let cwd = "";
-beforeAll(() => {
-  ensureCliBuilt();
-  cwd = tempDir();
-}, 120_000);
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const box = cliSandbox();
 
-const smpsim = (...args: string[]) => smpsimIn(cwd, args);
+const smpsim = box.smpsim;
 
 describe("smpsim show", () => {
   it("prints the default scenario as JSON with addresses in hex", () => {
@@ -28,7 +23,7 @@ describe("smpsim show", () => {
   });
 
   it("gives a file that runs as the built-in does", () => {
-    writeFileSync(join(cwd, "mine.json"), smpsim("show", "tlb-shootdown-munmap-local-only").stdout);
+    writeFileSync(join(box.cwd, "mine.json"), smpsim("show", "tlb-shootdown-munmap-local-only").stdout);
     const fromFile = JSON.parse(smpsim("run", "mine.json", "--no-log", "--json").stdout) as { stateHash: string; events: number };
     const builtin = JSON.parse(smpsim("run", "tlb-shootdown-munmap-local-only", "--no-log", "--json").stdout) as { stateHash: string; events: number };
     expect(fromFile).toMatchObject({ stateHash: builtin.stateHash, events: builtin.events });

@@ -1,18 +1,13 @@
 /** The tool's version: printed by --version, recorded in every log, and named when --verify diverges. */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeDifference, firstDifference } from "../../src/replay/first-difference.js";
-import { ensureCliBuilt, root, smpsimIn, tempDir } from "./spawn.js";
+import { cliSandbox, root } from "./spawn.js";
 
-let cwd = "";
-beforeAll(() => {
-  ensureCliBuilt();
-  cwd = tempDir();
-}, 120_000);
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const box = cliSandbox();
 
-const smpsim = (...args: string[]) => smpsimIn(cwd, args);
+const smpsim = box.smpsim;
 const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 
 describe("--version", () => {
@@ -26,7 +21,7 @@ describe("--version", () => {
 describe("the log header", () => {
   it("records the format version and the tool version", () => {
     smpsim("run", "tlb-shootdown-munmap", "--log", "a.log");
-    const header = JSON.parse(readFileSync(join(cwd, "a.log"), "utf8").split("\n")[0]!) as Record<string, unknown>;
+    const header = JSON.parse(readFileSync(join(box.cwd, "a.log"), "utf8").split("\n")[0]!) as Record<string, unknown>;
     expect(header).toMatchObject({ format: "smpsim-log", version: 1, toolVersion: version });
   });
 });
@@ -34,9 +29,9 @@ describe("the log header", () => {
 describe("replay --verify of an altered log", () => {
   function altered(name: string, edit: (lines: string[]) => void): string {
     smpsim("run", "tlb-shootdown-munmap", "--log", name);
-    const lines = readFileSync(join(cwd, name), "utf8").split("\n");
+    const lines = readFileSync(join(box.cwd, name), "utf8").split("\n");
     edit(lines);
-    writeFileSync(join(cwd, name), lines.join("\n"));
+    writeFileSync(join(box.cwd, name), lines.join("\n"));
     return name;
   }
   /** An older smpsim's footer has no digest of the header (the edited header would not match it). */
