@@ -179,7 +179,9 @@ export class Engine implements Machine {
     const stack = this.stacks[c]!;
     let f = top;
     let v = value;
+    const resumed = this.chooser.resumed;
     for (;;) {
+      if (resumed) resumed.call(this.chooser, c, v);
       const r = f.program.next(v);
       if (!r.done) {
         if (r.value.k !== "call") {

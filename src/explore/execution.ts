@@ -56,7 +56,8 @@ export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHo
       onEvent?.(ev, state);
     };
   };
-  const machine = setUp(t.scenario, t.allocator, chooser, sinkFor, { describeChoices: false });
+  const view = (chooser as { programView?: (s: MachineState) => MachineState }).programView;
+  const machine = setUp(t.scenario, t.allocator, chooser, sinkFor, { describeChoices: false, ...(view ? { programView: view } : {}) });
   const state = machine.state;
   try {
     const outcome = machine.run();

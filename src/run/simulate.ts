@@ -58,6 +58,11 @@ export interface SetUpOptions {
   invariants?: readonly Invariant[];
   /** Describe each choice's options in the event (logs do; exploration does not need it). */
   describeChoices?: boolean;
+  /**
+   * The state the step programs are given to read (default: the live state itself). Stateful search
+   * passes a view that records what each core's programs read (program-trace.ts).
+   */
+  programView?: (state: MachineState) => MachineState;
 }
 
 /**
@@ -75,7 +80,7 @@ export function setUp(
   const state = scenarioInitialState(scenario, allocator);
   const engineOpts = opts.describeChoices === undefined ? engineOptions(scenario) : { ...engineOptions(scenario), describeChoices: opts.describeChoices };
   const engine = new Engine(engineOpts, state, chooser, opts.invariants ?? machineInvariants, sinkFor(state));
-  return { state, run: () => engine.run(kernelSystem(scenario, state, allocator)) };
+  return { state, run: () => engine.run(kernelSystem(scenario, opts.programView ? opts.programView(state) : state, allocator)) };
 }
 
 export interface Simulation {
