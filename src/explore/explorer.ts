@@ -12,7 +12,7 @@ import { randomStrategy } from "./random.js";
 import { StateSet, type PackedStates } from "./state-set.js";
 import type { Share, Strategy, StrategyName, StrategyOptions } from "./strategy.js";
 import { tasksOn } from "../scenario/initial-state.js";
-import { statefulStrategy, type StatefulStats } from "./stateful.js";
+import { FinalsBelow, statefulStrategy, type StatefulStats } from "./stateful.js";
 import { makeStore, type StoreKind, type Visited } from "./visited.js";
 
 export interface ExploreRequest {
@@ -44,7 +44,7 @@ export interface ExploreRequest {
    * DFS only: stateful search (stateful.ts), storing states this way; `preemptions` Infinity makes
    * it unbounded. `log2Bits`: bitstate's array size.
    */
-  stateful?: { store: StoreKind; log2Bits?: number };
+  stateful?: { store: StoreKind; log2Bits?: number; finals?: boolean };
 }
 
 export interface ExploreProgress {
@@ -172,7 +172,8 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
   };
   const store = req.stateful ? makeStore(req.stateful.store, req.stateful.log2Bits) : null;
   const stats: StatefulStats = { stored: 0, matched: 0, depth: 0 };
-  const strategy = store ? statefulStrategy(options, store, stats, t.scenario.machine.cores) : makeStrategy(req.strategy, options);
+  const below = req.stateful?.finals ? new FinalsBelow() : undefined;
+  const strategy = store ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below) : makeStrategy(req.strategy, options);
   const finals = new Set<string>();
   const seen = new StateSet();
   let schedules = 0;
@@ -202,6 +203,8 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
   // A budget that ends exactly where the space does: one more `next` tells whether anything was left.
   if (!found && !exhausted && strategy.exhaustive && schedules >= req.budget && strategy.next() === null) exhausted = true;
   req.onProgress?.({ schedules, events, found: found ? 1 : 0, statesSeen: seen.size });
+  // Stateful search with finals gathered: those below pruned states too.
+  if (below) for (const f of below.all) finals.add(f);
   return {
     strategy: req.strategy,
     schedules,

@@ -41,7 +41,30 @@ export interface StatefulStats {
 /** The item that ran last, as far as the preemption bound cares: a delivered message is never ready again. */
 const lastClass = (key: number): number => (key >= MSG_KEY_BASE ? -1 : key);
 
+/**
+ * Final states reachable below each stored state (when asked: tests compare them with stateless
+ * search's): a pruned execution's finals are those of the state it was pruned at.
+ */
+export class FinalsBelow {
+  private readonly below = new Map<string, Set<string>>();
+  readonly all = new Set<string>();
+  /** The execution along `keys` ended in `final`, or was pruned at `prunedAt`. */
+  add(keys: readonly (string | null)[], final: string | null, prunedAt: string | null): void {
+    const found = prunedAt !== null ? this.below.get(prunedAt) : final !== null ? new Set([final]) : undefined;
+    if (!found) return;
+    for (const f of found) this.all.add(f);
+    for (const k of keys) {
+      if (k === null) continue;
+      let set = this.below.get(k);
+      if (!set) this.below.set(k, (set = new Set()));
+      for (const f of found) set.add(f);
+    }
+  }
+}
+
 class StatefulChooser implements Chooser {
+  /** The state key where this execution was pruned, if it was. */
+  prunedAt: string | null = null;
   private depth = 0;
   private prevKey = -1_000_000;
   private preemptions = 0;
@@ -54,6 +77,8 @@ class StatefulChooser implements Chooser {
     private readonly stats: StatefulStats,
     private readonly bounded: boolean,
     cores: number,
+    /** The key of the state at each choice node of the path (null: a data choice). */
+    private readonly keys: (string | null)[],
   ) {
     this.trace = new ProgramTrace(cores);
   }
@@ -75,10 +100,12 @@ class StatefulChooser implements Chooser {
         const fresh = this.bounded ? this.store.visit(key, this.preemptions, lastClass(this.prevKey)) : this.store.visit(key, 0, 0);
         if (!fresh) {
           this.stats.matched++;
+          this.prunedAt = key;
           throw new Abandon();
         }
         this.stats.stored++;
-      }
+        this.keys[this.path.length] = key;
+      } else this.keys[this.path.length] = null;
       const pick = defaultPick(keys, this.prevKey);
       node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried: [pick] };
       this.path.push(node);
@@ -107,9 +134,12 @@ class StatefulChooser implements Chooser {
   }
 }
 
-export function statefulStrategy(o: StrategyOptions, store: Visited, stats: StatefulStats, cores: number): Strategy {
+/** `finals`: when given, gathers the final states reachable, pruned executions included. */
+export function statefulStrategy(o: StrategyOptions, store: Visited, stats: StatefulStats, cores: number, finals?: FinalsBelow): Strategy {
   if (o.share.of > 1 || o.share.index > 0 || o.share.prefix) throw new Error("stateful search runs on one thread");
   const path: ChoiceNode[] = [];
+  const keys: (string | null)[] = [];
+  let current: StatefulChooser | null = null;
   let started = false;
   const bounded = o.preemptions !== Infinity;
   return {
@@ -119,9 +149,13 @@ export function statefulStrategy(o: StrategyOptions, store: Visited, stats: Stat
     next() {
       if (started && !backtrack(path, o.preemptions)) return null;
       started = true;
+      keys.length = path.length;
       this.lastIndex++;
-      return new StatefulChooser(path, store, stats, bounded, cores);
+      return (current = new StatefulChooser(path, store, stats, bounded, cores, keys));
     },
-    done: () => undefined,
+    done(exec) {
+      if (!finals || !current) return;
+      finals.add(keys.slice(0, path.length), exec.abandoned ? null : exec.finalHash, current.prunedAt);
+    },
   };
 }
