@@ -68,8 +68,33 @@ export class ProgramTrace {
   /** Mixes one observation into the current core's trace. */
   note(x: number, y: number, c = this.current): void {
     if (this.current < 0) return;
+    this.dirty[c] = true;
     this.a[c] = mix(mix(this.a[c]!, x), y);
     this.b[c] = mix2(mix2(this.b[c]!, y), x);
+  }
+
+  /** Cores with observations since their last `reset`. */
+  private readonly dirty: boolean[] = [];
+
+  /**
+   * `core`'s programs are plain data now, described by `state` (their JS-side state at the scheduler's
+   * loop head, System.quiescent): the trace starts over from it, so orders that observed different
+   * values on the way but left the programs in the same state meet again.
+   */
+  reset(core: number, state: string): void {
+    let a = 0x243f6a88;
+    let b = 0x85a308d3;
+    for (let i = 0; i < state.length; i++) {
+      a = mix(a, state.charCodeAt(i));
+      b = mix2(b, state.charCodeAt(i));
+    }
+    this.a[core] = a;
+    this.b[core] = b;
+    this.dirty[core] = false;
+  }
+
+  isDirty(core: number): boolean {
+    return this.dirty[core] !== false;
   }
 
   /** The engine resumed a program of `core` with `value`. */

@@ -20,6 +20,7 @@
  * dependence information of every explored continuation.
  */
 import { decodeKey, MSG_KEY_BASE, type ChoiceKind, type Chooser, type StepOption } from "../engine/chooser.js";
+import type { Engine, System } from "../engine/engine.js";
 import type { MachineState } from "../state/machine-state.js";
 import { backtrack, defaultPick, isPreemption, type ChoiceNode } from "./dfs.js";
 import { Abandon } from "./execution.js";
@@ -89,8 +90,27 @@ class StatefulChooser implements Chooser {
     return this.trace.view(state);
   };
 
+  private engine: Engine | null = null;
+  private system: System | null = null;
+  readonly attach = (engine: Engine, system: System): void => {
+    this.engine = engine;
+    this.system = system;
+  };
+
+  /** Where a core's programs are plain data (its scheduler's loop head), its trace starts over from them. */
+  private checkpoint(): void {
+    const quiescent = this.system?.quiescent;
+    if (!quiescent || !this.engine) return;
+    for (let c = 0; c < this.trace.a.length; c++) {
+      if (!this.trace.isDirty(c) || this.engine.mainAt(c)?.k !== "pick-task") continue;
+      const q = quiescent.call(this.system, c);
+      if (q !== null) this.trace.reset(c, q);
+    }
+  }
+
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     this.trace.current = -1;
+    if (kind === "step") this.checkpoint();
     let node = this.path[this.depth];
     if (!node) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;

@@ -19,8 +19,9 @@ export function* coreMain(
   /** The tasks this core may run (its affinity), in the state's task order. */
   allowed: readonly string[],
 ): Program {
-  // The mm loaded on this core (the previous task's active_mm), "" at boot.
-  let activeMm = "";
+  // The mm loaded on this core (the previous task's active_mm) is kept in per-CPU data, not in a local:
+  // at the loop head the program is then plain data (stateful search, src/explore/program-trace.ts).
+  const percpu = k.percpu[cpu]!;
   const pick: Op = { k: "pick-task", tasks: allowed, roundRobin: k.scenario.kernel.scheduler === "round-robin" };
   for (;;) {
     if ((yield pick) === 0) return;
@@ -31,8 +32,8 @@ export function* coreMain(
     // v2.6.36, kernel/sched/core.c since; ARM's enter_lazy_tlb does nothing). Every ARM kernel does this.
     if (mm !== k.scenario.kernelTable) {
       // switch_mm(prev, next): whether it switches is the architecture's decision (src/kernel/switch-mm.ts).
-      yield* switchMm(k, allocator, cpu, activeMm, mm);
-      activeMm = mm;
+      yield* switchMm(k, allocator, cpu, percpu.activeMm, mm);
+      percpu.activeMm = mm;
     }
     const end = yield { k: "call", program: sliceOf(task, mm) };
     yield { k: "note", ev: end === SLICE_EXIT ? { type: "task.exit", task } : { type: "sched.yield", task } };
