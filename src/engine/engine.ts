@@ -191,9 +191,9 @@ export class Engine implements Machine {
     const stack = this.stacks[c]!;
     let f = top;
     let v = value;
-    const resumed = this.chooser.resumed;
+    const chooser = this.chooser;
     for (;;) {
-      if (resumed) resumed.call(this.chooser, c, v);
+      chooser.resumed?.(c, v);
       const r = f.program.next(v);
       if (!r.done) {
         if (r.value.k !== "call") {

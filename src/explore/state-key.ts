@@ -57,7 +57,7 @@ export function stateKey(s: MachineState, trace: ProgramTrace, lastKey: number):
     for (const e of c.tlb) {
       let rank = 0;
       for (const o of c.tlb) if (o.lastUsed < e.lastUsed) rank++;
-      out += enc(e, SKIP_ENTRY) + rank + ",";
+      out += `${enc(e, SKIP_ENTRY)}${rank},`;
     }
     out += "]";
   }
@@ -77,7 +77,7 @@ export function stateKey(s: MachineState, trace: ProgramTrace, lastKey: number):
   out += msgs.sort().join(";");
   out += "|P";
   for (let c = 0; c < trace.a.length; c++) out += trace.a[c]!.toString(36) + "." + trace.b[c]!.toString(36) + ",";
-  return out + "|L" + lastKey;
+  return `${out}|L${lastKey}`;
 }
 
 /** Two independent 32-bit hashes of a key (hash compaction stores these 64 bits instead of the key). */

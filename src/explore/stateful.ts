@@ -99,11 +99,11 @@ class StatefulChooser implements Chooser {
 
   /** Where a core's programs are plain data (its scheduler's loop head), its trace starts over from them. */
   private checkpoint(): void {
-    const quiescent = this.system?.quiescent;
-    if (!quiescent || !this.engine) return;
+    const system = this.system;
+    if (!system?.quiescent || !this.engine) return;
     for (let c = 0; c < this.trace.a.length; c++) {
       if (!this.trace.isDirty(c) || this.engine.mainAt(c)?.k !== "pick-task") continue;
-      const q = quiescent.call(this.system, c);
+      const q = system.quiescent(c);
       if (q !== null) this.trace.reset(c, q);
     }
   }
