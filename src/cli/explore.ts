@@ -20,7 +20,7 @@ import type { StoreKind } from "../explore/visited.js";
 import { statefulLines } from "./stateful-report.js";
 
 export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor|stateful] [--budget N] [--depth d]
-                      [--preemptions P] [--stateful [--store exact|hash|bitstate] [--hash-bits B]]
+                      [--preemptions P] [--order first|random|pct] [--stateful [--store exact|hash|bitstate] [--hash-bits B]]
                       [--seed N] [--workers K] [--time T] [--out DIR [--force]] [--set PATH=VALUE] [--json]
 
 Searches the scenario's interleavings (core steps, bus delivery order, speculative walks, scheduler and
@@ -42,7 +42,10 @@ replacement choices) for an invariant violation. Every schedule re-executes from
                     compaction) or bitstate (3 bits per state in 2^B bits) (default hash); the
                     expected number of states missed by a hash collision is reported
   --hash-bits B     bitstate: the bit array has 2^B bits (default 30: 128 MB)
-  --seed N          first seed of random and pct (default 1)
+  --order O         dpor: which open pick first: first (as listed), random (seeded by --seed), or
+                    pct (as listed, with a PCT schedule of depth d after each DPOR one), so that a
+                    search that will not finish samples the space (default first)
+  --seed N          first seed of random, pct and dpor --order random (default 1)
   --workers K       run on K worker threads (default 1); the verdict is the same as with one
                     (random, pct, dfs; dpor runs on one)
   --time T          stop after this long (90s, 10m, 1h30m) and report what was covered; exit 0 if
@@ -73,6 +76,7 @@ const OPTIONS = {
   stateful: { type: "boolean" },
   store: { type: "string" },
   "hash-bits": { type: "string" },
+  order: { type: "string" },
 } as const;
 
 const STRATEGIES: string[] = ["random", "pct", "dfs", "dpor", "stateful"];
@@ -102,6 +106,9 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const store = (a.values.store ?? "hash") as StoreKind;
   if (!STORES.includes(store)) throw new UsageError(`explore: --store must be one of ${STORES.join(", ")}, got "${store}"`);
   if ((a.values.store !== undefined || a.values["hash-bits"] !== undefined) && !stateful) throw new UsageError("explore: --store and --hash-bits go with --stateful");
+  const order = a.values.order as string | undefined;
+  if (order !== undefined && order !== "first" && order !== "random" && order !== "pct") throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);
+  if (order !== undefined && strategy !== "dpor") throw new UsageError("explore: --order goes with --strategy dpor");
   const log2Bits = intOption("explore", "hash-bits", a.values["hash-bits"], 10, 36);
   const budget = intOption("explore", "budget", a.values.budget, 1, 1e9) ?? 10_000;
   const depth = intOption("explore", "depth", a.values.depth, 1, 20) ?? 3;
@@ -134,6 +141,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   }
   const request = {
     target, strategy, budget, seed, depth, preemptions, ...(dporPreemptions !== undefined ? { dporPreemptions } : {}),
+    ...(order === "random" || order === "pct" ? { dporOrder: order as "random" | "pct" } : {}),
     ...(stateful ? { stateful: { store, ...(log2Bits !== undefined ? { log2Bits } : {}) } } : {}),
     onProgress: watch.onProgress, proceed: watch.proceed,
   };

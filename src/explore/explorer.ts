@@ -12,6 +12,7 @@ import { randomStrategy } from "./random.js";
 import { StateSet, type PackedStates } from "./state-set.js";
 import type { Share, Strategy, StrategyName, StrategyOptions } from "./strategy.js";
 import { tasksOn } from "../scenario/initial-state.js";
+import { interleavedWithPct } from "./interleaved.js";
 import { FinalsBelow, statefulStrategy, type StatefulStats } from "./stateful.js";
 import { makeStore, type StoreKind, type Visited } from "./visited.js";
 
@@ -27,6 +28,8 @@ export interface ExploreRequest {
    * DPOR is unbounded. Separate from `preemptions`, whose default of 2 is DFS's.
    */
   dporPreemptions?: number;
+  /** DPOR: random tie-breaks (seeded by `seed`), so that a search that will not finish samples the space. */
+  dporOrder?: "first" | "random" | "pct";
   /** Called now and then with the figures so far (the CLI draws a progress bar from it). */
   onProgress?: (p: ExploreProgress) => void;
   /** This worker's share of the search (default: all of it). */
@@ -159,12 +162,13 @@ export async function exploreYielding(req: ExploreRequest, every = 16): Promise<
 function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
   const t = req.target;
   // Only PCT needs k (an extra execution: DFS on workers runs explore once per subtree).
-  const steps = req.strategy === "pct" ? estimateSteps(t) : 0;
+  const steps = req.strategy === "pct" || req.dporOrder === "pct" ? estimateSteps(t) : 0;
   const options: StrategyOptions = {
     seed: req.seed,
     depth: req.depth,
     preemptions: req.preemptions,
     ...(req.dporPreemptions !== undefined ? { dporPreemptions: req.dporPreemptions } : {}),
+    ...(req.dporOrder !== undefined ? { dporOrder: req.dporOrder } : {}),
     specRate: t.scenario.machine.speculation.rate,
     steps,
     share: req.share ?? { index: 0, of: 1 },
@@ -173,7 +177,11 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
   const store = req.stateful ? makeStore(req.stateful.store, req.stateful.log2Bits) : null;
   const stats: StatefulStats = { stored: 0, matched: 0, depth: 0 };
   const below = req.stateful?.finals ? new FinalsBelow() : undefined;
-  const strategy = store ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below) : makeStrategy(req.strategy, options);
+  const strategy = store
+    ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below)
+    : req.strategy === "dpor" && req.dporOrder === "pct"
+      ? interleavedWithPct(makeStrategy("dpor", options), makeStrategy("pct", options))
+      : makeStrategy(req.strategy, options);
   const finals = new Set<string>();
   const seen = new StateSet();
   let schedules = 0;
