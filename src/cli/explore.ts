@@ -109,6 +109,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const order = a.values.order as string | undefined;
   if (order !== undefined && order !== "first" && order !== "random" && order !== "pct") throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);
   if (order !== undefined && strategy !== "dpor") throw new UsageError("explore: --order goes with --strategy dpor");
+  const dporOrder: "random" | "pct" | undefined = order === "random" ? "random" : order === "pct" ? "pct" : undefined;
   const log2Bits = intOption("explore", "hash-bits", a.values["hash-bits"], 10, 36);
   const budget = intOption("explore", "budget", a.values.budget, 1, 1e9) ?? 10_000;
   const depth = intOption("explore", "depth", a.values.depth, 1, 20) ?? 3;
@@ -141,7 +142,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   }
   const request = {
     target, strategy, budget, seed, depth, preemptions, ...(dporPreemptions !== undefined ? { dporPreemptions } : {}),
-    ...(order === "random" || order === "pct" ? { dporOrder: order as "random" | "pct" } : {}),
+    ...(dporOrder ? { dporOrder } : {}),
     ...(stateful ? { stateful: { store, ...(log2Bits !== undefined ? { log2Bits } : {}) } } : {}),
     onProgress: watch.onProgress, proceed: watch.proceed,
   };
