@@ -19,7 +19,7 @@ describe("dpor --order", () => {
     const t = await target();
     const first = run(t, "dpor", { budget: 100_000, keepFingerprints: true });
     for (const order of ["random", "pct"] as const) {
-      for (const seed of [1, 2]) {
+      for (const seed of [1]) {
         const r = run(t, "dpor", { budget: 100_000, keepFingerprints: true, dporOrder: order, seed });
         expect(verdict(r), `${order} seed ${seed}`).toBe(verdict(first));
         if (!first.found) {
