@@ -62,10 +62,10 @@ export class ExactStore implements Visited {
 
 export class HashCompactStore implements Visited {
   readonly kind = "hash";
-  private hi = new Uint32Array(1 << 16);
-  private lo = new Uint32Array(1 << 16);
-  private pre = new Int32Array(1 << 16).fill(-1);
-  private last = new Int32Array(1 << 16);
+  private hi = new Uint32Array(1 << 10);
+  private lo = new Uint32Array(1 << 10);
+  private pre = new Int32Array(1 << 10).fill(-1);
+  private last = new Int32Array(1 << 10);
   private n = 0;
   expectedMissed = 0;
 
