@@ -16,22 +16,37 @@ import { EXIT_OK, EXIT_VIOLATION, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 import { applyOverrides } from "./overrides.js";
 import { SearchWatch, parseDuration, type StopReason } from "./search-watch.js";
+import { canTrace } from "../explore/program-trace.js";
+import type { StoreKind } from "../explore/visited.js";
+import { statefulLines } from "./stateful-report.js";
 
-export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor] [--budget N] [--depth d]
-                      [--preemptions P] [--seed N] [--workers K] [--time T] [--out DIR [--force]]
-                      [--set PATH=VALUE] [--json]
+export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor|stateful] [--budget N] [--depth d]
+                      [--preemptions P] [--order first|random|pct] [--stateful [--store exact|hash|bitstate] [--hash-bits B]]
+                      [--seed N] [--workers K] [--time T] [--out DIR [--force]] [--set PATH=VALUE] [--json]
 
 Searches the scenario's interleavings (core steps, bus delivery order, speculative walks, scheduler and
 replacement choices) for an invariant violation. Every schedule re-executes from the start.
   --strategy S      random (seeded schedules), pct (probabilistic concurrency testing, bug depth d),
                     dfs (exhaustive, preemption-bounded), dpor (exhaustive, partial-order reduced;
-                    preemption-bounded only with --preemptions) (default random)
+                    preemption-bounded only with --preemptions), stateful (dfs --stateful)
+                    (default random)
   --budget N        at most N schedules (default 10000)
   --depth d         PCT bug depth: d-1 priority change points (default 3)
   --preemptions P   at most P preemptions per schedule: dfs's bound (default 2); with dpor, bounds
                     it too (bounded partial-order reduction), and exhausted then means every
                     schedule within P preemptions was run up to equivalence (default: unbounded)
-  --seed N          first seed of random and pct (default 1)
+  --stateful        dfs only: store each state reached at a choice point (machine, kernel,
+                    messages in flight, each core's program trace) and prune a schedule where it
+                    reaches one explored with at least the same bound left; unbounded unless
+                    --preemptions is given. Exhaustive like dfs; reports SPIN's figures
+  --store S         how --stateful stores states: exact (full encoding), hash (64-bit hash
+                    compaction) or bitstate (3 bits per state in 2^B bits) (default hash); the
+                    expected number of states missed by a hash collision is reported
+  --hash-bits B     bitstate: the bit array has 2^B bits (default 30: 128 MB)
+  --order O         dpor: which open pick first: first (as listed), random (seeded by --seed), or
+                    pct (as listed, with a PCT schedule of depth d after each DPOR one), so that a
+                    search that will not finish samples the space (default first)
+  --seed N          first seed of random, pct and dpor --order random (default 1)
   --workers K       run on K worker threads (default 1); the verdict is the same as with one
                     (random, pct, dfs; dpor runs on one)
   --time T          stop after this long (90s, 10m, 1h30m) and report what was covered; exit 0 if
@@ -59,9 +74,14 @@ const OPTIONS = {
   force: { type: "boolean" },
   set: { type: "string", multiple: true },
   json: { type: "boolean" },
+  stateful: { type: "boolean" },
+  store: { type: "string" },
+  "hash-bits": { type: "string" },
+  order: { type: "string" },
 } as const;
 
-const STRATEGIES: StrategyName[] = ["random", "pct", "dfs", "dpor"];
+const STRATEGIES: string[] = ["random", "pct", "dfs", "dpor", "stateful"];
+const STORES: StoreKind[] = ["exact", "hash", "bitstate"];
 
 export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("explore", argv, OPTIONS, [1]);
@@ -77,19 +97,33 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   if (a.values.help) return io.out(exploreHelp), 0;
   const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
   const scenario = applyOverrides(named, (a.values.set as string[] | undefined) ?? [], catalog);
-  const strategy = (a.values.strategy ?? "random") as StrategyName;
-  if (!STRATEGIES.includes(strategy)) throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${strategy}"`);
+  const asked0 = (a.values.strategy ?? "random") as string;
+  if (!STRATEGIES.includes(asked0)) throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${asked0}"`);
+  const stateful = asked0 === "stateful" || Boolean(a.values.stateful);
+  const strategy = (asked0 === "stateful" ? "dfs" : asked0) as StrategyName;
+  if (stateful && strategy !== "dfs") {
+    throw new UsageError(`explore: --stateful works with --strategy dfs (stateful DFS); stateless dpor is the other exhaustive search (README, "Stateful search")`);
+  }
+  const store = (a.values.store ?? "hash") as StoreKind;
+  if (!STORES.includes(store)) throw new UsageError(`explore: --store must be one of ${STORES.join(", ")}, got "${store}"`);
+  if ((a.values.store !== undefined || a.values["hash-bits"] !== undefined) && !stateful) throw new UsageError("explore: --store and --hash-bits go with --stateful");
+  const order = a.values.order as string | undefined;
+  if (order !== undefined && order !== "first" && order !== "random" && order !== "pct") throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);
+  if (order !== undefined && strategy !== "dpor") throw new UsageError("explore: --order goes with --strategy dpor");
+  const dporOrder: "random" | "pct" | undefined = order === "random" ? "random" : order === "pct" ? "pct" : undefined;
+  const log2Bits = intOption("explore", "hash-bits", a.values["hash-bits"], 10, 36);
   const budget = intOption("explore", "budget", a.values.budget, 1, 1e9) ?? 10_000;
   const depth = intOption("explore", "depth", a.values.depth, 1, 20) ?? 3;
   const bound = intOption("explore", "preemptions", a.values.preemptions, 0, 1000);
-  const preemptions = bound ?? 2;
+  // Stateful search is unbounded unless asked; DFS's default bound is 2.
+  const preemptions = bound ?? (stateful ? Infinity : 2);
   // The default of 2 is DFS's; DPOR is bounded only when asked.
   const dporPreemptions = strategy === "dpor" ? bound : undefined;
   const seed = intOption("explore", "seed", a.values.seed, 0, 0x7fffffff) ?? 1;
   const asked = intOption("explore", "workers", a.values.workers, 1, 64) ?? 1;
   // DPOR's backtrack sets span the whole search tree: it runs on one thread (README, "Exploration").
-  const workers = strategy === "dpor" ? 1 : asked;
-  if (asked > workers) io.err(`explore: dpor runs on one thread (its backtrack sets span the whole search); --workers ${asked} ignored`);
+  const workers = strategy === "dpor" || stateful ? 1 : asked;
+  if (asked > workers) io.err(`explore: ${stateful ? "stateful search" : "dpor"} runs on one thread (${stateful ? "its state store" : "its backtrack sets"} span${stateful ? "s" : ""} the whole search); --workers ${asked} ignored`);
   const force = Boolean(a.values.force);
   const out = (a.values.out as string | undefined) ?? freshDir(join("smpsim-explore", `${scenario.id}-${strategy}`));
   const files = [join(out, "counterexample.log"), join(out, "schedule.txt")];
@@ -103,8 +137,14 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   if (!a.values.json) io.out(`SEED=${seed}  explore ${scenario.id} --strategy ${strategy}, budget ${budget}${limitS !== null ? `, time limit ${limitS} s` : ""}`);
   const watch = new SearchWatch(io, `explore ${scenario.id} ${strategy}`, budget, limitS, !a.values.json);
   watching.push(watch);
+  if (stateful) {
+    const why = canTrace(scenario);
+    if (why) throw new UsageError(`explore: --stateful needs every task pinned to one core (its program state is traced per core), but ${why}`);
+  }
   const request = {
     target, strategy, budget, seed, depth, preemptions, ...(dporPreemptions !== undefined ? { dporPreemptions } : {}),
+    ...(dporOrder ? { dporOrder } : {}),
+    ...(stateful ? { stateful: { store, ...(log2Bits !== undefined ? { log2Bits } : {}) } } : {}),
     onProgress: watch.onProgress, proceed: watch.proceed,
   };
   let result: ExploreResult;
@@ -122,6 +162,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
       const why = stopped ? `stopped by ${stopped === "time limit" ? "the time limit" : stopped} after ${Math.round(watch.seconds())} s: ` : "";
       io.out(`explore ${scenario.id} ${searchName(result)}: ${why}no violation in ${result.schedules} schedules (${result.events} events)`);
       io.out(coverage(result));
+      if (result.stateful) for (const l of statefulLines(result.stateful, result)) io.out(l);
     }
     return exitFor(stopped);
   }
@@ -170,7 +211,7 @@ function freshDir(base: string): string {
 
 /** "--strategy dfs --preemptions 2": the bound, when the search kept to one. */
 function searchName(r: ExploreResult): string {
-  return `--strategy ${r.strategy}${r.preemptionBound !== undefined ? ` --preemptions ${r.preemptionBound}` : ""}`;
+  return `--strategy ${r.strategy}${r.stateful ? ` --stateful --store ${r.stateful.store}` : ""}${r.preemptionBound !== undefined ? ` --preemptions ${r.preemptionBound}` : ""}`;
 }
 
 function summary(r: ExploreResult) {
@@ -179,6 +220,7 @@ function summary(r: ExploreResult) {
     schedules: r.schedules, events: r.events, exhausted: r.exhausted,
     distinctFinalStates: r.distinctFinalStates, distinctStatesSeen: r.distinctStatesSeen,
     ...(r.statesSeenCapped ? { statesSeenCapped: true } : {}),
+    ...(r.stateful ? { stateful: r.stateful } : {}),
   };
 }
 

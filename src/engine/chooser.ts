@@ -39,6 +39,11 @@ export interface Chooser {
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number;
   /** Told the key of every item the engine carries out, chosen or forced (exploration's bookkeeping). */
   stepped?(key: number): void;
+  /**
+   * Told every value the engine resumes a program of `core` with (an operation's result): with the
+   * live state a program reads, everything a program's next move depends on (stateful search).
+   */
+  resumed?(core: number, value: number): void;
 }
 
 export type StrategyName = "random" | "fifo";

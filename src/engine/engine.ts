@@ -24,6 +24,12 @@ import { SpeculativeWalks, type SpecItem } from "./speculation.js";
 export interface System {
   main(core: number): Program;
   ipiHandler(core: number, msg: IpiMessage): Program;
+  /**
+   * The whole JS-side state of `core`'s programs, as text, when its main program waits at its
+   * scheduler's loop head (the engine's `mainAt` is a pick-task); null when part of it is not plain
+   * data. Stateful search replaces the core's program trace with it there.
+   */
+  quiescent?(core: number): string | null;
 }
 
 export type StopReason = "done" | "violation" | "deadlock" | "limit";
@@ -92,6 +98,12 @@ export class Engine implements Machine {
     this.describeChoices = opts.describeChoices !== false;
     this.check = checker(invariants);
     this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
+  }
+
+  /** The operation `core`'s main program waits to run, when nothing else is on its stack; else null. */
+  mainAt(core: number): Op | null {
+    const stack = this.stacks[core]!;
+    return stack.length === 1 ? stack[0]!.op : null;
   }
 
   get now(): number {
@@ -180,7 +192,9 @@ export class Engine implements Machine {
     const stack = this.stacks[c]!;
     let f = top;
     let v = value;
+    const chooser = this.chooser;
     for (;;) {
+      chooser.resumed?.(c, v);
       const r = f.program.next(v);
       if (!r.done) {
         if (r.value.k !== "call") {

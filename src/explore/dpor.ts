@@ -15,6 +15,7 @@
  * over the bound are not explored, every race also gets a conservative backtrack point, and sleep sets
  * are off.
  */
+import { Prng } from "../engine/prng.js";
 import { decodeKey, type ChoiceKind, type Chooser, type StepOption } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -57,8 +58,16 @@ class DporChooser implements Chooser {
   private prevKey = -1_000_000;
   private preemptions = 0;
 
-  /** `sleepSets`: off with a preemption bound, where they are unsound (bpor.ts). */
-  constructor(private readonly path: Node[], private readonly objects: Objects, private readonly sleepSets: boolean) {}
+  /**
+   * `sleepSets`: off with a preemption bound, where they are unsound (bpor.ts). `prng`: random
+   * tie-breaks (--order random) for the first pick at a new choice point where no pick is preferred.
+   */
+  constructor(
+    private readonly path: Node[],
+    private readonly objects: Objects,
+    private readonly sleepSets: boolean,
+    private readonly prng: Prng | null = null,
+  ) {}
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     this.settle();
@@ -66,6 +75,11 @@ class DporChooser implements Chooser {
     if (!n) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
       let pick = defaultPick(keys, this.prevKey);
+      // Random order: any awake thread, unless a bound makes continuing the last one the free pick.
+      if (keys && this.prng && !(!this.sleepSets && keys.includes(this.prevKey))) {
+        const awake = keys.filter((k) => !this.sleep.has(k));
+        if (awake.length > 0) pick = keys.indexOf(awake[this.prng.below(awake.length)]!);
+      } else if (!keys && this.prng) pick = this.prng.below(of);
       if (keys && this.sleep.has(keys[pick]!)) {
         const awake = keys.findIndex((k) => !this.sleep.has(k));
         // Every ready thread asleep: whatever comes next was explored from an equivalent state.
@@ -179,10 +193,15 @@ function addPoint(node: Node | undefined, key: number): void {
   else for (const k of node.keys) node.backtrack.add(k);
 }
 
-/** The deepest node with something left to explore gets it; deeper nodes go. False when done. */
-function nextBranch(path: Node[], bound: number): boolean {
+/**
+ * The deepest node with something left to explore gets it; deeper nodes go. False when done. With
+ * `prng` (--order random), a random one of the candidates left there rather than the first added:
+ * which candidate of a backtrack set is explored first does not change what the set covers.
+ */
+function nextBranch(path: Node[], bound: number, prng: Prng | null): boolean {
   while (path.length > 0) {
     const n = path.at(-1)!;
+    const left: number[] = [];
     for (const b of n.backtrack) {
       if (n.done.has(b)) continue;
       if (n.keys) {
@@ -190,8 +209,13 @@ function nextBranch(path: Node[], bound: number): boolean {
         const i = n.keys.indexOf(b);
         if (i < 0) continue;
         if (n.preBefore + (preempts(n.keys, n.prevKey, i) ? 1 : 0) > bound) continue;
-        n.chosen = i;
-      } else n.chosen = b;
+      }
+      left.push(b);
+      if (!prng) break;
+    }
+    if (left.length > 0) {
+      const b = prng ? left[prng.below(left.length)]! : left[0]!;
+      n.chosen = n.keys ? n.keys.indexOf(b) : b;
       n.done.add(b);
       return true;
     }
@@ -207,15 +231,16 @@ export function dporStrategy(o: StrategyOptions): Strategy {
   let started = false;
   // Unbounded unless asked (Infinity: no pick is ever over it, and no conservative points are added).
   const bound = o.dporPreemptions ?? Infinity;
+  const prng = o.dporOrder === "random" ? new Prng(o.seed) : null;
   return {
     name: "dpor",
     exhaustive: true,
     lastIndex: -1,
     next() {
-      if (started && !nextBranch(path, bound)) return null;
+      if (started && !nextBranch(path, bound, prng)) return null;
       started = true;
       this.lastIndex++;
-      current = new DporChooser(path, objects, bound === Infinity);
+      current = new DporChooser(path, objects, bound === Infinity, prng);
       return current;
     },
     observe: (ev, state) => current?.observe(ev, state),

@@ -7,7 +7,7 @@ import type { Chooser } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
 import type { Violation } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
-import { setUp } from "../run/simulate.js";
+import { setUp, type SetUpOptions } from "../run/simulate.js";
 import { tablesOf } from "../scenario/initial-state.js";
 import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -56,7 +56,10 @@ export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHo
       onEvent?.(ev, state);
     };
   };
-  const machine = setUp(t.scenario, t.allocator, chooser, sinkFor, { describeChoices: false });
+  const { programView, attach } = chooser as Pick<SetUpOptions, "programView" | "attach">;
+  const machine = setUp(t.scenario, t.allocator, chooser, sinkFor, {
+    describeChoices: false, ...(programView ? { programView } : {}), ...(attach ? { attach } : {}),
+  });
   const state = machine.state;
   try {
     const outcome = machine.run();

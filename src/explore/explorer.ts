@@ -12,6 +12,9 @@ import { randomStrategy } from "./random.js";
 import { StateSet, type PackedStates } from "./state-set.js";
 import type { Share, Strategy, StrategyName, StrategyOptions } from "./strategy.js";
 import { tasksOn } from "../scenario/initial-state.js";
+import { interleavedWithPct } from "./interleaved.js";
+import { FinalsBelow, statefulStrategy, type StatefulStats } from "./stateful.js";
+import { makeStore, type StoreKind, type Visited } from "./visited.js";
 
 export interface ExploreRequest {
   target: ExecutionTarget;
@@ -25,6 +28,8 @@ export interface ExploreRequest {
    * DPOR is unbounded. Separate from `preemptions`, whose default of 2 is DFS's.
    */
   dporPreemptions?: number;
+  /** DPOR: random tie-breaks (seeded by `seed`), so that a search that will not finish samples the space. */
+  dporOrder?: "first" | "random" | "pct";
   /** Called now and then with the figures so far (the CLI draws a progress bar from it). */
   onProgress?: (p: ExploreProgress) => void;
   /** This worker's share of the search (default: all of it). */
@@ -38,6 +43,11 @@ export interface ExploreRequest {
   proceed?: (schedules: number) => boolean;
   /** Keep the fingerprints (to merge coverage across workers). */
   keepFingerprints?: boolean;
+  /**
+   * DFS only: stateful search (stateful.ts), storing states this way; `preemptions` Infinity makes
+   * it unbounded. `log2Bits`: bitstate's array size.
+   */
+  stateful?: { store: StoreKind; log2Bits?: number; finals?: boolean };
 }
 
 export interface ExploreProgress {
@@ -71,6 +81,32 @@ export interface ExploreResult {
   found: Found | null;
   /** With keepFingerprints: the final and seen state fingerprints. */
   fingerprints?: { finals: string[]; seen: PackedStates };
+  /** A stateful search's figures, in SPIN's terms. */
+  stateful?: StatefulReport;
+}
+
+export interface StatefulReport {
+  store: StoreKind;
+  statesStored: number;
+  statesMatched: number;
+  /** stored + matched: every scheduling choice point reached with a new suffix to run. */
+  transitions: number;
+  depthReached: number;
+  /** Bytes of the state store. */
+  storeBytes: number;
+  /** Expected states wrongly taken for stored ones (0 for exact): a missed state loses its successors. */
+  expectedMissed: number;
+  /** Bitstate: bits per stored state (SPIN's hash factor). */
+  hashFactor?: number;
+}
+
+function statefulReport(store: Visited, stats: StatefulStats): StatefulReport {
+  const hf = (store as { hashFactor?: number }).hashFactor;
+  return {
+    store: store.kind, statesStored: stats.stored, statesMatched: stats.matched, transitions: stats.stored + stats.matched,
+    depthReached: stats.depth, storeBytes: store.bytes, expectedMissed: store.expectedMissed,
+    ...(hf !== undefined ? { hashFactor: hf } : {}),
+  };
 }
 
 export function makeStrategy(name: StrategyName, o: StrategyOptions): Strategy {
@@ -96,6 +132,7 @@ export function estimateSteps(t: ExecutionTarget): number {
 
 /** The preemption bound the search kept to: DFS always has one, DPOR only when asked. */
 function boundOf(req: ExploreRequest): number | undefined {
+  if (req.strategy === "dfs" && req.preemptions === Infinity) return undefined;
   return req.strategy === "dfs" ? req.preemptions : req.strategy === "dpor" ? req.dporPreemptions : undefined;
 }
 
@@ -125,17 +162,26 @@ export async function exploreYielding(req: ExploreRequest, every = 16): Promise<
 function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
   const t = req.target;
   // Only PCT needs k (an extra execution: DFS on workers runs explore once per subtree).
-  const steps = req.strategy === "pct" ? estimateSteps(t) : 0;
-  const strategy = makeStrategy(req.strategy, {
+  const steps = req.strategy === "pct" || req.dporOrder === "pct" ? estimateSteps(t) : 0;
+  const options: StrategyOptions = {
     seed: req.seed,
     depth: req.depth,
     preemptions: req.preemptions,
     ...(req.dporPreemptions !== undefined ? { dporPreemptions: req.dporPreemptions } : {}),
+    ...(req.dporOrder !== undefined ? { dporOrder: req.dporOrder } : {}),
     specRate: t.scenario.machine.speculation.rate,
     steps,
     share: req.share ?? { index: 0, of: 1 },
     tasksOn: (core) => tasksOn(t.scenario, core),
-  });
+  };
+  const store = req.stateful ? makeStore(req.stateful.store, req.stateful.log2Bits) : null;
+  const stats: StatefulStats = { stored: 0, matched: 0, depth: 0 };
+  const below = req.stateful?.finals ? new FinalsBelow() : undefined;
+  const strategy = store
+    ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below)
+    : req.strategy === "dpor" && req.dporOrder === "pct"
+      ? interleavedWithPct(makeStrategy("dpor", options), makeStrategy("pct", options))
+      : makeStrategy(req.strategy, options);
   const finals = new Set<string>();
   const seen = new StateSet();
   let schedules = 0;
@@ -165,6 +211,8 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
   // A budget that ends exactly where the space does: one more `next` tells whether anything was left.
   if (!found && !exhausted && strategy.exhaustive && schedules >= req.budget && strategy.next() === null) exhausted = true;
   req.onProgress?.({ schedules, events, found: found ? 1 : 0, statesSeen: seen.size });
+  // Stateful search with finals gathered: those below pruned states too.
+  if (below) for (const f of below.all) finals.add(f);
   return {
     strategy: req.strategy,
     schedules,
@@ -176,5 +224,6 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     ...(seen.capped ? { statesSeenCapped: true as const } : {}),
     found,
     ...(req.keepFingerprints ? { fingerprints: { finals: [...finals], seen: seen.packed() } } : {}),
+    ...(store ? { stateful: statefulReport(store, stats) } : {}),
   };
 }

@@ -53,6 +53,8 @@ export interface StrategyOptions {
   preemptions: number;
   /** DPOR: the most preemptions a schedule may have (bounded partial-order reduction); absent: unbounded. */
   dporPreemptions?: number;
+  /** DPOR: which pick first where several are open (first: the listed order; random: seeded by `seed`). */
+  dporOrder?: "first" | "random" | "pct";
   /** Speculative-walk probability for random choosers. */
   specRate: number;
   /** PCT: the number of steps an execution takes, estimated from a first run. */

@@ -26,7 +26,12 @@ export interface KernelCtx {
   /** The scenario's unmap sequence (built-in or a module, src/kernel/modules.ts TlbFlush). */
   unmapPage(cpu: number, mm: string, va: number, how: Shootdown): Generator<Op, void, number>;
   /** Per-CPU kernel data that only its own CPU touches (per_cpu(current_mm), ...). */
-  readonly percpu: { currentMm: string; reservedTtbr0: boolean }[];
+  readonly percpu: {
+    currentMm: string;
+    reservedTtbr0: boolean;
+    /** The mm loaded on this core (the previous task's active_mm), "" at boot; the scheduler's. */
+    activeMm: string;
+  }[];
 }
 
 /** An IPI handler: runs on the receiving core as a step program; its return sends the ack. */

@@ -16,8 +16,9 @@ export function* coreMain(
   /** The tasks this core may run (its affinity), in the state's task order. */
   allowed: readonly string[],
 ): Program {
-  // The mm loaded on this core (the previous task's active_mm), "" at boot.
-  let activeMm = "";
+  // The mm loaded on this core (the previous task's active_mm) is kept in per-CPU data, not in a local:
+  // at the loop head the program is then plain data (stateful search, src/explore/program-trace.ts).
+  const percpu = k.percpu[cpu]!;
   const pick: Op = { k: "pick-task", tasks: allowed, roundRobin: k.scenario.kernel.scheduler === "round-robin" };
   for (;;) {
     if ((yield pick) === 0) return;
@@ -25,7 +26,7 @@ export function* coreMain(
     const mm = k.state.tasks[task]!.mm;
     // context_switch's mm half, lazy TLB included: the scenario's (src/kernel/switch-mm.ts contextSwitch
     // or a module, src/kernel/modules.ts).
-    activeMm = yield* k.contextSwitch(cpu, activeMm, mm);
+    percpu.activeMm = yield* k.contextSwitch(cpu, percpu.activeMm, mm);
     const end = yield { k: "call", program: sliceOf(task, mm) };
     yield { k: "note", ev: end === SLICE_EXIT ? { type: "task.exit", task } : { type: "sched.yield", task } };
   }

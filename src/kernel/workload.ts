@@ -7,7 +7,7 @@
  * (no generator in between per operation, and none per nested `repeat`).
  */
 import type { Op } from "../engine/ops.js";
-import type { WorkloadOp } from "../scenario/types.js";
+import type { Scenario, WorkloadOp } from "../scenario/types.js";
 import type { KernelCtx } from "./context.js";
 import { doesSomething } from "./repeat.js";
 
@@ -60,4 +60,39 @@ export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPositio
     }
   }
   return SLICE_EXIT;
+}
+
+/** Each script and repeat body of a scenario's tasks, named by where it is in the scenario (computed once). */
+const opsNames = new WeakMap<Scenario, Map<readonly WorkloadOp[], string>>();
+
+function namesOf(scenario: Scenario): Map<readonly WorkloadOp[], string> {
+  let names = opsNames.get(scenario);
+  if (names) return names;
+  const m = new Map<readonly WorkloadOp[], string>();
+  const walk = (ops: readonly WorkloadOp[], name: string): void => {
+    // A body shared by several places keeps its first name: the name stands for the array.
+    if (!m.has(ops)) m.set(ops, name);
+    ops.forEach((op, i) => {
+      if (op.op === "repeat") walk(op.body, `${name}/${i}`);
+    });
+  };
+  for (const t of scenario.tasks) walk(t.script, t.id);
+  opsNames.set(scenario, (names = m));
+  return names;
+}
+
+/**
+ * A script position as text that names the same position in every execution of the scenario
+ * (stateful search compares positions across executions; the repeat bodies are named by their
+ * place in the scenario, not by object identity).
+ */
+export function encodePosition(at: ScriptPosition, scenario: Scenario): string | null {
+  const names = namesOf(scenario);
+  let out = "";
+  for (const f of at.frames) {
+    const name = names.get(f.ops);
+    if (name === undefined) return null;
+    out += `${name}@${f.i}x${f.left};`;
+  }
+  return out;
 }

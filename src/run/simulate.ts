@@ -1,5 +1,5 @@
 /** One run of a scenario: initial state, kernel, engine, invariants; events go to a sink. */
-import { Engine, type RunOutcome } from "../engine/engine.js";
+import { Engine, type RunOutcome, type System } from "../engine/engine.js";
 import type { Chooser } from "../engine/chooser.js";
 import type { EngineOptions } from "../engine/machine.js";
 import type { SimEvent } from "../events/index.js";
@@ -60,6 +60,13 @@ export interface SetUpOptions {
   invariants?: readonly Invariant[];
   /** Describe each choice's options in the event (logs do; exploration does not need it). */
   describeChoices?: boolean;
+  /**
+   * The state the step programs are given to read (default: the live state itself). Stateful search
+   * passes a view that records what each core's programs read (program-trace.ts).
+   */
+  programView?: (state: MachineState) => MachineState;
+  /** Told the engine and the system it runs, before the run starts (stateful search asks them). */
+  attach?: (engine: Engine, system: System) => void;
 }
 
 /**
@@ -77,7 +84,14 @@ export function setUp(
   const state = scenarioInitialState(scenario, allocator);
   const engineOpts = opts.describeChoices === undefined ? engineOptions(scenario) : { ...engineOptions(scenario), describeChoices: opts.describeChoices };
   const engine = new Engine(engineOpts, state, chooser, opts.invariants ?? machineInvariants, sinkFor(state));
-  return { state, run: () => engine.run(kernelSystem(scenario, state, allocator)) };
+  return {
+    state,
+    run: () => {
+      const system = kernelSystem(scenario, opts.programView ? opts.programView(state) : state, allocator);
+      opts.attach?.(engine, system);
+      return engine.run(system);
+    },
+  };
 }
 
 export interface Simulation {

@@ -14,7 +14,8 @@ import { modulesOf } from "../modules/attach.js";
 import { hypervisor } from "../hyp/hypervisor.js";
 import { coreMain } from "../kernel/scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "../kernel/switch-sequence.js";
-import { scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
+import { encodePosition, scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
+import { builtinAllocator } from "../kernel/asid/registry.js";
 
 // Generator functions live at module level, never in a per-run object literal: each new generator
 // closure gets its own prototype and object map on its first call, in old space, and through them the
@@ -38,7 +39,7 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     state,
     cores: scenario.machine.cores,
     asidBits: scenario.kernel.asidBits,
-    percpu: Array.from({ length: scenario.machine.cores }, () => ({ currentMm: "", reservedTtbr0: false })),
+    percpu: Array.from({ length: scenario.machine.cores }, () => ({ currentMm: "", reservedTtbr0: false, activeMm: "" })),
     switchTo(cpu, mm, asid) {
       const done = this.percpu[cpu]!.reservedTtbr0;
       this.percpu[cpu]!.reservedTtbr0 = false;
@@ -74,6 +75,19 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       const sliceOf = (task: string, mm: string): Generator<Op, number, number> =>
         hv && vcpus.has(task) ? hv.vcpuSlice(task) : slice(k, task, mm, positionOf(task));
       return coreMain(k, cpu, sliceOf, allowed);
+    },
+    quiescent(cpu: number): string | null {
+      // A user's module (allocator, switch_mm, TLB flush) may keep state of its own; a vCPU thread's loop
+      // is a live generator.
+      if (hv || modules.contextSwitch || modules.tlbFlush || builtinAllocator(scenario.kernel.asidAllocator) !== allocator) return null;
+      const p = k.percpu[cpu]!;
+      let out = `${p.activeMm}|${p.currentMm}|${p.reservedTtbr0}`;
+      for (const task of tasksOn(scenario, cpu)) {
+        const at = encodePosition(positions.get(task) ?? positionOf(task), scenario);
+        if (at === null) return null;
+        out += `|${task}:${at}`;
+      }
+      return out;
     },
     ipiHandler(cpu: number, msg: IpiMessage): Program {
       const h = Object.hasOwn(handlers, msg.ipi) ? handlers[msg.ipi] : undefined;

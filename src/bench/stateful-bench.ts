@@ -1,0 +1,72 @@
+/**
+ * Stateful search against stateless DPOR (issue 19): time and memory to an exhaustive verdict, states
+ * stored per second and bytes per stored state, each search capped at a time limit (a row that hits
+ * it says so: no verdict within the cap).
+ */
+import { performance } from "node:perf_hooks";
+import { explore, type ExploreRequest, type ExploreResult } from "../explore/explorer.js";
+import { resolveAllocator } from "../kernel/asid/registry.js";
+import type { Scenario } from "../scenario/types.js";
+
+export interface StatefulRow {
+  scenario: string;
+  search: string;
+  schedules: number;
+  /** Stateful only: states stored and transitions. */
+  states?: number;
+  transitions?: number;
+  bytesPerState?: number;
+  seconds: number;
+  /** Heap growth over the search, MB (the store and what the search keeps). */
+  heapMB: number;
+  exhausted: boolean;
+  verdict: string;
+}
+
+export interface StatefulSection {
+  capSeconds: number;
+  rows: StatefulRow[];
+}
+
+function timed(req: ExploreRequest, capSeconds: number): { r: ExploreResult; seconds: number; heapMB: number } {
+  const heap = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  const r = explore({ ...req, proceed: () => (performance.now() - start) / 1000 < capSeconds });
+  return { r, seconds: (performance.now() - start) / 1000, heapMB: Math.max(0, (process.memoryUsage().heapUsed - heap) / 1048576) };
+}
+
+export async function statefulSection(scenarios: Scenario[], quick: boolean, say: (l: string) => void): Promise<StatefulSection> {
+  const capSeconds = quick ? 3 : 120;
+  const rows: StatefulRow[] = [];
+  for (const scenario of scenarios) {
+    const target = { scenario, allocator: await resolveAllocator(scenario.kernel.asidAllocator, process.cwd()) };
+    const base = { target, budget: 1e9, seed: 1, depth: 3, preemptions: 2 };
+    say(`stateful ${scenario.id}: stateless dpor, up to ${capSeconds} s ...`);
+    const d = timed({ ...base, strategy: "dpor" }, capSeconds);
+    rows.push({ scenario: scenario.id, search: "dpor (stateless)", schedules: d.r.schedules, seconds: d.seconds, heapMB: d.heapMB, exhausted: d.r.exhausted === true, verdict: d.r.found?.violation.invariant ?? "clean" });
+    say(`stateful ${scenario.id}: stateful dfs, up to ${capSeconds} s ...`);
+    const s = timed({ ...base, strategy: "dfs", preemptions: Infinity, stateful: { store: "hash" } }, capSeconds);
+    const st = s.r.stateful!;
+    rows.push({
+      scenario: scenario.id, search: "dfs --stateful (hash)", schedules: s.r.schedules, states: st.statesStored, transitions: st.transitions,
+      bytesPerState: st.statesStored ? st.storeBytes / st.statesStored : 0, seconds: s.seconds, heapMB: s.heapMB,
+      exhausted: s.r.exhausted === true, verdict: s.r.found?.violation.invariant ?? "clean",
+    });
+  }
+  return { capSeconds, rows };
+}
+
+export function formatStateful(s: StatefulSection): string {
+  const head = ["scenario", "search", "schedules", "states stored", "states/s", "bytes/state", "seconds", "heap MB", "verdict"];
+  const cells = s.rows.map((r) => [
+    r.scenario, r.search, String(r.schedules), r.states === undefined ? "" : String(r.states),
+    r.states === undefined ? "" : String(Math.round(r.states / r.seconds)), r.bytesPerState === undefined ? "" : r.bytesPerState.toFixed(0),
+    r.seconds.toFixed(1), r.heapMB.toFixed(0), r.exhausted ? `${r.verdict}, exhausted` : `${r.verdict}, NOT exhausted within ${s.capSeconds} s`,
+  ]);
+  const all = [head, ...cells];
+  const w = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
+  return [
+    `stateful search against stateless DPOR (each capped at ${s.capSeconds} s; unbounded; hash-compaction store)`,
+    ...all.map((row) => row.map((c, i) => (i < 2 || i === 8 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ")),
+  ].join("\n");
+}

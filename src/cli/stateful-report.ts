@@ -1,0 +1,21 @@
+/** The figures of a stateful search, in SPIN's terms (its "State-vector ... / states, stored" block). */
+import type { ExploreResult, StatefulReport } from "../explore/explorer.js";
+
+const STORE_NAMES = { exact: "exact (full state encoding)", hash: "hash compaction (64 bits a state)", bitstate: "bitstate (3 bits a state)" };
+
+export function statefulLines(r: StatefulReport, result: ExploreResult): string[] {
+  const perState = r.statesStored > 0 ? Math.round(r.storeBytes / r.statesStored) : 0;
+  const bound = result.preemptionBound !== undefined ? `within ${result.preemptionBound} preemptions` : "unbounded";
+  const lines = [
+    `stateful search, ${STORE_NAMES[r.store]}, ${bound}:`,
+    `  ${r.statesStored} states, stored`,
+    `  ${r.statesMatched} states, matched`,
+    `  ${r.transitions} transitions (= stored+matched)`,
+    `  depth reached ${r.depthReached} (choice points on one path)`,
+    `  ${(r.storeBytes / 1048576).toFixed(2)} MB state store (${perState} bytes a stored state)`,
+  ];
+  if (r.store !== "exact") {
+    lines.push(`  expected states missed by hash collisions: ${r.expectedMissed.toPrecision(3)}${r.hashFactor !== undefined ? ` (hash factor ${r.hashFactor.toFixed(1)}; best above 100)` : ""}`);
+  }
+  return lines;
+}

@@ -1,0 +1,181 @@
+/**
+ * Stateful depth-first search (SPIN's, Holzmann 1997; here without partial-order reduction): the
+ * preemption-bounded DFS of dfs.ts, which also stores every state it reaches at a scheduling choice
+ * point (state-key.ts: machine, kernel, hypervisor, messages in flight, each core's program trace)
+ * and prunes a continuation that reaches a state already explored with at least the same remaining
+ * bound. Executions still start from the initial state (step programs are generators, which cannot
+ * be copied), so pruning saves a schedule's suffix, not its prefix.
+ *
+ * Why a prune is sound: the future of an execution from a choice point is fixed by the engine's state
+ * there, which state-key.ts encodes completely, and the choices still to make. A state is stored when
+ * DFS first reaches it, and DFS explores everything below it before the search ends, so any schedule
+ * through a second visit is, from that state on, one DFS runs (or ran) below the first: the same
+ * events, the same invariant checks, the same final states. With a bound, the first visit covers the
+ * second when it had no more preemptions behind it and the same item last, or one fewer (visited.ts).
+ * A stored state on the current path (a cycle) is pruned too: its successors are being explored.
+ *
+ * It gives an exhaustive verdict within the bound, like DFS; stateless DPOR's verdict (up to
+ * equivalence) stays the other exhaustive one. Their combination (Yang et al., SPIN 2008) is not
+ * done: a DPOR prune at a stored state must carry the stored state's races forward, which needs the
+ * dependence information of every explored continuation.
+ */
+import { decodeKey, MSG_KEY_BASE, type ChoiceKind, type Chooser, type StepOption } from "../engine/chooser.js";
+import type { Engine, System } from "../engine/engine.js";
+import type { MachineState } from "../state/machine-state.js";
+import { backtrack, defaultPick, isPreemption, type ChoiceNode } from "./dfs.js";
+import { Abandon } from "./execution.js";
+import { strHash, ProgramTrace } from "./program-trace.js";
+import { stateKey } from "./state-key.js";
+import type { Strategy, StrategyOptions } from "./strategy.js";
+import type { Visited } from "./visited.js";
+
+/** SPIN's figures for a stateful search. */
+export interface StatefulStats {
+  /** States reached that were new (or reached with more bound left): explored. */
+  stored: number;
+  /** States reached that were explored already: pruned there. */
+  matched: number;
+  /** The most scheduling choice points on one path (SPIN's "depth reached"). */
+  depth: number;
+}
+
+/** The item that ran last, as far as the preemption bound cares: a delivered message is never ready again. */
+const lastClass = (key: number): number => (key >= MSG_KEY_BASE ? -1 : key);
+
+/**
+ * Final states reachable below each stored state (when asked: tests compare them with stateless
+ * search's): a pruned execution's finals are those of the state it was pruned at.
+ */
+export class FinalsBelow {
+  private readonly below = new Map<string, Set<string>>();
+  readonly all = new Set<string>();
+  /** The execution along `keys` ended in `final`, or was pruned at `prunedAt`. */
+  add(keys: readonly (string | null)[], final: string | null, prunedAt: string | null): void {
+    const found = prunedAt !== null ? this.below.get(prunedAt) : final !== null ? new Set([final]) : undefined;
+    if (!found) return;
+    for (const f of found) this.all.add(f);
+    for (const k of keys) {
+      if (k === null) continue;
+      let set = this.below.get(k);
+      if (!set) this.below.set(k, (set = new Set()));
+      for (const f of found) set.add(f);
+    }
+  }
+}
+
+class StatefulChooser implements Chooser {
+  /** The state key where this execution was pruned, if it was. */
+  prunedAt: string | null = null;
+  private depth = 0;
+  private prevKey = -1_000_000;
+  private preemptions = 0;
+  readonly trace: ProgramTrace;
+  private state: MachineState | null = null;
+
+  constructor(
+    private readonly path: ChoiceNode[],
+    private readonly store: Visited,
+    private readonly stats: StatefulStats,
+    private readonly bounded: boolean,
+    cores: number,
+    /** The key of the state at each choice node of the path (null: a data choice). */
+    private readonly keys: (string | null)[],
+  ) {
+    this.trace = new ProgramTrace(cores);
+  }
+
+  /** The state the step programs read: the live one, through a view that records their reads. */
+  readonly programView = (state: MachineState): MachineState => {
+    this.state = state;
+    return this.trace.view(state);
+  };
+
+  private engine: Engine | null = null;
+  private system: System | null = null;
+  readonly attach = (engine: Engine, system: System): void => {
+    this.engine = engine;
+    this.system = system;
+  };
+
+  /** Where a core's programs are plain data (its scheduler's loop head), its trace starts over from them. */
+  private checkpoint(): void {
+    const system = this.system;
+    if (!system?.quiescent || !this.engine) return;
+    for (let c = 0; c < this.trace.a.length; c++) {
+      if (!this.trace.isDirty(c) || this.engine.mainAt(c)?.k !== "pick-task") continue;
+      const q = system.quiescent(c);
+      if (q !== null) this.trace.reset(c, q);
+    }
+  }
+
+  pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+    this.trace.current = -1;
+    if (kind === "step") this.checkpoint();
+    let node = this.path[this.depth];
+    if (!node) {
+      const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
+      if (keys) {
+        const key = stateKey(this.state!, this.trace, 0);
+        // Unbounded, neither the preemptions so far nor the item last run matter.
+        const fresh = this.bounded ? this.store.visit(key, this.preemptions, lastClass(this.prevKey)) : this.store.visit(key, 0, 0);
+        if (!fresh) {
+          this.stats.matched++;
+          this.prunedAt = key;
+          throw new Abandon();
+        }
+        this.stats.stored++;
+        this.keys[this.path.length] = key;
+      } else this.keys[this.path.length] = null;
+      const pick = defaultPick(keys, this.prevKey);
+      node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried: [pick] };
+      this.path.push(node);
+      if (this.path.length > this.stats.depth) this.stats.depth = this.path.length;
+    }
+    this.depth++;
+    if (isPreemption(node, node.current)) this.preemptions++;
+    return node.current;
+  }
+
+  stepped(key: number): void {
+    this.prevKey = key;
+    const item = decodeKey(key);
+    if (item.k !== "msg") {
+      this.trace.current = item.c;
+      return;
+    }
+    const m = this.state!.inflight[item.id]!;
+    this.trace.current = m.to;
+    // An IPI starts a handler on the receiving core with the message: part of that core's trace.
+    if (m.kind === "ipi") this.trace.note(strHash(m.ipi), Math.imul(m.arg | 0, 31) ^ m.from);
+  }
+
+  resumed(core: number, value: number): void {
+    this.trace.resumed(core, value);
+  }
+}
+
+/** `finals`: when given, gathers the final states reachable, pruned executions included. */
+export function statefulStrategy(o: StrategyOptions, store: Visited, stats: StatefulStats, cores: number, finals?: FinalsBelow): Strategy {
+  if (o.share.of > 1 || o.share.index > 0 || o.share.prefix) throw new Error("stateful search runs on one thread");
+  const path: ChoiceNode[] = [];
+  const keys: (string | null)[] = [];
+  let current: StatefulChooser | null = null;
+  let started = false;
+  const bounded = o.preemptions !== Infinity;
+  return {
+    name: "dfs",
+    exhaustive: true,
+    lastIndex: -1,
+    next() {
+      if (started && !backtrack(path, o.preemptions)) return null;
+      started = true;
+      keys.length = path.length;
+      this.lastIndex++;
+      return (current = new StatefulChooser(path, store, stats, bounded, cores, keys));
+    },
+    done(exec) {
+      if (!finals || !current) return;
+      finals.add(keys.slice(0, path.length), exec.abandoned ? null : exec.finalHash, current.prunedAt);
+    },
+  };
+}

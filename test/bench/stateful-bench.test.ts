@@ -1,0 +1,22 @@
+/** The bench's stateful rows: stateless DPOR and stateful DFS side by side, a capped search said so. */
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "../../scenarios/index.js";
+import { formatStateful, statefulSection } from "../../src/bench/stateful-bench.js";
+
+describe("bench: stateful search rows", () => {
+  it("measures stateless dpor and stateful dfs on the same scenario, with states stored and bytes a state", async () => {
+    const s = await statefulSection([loadScenario("tlb-shootdown-munmap").scenario], true, () => undefined);
+    expect(s.rows.map((r) => r.search)).toEqual(["dpor (stateless)", "dfs --stateful (hash)"]);
+    const [dpor, st] = s.rows;
+    expect(dpor!.states).toBeUndefined();
+    expect(st!.states).toBeGreaterThan(0);
+    expect(st!.transitions).toBeGreaterThanOrEqual(st!.states!);
+    expect(st!.bytesPerState).toBeGreaterThan(0);
+    expect(formatStateful(s)).toMatch(/tlb-shootdown-munmap\s+dfs --stateful \(hash\)/);
+  }, 60_000);
+
+  it("says when a search did not finish within the cap", () => {
+    const text = formatStateful({ capSeconds: 120, rows: [{ scenario: "x", search: "dpor (stateless)", schedules: 5, seconds: 120, heapMB: 1, exhausted: false, verdict: "clean" }] });
+    expect(text).toMatch(/clean, NOT exhausted within 120 s/);
+  });
+});
