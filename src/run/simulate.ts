@@ -52,6 +52,8 @@ export function engineOptions(scenario: Scenario): EngineOptions {
 export interface SetUp {
   state: MachineState;
   run: () => RunOutcome;
+  /** Starts it without running it: the engine, to run a slice at a time (src/run/interruptible.ts). */
+  start: () => Engine;
 }
 
 export interface SetUpOptions {
@@ -75,7 +77,14 @@ export function setUp(
   const state = scenarioInitialState(scenario, allocator);
   const engineOpts = opts.describeChoices === undefined ? engineOptions(scenario) : { ...engineOptions(scenario), describeChoices: opts.describeChoices };
   const engine = new Engine(engineOpts, state, chooser, opts.invariants ?? machineInvariants, sinkFor(state));
-  return { state, run: () => engine.run(kernelSystem(scenario, state, allocator)) };
+  return {
+    state,
+    run: () => engine.run(kernelSystem(scenario, state, allocator)),
+    start: () => {
+      engine.start(kernelSystem(scenario, state, allocator));
+      return engine;
+    },
+  };
 }
 
 export interface Simulation {
