@@ -15,6 +15,7 @@ import { diffStates, type StateDiff } from "./diff.js";
 import { parsePredicate, type EventPredicate } from "./predicate.js";
 import { provenance, type Provenance } from "./provenance.js";
 import { DEFAULT_K, Snapshots } from "./snapshots.js";
+import { finish, SCAN_SLICE, type Scan } from "./scan.js";
 import { parseWatch, type WatchExpr } from "./watch.js";
 
 export interface WatchHit {
@@ -109,8 +110,20 @@ export class Timeline {
 
   /** Sequence numbers of matching events from `from` (inclusive) in the given direction, at most `limit`. */
   find(pred: EventPredicate, from = 0, dir: 1 | -1 = 1, limit = Infinity): number[] {
+    return finish(this.scanFind(pred, from, dir, limit));
+  }
+
+  /** `find` as a scan that pauses every SCAN_SLICE events (scan.ts). */
+  *scanFind(pred: EventPredicate, from = 0, dir: 1 | -1 = 1, limit = Infinity): Scan<number[]> {
     const out: number[] = [];
-    for (let i = from; i >= 0 && i < this.length && out.length < limit; i += dir) if (pred(this.events[i]!)) out.push(i);
+    let since = 0;
+    for (let i = from; i >= 0 && i < this.length && out.length < limit; i += dir) {
+      if (pred(this.events[i]!)) out.push(i);
+      if (++since === SCAN_SLICE) {
+        since = 0;
+        yield;
+      }
+    }
     return out;
   }
 
@@ -121,12 +134,17 @@ export class Timeline {
 
   /** The first event after position `from` that changes the value, or null. */
   watchForward(expr: WatchExpr, from: number): WatchHit | null {
+    return finish(this.scanWatchForward(expr, from));
+  }
+
+  *scanWatchForward(expr: WatchExpr, from: number): Scan<WatchHit | null> {
     const s = this.state(this.check(from));
     const v0 = expr.read(s);
     for (let n = from; n < this.length; n++) {
       this.snapshots.foldInto(s, n, n + 1);
       const v = expr.read(s);
       if (v !== v0) return { expr: expr.text, seq: n, position: n + 1, from: v0, to: v };
+      if ((n - from) % SCAN_SLICE === SCAN_SLICE - 1) yield;
     }
     return null;
   }
@@ -136,6 +154,10 @@ export class Timeline {
    * Goes back one snapshot interval at a time, folding each forward once.
    */
   watchBackward(expr: WatchExpr, from: number): WatchHit | null {
+    return finish(this.scanWatchBackward(expr, from));
+  }
+
+  *scanWatchBackward(expr: WatchExpr, from: number): Scan<WatchHit | null> {
     this.check(from);
     let target = expr.read(this.state(from));
     let hi = from;
@@ -153,6 +175,8 @@ export class Timeline {
       }
       target = values[0]!;
       hi = lo;
+      // One snapshot interval (K events) per slice.
+      yield;
     }
     return null;
   }
