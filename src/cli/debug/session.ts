@@ -89,16 +89,18 @@ export class DebugSession {
     const [name, ...args] = words;
     const cmd = Object.hasOwn(this.commands, name!) ? this.commands[name!] : undefined;
     if (!cmd) throw new DebugCommandError(`unknown command "${name}" (commands: ${Object.keys(this.commands).filter((c) => c.length > 1 && c !== "exit").join(", ")}; help explains them)`);
-    const named = (e: unknown): unknown => {
-      if (e instanceof DebugCommandError) return e;
+    const named = (e: unknown): Error => {
+      if (!(e instanceof Error) || e instanceof DebugCommandError) return e as Error;
       const tag = (e as { _tag?: string })._tag;
-      if (e instanceof RangeError || tag === "UsageError") return new DebugCommandError(`${name}: ${(e as Error).message}`);
+      if (e instanceof RangeError || tag === "UsageError") return new DebugCommandError(`${name}: ${e.message}`);
       return e;
     };
     try {
       const out = drive(cmd(args));
       // A scan's errors come when it is driven, possibly later (a promise).
-      return out instanceof Promise ? (out.catch((e: unknown) => Promise.reject(named(e))) as T) : out;
+      return out instanceof Promise ? (out.catch((e: unknown) => {
+        throw named(e);
+      }) as T) : out;
     } catch (e) {
       throw named(e);
     }
