@@ -5,6 +5,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { openLog, timelineOf } from "../timetravel/open.js";
+import { DEFAULT_K } from "../timetravel/snapshots.js";
 import { ScanInterrupted } from "../timetravel/scan.js";
 import { parse, intOption } from "./args.js";
 import type { Catalog } from "./catalog.js";
@@ -34,13 +35,13 @@ export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<n
   if (a.values.help) return io.out(debugHelp), EXIT_OK;
   const k = intOption("debug", "k", a.values.k, 1, 1_000_000_000);
   const path = a.positionals[0]!;
-  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true);
+  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true, k === undefined ? {} : { k });
   const { log } = opened;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); loaded the ${log.events.length} complete events before it`);
-  const timeline = timelineOf(opened, k);
+  const timeline = timelineOf(opened, k ?? DEFAULT_K);
   // A log that ends in a violation (a counterexample) opens at the violating event: that is what it is
   // opened for. `goto start` goes back to the beginning.
-  const violation = [...log.events].reverse().find((e) => e.type === "violation");
+  const violation = log.violation;
   if (violation) {
     timeline.seek(violation.seq + 1);
     io.err(`${path}: opened at the violation, event #${violation.seq} (\`goto start\` for the beginning)`);
@@ -59,7 +60,7 @@ function jsonResult(session: DebugSession, cmd: string, execute: (cmd: string) =
 function jsonResult(session: DebugSession, cmd: string, execute?: (cmd: string) => Promise<string[]>): object | Promise<object> {
   const done = (output: string[]): object => {
     const p = session.position;
-    return { command: cmd, at: p > 0 ? p - 1 : null, event: p > 0 ? session.events[p - 1] : null, output };
+    return { command: cmd, at: p > 0 ? p - 1 : null, event: p > 0 ? session.events.at(p - 1) : null, output };
   };
   const failed = (e: unknown): object => {
     if (e instanceof ScanInterrupted) return { command: cmd, error: "interrupted", interrupted: true };

@@ -8,7 +8,7 @@
  * fewer when the cursor is already between that snapshot and the target. `back` is a seek, not a
  * replay from the start.
  */
-import type { SimEvent } from "../events/index.js";
+import type { EventList } from "../log/event-list.js";
 import type { MachineState } from "../state/machine-state.js";
 import { thaw } from "./copy.js";
 import { diffStates, type StateDiff } from "./diff.js";
@@ -36,8 +36,13 @@ export class Timeline {
   private types: Set<string> | null = null;
 
   /** `initial` is the state before the first event (the timeline takes it over). */
-  constructor(initial: MachineState, readonly events: readonly SimEvent[], k = DEFAULT_K) {
-    this.snapshots = new Snapshots(initial, events, k);
+  /**
+   * `k`: the snapshot interval, or the snapshots already made (then `initial` is not used); `types`: the
+   * event types of the log when the caller knows them (else found by a scan when asked).
+   */
+  constructor(initial: MachineState | null, readonly events: EventList, k: number | Snapshots = DEFAULT_K, types?: ReadonlySet<string>) {
+    this.snapshots = k instanceof Snapshots ? k : new Snapshots(initial, events, k);
+    if (types) this.types = new Set(types);
     this.cur = this.snapshots.stateAt(0);
   }
 
@@ -101,7 +106,11 @@ export class Timeline {
 
   /** Event types of this log (for predicates that name a type the built-in list does not know yet). */
   eventTypes(): Set<string> {
-    return (this.types ??= new Set(this.events.map((e) => e.type)));
+    if (!this.types) {
+      this.types = new Set();
+      for (const e of this.events) this.types.add(e.type);
+    }
+    return this.types;
   }
 
   predicate(text: string): EventPredicate {
@@ -118,7 +127,7 @@ export class Timeline {
     const out: number[] = [];
     let since = 0;
     for (let i = from; i >= 0 && i < this.length && out.length < limit; i += dir) {
-      if (pred(this.events[i]!)) out.push(i);
+      if (pred(this.events.at(i)!)) out.push(i);
       if (++since === SCAN_SLICE) {
         since = 0;
         yield;

@@ -41,7 +41,7 @@ export class ViewerModel {
     this.lanes = buildLanes(log.events, scenario.machine.cores);
     this.spanIndex = new IntervalIndex(this.lanes.spans, (s) => [s.start, s.end]);
     this.arrowIndex = new IntervalIndex(this.lanes.arrows, (a) => [Math.min(a.fromSeq, a.toSeq), Math.max(a.fromSeq, a.toSeq)]);
-    const v = log.events.find((e) => e.type === "violation");
+    const v = log.violation;
     this.meta_ = {
       path: opened.path,
       scenario: scenario.id,
@@ -85,7 +85,7 @@ export class ViewerModel {
   }
 
   private detail(at: number): EventDetail | null {
-    const ev = this.opened.log.events[at - 1];
+    const ev = at > 0 ? this.opened.log.events.at(at - 1) : undefined;
     return ev ? { mark: this.mark(ev), raw: json(ev) } : null;
   }
 

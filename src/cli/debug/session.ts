@@ -3,7 +3,7 @@
  * returns the lines to print. The same object serves the interactive prompt and `--eval`. Event numbers
  * are the log's sequence numbers; "at #N" means the state after event N (timeline position N + 1).
  */
-import type { SimEvent } from "../../events/index.js";
+import type { EventList } from "../../log/event-list.js";
 import type { Scenario } from "../../scenario/types.js";
 import { parseNumber } from "../../timetravel/predicate.js";
 import { finish, finishAsync, type Scan } from "../../timetravel/scan.js";
@@ -59,14 +59,14 @@ export class DebugSession {
     return this.tl.position;
   }
 
-  get events(): readonly SimEvent[] {
+  get events(): EventList {
     return this.tl.events;
   }
 
   /** The prompt: where the cursor is. */
   prompt(): string {
     const p = this.tl.position;
-    const ev = p > 0 ? this.events[p - 1]! : null;
+    const ev = p > 0 ? this.events.at(p - 1)! : null;
     return ev ? `(#${ev.seq} ${ev.core < 0 ? "machine" : `c${ev.core}`} ${ev.type}) ` : "(start) ";
   }
 
@@ -160,7 +160,7 @@ export class DebugSession {
       if (next < 0) return -1;
       if (next > this.tl.length) return this.tl.length + 1;
       p = next;
-      if (p === 0 || this.events[p - 1]!.type !== "choice") left--;
+      if (p === 0 || this.events.at(p - 1)!.type !== "choice") left--;
     }
     return p;
   }
@@ -221,7 +221,7 @@ export class DebugSession {
     const head = `find ${a.join(" ")}: ${all.length} event${all.length === 1 ? "" : "s"}`;
     if (!shown.length) return [head];
     const out = [shown.length < all.length ? `${head}; showing ${shown.length}, #${shown[0]} to #${shown[shown.length - 1]}:` : `${head}:`];
-    for (const s of shown) out.push(`${s === cur ? "▶" : " "} ${eventLine(this.events[s]!)}`);
+    for (const s of shown) out.push(`${s === cur ? "▶" : " "} ${eventLine(this.events.at(s)!)}`);
     return out;
   }
 
