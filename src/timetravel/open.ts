@@ -64,16 +64,15 @@ export async function openLog(path: string, check: (raw: unknown, where: string)
   let violation: EventOf<"violation"> | null = null;
   let scenario: Scenario;
   let allocator: AsidAllocator;
-  let builder: SnapshotBuilder | null = null;
+  let fold: SnapshotBuilder | null;
   try {
     scenario = check(stream.header.config, `${path}: line 1: config`);
     stream.header.config = scenario;
     allocator = await logAllocator(scenario, path, allowModules);
     stream.validateWith(schemaOf(scenario));
-    const fold = k === null ? null : new SnapshotBuilder(scenarioInitialState(scenario, allocator), k);
-    builder = fold;
+    const snapshots = (fold = k === null ? null : new SnapshotBuilder(scenarioInitialState(scenario, allocator), k));
     namingFile(path, () => stream.forEach((ev) => {
-      fold?.add(ev);
+      snapshots?.add(ev);
       offsets.add(stream.lineStart, stream.lineEnd);
       types.add(ev.type);
       if (ev.type === "violation" && !violation) violation = ev;
@@ -84,7 +83,7 @@ export async function openLog(path: string, check: (raw: unknown, where: string)
   const schema = schemaOf(scenario);
   const events = new FileEvents(path, offsets, opts.cacheBlocks ?? CACHE_BLOCKS, (ev) => checkEvent(ev, schema));
   const log: OpenedEvents = { header: stream.header, events, footer: stream.footer, truncated: stream.truncated, violation, types };
-  const snapshots = (builder as SnapshotBuilder | null)?.done(events) ?? null;
+  const snapshots = fold ? fold.done(events) : null;
   return { path, log, scenario, allocator, initial: () => scenarioInitialState(scenario, allocator), snapshots };
 }
 
