@@ -17,7 +17,11 @@ Serves a web time-travel viewer for the log and prints its address: a timeline w
 (and per VM), events as marks, IPIs as arrows to the receiver and back for the ack, context and world
 switches as spans; a scrubber and keyboard stepping (left/right, shift for 10, Home/End); each core's
 registers, hypervisor state and TLB entries at the current event, with the event that filled each entry
-one click away; the changes the event made, highlighted; the violation, when there is one, one click away.
+one click away; the changes the event made, highlighted; the violation, when there is one, one click away;
+an event list filtered as the debugger's find (type=, core=, va=, asid=, ...) with the next and previous
+match (Enter, Shift+Enter); why core N VA and watch EXPR as in the debugger; event numbers and virtual
+time (cycles) on the timeline's axis; a density overview of the whole log. Stepping passes over scheduler
+choice events unless "choices" is ticked.
 The page asks only for what it shows, so a log of millions of events stays responsive.
   --port P   port to listen on (default 7357; 0 picks a free one)
   --host H   address to listen on (default 127.0.0.1: this machine only)

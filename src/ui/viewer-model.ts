@@ -10,16 +10,15 @@ import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import { diffStates, diffRecord, type Change as StateChange } from "../timetravel/diff.js";
 import type { OpenedLog } from "../timetravel/open.js";
+import { BadRequest } from "./bad-request.js";
+import { ViewerQueries } from "./queries.js";
 import type { Timeline } from "../timetravel/timeline.js";
 import { IntervalIndex } from "./interval-index.js";
 import { buildLanes, type Lanes } from "./lanes.js";
 import { staleSlots } from "./stale-entries.js";
 import type { Arrow, Change, DiffView, EventDetail, EventMark, EventsWindow, JsonObject, LanesWindow, Meta, Span, StateView } from "./protocol.js";
 
-/** A question the page asked wrongly (HTTP 400). */
-export class BadRequest extends Error {
-  readonly _tag = "BadRequest";
-}
+export { BadRequest };
 
 /** The widest window of events one request may ask for: wider than any screen shows as marks. */
 export const MAX_WINDOW = 20_000;
@@ -35,6 +34,8 @@ export class ViewerModel {
   private readonly spanIndex: IntervalIndex<Span>;
   private readonly arrowIndex: IntervalIndex<Arrow>;
   private readonly meta_: Meta;
+  /** Questions about the whole log: filter, search, step, why, watch, density (queries.ts). */
+  readonly queries: ViewerQueries;
 
   constructor(private readonly opened: OpenedLog, private readonly timeline: Timeline) {
     const { log, scenario } = opened;
@@ -42,6 +43,7 @@ export class ViewerModel {
     this.spanIndex = new IntervalIndex(this.lanes.spans, (s) => [s.start, s.end]);
     this.arrowIndex = new IntervalIndex(this.lanes.arrows, (a) => [Math.min(a.fromSeq, a.toSeq), Math.max(a.fromSeq, a.toSeq)]);
     const v = log.violation;
+    this.queries = new ViewerQueries(timeline, log.events, (e) => this.mark(e));
     this.meta_ = {
       path: opened.path,
       scenario: scenario.id,
@@ -73,6 +75,11 @@ export class ViewerModel {
     }
     if (to - from > MAX_WINDOW) throw new BadRequest(`window of ${to - from} events is wider than ${MAX_WINDOW}`);
     return [Math.min(from, this.length), Math.min(to, this.length)];
+  }
+
+  /** A position of this log, or a BadRequest. */
+  checkedPosition(at: number): number {
+    return this.position(at);
   }
 
   private position(at: number): number {
