@@ -4,7 +4,7 @@
  * moving the window fetches that window's events, spans and arrows. Nothing else is loaded, so a
  * million-event log costs the page what a short one does.
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Meta } from "../protocol.ts";
 import { api, Latest } from "./api.ts";
 import { CorePanel } from "./core-panel.tsx";
@@ -84,11 +84,27 @@ export function App() {
     if (meta) loaders.window.ask(`${win.from}:${win.size}:${length}`);
   }, [meta, win]);
 
-  // Stepping passes over scheduler choice events unless they are asked for, as in the debugger.
+  // Stepping passes over scheduler choice events unless they are asked for, as in the debugger. Steps
+  // count from the last one asked for (keys pressed faster than answers come still add up), and the
+  // server's answers are applied in order.
   const [choices, setChoices] = useState(false);
+  const target = useRef(0);
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  useEffect(() => void (target.current = pos), [pos]);
   const stepBy = (k: number): void => {
-    if (choices) return go(pos + k);
-    api.step(pos, k, false).then((r) => setPos(r.at), (e: unknown) => setError((e as Error).message));
+    if (choices) {
+      target.current = clamp(target.current + k, 0, length);
+      setPos(target.current);
+      return;
+    }
+    chain.current = chain.current.then(async () => {
+      try {
+        target.current = (await api.step(target.current, k, false)).at;
+        setPos(target.current);
+      } catch (e) {
+        setError((e as Error).message);
+      }
+    });
   };
 
   const zoom = (factor: number): void =>
