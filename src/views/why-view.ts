@@ -1,4 +1,5 @@
 /** `why N VA` in words, for the debugger and the viewer: the TLB entry a lookup uses, and where it came from. */
+import { vaOfVpn } from "../../cores/page-table.js";
 import { describeEvent } from "../events/describe.js";
 import type { Provenance } from "../timetravel/provenance.js";
 import { ctxText, hex, tagText } from "./format.js";
@@ -12,7 +13,7 @@ export function whyView(p: Provenance, atLabel: string): string[] {
     return out;
   }
   const e = p.entry;
-  out.push(`  TLB slot ${p.slot}: ${hex(e.vpn * 4096)} ${e.global ? "global (matches any ASID)" : `ASID ${tagText(e)} non-global`} VMID ${e.vmid} → PA ${hex(e.pa)} ${e.writable ? "rw" : "ro"}, walked from table ${e.table}`);
+  out.push(`  TLB slot ${p.slot}: ${hex(vaOfVpn(e.vpn))} ${e.global ? "global (matches any ASID)" : `ASID ${tagText(e)} non-global`} VMID ${e.vmid} → PA ${hex(e.pa)} ${e.writable ? "rw" : "ro"}, walked from table ${e.table}`);
   const o = p.origin;
   if (!o) out.push(`  filled at #${e.filledAt}, which is not a tlb.fill in this log`);
   else {
