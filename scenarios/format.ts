@@ -45,7 +45,7 @@ export function readScenario(raw: unknown, file: string): Scenario {
     for (const c of t.cores) if (c >= machine.cores) f.fail(`tasks[${i}].cores`, `core ${c} does not exist (${machine.cores} cores)`);
     // Without a table every access of the task faults and the run looks clean: a typo, almost always.
     // A scenario that means it says so with an empty table.
-    if (t.mm !== kernelTable && !(t.mm in tables)) {
+    if (t.mm !== kernelTable && !Object.hasOwn(tables, t.mm)) {
       f.fail(`tasks[${i}].mm`, `mm "${t.mm}" has no page table (tables.${t.mm}), so every access would fault; add its table, or "${t.mm}": {} in tables if the faults are intended`);
     }
   }

@@ -5,6 +5,8 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { openLog, timelineOf } from "../timetravel/open.js";
+import { DEFAULT_K } from "../timetravel/snapshots.js";
+import { ScanInterrupted } from "../timetravel/scan.js";
 import { parse, intOption } from "./args.js";
 import type { Catalog } from "./catalog.js";
 import { DebugSession } from "./debug/session.js";
@@ -22,8 +24,8 @@ value change. Without --eval it reads commands at a prompt (history with the arr
 ${ALLOW_MODULES_HELP}
   --json        for scripts: with --eval one JSON object {"log","results":[{"command","at","event",
                 "output"} or {"command","error"}]}; at the prompt one such result per line
-At the prompt: an empty line repeats the last command, Ctrl-C abandons the line being typed (quit or
-Ctrl-D leaves), and the history persists in ~/.smpsim_history (SMPSIM_HISTORY=FILE, or empty for none).
+At the prompt: an empty line repeats the last command, Ctrl-C interrupts a running command (a long
+next, prev, find or watch: the cursor stays) or abandons the line being typed (quit or Ctrl-D leaves), and the history persists in ~/.smpsim_history (SMPSIM_HISTORY=FILE, or empty for none).
 \`step\` and \`back\` step over scheduler choice events (\`choices on\` stops on them).
 A truncated log loads the complete events before its damaged tail (and says so on stderr).
 Exit status: 0 ok, 2 bad input (the log, or a command with --eval).`;
@@ -33,13 +35,13 @@ export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<n
   if (a.values.help) return io.out(debugHelp), EXIT_OK;
   const k = intOption("debug", "k", a.values.k, 1, 1_000_000_000);
   const path = a.positionals[0]!;
-  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true);
+  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true, k === undefined ? {} : { k });
   const { log } = opened;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); loaded the ${log.events.length} complete events before it`);
-  const timeline = timelineOf(opened, k);
+  const timeline = timelineOf(opened, k ?? DEFAULT_K);
   // A log that ends in a violation (a counterexample) opens at the violating event: that is what it is
   // opened for. `goto start` goes back to the beginning.
-  const violation = [...log.events].reverse().find((e) => e.type === "violation");
+  const violation = log.violation;
   if (violation) {
     timeline.seek(violation.seq + 1);
     io.err(`${path}: opened at the violation, event #${violation.seq} (\`goto start\` for the beginning)`);
@@ -53,14 +55,22 @@ export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<n
 }
 
 /** One command's result for --json: where the cursor is after it and the lines it printed. */
-function jsonResult(session: DebugSession, cmd: string): object {
-  try {
-    const output = session.run(cmd);
+function jsonResult(session: DebugSession, cmd: string): object;
+function jsonResult(session: DebugSession, cmd: string, execute: (cmd: string) => Promise<string[]>): Promise<object>;
+function jsonResult(session: DebugSession, cmd: string, execute?: (cmd: string) => Promise<string[]>): object | Promise<object> {
+  const done = (output: string[]): object => {
     const p = session.position;
-    return { command: cmd, at: p > 0 ? p - 1 : null, event: p > 0 ? session.events[p - 1] : null, output };
-  } catch (e) {
+    return { command: cmd, at: p > 0 ? p - 1 : null, event: p > 0 ? session.events.at(p - 1) : null, output };
+  };
+  const failed = (e: unknown): object => {
+    if (e instanceof ScanInterrupted) return { command: cmd, error: "interrupted", interrupted: true };
     if (!isInputError(e)) throw e;
     return { command: cmd, error: e.message.replace(/\s*\n\s*/g, " ") };
+  };
+  try {
+    return execute ? execute(cmd).then(done, failed) : done(session.run(cmd));
+  } catch (e) {
+    return failed(e);
   }
 }
 
@@ -131,12 +141,32 @@ async function interactive(session: DebugSession, io: Io, json: boolean): Promis
     rl.setPrompt(session.prompt());
     rl.prompt();
   };
-  // Ctrl-C abandons the line being typed, as in gdb and a shell; it does not leave the debugger.
-  rl.on("SIGINT", () => {
+  // Ctrl-C interrupts a running command (a search over a long log) and returns to the prompt, with the
+  // cursor where it was; at the prompt it abandons the line being typed. It never leaves the debugger
+  // (gdb, a shell). On a terminal readline reads it as a key; with commands piped in it comes as a signal.
+  let running = false;
+  let interrupted = false;
+  const onCtrlC = (): void => {
+    if (running) {
+      interrupted = true;
+      return;
+    }
+    if (!process.stdin.isTTY) process.exit(130);
     rl.write("", { ctrl: true, name: "u" });
     io.out("^C (quit or Ctrl-D leaves)");
     prompt();
-  });
+  };
+  rl.on("SIGINT", onCtrlC);
+  process.on("SIGINT", onCtrlC);
+  const execute = async (line: string): Promise<string[]> => {
+    running = true;
+    interrupted = false;
+    try {
+      return await session.runInterruptibly(line, () => interrupted);
+    } finally {
+      running = false;
+    }
+  };
   prompt();
   let last = "";
   for await (const typed of rl) {
@@ -153,18 +183,20 @@ async function interactive(session: DebugSession, io: Io, json: boolean): Promis
       }
     }
     if (json) {
-      if (line.trim() !== "") io.out(JSON.stringify(jsonResult(session, line)));
+      if (line.trim() !== "") io.out(JSON.stringify(await jsonResult(session, line, execute)));
     } else {
       try {
-        for (const out of session.run(line)) io.out(out);
+        for (const out of await execute(line)) io.out(out);
       } catch (e) {
-        if (!isInputError(e)) throw e;
-        io.err(`error: ${e.message}`);
+        if (e instanceof ScanInterrupted) io.err(`interrupted: ${line.trim()} (still at ${session.prompt().trim()})`);
+        else if (!isInputError(e)) throw e;
+        else io.err(`error: ${e.message}`);
       }
     }
     if (session.quit) break;
     prompt();
   }
+  process.off("SIGINT", onCtrlC);
   rl.close();
   return EXIT_OK;
 }

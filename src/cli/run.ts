@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from "node:
 import { dirname, join } from "node:path";
 import { staleTemps } from "../log/writer.js";
 import { hex } from "../../cores/page-table.js";
+import { Interrupted } from "../run/interruptible.js";
 import { runScenario, type RunResult } from "../run/run-scenario.js";
 import { coreReports, coreTable, verdictOf } from "../run/summary.js";
 import type { Scenario } from "../scenario/types.js";
@@ -29,7 +30,8 @@ invariants after every event.
   --set PATH=VALUE  change a scenario field first, e.g. --set kernel.switchSequence=reserved-asid
                     (repeatable; VALUE is JSON, or a bare word for a string)
   --json            print one JSON object with the result instead of the summary
-Exit status: 0 clean, 1 an invariant was violated (or a deadlock), 2 bad input.`;
+Exit status: 0 clean, 1 an invariant was violated (or a deadlock), 2 bad input; 130 / 143 stopped by
+Ctrl-C (SIGINT) / SIGTERM, leaving no log behind (a second signal quits at once).`;
 
 const OPTIONS = {
   seed: { type: "string" },
@@ -92,15 +94,23 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
   // A scenario that records the schedule of its violation is run along it unless told otherwise.
   const schedule = (a.values.schedule as string | undefined) ?? (a.values.seed === undefined ? scenario.schedule.choices : undefined);
   if (logPath) removeStaleTemps(logPath, io);
-  const r = await runScenario({
-    scenario,
-    baseDir,
-    source: source === "built-in" ? `built-in scenario ${named.id}` : source,
-    seed,
-    strategy,
-    ...(schedule !== undefined ? { schedule } : {}),
-    ...(logPath ? { log: { path: logPath, force: Boolean(a.values.force) } } : {}),
-  });
+  let r: RunResult;
+  try {
+    r = await runScenario({
+      interruptible: true,
+      scenario,
+      baseDir,
+      source: source === "built-in" ? `built-in scenario ${named.id}` : source,
+      seed,
+      strategy,
+      ...(schedule !== undefined ? { schedule } : {}),
+      ...(logPath ? { log: { path: logPath, force: Boolean(a.values.force) } } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof Interrupted)) throw e;
+    io.err(`smpsim: run: ${e.message}; ${logPath ? `removed the unfinished log (${logPath} was not written)` : "no log was being written"}`);
+    return e.exitCode;
+  }
   const kept = byDefault && logPath ? reuseIdentical(logPath, scenario.id, seed) : logPath;
   const log = kept !== logPath ? `${kept} (this run's log is identical to it, so no new file)` : kept;
   if (a.values.json) io.out(JSON.stringify(runJson(scenario, seed, strategy, r, kept)));

@@ -34,7 +34,7 @@ export async function trace(argv: string[], catalog: Catalog, io: Io): Promise<n
   // Refuse before the work, not after it (writeTrace checks again when it puts the file in place).
   if (!force && existsSync(out)) throw new UsageError(`${out}: file exists; not overwriting it without --force`);
   const path = a.positionals[0]!;
-  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true);
+  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true, { k: null });
   const { log, scenario } = opened;
   if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); exporting the ${log.events.length} complete events before it`);
   const t = namingFile(path, () => buildTrace({ scenario, initial: opened.initial(), events: log.events, title: `smpsim ${scenario.id} seed ${log.header.seed}` }));

@@ -146,25 +146,44 @@ export class Engine implements Machine {
   }
 
   run(system: System): RunOutcome {
+    this.start(system);
+    try {
+      return this.steps(Infinity)!;
+    } finally {
+      this.close();
+    }
+  }
+
+  /**
+   * Starts every core's program; then `steps` runs the machine a slice at a time, so a caller can give
+   * the event loop a turn between slices (a signal handler then runs: `run` cleans up its log on Ctrl-C).
+   */
+  start(system: System): void {
     this.system = system;
     for (let c = 0; c < this.opts.cores; c++) this.push(c, system.main(c), null);
-    try {
-      while (!this.stopped) {
-        if (this.state.seq >= this.opts.maxEvents) return this.outcome("limit");
-        this.listItems();
-        if (this.nItems === 0) {
-          if (this.state.cores.every((c) => c.done) && !this.undelivered()) return this.outcome("done");
-          this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
-          return { reason: "deadlock", violation: this.stopped, events: this.state.seq };
-        }
-        const i = this.choose(-1, "step", this.nItems, this.describeItem, this.coreOfItem);
-        this.chooser.stepped?.(this.options[i]!.key);
-        this.carryOut(this.items[i]!);
+  }
+
+  /** Runs at most `n` steps: the outcome once the run has ended, or null when there is more to run. */
+  steps(n: number): RunOutcome | null {
+    for (let i = 0; i < n; i++) {
+      if (this.stopped) return this.outcome("violation");
+      if (this.state.seq >= this.opts.maxEvents) return this.outcome("limit");
+      this.listItems();
+      if (this.nItems === 0) {
+        if (this.state.cores.every((c) => c.done) && !this.undelivered()) return this.outcome("done");
+        this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
+        return { reason: "deadlock", violation: this.stopped, events: this.state.seq };
       }
-      return this.outcome("violation");
-    } finally {
-      this.bus?.close();
+      const k = this.choose(-1, "step", this.nItems, this.describeItem, this.coreOfItem);
+      this.chooser.stepped?.(this.options[k]!.key);
+      this.carryOut(this.items[k]!);
     }
+    return null;
+  }
+
+  /** Releases what the run wired (after `run`, or after the last `steps`). */
+  close(): void {
+    this.bus?.close();
   }
 
   /** Whether a message is still in flight: with every core done, it can never be delivered. */

@@ -34,6 +34,9 @@ export class LogStream {
   truncated: string | null = null;
   /** Events handed out so far. */
   count = 0;
+  /** Byte offsets in the file of the line last read: where it starts, and where the next one starts. */
+  lineStart = 0;
+  lineEnd = 0;
   private schema: SchemaContext | null = null;
   private buf: Buffer | null = null;
   private readonly decoder = new StringDecoder("utf8");
@@ -166,6 +169,8 @@ export class LogStream {
       if (nl >= 0) {
         const line = this.text.slice(this.pos, nl);
         this.pos = nl + 1;
+        this.lineStart = this.lineEnd;
+        this.lineEnd += Buffer.byteLength(line) + 1;
         return { line, complete: true };
       }
       if (this.eof) {

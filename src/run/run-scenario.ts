@@ -13,6 +13,7 @@ import { LogWriter } from "../log/writer.js";
 import type { Scenario } from "../scenario/types.js";
 import { stateHash } from "../state/hash.js";
 import type { MachineState } from "../state/machine-state.js";
+import { simulateInterruptibly, withStopSignals } from "./interruptible.js";
 import { simulate } from "./simulate.js";
 
 export interface RunRequest {
@@ -27,6 +28,8 @@ export interface RunRequest {
   source?: string;
   /** Keep every event in memory (tests, replay comparison). */
   keepEvents?: boolean;
+  /** Stop on SIGINT / SIGTERM, dropping the unfinished log (the CLI's `run`): see interruptible.ts. */
+  interruptible?: boolean;
 }
 
 export interface RunResult {
@@ -63,7 +66,9 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
     writer?.event(ev);
   };
   try {
-    const { outcome, state } = simulate(req.scenario, allocator, chooser, sink);
+    const { outcome, state } = req.interruptible
+      ? await withStopSignals((stopped) => simulateInterruptibly(req.scenario, allocator, chooser, sink, stopped), () => writer?.abandon())
+      : simulate(req.scenario, allocator, chooser, sink);
     // A schedule with picks the run never asked for does not fit the scenario (README): bad input. A run
     // stopped at the event limit simply did not get that far.
     if (given && given.unused > 0 && outcome.reason !== "limit") {

@@ -54,6 +54,8 @@ export function engineOptions(scenario: Scenario): EngineOptions {
 export interface SetUp {
   state: MachineState;
   run: () => RunOutcome;
+  /** Starts it without running it: the engine, to run a slice at a time (src/run/interruptible.ts). */
+  start: () => Engine;
 }
 
 export interface SetUpOptions {
@@ -90,6 +92,12 @@ export function setUp(
       const system = kernelSystem(scenario, opts.programView ? opts.programView(state) : state, allocator);
       opts.attach?.(engine, system);
       return engine.run(system);
+    },
+    start: () => {
+      const system = kernelSystem(scenario, opts.programView ? opts.programView(state) : state, allocator);
+      opts.attach?.(engine, system);
+      engine.start(system);
+      return engine;
     },
   };
 }

@@ -29,7 +29,8 @@ const isFull = (scope: TlbiScope): boolean => scope === "all" || scope === "allv
  * state shares the scenario's tables and copies one only when the run writes to it).
  */
 export function ownTable(s: MachineState, id: string): PageTable {
-  const t = s.tables[id];
+  // Own entries only: a table named like an Object member ("toString") must not find that member.
+  const t = Object.hasOwn(s.tables, id) ? s.tables[id] : undefined;
   if (!t) return (s.tables[id] = {});
   return Object.isFrozen(t) ? (s.tables[id] = { ...t }) : t;
 }

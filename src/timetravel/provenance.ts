@@ -9,7 +9,8 @@ import { vpnOf } from "../../cores/page-table.js";
 import type { Registers } from "../../cores/registers.js";
 import { lookup, type TlbEntry } from "../../cores/tlb.js";
 import { stage1Base, walk, type WalkResult } from "../../cores/walk.js";
-import type { EventOf, SimEvent } from "../events/index.js";
+import type { EventOf } from "../events/index.js";
+import type { EventList } from "../log/event-list.js";
 import type { MachineState } from "../state/machine-state.js";
 
 export interface FillOrigin {
@@ -53,7 +54,7 @@ export function provenance(
   now: MachineState,
   core: number,
   va: number,
-  events: readonly SimEvent[],
+  events: EventList,
   stateAt: (n: number) => MachineState,
 ): Provenance {
   const c = now.cores[core];
@@ -65,7 +66,7 @@ export function provenance(
   const walkNow = walk(now.tables, c.regs, vpn, pageOffsetVpn);
   let origin: FillOrigin | null = null;
   if (entry) {
-    const ev = events[entry.filledAt];
+    const ev = events.at(entry.filledAt);
     if (ev && ev.type === "tlb.fill") {
       const then = stateAt(entry.filledAt).cores[core]!;
       // The walker's own rule with the registers of that instant: TTBR1 only where TTBCR splits.

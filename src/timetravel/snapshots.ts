@@ -5,6 +5,7 @@
  * is always "the nearest snapshot at or before it, plus at most K - 1 applications".
  */
 import type { SimEvent } from "../events/index.js";
+import type { EventList } from "../log/event-list.js";
 import { applyLogged } from "../log/apply-logged.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -25,20 +26,46 @@ import { snapshotOf, thaw } from "./copy.js";
  */
 export const DEFAULT_K = 1024;
 
+/**
+ * Snapshots made while the events are read for the first time (open.ts reads a log once: checking,
+ * indexing and folding in one pass). `add` each event in order, then `done`.
+ */
+export class SnapshotBuilder {
+  private readonly list: MachineState[] = [];
+  private prev: MachineState;
+  private n = 0;
+
+  /** `initial` is used up as the working copy. */
+  constructor(private readonly s: MachineState, readonly k: number) {
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`snapshot interval K must be a positive integer, got ${k}`);
+    this.list.push((this.prev = snapshotOf(s, undefined)));
+  }
+
+  add(ev: SimEvent): void {
+    applyLogged(this.s, ev);
+    if (++this.n % this.k === 0) this.list.push((this.prev = snapshotOf(this.s, this.prev)));
+  }
+
+  /** The snapshots over `events`, the events added (a file-backed list of them, say). */
+  done(events: EventList): Snapshots {
+    if (events.length !== this.n) throw new RangeError(`snapshots of ${this.n} events, not of ${events.length}`);
+    return new Snapshots(null, events, this.k, this.list);
+  }
+}
+
 export class Snapshots {
   /** `list[i]` is the state after i·K events. */
-  private readonly list: MachineState[] = [];
+  private readonly list: MachineState[];
 
-  /** Folds every event once from `initial` (which it uses up as its working copy). */
-  constructor(initial: MachineState, private readonly events: readonly SimEvent[], readonly k: number) {
-    if (!Number.isInteger(k) || k < 1) throw new RangeError(`snapshot interval K must be a positive integer, got ${k}`);
-    const s = initial;
-    let prev: MachineState | undefined;
-    for (let n = 0; ; n++) {
-      if (n % k === 0) this.list.push((prev = snapshotOf(s, prev)));
-      if (n === events.length) break;
-      applyLogged(s, events[n]!);
+  /** Folds every event once from `initial` (which it uses up as its working copy); `built`: already folded. */
+  constructor(initial: MachineState | null, private readonly events: EventList, readonly k: number, built?: MachineState[]) {
+    if (built) {
+      this.list = built;
+      return;
     }
+    const b = new SnapshotBuilder(initial!, k);
+    for (let n = 0; n < events.length; n++) b.add(events.at(n)!);
+    this.list = b.done(events).list;
   }
 
   get count(): number {
@@ -67,6 +94,6 @@ export class Snapshots {
 
   /** Applies events [from, to) to `s` in place. */
   foldInto(s: MachineState, from: number, to: number): void {
-    for (let i = from; i < to; i++) applyInPlace(s, this.events[i]!);
+    for (let i = from; i < to; i++) applyInPlace(s, this.events.at(i)!);
   }
 }

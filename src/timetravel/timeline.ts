@@ -8,13 +8,14 @@
  * fewer when the cursor is already between that snapshot and the target. `back` is a seek, not a
  * replay from the start.
  */
-import type { SimEvent } from "../events/index.js";
+import type { EventList } from "../log/event-list.js";
 import type { MachineState } from "../state/machine-state.js";
 import { thaw } from "./copy.js";
 import { diffStates, type StateDiff } from "./diff.js";
 import { parsePredicate, type EventPredicate } from "./predicate.js";
 import { provenance, type Provenance } from "./provenance.js";
 import { DEFAULT_K, Snapshots } from "./snapshots.js";
+import { finish, SCAN_SLICE, type Scan } from "./scan.js";
 import { parseWatch, type WatchExpr } from "./watch.js";
 
 export interface WatchHit {
@@ -35,8 +36,13 @@ export class Timeline {
   private types: Set<string> | null = null;
 
   /** `initial` is the state before the first event (the timeline takes it over). */
-  constructor(initial: MachineState, readonly events: readonly SimEvent[], k = DEFAULT_K) {
-    this.snapshots = new Snapshots(initial, events, k);
+  /**
+   * `k`: the snapshot interval, or the snapshots already made (then `initial` is not used); `types`: the
+   * event types of the log when the caller knows them (else found by a scan when asked).
+   */
+  constructor(initial: MachineState | null, readonly events: EventList, k: number | Snapshots = DEFAULT_K, types?: ReadonlySet<string>) {
+    this.snapshots = k instanceof Snapshots ? k : new Snapshots(initial, events, k);
+    if (types) this.types = new Set(types);
     this.cur = this.snapshots.stateAt(0);
   }
 
@@ -100,7 +106,11 @@ export class Timeline {
 
   /** Event types of this log (for predicates that name a type the built-in list does not know yet). */
   eventTypes(): Set<string> {
-    return (this.types ??= new Set(this.events.map((e) => e.type)));
+    if (!this.types) {
+      this.types = new Set();
+      for (const e of this.events) this.types.add(e.type);
+    }
+    return this.types;
   }
 
   predicate(text: string): EventPredicate {
@@ -109,8 +119,20 @@ export class Timeline {
 
   /** Sequence numbers of matching events from `from` (inclusive) in the given direction, at most `limit`. */
   find(pred: EventPredicate, from = 0, dir: 1 | -1 = 1, limit = Infinity): number[] {
+    return finish(this.scanFind(pred, from, dir, limit));
+  }
+
+  /** `find` as a scan that pauses every SCAN_SLICE events (scan.ts). */
+  *scanFind(pred: EventPredicate, from = 0, dir: 1 | -1 = 1, limit = Infinity): Scan<number[]> {
     const out: number[] = [];
-    for (let i = from; i >= 0 && i < this.length && out.length < limit; i += dir) if (pred(this.events[i]!)) out.push(i);
+    let since = 0;
+    for (let i = from; i >= 0 && i < this.length && out.length < limit; i += dir) {
+      if (pred(this.events.at(i)!)) out.push(i);
+      if (++since === SCAN_SLICE) {
+        since = 0;
+        yield;
+      }
+    }
     return out;
   }
 
@@ -121,12 +143,17 @@ export class Timeline {
 
   /** The first event after position `from` that changes the value, or null. */
   watchForward(expr: WatchExpr, from: number): WatchHit | null {
+    return finish(this.scanWatchForward(expr, from));
+  }
+
+  *scanWatchForward(expr: WatchExpr, from: number): Scan<WatchHit | null> {
     const s = this.state(this.check(from));
     const v0 = expr.read(s);
     for (let n = from; n < this.length; n++) {
       this.snapshots.foldInto(s, n, n + 1);
       const v = expr.read(s);
       if (v !== v0) return { expr: expr.text, seq: n, position: n + 1, from: v0, to: v };
+      if ((n - from) % SCAN_SLICE === SCAN_SLICE - 1) yield;
     }
     return null;
   }
@@ -136,6 +163,10 @@ export class Timeline {
    * Goes back one snapshot interval at a time, folding each forward once.
    */
   watchBackward(expr: WatchExpr, from: number): WatchHit | null {
+    return finish(this.scanWatchBackward(expr, from));
+  }
+
+  *scanWatchBackward(expr: WatchExpr, from: number): Scan<WatchHit | null> {
     this.check(from);
     let target = expr.read(this.state(from));
     let hi = from;
@@ -153,6 +184,8 @@ export class Timeline {
       }
       target = values[0]!;
       hi = lo;
+      // One snapshot interval (K events) per slice.
+      yield;
     }
     return null;
   }

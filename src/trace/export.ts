@@ -23,7 +23,7 @@ export interface TraceInput {
   scenario: Scenario;
   /** The state before the first event (consumed: the fold runs on it). */
   initial: MachineState;
-  events: readonly SimEvent[];
+  events: Iterable<SimEvent>;
   /** Process name shown in the viewer. */
   title: string;
 }

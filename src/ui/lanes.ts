@@ -9,6 +9,7 @@
  * of their own, on the core's lane and on a lane for the VM.
  */
 import type { SimEvent } from "../events/index.js";
+import type { EventList } from "../log/event-list.js";
 import { describeEvent } from "../events/describe.js";
 import { Flows } from "../trace/flows.js";
 import { CoreSlices } from "../trace/slices.js";
@@ -35,7 +36,7 @@ interface HypEnter {
   vmid?: unknown;
 }
 
-export function buildLanes(events: readonly SimEvent[], cores: number): Lanes {
+export function buildLanes(events: EventList, cores: number): Lanes {
   const lanes: Lane[] = Array.from({ length: cores }, (_, c) => ({ id: `core:${c}`, kind: "core" as const, label: `core ${c}` }));
   const machineLane = lanes.push({ id: "machine", kind: "machine", label: "machine" }) - 1;
   const vmLanes = new Map<string, number>();
@@ -86,7 +87,7 @@ export function buildLanes(events: readonly SimEvent[], cores: number): Lanes {
     else if (ev.type === "mmu.fault" && !ev.spec) mark({ seq: ev.seq, kind: "fault", text: describeEvent(ev) });
     worldSwitch(ev, c);
   }
-  const last = events.length ? events[events.length - 1]!.seq : 0;
+  const last = events.length ? events.at(events.length - 1)!.seq : 0;
   for (const s of slices) s.finish(last);
   for (const c of [...worlds.keys()]) closeWorld(c, last); // still in the guest when the log ends
   spans.sort((a, b) => a.start - b.start || b.end - a.end);

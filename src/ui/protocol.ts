@@ -146,3 +146,32 @@ export interface DiffView {
 export interface ApiError {
   error: string;
 }
+
+/** /api/list: events matching a filter (the debugger's predicates), nearest first from where it started. */
+export interface ListAnswer {
+  q: string;
+  /** Matching events in the direction asked, nearest first. */
+  matches: EventMark[];
+  /** The event the scan would go on from (null: it reached the end of the log in that direction). */
+  resume: number | null;
+}
+
+export interface Density {
+  buckets: number;
+  /** Events per bucket (the last may hold fewer). */
+  per: number;
+  /** Counts per bucket by event type (choice events left out). */
+  types: Record<string, number[]>;
+}
+
+/** /api/watch: the value of a watch expression at the position, and its next (or previous) change. */
+export interface WatchAnswer {
+  expr: string;
+  now: string;
+  hit: { seq: number; position: number; from: string; to: string } | null;
+}
+
+/** /api/why: the debugger's `why N VA`, line by line. */
+export interface WhyAnswer {
+  lines: string[];
+}

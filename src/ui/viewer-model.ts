@@ -10,16 +10,15 @@ import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import { diffStates, diffRecord, type Change as StateChange } from "../timetravel/diff.js";
 import type { OpenedLog } from "../timetravel/open.js";
+import { BadRequest } from "./bad-request.js";
+import { ViewerQueries } from "./queries.js";
 import type { Timeline } from "../timetravel/timeline.js";
 import { IntervalIndex } from "./interval-index.js";
 import { buildLanes, type Lanes } from "./lanes.js";
 import { staleSlots } from "./stale-entries.js";
 import type { Arrow, Change, DiffView, EventDetail, EventMark, EventsWindow, JsonObject, LanesWindow, Meta, Span, StateView } from "./protocol.js";
 
-/** A question the page asked wrongly (HTTP 400). */
-export class BadRequest extends Error {
-  readonly _tag = "BadRequest";
-}
+export { BadRequest };
 
 /** The widest window of events one request may ask for: wider than any screen shows as marks. */
 export const MAX_WINDOW = 20_000;
@@ -35,13 +34,16 @@ export class ViewerModel {
   private readonly spanIndex: IntervalIndex<Span>;
   private readonly arrowIndex: IntervalIndex<Arrow>;
   private readonly meta_: Meta;
+  /** Questions about the whole log: filter, search, step, why, watch, density (queries.ts). */
+  readonly queries: ViewerQueries;
 
   constructor(private readonly opened: OpenedLog, private readonly timeline: Timeline) {
     const { log, scenario } = opened;
     this.lanes = buildLanes(log.events, scenario.machine.cores);
     this.spanIndex = new IntervalIndex(this.lanes.spans, (s) => [s.start, s.end]);
     this.arrowIndex = new IntervalIndex(this.lanes.arrows, (a) => [Math.min(a.fromSeq, a.toSeq), Math.max(a.fromSeq, a.toSeq)]);
-    const v = log.events.find((e) => e.type === "violation");
+    const v = log.violation;
+    this.queries = new ViewerQueries(timeline, log.events, (e) => this.mark(e));
     this.meta_ = {
       path: opened.path,
       scenario: scenario.id,
@@ -75,6 +77,11 @@ export class ViewerModel {
     return [Math.min(from, this.length), Math.min(to, this.length)];
   }
 
+  /** A position of this log, or a BadRequest. */
+  checkedPosition(at: number): number {
+    return this.position(at);
+  }
+
   private position(at: number): number {
     if (!Number.isInteger(at) || at < 0 || at > this.length) throw new BadRequest(`at must be an integer position from 0 to ${this.length}, got ${at}`);
     return at;
@@ -85,7 +92,7 @@ export class ViewerModel {
   }
 
   private detail(at: number): EventDetail | null {
-    const ev = this.opened.log.events[at - 1];
+    const ev = at > 0 ? this.opened.log.events.at(at - 1) : undefined;
     return ev ? { mark: this.mark(ev), raw: json(ev) } : null;
   }
 

@@ -8,6 +8,7 @@ import type { TlbEntry } from "../../cores/tlb.js";
 import type { BusMessage } from "../../bus/messages.js";
 import { describeEvent } from "../events/describe.js";
 import type { SimEvent } from "../events/index.js";
+import type { EventList } from "../log/event-list.js";
 
 export { hex };
 
@@ -40,9 +41,9 @@ export function eventLine(ev: SimEvent): string {
 }
 
 /** Where the cursor is, for the prompt and after each move. */
-export function positionText(position: number, length: number, events: readonly SimEvent[]): string {
+export function positionText(position: number, length: number, events: EventList): string {
   if (position === 0) return `at the start (no event applied; ${length} events)`;
-  const ev = events[position - 1]!;
+  const ev = events.at(position - 1)!;
   return `at ${eventLine(ev)}${position === length ? "  (last event)" : ""}`;
 }
 

@@ -51,6 +51,16 @@ describe("names in a scenario", () => {
     }));
     return file;
   };
+  it("an mm named like an Object member still needs its own page table (no prototype lookup)", async () => {
+    for (const mm of ["toString", "constructor", "valueOf", "hasOwnProperty"]) {
+      const file = join(dir, `no-table-${mm}.json`);
+      writeFileSync(file, JSON.stringify({ id: "names", machine: { cores: 1 }, tables: { A: { "0x8000": { pa: "0x10000" } } }, tasks: [{ id: "t", mm, script: [{ op: "read", va: "0x8000" }] }] }));
+      const r = await smpsim(["run", file, "--no-log"]);
+      expect(isCleanBadInput(r), r.stderr).toBe(true);
+      expect(r.stderr).toContain(`tasks[0].mm: mm "${mm}" has no page table`);
+    }
+  });
+
   for (const [task, mm] of [["__proto__", "A"], ["A", "__proto__"], ["constructor", "toString"], ["hasOwnProperty", "valueOf"]] as const) {
     it(`task "${task}" in mm "${mm}" runs clean or is refused, never a false violation`, async () => {
       const r = await smpsim(["run", scenario(task, mm), "--no-log"]);

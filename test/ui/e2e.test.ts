@@ -91,6 +91,9 @@ describe.skipIf(!hasChromium)(`the viewer in chromium${skipReason}`, () => {
     expect(await page.locator("[data-testid=timeline] rect.mark").count()).toBe(events.length);
     expect(await page.textContent("#goto-violation")).toContain(`translation-coherence at event #${fact.brokenAt}`);
     await position(0);
+    // These tests step one log event at a time, choice events included (e2e-search checks passing over them).
+    await page.check("[data-testid=choices]");
+    await page.locator("[data-testid=choices]").blur();
   });
 
   it("steps forward and back with the keyboard, and to either end", async () => {

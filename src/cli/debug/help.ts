@@ -18,7 +18,7 @@ const COMMANDS: [string, string, string][] = [
   ["watch [-b] EXPR", "run forward (-b: backward) to the event that changes EXPR", `EXPR: ${WATCH_FORMS}. Both directions skip the current event, so repeating the command goes on to the next change.`],
   ["where [ROWS]", "the current event and its neighbours as per-core columns; w", "Shows ROWS (8) events on each side, scheduler choices left out, the current one marked ▶."],
   ["help [CMD]", "this list, or more on one command", ""],
-  ["quit", "leave (also q, exit, Ctrl-D)", "At the prompt an empty line repeats the last command (as in gdb), Ctrl-C abandons the line being typed, and the history is kept in ~/.smpsim_history (SMPSIM_HISTORY names another file; empty: none)."],
+  ["quit", "leave (also q, exit, Ctrl-D)", "At the prompt an empty line repeats the last command (as in gdb), Ctrl-C interrupts a running command (a long next, prev, find or watch; the cursor stays) or abandons the line being typed, and the history is kept in ~/.smpsim_history (SMPSIM_HISTORY names another file; empty: none)."],
 ];
 
 export const HELP: string[] = [

@@ -3,9 +3,10 @@
  * returns the lines to print. The same object serves the interactive prompt and `--eval`. Event numbers
  * are the log's sequence numbers; "at #N" means the state after event N (timeline position N + 1).
  */
-import type { SimEvent } from "../../events/index.js";
+import type { EventList } from "../../log/event-list.js";
 import type { Scenario } from "../../scenario/types.js";
 import { parseNumber } from "../../timetravel/predicate.js";
+import { finish, finishAsync, type Scan } from "../../timetravel/scan.js";
 import type { Timeline } from "../../timetravel/timeline.js";
 import { UsageError } from "../errors.js";
 import { diffView, whyView } from "./change-views.js";
@@ -21,7 +22,8 @@ export class DebugCommandError extends UsageError {}
 const FIND_LIMIT = 20;
 const ECHO_LIMIT = 12;
 
-type Handler = (args: string[]) => string[];
+/** A command's lines; a long one (a search over the log) as a scan the prompt can interrupt. */
+type Handler = (args: string[]) => string[] | Scan<string[]>;
 
 export class DebugSession {
   quit = false;
@@ -57,31 +59,50 @@ export class DebugSession {
     return this.tl.position;
   }
 
-  get events(): readonly SimEvent[] {
+  get events(): EventList {
     return this.tl.events;
   }
 
   /** The prompt: where the cursor is. */
   prompt(): string {
     const p = this.tl.position;
-    const ev = p > 0 ? this.events[p - 1]! : null;
+    const ev = p > 0 ? this.events.at(p - 1)! : null;
     return ev ? `(#${ev.seq} ${ev.core < 0 ? "machine" : `c${ev.core}`} ${ev.type}) ` : "(start) ";
   }
 
   /** Runs one command line; throws DebugCommandError when it is not a command this debugger knows how to run. */
   run(line: string): string[] {
+    return this.command(line, (r) => (Array.isArray(r) ? r : finish(r)));
+  }
+
+  /**
+   * As `run`, giving the event loop a turn every few thousand events of a long search; when `stop()`
+   * turns true (Ctrl-C) it throws ScanInterrupted and the cursor stays where it was.
+   */
+  async runInterruptibly(line: string, stop: () => boolean): Promise<string[]> {
+    return this.command(line, (r) => (Array.isArray(r) ? r : finishAsync(r, stop)));
+  }
+
+  private command<T>(line: string, drive: (r: string[] | Scan<string[]>) => T): T | string[] {
     const words = line.trim().split(/\s+/).filter(Boolean);
     if (!words.length) return [];
     const [name, ...args] = words;
     const cmd = Object.hasOwn(this.commands, name!) ? this.commands[name!] : undefined;
     if (!cmd) throw new DebugCommandError(`unknown command "${name}" (commands: ${Object.keys(this.commands).filter((c) => c.length > 1 && c !== "exit").join(", ")}; help explains them)`);
-    try {
-      return cmd(args);
-    } catch (e) {
-      if (e instanceof DebugCommandError) throw e;
+    const named = (e: unknown): Error => {
+      if (!(e instanceof Error) || e instanceof DebugCommandError) return e as Error;
       const tag = (e as { _tag?: string })._tag;
-      if (e instanceof RangeError || tag === "UsageError") throw new DebugCommandError(`${name}: ${(e as Error).message}`);
-      throw e;
+      if (e instanceof RangeError || tag === "UsageError") return new DebugCommandError(`${name}: ${e.message}`);
+      return e;
+    };
+    try {
+      const out = drive(cmd(args));
+      // A scan's errors come when it is driven, possibly later (a promise).
+      return out instanceof Promise ? (out.catch((e: unknown) => {
+        throw named(e);
+      }) as T) : out;
+    } catch (e) {
+      throw named(e);
     }
   }
 
@@ -139,7 +160,7 @@ export class DebugSession {
       if (next < 0) return -1;
       if (next > this.tl.length) return this.tl.length + 1;
       p = next;
-      if (p === 0 || this.events[p - 1]!.type !== "choice") left--;
+      if (p === 0 || this.events.at(p - 1)!.type !== "choice") left--;
     }
     return p;
   }
@@ -166,11 +187,11 @@ export class DebugSession {
     return out;
   }
 
-  private search(a: string[], dir: 1 | -1): string[] {
+  private *search(a: string[], dir: 1 | -1): Scan<string[]> {
     if (!a.length) throw new DebugCommandError(`usage: ${dir > 0 ? "next" : "prev"} <event-type | core N | key=value ...>`);
     const pred = this.tl.predicate(a.join(" "));
     const cur = this.tl.position - 1;
-    const [hit] = this.tl.find(pred, dir > 0 ? cur + 1 : cur - 1, dir, 1);
+    const [hit] = yield* this.tl.scanFind(pred, dir > 0 ? cur + 1 : cur - 1, dir, 1);
     if (hit === undefined) return [`no ${dir > 0 ? "later" : "earlier"} event matches "${a.join(" ")}"`, this.here()];
     return this.moveTo(hit + 1, false);
   }
@@ -189,9 +210,9 @@ export class DebugSession {
     return diffView(this.tl.diff(from, to), this.label(from), this.label(to));
   }
 
-  private find(a: string[]): string[] {
+  private *find(a: string[]): Scan<string[]> {
     if (!a.length) throw new DebugCommandError("usage: find type=... core=N va=0x... asid=[gen:]N (any of them; also mm= task= var= lock= ipi=)");
-    const all = this.tl.find(this.tl.predicate(a.join(" ")));
+    const all = yield* this.tl.scanFind(this.tl.predicate(a.join(" ")));
     const cur = this.tl.position - 1;
     // A window of matches from the current event on, moved back when too few are left after it.
     const first = all.findIndex((s) => s >= cur);
@@ -200,18 +221,18 @@ export class DebugSession {
     const head = `find ${a.join(" ")}: ${all.length} event${all.length === 1 ? "" : "s"}`;
     if (!shown.length) return [head];
     const out = [shown.length < all.length ? `${head}; showing ${shown.length}, #${shown[0]} to #${shown[shown.length - 1]}:` : `${head}:`];
-    for (const s of shown) out.push(`${s === cur ? "▶" : " "} ${eventLine(this.events[s]!)}`);
+    for (const s of shown) out.push(`${s === cur ? "▶" : " "} ${eventLine(this.events.at(s)!)}`);
     return out;
   }
 
-  private watch(a: string[]): string[] {
+  private *watch(a: string[]): Scan<string[]> {
     const backward = a[0] === "-b" || a[0] === "back";
     const rest = backward ? a.slice(1) : a;
     if (!rest.length) throw new DebugCommandError("usage: watch [-b] EXPR   (e.g. watch cpu_last_asid, watch core 1 asid, watch -b tlb 1 size)");
     const expr = this.tl.watchExpr(rest.join(" "));
     const p = this.tl.position;
     // Both directions skip the current event: from there, watching again goes on to the next change.
-    const hit = backward ? (p > 0 ? this.tl.watchBackward(expr, p - 1) : null) : this.tl.watchForward(expr, p);
+    const hit = backward ? (p > 0 ? yield* this.tl.scanWatchBackward(expr, p - 1) : null) : yield* this.tl.scanWatchForward(expr, p);
     if (!hit) return [`watch ${expr.text}: no ${backward ? "earlier" : "later"} change (it is ${expr.read(this.tl.current)})`, this.here()];
     return [`watch ${expr.text}: ${hit.from} → ${hit.to}, changed by #${hit.seq}`, ...this.moveTo(hit.position, false)];
   }

@@ -4,7 +4,7 @@
  * centred on a position and marking it; scheduler `choice` events are left out, as there.
  */
 import { describeEvent } from "../../events/describe.js";
-import type { SimEvent } from "../../events/index.js";
+import type { EventList } from "../../log/event-list.js";
 
 export interface WindowOptions {
   /** Shown events before and after the current one. */
@@ -15,14 +15,14 @@ export interface WindowOptions {
 }
 
 /** Indices of up to `count` non-choice events walking from `from` in `dir`. */
-function collect(events: readonly SimEvent[], from: number, dir: 1 | -1, count: number): number[] {
+function collect(events: EventList, from: number, dir: 1 | -1, count: number): number[] {
   const out: number[] = [];
-  for (let i = from; i >= 0 && i < events.length && out.length < count; i += dir) if (events[i]!.type !== "choice") out.push(i);
+  for (let i = from; i >= 0 && i < events.length && out.length < count; i += dir) if (events.at(i)!.type !== "choice") out.push(i);
   return out;
 }
 
 /** `current` is the index of the current event, or -1 at the start. */
-export function eventWindow(events: readonly SimEvent[], cores: number, current: number, opts: WindowOptions): string[] {
+export function eventWindow(events: EventList, cores: number, current: number, opts: WindowOptions): string[] {
   const width = opts.width ?? (cores <= 2 ? 48 : cores <= 4 ? 36 : 24);
   const cut = (s: string): string => (s.length > width ? s.slice(0, width - 1) + "…" : s.padEnd(width));
   const before = collect(events, current - 1, -1, opts.before).reverse();
@@ -30,7 +30,7 @@ export function eventWindow(events: readonly SimEvent[], cores: number, current:
   const rows = current >= 0 ? [...before, current, ...after] : after;
   const head = `       seq      t  ${Array.from({ length: cores }, (_, c) => cut(`core ${c}`)).join(" ")}`.trimEnd();
   const lines = rows.map((i) => {
-    const e = events[i]!;
+    const e = events.at(i)!;
     const mark = i === current ? "▶" : " ";
     const text = e.type === "choice" ? `(${describeEvent(e)})` : describeEvent(e);
     const body = e.core < 0 ? `  ${text}` : Array.from({ length: cores }, (_, c) => cut(c === e.core ? text : "")).join(" ");

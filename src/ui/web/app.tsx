@@ -4,10 +4,13 @@
  * moving the window fetches that window's events, spans and arrows. Nothing else is loaded, so a
  * million-event log costs the page what a short one does.
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Meta } from "../protocol.ts";
 import { api, Latest } from "./api.ts";
 import { CorePanel } from "./core-panel.tsx";
+import { DensityOverview } from "./density.tsx";
+import { SearchPanel } from "./search.tsx";
+import { ToolsPanel } from "./tools.tsx";
 import { EventPanel } from "./event-panel.tsx";
 import { Header } from "./header.tsx";
 import { useKeyboard } from "./keyboard.ts";
@@ -81,6 +84,29 @@ export function App() {
     if (meta) loaders.window.ask(`${win.from}:${win.size}:${length}`);
   }, [meta, win]);
 
+  // Stepping passes over scheduler choice events unless they are asked for, as in the debugger. Steps
+  // count from the last one asked for (keys pressed faster than answers come still add up), and the
+  // server's answers are applied in order.
+  const [choices, setChoices] = useState(false);
+  const target = useRef(0);
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  useEffect(() => void (target.current = pos), [pos]);
+  const stepBy = (k: number): void => {
+    if (choices) {
+      target.current = clamp(target.current + k, 0, length);
+      setPos(target.current);
+      return;
+    }
+    chain.current = chain.current.then(async () => {
+      try {
+        target.current = (await api.step(target.current, k, false)).at;
+        setPos(target.current);
+      } catch (e) {
+        setError((e as Error).message);
+      }
+    });
+  };
+
   const zoom = (factor: number): void =>
     setWin((w) => {
       const size = clamp(Math.round(w.size * factor), WINDOW.min, WINDOW.max);
@@ -88,7 +114,7 @@ export function App() {
     });
   const pan = (events: number): void => setWin((w) => ({ ...w, from: clamp(w.from + events, 0, Math.max(0, length - w.size)) }));
 
-  useKeyboard({ step: (k) => setPos((p) => clamp(p + k, 0, length)), home: () => go(0), end: () => go(length), page: (dir) => go(pos + dir * win.size) });
+  useKeyboard({ step: stepBy, home: () => go(0), end: () => go(length), page: (dir) => go(pos + dir * win.size) });
 
   if (error && !meta) return <div class="error">Cannot load the log: {error}</div>;
   if (!meta) return <div class="loading">Loading the log…</div>;
@@ -96,9 +122,14 @@ export function App() {
     <div class="viewer">
       <Header meta={meta} pos={pos} go={go} />
       {error && <div class="error" role="alert">{error} <button onClick={() => setError(null)}>dismiss</button></div>}
-      <Scrubber meta={meta} pos={pos} go={go} />
+      <Scrubber meta={meta} pos={pos} go={go} step={stepBy} choices={choices} setChoices={setChoices} />
+      <DensityOverview events={meta.events} pos={pos} win={win} go={go} />
       <Timeline meta={meta} pos={pos} go={go} shown={shown} zoom={zoom} pan={pan} />
       <EventPanel meta={meta} pos={pos} at={at} go={go} />
+      <div class="side-by-side">
+        <SearchPanel pos={pos} go={go} />
+        <ToolsPanel pos={pos} cores={meta.cores} go={go} />
+      </div>
       <div class="cores">
         {at && (at.state.state["cores"] as unknown[] | undefined ?? []).map((_, c) => <CorePanel key={c} core={c} at={at} go={go} />)}
       </div>

@@ -26,11 +26,21 @@ function GoTo({ go, events }: { go: (p: number) => void; events: number }) {
   );
 }
 
-export function Scrubber({ meta, pos, go }: { meta: Meta; pos: number; go: (p: number) => void }) {
+interface ScrubberProps {
+  meta: Meta;
+  pos: number;
+  go: (p: number) => void;
+  /** One event back or forward, over scheduler choice events unless `choices`. */
+  step: (k: number) => void;
+  choices: boolean;
+  setChoices: (on: boolean) => void;
+}
+
+export function Scrubber({ meta, pos, go, step, choices, setChoices }: ScrubberProps) {
   const pct = (seq: number): string => `${meta.events ? ((seq + 0.5) / meta.events) * 100 : 0}%`;
   return (
     <div class="scrubber">
-      <button onClick={() => go(pos - 1)} title="back one event (←; Shift: 10, Ctrl: 100)" data-testid="back">◀</button>
+      <button onClick={() => step(-1)} title="back one event (←; Shift: 10, Ctrl: 100)" data-testid="back">◀</button>
       <div class="track">
         <input type="range" min={0} max={meta.events} value={pos} aria-label="position in the log" data-testid="scrubber"
           onInput={(e) => go(Number((e.target as HTMLInputElement).value))} />
@@ -40,8 +50,11 @@ export function Scrubber({ meta, pos, go }: { meta: Meta; pos: number; go: (p: n
           ))}
         </div>
       </div>
-      <button onClick={() => go(pos + 1)} title="forward one event (→; Shift: 10, Ctrl: 100)" data-testid="forward">▶</button>
+      <button onClick={() => step(1)} title="forward one event (→; Shift: 10, Ctrl: 100)" data-testid="forward">▶</button>
       <GoTo go={go} events={meta.events} />
+      <label class="dim" title="stop on the scheduler's choice events when stepping (the debugger's `choices on`)">
+        <input type="checkbox" checked={choices} onChange={(e) => setChoices((e.target as HTMLInputElement).checked)} data-testid="choices" /> choices
+      </label>
       <span class="position" data-testid="position">position {pos.toLocaleString("en")} / {meta.events.toLocaleString("en")}</span>
     </div>
   );

@@ -12,7 +12,8 @@ import type { Win } from "./view.ts";
 import { family } from "./format.ts";
 
 const LABEL = 84;
-const AXIS = 18;
+/** Two rows of axis: event numbers, and the virtual time (cycles) of the event at each tick. */
+const AXIS = 30;
 const LANE_H = { core: 62, vm: 30, machine: 26 } as const;
 /** Rows inside a core lane, by span category; marks go below the spans. */
 const ROW: Record<string, { y: number; h: number }> = {
@@ -86,6 +87,8 @@ export function Timeline({ meta, pos, go, shown, zoom, pan }: Props) {
   const v = meta.violation;
   const cur = pos - 1;
   const curMark = shown?.events.events.find((e) => e.seq === cur);
+  // The virtual-time axis: cycles at each event tick (events are not evenly spaced in time).
+  const tAt = (seq: number): number | undefined => shown?.events.events[seq - (shown?.events.from ?? 0)]?.t;
   // Spans, marks and arrows depend on the window only: drawn again when it moves, not at each step.
   const drawLayers = (): JSX.Element => (
     <g>
@@ -149,6 +152,7 @@ export function Timeline({ meta, pos, go, shown, zoom, pan }: Props) {
             <g key={s}>
               <line x1={X(s)} x2={X(s)} y1={AXIS - 4} y2={height} class="tick-line" />
               <text x={X(s) + 2} y={12} class="tick-label">#{s.toLocaleString("en")}</text>
+              {tAt(s) !== undefined && <text x={X(s) + 2} y={24} class="tick-label vtime" data-testid="vtime">t={tAt(s)!.toLocaleString("en")}</text>}
             </g>
           ))}
           {v && v.at >= from && v.at < to && <rect x={X(v.at)} y={AXIS} width={Math.max(cw, 2)} height={height - AXIS} class="violation-col" />}
