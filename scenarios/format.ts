@@ -86,7 +86,7 @@ function readChoices(f: Fields, v: unknown, path: string): string {
 
 function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
   const o = f.object(raw, "machine");
-  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents"]);
+  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents", "memoryModel"]);
   const spec = f.object(o.speculation ?? {}, "machine.speculation");
   f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
   return {
@@ -105,6 +105,7 @@ function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig 
       ),
     },
     maxEvents: f.opt(o, "maxEvents", "machine", 10_000_000, (v, p) => f.int(v, p, 1, 1e9)),
+    memoryModel: f.opt(o, "memoryModel", "machine", "sc", (v, p) => f.oneOf(v, p, ["sc", "armv8"] as const)),
   };
 }
 

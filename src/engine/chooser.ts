@@ -5,7 +5,7 @@
 import { Prng } from "./prng.js";
 import { ScheduleSyntaxError } from "./schedule.js";
 
-export type ChoiceKind = "step" | "program" | "victim";
+export type ChoiceKind = "step" | "program" | "victim" | "read";
 
 /**
  * What the chooser may know of a step option: when it became ready, whether it is speculative, and a

@@ -18,6 +18,7 @@ import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";
 import { SpeculativeWalks, type SpecItem } from "./speculation.js";
+import { ArmMemory } from "../memory/views.js";
 
 /** What runs on the machine: a main program per core and the handler for each IPI. */
 export interface System {
@@ -76,6 +77,7 @@ export class Engine implements Machine {
   /** Every message id below this one has been delivered (the scan of messages in flight starts here). */
   private lowestInflight = 0;
   private readonly spec: SpeculativeWalks | null;
+  readonly mem: ArmMemory | null;
 
   constructor(
     readonly opts: EngineOptions,
@@ -91,6 +93,7 @@ export class Engine implements Machine {
     this.describeChoices = opts.describeChoices !== false;
     this.check = checker(invariants);
     this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
+    this.mem = opts.memoryModel === "armv8" ? new ArmMemory(opts.cores) : null;
   }
 
   get now(): number {
@@ -182,6 +185,11 @@ export class Engine implements Machine {
     for (;;) {
       const r = f.program.next(v);
       if (!r.done) {
+        // A DMB orders nothing under sc: not a step, not an event (sc logs stay as they were).
+        if (r.value.k === "dmb" && this.mem === null) {
+          v = 0;
+          continue;
+        }
         if (r.value.k !== "call") {
           f.op = r.value;
           return;

@@ -10,6 +10,7 @@ import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
 import { lookup, lruVictim, tlbiVictims, type TlbEntry } from "../../cores/tlb.js";
 import { walk } from "../../cores/walk.js";
 import type { Machine } from "./machine.js";
+import { armVarOp } from "./memory-ops.js";
 import type { Op } from "./ops.js";
 
 /** The value the operation yields back to its program, or why it cannot go on now (nothing allocated per op). */
@@ -92,12 +93,23 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return 0;
     case "isb":
     case "dsb":
+      if (m.mem) {
+        // A DSB orders at least as much as DMB SY (ARM ARM B2.3.7); an ISB makes later reads wait for the dependencies before it.
+        if (op.k === "isb") m.mem.isb(c);
+        else m.mem.dmb(c, "full");
+      }
       m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.k });
+      return 0;
+    case "dmb":
+      // Only under armv8: under sc the engine resumes the program without a step (Engine.advance).
+      m.mem?.dmb(c, op.kind);
+      m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.kind === "full" ? "dmb" : op.kind === "ld" ? "dmb.ld" : "dmb.st" });
       return 0;
     case "read":
     case "write":
     case "xchg":
     case "cmpxchg": {
+      if (m.mem) return armVarOp(m, m.mem, c, op);
       const old = s.vars[op.name] ?? 0;
       const value =
         op.k === "read" ? old : op.k === "cmpxchg" ? (old === op.expect ? op.value : old) : op.value;
@@ -105,10 +117,13 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return op.k === "write" ? 0 : old;
     }
     case "lock":
+      // spin_lock is an acquire, spin_unlock a release (arch/arm64/include/asm/spinlock.h, qspinlock).
+      m.mem?.lock(c, op.name);
       m.record({ seq: s.seq, t: m.now, core: c, type: "lock.acquire", name: op.name });
       return 0;
     case "unlock":
       if (s.locks[op.name] !== c) throw new Error(`core ${c} releases lock ${op.name} it does not hold`);
+      m.mem?.unlock(c, op.name);
       m.record({ seq: s.seq, t: m.now, core: c, type: "lock.release", name: op.name });
       return 0;
     case "access":

@@ -45,6 +45,7 @@ export function engineOptions(scenario: Scenario): EngineOptions {
     latencies: m.latencies,
     speculation: m.speculation,
     maxEvents: m.maxEvents,
+    memoryModel: m.memoryModel,
   };
 }
 

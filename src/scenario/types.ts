@@ -74,7 +74,16 @@ export interface MachineConfig {
   latencies: Latencies;
   speculation: { enabled: boolean; rate: number; vas: number[] };
   maxEvents: number;
+  /**
+   * "sc": every shared variable and page-table entry is sequentially consistent (a store is seen by
+   * every core at once). "armv8": the ARMv8-A model (other-multi-copy atomic, ARM ARM B2.3), as an
+   * operational view machine (src/memory/views.ts): reads may see older writes, ordered by the
+   * accesses' orderings and barriers. Default "sc".
+   */
+  memoryModel: MemoryModel;
 }
+
+export type MemoryModel = "sc" | "armv8";
 
 export type WorldSwitch = "armv6-kvm" | "a15-hyp";
 export type VmidAllocatorName = "kvm-3.9" | "kvm-5.16";

@@ -61,6 +61,9 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       c!.wait = null;
       return;
     case "var.read":
+      // The variable keeps its newest value: under armv8 a read may have taken an older one.
+      c!.counters.cycles += k.atomicCycles;
+      return;
     case "var.write":
     case "var.xchg":
     case "var.cmpxchg":
