@@ -10,7 +10,7 @@ import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
 import { lookup, lruVictim, tlbiVictims, type TlbEntry } from "../../cores/tlb.js";
 import { walk } from "../../cores/walk.js";
 import type { Machine } from "./machine.js";
-import { armVarOp } from "./memory-ops.js";
+import { armVarOp, drain } from "./memory-ops.js";
 import type { Op } from "./ops.js";
 
 /** The value the operation yields back to its program, or why it cannot go on now (nothing allocated per op). */
@@ -96,13 +96,19 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       if (m.mem) {
         // A DSB orders at least as much as DMB SY (ARM ARM B2.3.7); an ISB makes later reads wait for the dependencies before it.
         if (op.k === "isb") m.mem.isb(c);
-        else m.mem.dmb(c, "full");
+        else {
+          drain(m, m.mem, c);
+          m.mem.dmb(c, "full");
+        }
       }
       m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.k });
       return 0;
     case "dmb":
       // Only under armv8: under sc the engine resumes the program without a step (Engine.advance).
-      m.mem?.dmb(c, op.kind);
+      if (m.mem) {
+        if (op.kind !== "ld") drain(m, m.mem, c);
+        m.mem.dmb(c, op.kind);
+      }
       m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.kind === "full" ? "dmb" : op.kind === "ld" ? "dmb.ld" : "dmb.st" });
       return 0;
     case "read":
@@ -123,7 +129,10 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return 0;
     case "unlock":
       if (s.locks[op.name] !== c) throw new Error(`core ${c} releases lock ${op.name} it does not hold`);
-      m.mem?.unlock(c, op.name);
+      if (m.mem) {
+        drain(m, m.mem, c);
+        m.mem.unlock(c, op.name);
+      }
       m.record({ seq: s.seq, t: m.now, core: c, type: "lock.release", name: op.name });
       return 0;
     case "access":
@@ -151,6 +160,8 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       m.record({ seq: s.seq, t: m.now, core: c, type: "pte.retire", table: op.table, va: op.va });
       return 0;
     case "ipi": {
+      // gic_raise_softirq: wmb() (dsb ishst) before the SGI, so the IPI's data is visible first.
+      if (m.mem) drain(m, m.mem, c);
       const sentAt = m.now;
       const deliverAt = sentAt + latencyOf(m.opts.latencies, "ipi");
       const msgs: IpiMessage[] = op.to.map((to, i) => ({ id: s.nextMsgId + i, from: c, to, sentAt, deliverAt, kind: "ipi", ipi: op.ipi, arg: op.arg }));

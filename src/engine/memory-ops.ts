@@ -5,7 +5,7 @@
  * say which write each read took (`from`), the newest one it did not see (`newest`) and each write's
  * place in the global order (`co`), for the debugger and DPOR (src/events/memory-spec.ts).
  */
-import type { ArmMemory, MemWrite, Ordering } from "../memory/views.js";
+import type { ArmMemory, BufferedWrite, MemWrite, Ordering } from "../memory/views.js";
 import type { Machine } from "./machine.js";
 import type { Op } from "./ops.js";
 
@@ -20,6 +20,13 @@ export function armVarOp(m: Machine, mem: ArmMemory, c: number, op: VarOp): numb
   if (op.k === "read") {
     const ord: Ordering = op.ord ?? "relaxed";
     const addr = op.addr === true;
+    const own = mem.buffered(c, name);
+    if (own) {
+      // Its own store, still in the store buffer: forwarded, whatever memory holds.
+      mem.readForwarded(c, ord, addr);
+      m.record({ seq: s.seq, t: m.now, core: c, type: "var.read", name, old: own.value, value: own.value, from: own.seq });
+      return own.value;
+    }
     const cands = mem.candidates(c, name, boot, ord, addr);
     const i = m.choose(c, "read", cands.length, (k) => `${name} = ${cands[k]!.value} from ${from(cands[k]!)}`);
     const w = cands[i]!;
@@ -29,12 +36,20 @@ export function armVarOp(m: Machine, mem: ArmMemory, c: number, op: VarOp): numb
     return w.value;
   }
   if (op.k === "write") {
-    const old = mem.newest(name, boot).value;
-    const co = mem.write(c, name, boot, op.value, s.seq, op.ord ?? "relaxed");
-    m.record({ seq: s.seq, t: m.now, core: c, type: "var.write", name, old, value: op.value, co });
+    const old = mem.buffered(c, name)?.value ?? mem.newest(name, boot).value;
+    if (op.ord !== "release") {
+      mem.bufferWrite(c, { name, value: op.value, boot, seq: s.seq });
+      m.record({ seq: s.seq, t: m.now, core: c, type: "var.write", name, old, value: op.value, buffered: true });
+      return 0;
+    }
+    // STLR: after everything before it (the buffer drains first), and not buffered itself.
+    drain(m, mem, c);
+    const co = mem.write(c, name, boot, op.value, m.state.seq, "release");
+    m.record({ seq: m.state.seq, t: m.now, core: c, type: "var.write", name, old, value: op.value, co });
     return 0;
   }
-  // A read-modify-write (LDXR/STXR or an LSE atomic) reads the newest write: nothing may come between
+  drain(m, mem, c);
+  // A read-modify-write (LDXR/STXR or an LSE atomic; its core's buffer drained first) reads the newest write: nothing may come between
   // its read and its write in the global order (the atomicity axiom).
   const ord: Ordering = op.ord ?? "full";
   const w = mem.newest(name, boot);
@@ -54,4 +69,25 @@ export function armVarOp(m: Machine, mem: ArmMemory, c: number, op: VarOp): numb
   if (ord === "full") mem.dmb(c, "full");
   m.record({ seq: s.seq, t: m.now, core: c, type: op.k === "xchg" ? "var.xchg" : "var.cmpxchg", name, old, value: op.value, co });
   return old;
+}
+
+/** Every buffered write of core `c` reaches memory, in program order (a barrier, a release, an RMW, an IPI). */
+export function drain(m: Machine, mem: ArmMemory, c: number): void {
+  for (;;) {
+    const w = mem.ready(c)[0];
+    if (!w) return;
+    propagateOne(m, mem, c, w);
+  }
+}
+
+/** A step of core `c`'s store buffer: one of its writes that may go next reaches memory (a recorded choice). */
+export function propagateStep(m: Machine, mem: ArmMemory, c: number): void {
+  const ready = mem.ready(c);
+  const i = m.choose(c, "store", ready.length, (k) => `${ready[k]!.name} = ${ready[k]!.value} (#${ready[k]!.seq}) reaches memory`);
+  propagateOne(m, mem, c, ready[i]!);
+}
+
+function propagateOne(m: Machine, mem: ArmMemory, c: number, w: BufferedWrite): void {
+  const co = mem.propagate(c, w);
+  m.record({ seq: m.state.seq, t: m.now, core: c, type: "var.propagate", name: w.name, value: w.value, of: w.seq, co });
 }

@@ -97,14 +97,15 @@ const hypOnly = (shape: Shape): Shape => shape;
 
 /** Every field but the common seq, t and core; the common ones are checked first for every type. */
 export const eventSchemas: { readonly [K in EventType]: Shape } = {
-  choice: { kind: oneOf("step", "program", "victim", "read"), pick: count, of: int(1, Number.MAX_SAFE_INTEGER), what: str },
+  choice: { kind: oneOf("step", "program", "victim", "read", "store"), pick: count, of: int(1, Number.MAX_SAFE_INTEGER), what: str },
   violation: { invariant: str, message: str, at: count },
   "reg.write": { regs: obj(REGS) },
   barrier: { kind: oneOf("isb", "dsb", "dmb", "dmb.ld", "dmb.st") },
   "core.wait": { wait: WAIT },
   "core.done": {},
   "var.read": { name: str, old: num, value: num, from: optional(int(-1, Number.MAX_SAFE_INTEGER)), newest: optional(count) },
-  "var.write": { name: str, old: num, value: num, co: optional(count) },
+  "var.write": { name: str, old: num, value: num, co: optional(count), buffered: optional(bool) },
+  "var.propagate": { name: str, value: num, of: count, co: count },
   "var.xchg": { name: str, old: num, value: num, co: optional(count) },
   "var.cmpxchg": { name: str, old: num, value: num, co: optional(count) },
   "lock.acquire": { name: str },

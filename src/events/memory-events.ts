@@ -18,6 +18,17 @@ export interface VarEvent extends EventBase {
   newest?: number;
   /** A write (or a successful read-modify-write): its position in the global order of writes. */
   co?: number;
+  /** A plain write that went to its core's store buffer: memory has it at its `var.propagate`. */
+  buffered?: boolean;
+}
+
+/** Under armv8: a buffered write (event `of`) reaches memory, at place `co` of the global order. */
+export interface PropagateEvent extends EventBase {
+  type: "var.propagate";
+  name: string;
+  value: number;
+  of: number;
+  co: number;
 }
 
 export interface LockEvent extends EventBase {
@@ -25,4 +36,4 @@ export interface LockEvent extends EventBase {
   name: string;
 }
 
-export type MemoryEvent = VarEvent | LockEvent;
+export type MemoryEvent = VarEvent | LockEvent | PropagateEvent;

@@ -26,9 +26,18 @@ function writeTouches(ev: VarEvent, t: Touches): void {
 export const memorySpecs: SpecTable<MemoryEvent> = {
   // A read stores the value it read: the variables are as they were.
   "var.read": { changes: NOTHING, touches: readTouches, describe: (ev) => `${ev.name} → ${ev.old}${ev.newest !== undefined ? ` (stale: from ${from(ev.from)}, not #${ev.newest})` : ""}` },
-  "var.write": { changes: VARS, touches: writeTouches, describe: (ev) => `${ev.name} ← ${ev.value}` },
+  "var.write": { changes: VARS, touches: writeTouches, describe: (ev) => `${ev.name} ← ${ev.value}${ev.buffered ? " (store buffer)" : ""}` },
   "var.xchg": { changes: VARS, touches: writeTouches, describe: (ev) => `xchg ${ev.name} ${ev.old}→${ev.value}` },
   "var.cmpxchg": { changes: VARS, touches: writeTouches, describe: (ev) => `cmpxchg ${ev.name} ${ev.old}→${ev.value}` },
+  // Memory takes the value: it is the variable's newest from now on.
+  "var.propagate": {
+    changes: VARS,
+    touches: (ev, t) => {
+      t.write(`v:${ev.name}`);
+      t.write("mem");
+    },
+    describe: (ev) => `${ev.name} = ${ev.value} (written at #${ev.of}) reaches memory`,
+  },
   "lock.acquire": { changes: ACQUIRE, touches: (ev, t) => t.write(`l:${ev.name}`), describe: (ev) => `lock ${ev.name}` },
   "lock.release": { changes: LOCKS, touches: (ev, t) => t.write(`l:${ev.name}`), describe: (ev) => `unlock ${ev.name}` },
 };

@@ -7,18 +7,29 @@
  * is seen by every other core at one moment); a write takes the next timestamp when it executes; a read
  * may take any write of its location that its core's views do not rule out, newer or older.
  *
+ * A plain store goes first to its core's store buffer (as the "flat" model's per-thread write
+ * queue does, Pulte et al. POPL 2018, section 5): its core reads it from there at once, and it reaches
+ * memory (takes its timestamp) later, at a recorded step; two buffered stores to different locations may
+ * reach memory in either order (store-store reordering, which ARMv8 allows: `po` between two writes is
+ * not in `ob` without a barrier, a release or a dependency). Stores to one location reach memory in
+ * program order (coherence). A release store, a read-modify-write, DMB/DSB (full or ST), an IPI (the
+ * GIC driver's `wmb()` before it) and an IPI handler's completion (csd_unlock: smp_store_release) first
+ * drain the buffer, in program order.
+ *
  * Soundness (every behaviour it produces is allowed by ARMv8): each run is a Promising-ARM run in
  * which no thread promises, and every such run is one of the model's (Pulte et al. 2019, theorem 1:
  * Promising-ARM = the axiomatic model). Whatever is approximated here errs towards *more* ordering
  * (fewer behaviours), never less:
- * - without promises a write is never seen before a program-earlier read or write of its core has
- *   executed, so load buffering and store-store reordering are not produced (a reader's reordering
- *   is: MP without barriers on the reader's side is found);
+ * - without promises a write is never seen before a program-earlier read of its core has executed,
+ *   so load buffering is not produced; a buffered write keeps the view of the moment it reaches memory
+ *   (later than Promising's, which is allowed: a write may always reach memory later);
+ * - a read of the core's own buffered write is forwarded with the view it had before (Promising's
+ *   forwarding bank, rfi not in `ob`); buffers drain in program order (one of the allowed orders);
  * - every value a read returns counts as feeding a branch (the control-address view `cap` takes it),
  *   so an `isb` orders every earlier read before later ones; an address dependency is declared on the
  *   operation (`addr`) and taken from all earlier reads;
  * - a read-modify-write reads the newest write of its location (atomicity without a promise);
- * - a read of the core's own write is not forwarded early (its view is the write's timestamp).
+ * - a read of the core's own write that has reached memory takes the write's timestamp as its view.
  */
 export type Ordering = "relaxed" | "acquire" | "release" | "full";
 export type DmbKind = "full" | "ld" | "st";
@@ -28,6 +39,15 @@ export interface MemWrite {
   readonly t: number;
   readonly value: number;
   /** The log's `seq` of the write (-1: the value at boot). */
+  readonly seq: number;
+}
+
+/** A plain store not yet in memory: its core sees it, the others do not. */
+export interface BufferedWrite {
+  readonly name: string;
+  readonly value: number;
+  readonly boot: number;
+  /** The `seq` of its var.write event. */
   readonly seq: number;
 }
 
@@ -56,8 +76,47 @@ export class ArmMemory {
   /** Per lock: everything its last releaser had seen (an acquirer's later accesses come after it). */
   private readonly released = new Map<string, number>();
 
+  private readonly buffers: BufferedWrite[][];
+
   constructor(cores: number) {
     this.views = Array.from({ length: cores }, newViews);
+    this.buffers = Array.from({ length: cores }, () => []);
+  }
+
+  /** Core `c`'s newest buffered write of `name`, if any (what its reads of `name` take). */
+  buffered(c: number, name: string): BufferedWrite | undefined {
+    const b = this.buffers[c]!;
+    for (let i = b.length - 1; i >= 0; i--) if (b[i]!.name === name) return b[i];
+    return undefined;
+  }
+
+  hasBuffered(c: number): boolean {
+    return this.buffers[c]!.length > 0;
+  }
+
+  /** Buffered writes of core `c` that may reach memory next: the oldest of each location. */
+  ready(c: number): BufferedWrite[] {
+    const b = this.buffers[c]!;
+    return b.filter((w, i) => !b.slice(0, i).some((x) => x.name === w.name));
+  }
+
+  bufferWrite(c: number, w: BufferedWrite): void {
+    this.buffers[c]!.push(w);
+  }
+
+  /** `w` (one of `ready(c)`) reaches memory: returns its timestamp. */
+  propagate(c: number, w: BufferedWrite): number {
+    const b = this.buffers[c]!;
+    b.splice(b.indexOf(w), 1);
+    return this.write(c, w.name, w.boot, w.value, w.seq, "relaxed");
+  }
+
+  /** A read of core `c`'s own buffered write: ordered as the views already are (forwarding). */
+  readForwarded(c: number, ord: Ordering, addr: boolean): void {
+    const v = this.views[c]!;
+    const post = this.preView(v, ord, addr);
+    if (post > v.rOld) v.rOld = post;
+    if (ord === "acquire" || ord === "full") this.raise(v, post, post);
   }
 
   /** The writes of `name` in the global order; `boot` is its value before the first write. */
@@ -112,7 +171,7 @@ export class ArmMemory {
     const v = this.views[c]!;
     const t = ++this.clock;
     this.writesOf(name, boot).push({ t, value, seq });
-    v.coh.set(name, t);
+    if (t > (v.coh.get(name) ?? 0)) v.coh.set(name, t);
     v.wOld = t;
     if (ord === "release" || ord === "full") v.rel = t;
     return t;

@@ -67,8 +67,12 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     case "var.write":
     case "var.xchg":
     case "var.cmpxchg":
-      s.vars[ev.name] = ev.value;
+      // A buffered write (armv8) is in memory only at its var.propagate.
+      if (ev.buffered !== true) s.vars[ev.name] = ev.value;
       c!.counters.cycles += k.atomicCycles;
+      return;
+    case "var.propagate":
+      s.vars[ev.name] = ev.value;
       return;
     case "lock.acquire":
       s.locks[ev.name] = ev.core;
