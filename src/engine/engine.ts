@@ -325,6 +325,7 @@ export class Engine implements Machine {
         // csd_unlock (kernel/smp.c): smp_store_release of the csd's flags, after the handler's stores.
         if (this.mem) drain(this, this.mem, c);
         const ack = ackFor(this, c, m.from, m.id, "ipi");
+        this.mem?.send(c, ack.id);
         this.record({ seq: this.state.seq, t: this.clock, core: c, type: "ipi.done", of: m.id, ack });
       } else this.record({ seq: this.state.seq, t: this.clock, core: c, type: "core.done" });
       return;
@@ -343,6 +344,7 @@ export class Engine implements Machine {
     bus.deliver(m);
     const got = bus.take(m.to)!;
     const core = this.state.cores[got.to]!;
+    if (got.kind !== "tlbi") this.mem?.receive(got.to, got.id);
     if (got.kind === "ipi") {
       this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
       this.push(got.to, this.system!.ipiHandler(got.to, got), got);

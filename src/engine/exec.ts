@@ -165,6 +165,7 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       const sentAt = m.now;
       const deliverAt = sentAt + latencyOf(m.opts.latencies, "ipi");
       const msgs: IpiMessage[] = op.to.map((to, i) => ({ id: s.nextMsgId + i, from: c, to, sentAt, deliverAt, kind: "ipi", ipi: op.ipi, arg: op.arg }));
+      if (m.mem) for (const msg of msgs) m.mem.send(c, msg.id);
       m.record({ seq: s.seq, t: m.now, core: c, type: "ipi.send", msgs, wait: op.wait });
       return msgs.length;
     }

@@ -18,7 +18,7 @@ export interface VarEvent extends EventBase {
   newest?: number;
   /** A write (or a successful read-modify-write): its position in the global order of writes. */
   co?: number;
-  /** A plain write that went to its core's store buffer: memory has it at its `var.propagate`. */
+  /** A plain write that went to its core's store buffer: other cores can read it from its `var.propagate` on. */
   buffered?: boolean;
 }
 

@@ -206,6 +206,29 @@ export class ArmMemory {
     this.released.set(name, Math.max(v.rOld, v.wOld));
   }
 
+  /**
+   * An IPI or its ack leaves core `c`. smp_call_function queues the call with llist_add (a fully
+   * ordered cmpxchg) before the SGI, and the handler's csd_unlock is smp_store_release
+   * (kernel/smp.c): the receiver's llist_del_all (a fully ordered xchg) or csd_lock_wait
+   * (smp_cond_load_acquire) then sees everything the sender had seen. Message id → the sender's view.
+   */
+  send(c: number, msgId: number): void {
+    const v = this.views[c]!;
+    this.messages.set(msgId, Math.max(v.rOld, v.wOld));
+  }
+
+  /** Message `msgId` reaches core `c`: an acquire of what its sender had seen. */
+  receive(c: number, msgId: number): void {
+    const r = this.messages.get(msgId);
+    if (r === undefined) return;
+    this.messages.delete(msgId);
+    const v = this.views[c]!;
+    if (r > v.rOld) v.rOld = r;
+    this.raise(v, r, r);
+  }
+
+  private readonly messages = new Map<number, number>();
+
   private raise(v: Views, r: number, w: number): void {
     if (r > v.rNew) v.rNew = r;
     if (w > v.wNew) v.wNew = w;

@@ -120,6 +120,12 @@ export interface HypConfig {
   /** VMID width: 8 (ARMv7/ARMv8.0) or 16; 2 makes roll-over happen with a handful of VMs. */
   vmidBits: number;
   vmidPublish: VmidPublish;
+  /**
+   * `v5.0` only: whether update_vttbr has fb544d1ca65a's smp_wmb() and need_new_vmid_gen its smp_rmb()
+   * (default true, as the source). False gives v5.0's publish order without them: the same under sc,
+   * a race under the armv8 memory model.
+   */
+  vmidBarriers: boolean;
   vms: VmSpec[];
 }
 

@@ -67,11 +67,13 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     case "var.write":
     case "var.xchg":
     case "var.cmpxchg":
-      // A buffered write (armv8) is in memory only at its var.propagate.
-      if (ev.buffered !== true) s.vars[ev.name] = ev.value;
+      // Under armv8 the newest write executed, buffered or not: what the kernel's direct reads of its
+      // own lock-protected data (the ASID bitmap: test_bit under cpu_asid_lock) see.
+      s.vars[ev.name] = ev.value;
       c!.counters.cycles += k.atomicCycles;
       return;
     case "var.propagate":
+      // Memory takes it: the newest in the global order now (a racing core's write may have been executed since).
       s.vars[ev.name] = ev.value;
       return;
     case "lock.acquire":
