@@ -16,6 +16,7 @@ import { asidSmallArm64, asidSmallGeneration, asidSmallIpi } from "./asid-small.
 import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import a15VmidRollover from "./a15-vmid-rollover.js";
 import { a15VmidPublishRace, a15VmidSmall, a15VmidSmall516 } from "./a15-vmid-small.js";
+import { a15VmidArmv8Fixed, a15VmidArmv8NoBarriers } from "./a15-vmid-armv8.js";
 import defaultScenario from "./default.js";
 import { kvmArmv6Flush, kvmArmv6GlobalKernel, kvmArmv6Nonglobal } from "./kvm-armv6.js";
 import { ScenarioError, lineColumn } from "./fields.js";
@@ -48,6 +49,8 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   a15VmidSmall,
   a15VmidSmall516,
   a15VmidPublishRace,
+  a15VmidArmv8NoBarriers,
+  a15VmidArmv8Fixed,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
 
 /**
