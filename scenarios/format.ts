@@ -11,7 +11,7 @@ import { Fields } from "./fields.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 
 const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
-const SHOOTDOWNS = ["broadcast", "local", "ipi"] as const;
+const SHOOTDOWNS = ["broadcast", "local", "ipi", "broadcast-no-dsb"] as const;
 const OPS = ["read", "write", "yield", "map", "unmap", "repeat", "exit", "guest-switch", "hvc", "inject-irq"] as const;
 const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "hyp", "schedule"];
 

@@ -22,7 +22,7 @@ import { kvmArmv6Flush, kvmArmv6GlobalKernel, kvmArmv6Nonglobal } from "./kvm-ar
 import { ScenarioError, lineColumn } from "./fields.js";
 import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
-import tlbShootdownMunmap from "./tlb-shootdown-munmap.js";
+import tlbShootdownMunmap, { munmapArmv8, munmapNoDsbArmv8 } from "./tlb-shootdown-munmap.js";
 
 import { duplicateKey, withoutBom } from "./json-text.js";
 export { ScenarioError } from "./fields.js";
@@ -51,6 +51,8 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   a15VmidPublishRace,
   a15VmidArmv8NoBarriers,
   a15VmidArmv8Fixed,
+  munmapNoDsbArmv8,
+  munmapArmv8,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
 
 /**

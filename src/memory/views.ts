@@ -31,6 +31,8 @@
  * - a read-modify-write reads the newest write of its location (atomicity without a promise);
  * - a read of the core's own write that has reached memory takes the write's timestamp as its view.
  */
+import { PendingPtes } from "./pte-visibility.js";
+
 export type Ordering = "relaxed" | "acquire" | "release" | "full";
 export type DmbKind = "full" | "ld" | "st";
 
@@ -70,6 +72,8 @@ interface Views {
 const newViews = (): Views => ({ rOld: 0, wOld: 0, rNew: 0, wNew: 0, cap: 0, rel: 0, coh: new Map() });
 
 export class ArmMemory {
+  /** Page-table stores not yet visible to every walker (src/memory/pte-visibility.ts). */
+  readonly ptes = new PendingPtes();
   private clock = 0;
   private readonly history = new Map<string, MemWrite[]>();
   private readonly views: Views[];

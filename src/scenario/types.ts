@@ -7,7 +7,9 @@ import type { Costs } from "../../cores/costs.js";
 import type { TlbPolicy } from "../../cores/tlb.js";
 import type { Arch } from "./arch.js";
 
-export type Shootdown = "broadcast" | "local" | "ipi";
+/** `broadcast-no-dsb`: `broadcast` without the DSB between the PTE store and the TLBI (the TLBI may be
+ *  issued before the store is complete: a bug under the armv8 memory model, harmless under sc). */
+export type Shootdown = "broadcast" | "local" | "ipi" | "broadcast-no-dsb";
 
 /** What a task does, one entry at a time. */
 export type WorkloadOp =

@@ -47,8 +47,10 @@ const PINS: Record<string, { random1: string; random2: string; fifo: string }> =
   "a15-vmid-small": { random1: "cf66d0713951a0c5", random2: "555dbafb8786fc52", fifo: "355009b696682544" },
   "a15-vmid-small-5.16": { random1: "7532a02e89c5d930", random2: "38e87c7720e2791a", fifo: "55687f198f1336ec" },
   "a15-vmid-publish-race": { random1: "cbc342054ae60111", random2: "6bbecc8259bc41dc", fifo: "a098f02c49717ea4" },
-  "a15-vmid-armv8-no-barriers": { random1: "d2fb6ac67ba45e9d", random2: "828ecd180090912f", fifo: "fcc1e7f45da3859f" },
-  "a15-vmid-armv8-fb544d1ca65a": { random1: "2029ddbdcdf89b2f", random2: "ce08621aa73ae6ba", fifo: "a684d3ec9007f795" },
+  "a15-vmid-armv8-no-barriers": { random1: "0681f734829104de", random2: "de313d6ea1a9dc55", fifo: "c364238009806102" },
+  "a15-vmid-armv8-fb544d1ca65a": { random1: "c306be2487958bda", random2: "03cb3267f2672263", fifo: "c380dafab3a1896a" },
+  "tlb-shootdown-munmap-no-dsb-armv8": { random1: "05834b866b5e4b3e", random2: "b4bed6e5571b87eb", fifo: "43a44fa61a2ee31b" },
+  "tlb-shootdown-munmap-armv8": { random1: "b5c0c65b4fa35c2b", random2: "e35baac2cc798c1c", fifo: "a46c107bbc996614" },
 };
 
 describe("built-in scenario logs", () => {

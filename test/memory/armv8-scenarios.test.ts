@@ -54,3 +54,22 @@ describe("every built-in under armv8", () => {
     }, 60_000);
   }
 });
+
+describe("page-table stores under armv8 (TLBI before the PTE store is complete)", () => {
+  it("lets another core's walk refill the old PTE when the DSB before the TLBI is missing", async () => {
+    const res = run(await targetOf(builtin("tlb-shootdown-munmap-no-dsb-armv8")), "dpor", { budget: 2000 });
+    expect(res.found?.violation.invariant).toBe("translation-coherence");
+  }, 60_000);
+
+  it("is clean under sc without that DSB (DPOR exhausts it)", async () => {
+    const res = run(await targetOf(withSet("tlb-shootdown-munmap-no-dsb-armv8", { memoryModel: "sc" })), "dpor", { budget: 5000 });
+    expect(res.found).toBeNull();
+    expect(res.exhausted).toBe(true);
+  }, 60_000);
+
+  it("is clean under armv8 with PTE store, DSB, TLBI IS, DSB (bounded DPOR exhausts two preemptions)", async () => {
+    const res = run(await targetOf(builtin("tlb-shootdown-munmap-armv8")), "dpor", { budget: 5000, dporPreemptions: 2 });
+    expect(res.found).toBeNull();
+    expect(res.exhausted).toBe(true);
+  }, 60_000);
+});
