@@ -7,6 +7,7 @@ import { benchPreset, runBench } from "./bench.js";
 import { exploreSection, formatExplore } from "./explore-bench.js";
 import { formatReport } from "./table.js";
 import { formatLitmus, litmusSection } from "./litmus-bench.js";
+import { armv8Section, formatArmv8 } from "./armv8-bench.js";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "../scenario/types.js";
 
@@ -48,6 +49,7 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
   );
   // The whole litmus suite in one process (issue 12); from dist/src/bench/ the suite is ../../../test/litmus.
   const litmus = litmusSection(fileURLToPath(new URL("../../../test/litmus", import.meta.url)));
+  const armv8 = await armv8Section(scenarios.load("default"), scenarios.load("tlb-shootdown-munmap"), values.quick === true);
   const report = await runBench({
     ...benchPreset(values.quick === true),
     scenarioAt: (scale) => scenarios.defaultAt(scale),
@@ -55,8 +57,8 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
   });
   process.stdout.write(
     values.json
-      ? `${JSON.stringify({ ...report, exploration, litmus }, null, 2)}\n`
-      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${formatLitmus(litmus)}\n`,
+      ? `${JSON.stringify({ ...report, exploration, litmus, armv8 }, null, 2)}\n`
+      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${formatLitmus(litmus)}\n\n${formatArmv8(armv8)}\n`,
   );
   return 0;
 }

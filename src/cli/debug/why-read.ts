@@ -10,7 +10,7 @@ function writeLine(events: readonly SimEvent[], seq: number): string {
   const w = events[seq];
   if (!w || (w.type !== "var.write" && w.type !== "var.xchg" && w.type !== "var.cmpxchg")) return `#${seq}`;
   const reached = events.find((e): e is PropagateEvent => e.type === "var.propagate" && e.of === seq);
-  const where = w.buffered ? (reached ? `, reached memory at #${reached.seq}` : ", still in core " + w.core + "'s store buffer") : "";
+  const where = w.buffered ? (reached ? `, reached memory at #${reached.seq}` : `, still in core ${w.core}'s store buffer`) : "";
   return `#${seq} (t=${w.t}, core ${w.core}): ${w.type === "var.write" ? "write" : w.type.slice(4)} ${w.name} ← ${w.value}${where}`;
 }
 
