@@ -40,7 +40,7 @@ export const a15VmidArmv8NoBarriers = {
 
 export const a15VmidArmv8Fixed = armv8Load(
   "a15-vmid-armv8-fb544d1ca65a",
-  "kvm-3.9 v5.0 with fb544d1ca65a's smp_wmb/smp_rmb, armv8 memory: clean (DPOR exhausts it)",
+  "kvm-3.9 v5.0 with fb544d1ca65a's smp_wmb/smp_rmb, armv8 memory: clean (bounded DPOR exhausts one preemption)",
   "clean",
   true,
 );
