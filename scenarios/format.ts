@@ -13,7 +13,7 @@ import { looksLikePath } from "../src/modules/load.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 
 const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
-const SHOOTDOWNS = ["broadcast", "local", "ipi"] as const;
+const SHOOTDOWNS = ["broadcast", "local", "ipi", "broadcast-no-dsb"] as const;
 const OPS = ["read", "write", "yield", "map", "unmap", "repeat", "exit", "guest-switch", "hvc", "inject-irq"] as const;
 const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "hyp", "schedule"];
 
@@ -88,7 +88,7 @@ function readChoices(f: Fields, v: unknown, path: string): string {
 
 function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
   const o = f.object(raw, "machine");
-  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents", "tlbi", "walkCache", "sharedTlb"]);
+  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents", "tlbi", "walkCache", "sharedTlb", "memoryModel"]);
   const spec = f.object(o.speculation ?? {}, "machine.speculation");
   f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
   const knobs = readHardwareKnobs(f, o);
@@ -109,6 +109,7 @@ function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig 
     },
     maxEvents: f.opt(o, "maxEvents", "machine", 10_000_000, (v, p) => f.int(v, p, 1, 1e9)),
     ...knobs,
+    memoryModel: f.opt(o, "memoryModel", "machine", "sc", (v, p) => f.oneOf(v, p, ["sc", "armv8"] as const)),
   };
 }
 

@@ -9,7 +9,7 @@ import { pageBase } from "../cores/page-table.js";
 import type { Fields } from "./fields.js";
 import { looksLikePath } from "../src/modules/load.js";
 
-const HYP_FIELDS = ["worldSwitch", "hostKernelMappings", "flushOnSwitch", "sharedPage", "vmidAllocator", "vmidBits", "vmidPublish", "vms"];
+const HYP_FIELDS = ["worldSwitch", "hostKernelMappings", "flushOnSwitch", "sharedPage", "vmidAllocator", "vmidBits", "vmidPublish", "vmidBarriers", "vms"];
 export const SHARED_PAGE = 0xffff1000;
 
 type Tables = Record<string, Record<number, PteSpec>>;
@@ -33,6 +33,7 @@ export function readHyp(f: Fields, raw: unknown): HypConfig {
     vmidAllocator: f.opt(o, "vmidAllocator", "hyp", "kvm-3.9", (v, p) => builtinOrModule(f, v, p, "VMID allocator", ["kvm-3.9", "kvm-5.16"])),
     vmidBits: f.opt(o, "vmidBits", "hyp", 8, (v, p) => f.int(v, p, 2, 16)),
     vmidPublish: f.opt(o, "vmidPublish", "hyp", "v3.9", (v, p) => f.oneOf(v, p, ["v3.9", "v4.17", "v5.0"] as const)),
+    vmidBarriers: f.opt(o, "vmidBarriers", "hyp", true, (v, p) => f.bool(v, p)),
     vms,
   };
 }

@@ -16,12 +16,13 @@ import { asidSmallArm64, asidSmallGeneration, asidSmallIpi } from "./asid-small.
 import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import a15VmidRollover from "./a15-vmid-rollover.js";
 import { a15VmidPublishRace, a15VmidSmall, a15VmidSmall516 } from "./a15-vmid-small.js";
+import { a15VmidArmv8Fixed, a15VmidArmv8NoBarriers } from "./a15-vmid-armv8.js";
 import defaultScenario from "./default.js";
 import { kvmArmv6Flush, kvmArmv6FlushUp, kvmArmv6GlobalKernel, kvmArmv6Nonglobal, kvmArmv6NonglobalUp } from "./kvm-armv6.js";
 import { ScenarioError, lineColumn } from "./fields.js";
 import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
-import tlbShootdownMunmap from "./tlb-shootdown-munmap.js";
+import tlbShootdownMunmap, { munmapArmv8, munmapNoDsbArmv8 } from "./tlb-shootdown-munmap.js";
 import { vheVmidRollover516, vheVmidSmall516 } from "./vhe-vmid.js";
 
 import { duplicateKey, withoutBom } from "./json-text.js";
@@ -53,6 +54,10 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   a15VmidPublishRace,
   vheVmidSmall516,
   vheVmidRollover516,
+  a15VmidArmv8NoBarriers,
+  a15VmidArmv8Fixed,
+  munmapNoDsbArmv8,
+  munmapArmv8,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
 
 /**

@@ -41,3 +41,32 @@ export default munmapScenario(
   "clean",
   "munmap on one thread while another reads the page; broadcast TLBI and DSB before the page is freed (clean)",
 );
+
+/**
+ * The TLBI issued before the PTE store is complete (no DSB between them), under the armv8 memory model:
+ * core 1's walk after the invalidation reaches it may still read the old descriptor (ARM ARM D5.10.2;
+ * Simner et al., ESOP 2022), refill the entry, and use the page after it is freed. Clean under sc.
+ */
+export const munmapNoDsbArmv8 = {
+  ...munmapScenario(
+    "tlb-shootdown-munmap-no-dsb-armv8",
+    "broadcast-no-dsb",
+    "violation",
+    "munmap with the TLBI before the PTE store is complete (no DSB between), armv8 memory: another core's walk refills the old PTE (violation)",
+  ),
+  machine: { cores: 2, tlbEntries: 16, memoryModel: "armv8" },
+  // Found by `explore --strategy dpor` (schedule 27): core 0 clears the PTE and broadcasts TLBIMVAIS;
+  // core 1 takes the invalidation, misses, and its walk reads the old descriptor (the `1` read choice).
+  schedule: { choices: "0{26}100110{5}" },
+};
+
+/** The correct sequence (PTE store, DSB, TLBI IS, DSB) under the armv8 memory model: clean. */
+export const munmapArmv8 = {
+  ...munmapScenario(
+    "tlb-shootdown-munmap-armv8",
+    "broadcast",
+    "clean",
+    "munmap with PTE store, DSB, broadcast TLBI, DSB under the armv8 memory model (clean)",
+  ),
+  machine: { cores: 2, tlbEntries: 16, memoryModel: "armv8" },
+};

@@ -8,6 +8,7 @@ import { exploreSection, formatExplore } from "./explore-bench.js";
 import { formatReport } from "./table.js";
 import { formatLitmus, litmusSection } from "./litmus-bench.js";
 import { formatStateful, statefulSection } from "./stateful-bench.js";
+import { armv8Section, formatArmv8 } from "./armv8-bench.js";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "../scenario/types.js";
 
@@ -54,6 +55,7 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
   );
   // The whole litmus suite in one process (issue 12); from dist/src/bench/ the suite is ../../../test/litmus.
   const litmus = litmusSection(fileURLToPath(new URL("../../../test/litmus", import.meta.url)));
+  const armv8 = await armv8Section(scenarios.load("default"), scenarios.load("tlb-shootdown-munmap"), values.quick === true);
   const report = await runBench({
     ...benchPreset(values.quick === true),
     scenarioAt: (scale) => scenarios.defaultAt(scale),
@@ -61,8 +63,8 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
   });
   process.stdout.write(
     values.json
-      ? `${JSON.stringify({ ...report, exploration, stateful, litmus }, null, 2)}\n`
-      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${formatStateful(stateful)}\n\n${formatLitmus(litmus)}\n`,
+      ? `${JSON.stringify({ ...report, exploration, stateful, litmus, armv8 }, null, 2)}\n`
+      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${formatStateful(stateful)}\n\n${formatLitmus(litmus)}\n\n${formatArmv8(armv8)}\n`,
   );
   return 0;
 }

@@ -5,7 +5,7 @@
 import { Prng } from "./prng.js";
 import { ScheduleSyntaxError } from "./schedule.js";
 
-export type ChoiceKind = "step" | "program" | "victim";
+export type ChoiceKind = "step" | "program" | "victim" | "read" | "store";
 
 /**
  * What the chooser may know of a step option: when it became ready, whether it is speculative, and a
@@ -25,12 +25,21 @@ export const msgKey = (id: number): number => MSG_KEY_BASE + id;
 const SPEC_KEYS_PER_CORE = 1024;
 export const specKey = (c: number, vaIndex: number): number => -(1 + c * SPEC_KEYS_PER_CORE + vaIndex);
 
-/** What a ready-item key names: the inverse of coreKey, msgKey and specKey. */
-export type ReadyItem = { k: "core"; c: number } | { k: "msg"; id: number } | { k: "spec"; c: number; vaIndex: number };
+/** Under armv8, core c's store buffer (a write reaching memory): below every speculative-walk key (at most 64 cores). */
+const FLUSH_KEY_BASE = 64 * SPEC_KEYS_PER_CORE;
+export const flushKey = (c: number): number => -(1 + FLUSH_KEY_BASE + c);
+
+/** What a ready-item key names: the inverse of coreKey, msgKey, specKey and flushKey. */
+export type ReadyItem =
+  | { k: "core"; c: number }
+  | { k: "msg"; id: number }
+  | { k: "spec"; c: number; vaIndex: number }
+  | { k: "flush"; c: number };
 export function decodeKey(key: number): ReadyItem {
   if (key >= MSG_KEY_BASE) return { k: "msg", id: key - MSG_KEY_BASE };
   if (key >= 0) return { k: "core", c: key };
   const n = -key - 1;
+  if (n >= FLUSH_KEY_BASE) return { k: "flush", c: n - FLUSH_KEY_BASE };
   return { k: "spec", c: Math.floor(n / SPEC_KEYS_PER_CORE), vaIndex: n % SPEC_KEYS_PER_CORE };
 }
 

@@ -13,12 +13,14 @@ import type { EventBody, SimEvent } from "../events/index.js";
 import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
-import { coreKey, msgKey, specKey, type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
+import { coreKey, flushKey, msgKey, specKey, type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
 import { access, ackFor, execOp, isBlocked } from "./exec.js";
 import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";
 import { SpeculativeWalks, type SpecItem } from "./speculation.js";
+import { ArmMemory } from "../memory/views.js";
+import { drain, propagateStep } from "./memory-ops.js";
 
 /** What runs on the machine: a main program per core and the handler for each IPI. */
 export interface System {
@@ -61,7 +63,7 @@ function coreNames(n: number): string[] {
   return names;
 }
 
-type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | SpecItem;
+type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | SpecItem | { k: "flush"; c: number };
 
 export class Engine implements Machine {
   private readonly stacks: Frame[][];
@@ -77,12 +79,14 @@ export class Engine implements Machine {
   private readonly options: StepOption[] = [];
   private nOptions = 0;
   private readonly coreItems: Item[];
+  private readonly flushItems: Item[];
   private readonly coreNames: string[];
   private readonly describeChoices: boolean;
   private readonly check: (s: MachineState, ev: SimEvent) => Violation | null;
   /** Every message id below this one has been delivered (the scan of messages in flight starts here). */
   private lowestInflight = 0;
   private readonly spec: SpeculativeWalks | null;
+  readonly mem: ArmMemory | null;
 
   constructor(
     readonly opts: EngineOptions,
@@ -94,10 +98,12 @@ export class Engine implements Machine {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
     this.coreItems = Array.from({ length: opts.cores }, (_, c) => ({ k: "core" as const, c }));
+    this.flushItems = Array.from({ length: opts.cores }, (_, c) => ({ k: "flush" as const, c }));
     this.coreNames = coreNames(opts.cores);
     this.describeChoices = opts.describeChoices !== false;
     this.check = checker(invariants);
     this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
+    this.mem = opts.memoryModel === "armv8" ? new ArmMemory(opts.cores) : null;
   }
 
   /** The operation `core`'s main program waits to run, when nothing else is on its stack; else null. */
@@ -216,6 +222,11 @@ export class Engine implements Machine {
       chooser.resumed?.(c, v);
       const r = f.program.next(v);
       if (!r.done) {
+        // A DMB orders nothing under sc: not a step, not an event (sc logs stay as they were).
+        if (r.value.k === "dmb" && this.mem === null) {
+          v = 0;
+          continue;
+        }
         if (r.value.k !== "call") {
           f.op = r.value;
           return;
@@ -267,6 +278,16 @@ export class Engine implements Machine {
       this.option(m.deliverAt, false, msgKey(m.id));
     }
     if (this.spec) this.listSpeculativeWalks(this.spec);
+    if (this.mem) this.listStoreBuffers(this.mem);
+  }
+
+  /** Under armv8: each core with buffered writes may have one reach memory (src/memory/views.ts). */
+  private listStoreBuffers(mem: ArmMemory): void {
+    for (let c = 0; c < this.opts.cores; c++) {
+      if (!mem.hasBuffered(c)) continue;
+      this.items[this.nItems++] = this.flushItems[c]!;
+      this.option(this.clock, false, flushKey(c));
+    }
   }
 
   /** Walks that would fill something new: a walk that faults or finds its entry present changes nothing. */
@@ -300,6 +321,7 @@ export class Engine implements Machine {
   private describe(it: Item): string {
     if (it.k === "core") return this.coreNames[it.c]!;
     if (it.k === "spec") return `speculative walk on core ${it.c} of VA ${hex(it.va)}`;
+    if (it.k === "flush") return `core ${it.c}'s store buffer`;
     const m = it.m;
     const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}` : `ack of #${m.of}`;
     return `deliver #${m.id} ${what} from core ${m.from} to core ${m.to}`;
@@ -308,6 +330,10 @@ export class Engine implements Machine {
   private carryOut(it: Item): void {
     if (it.k === "spec") {
       access(this, it.c, it.va, false, true);
+      return;
+    }
+    if (it.k === "flush") {
+      propagateStep(this, this.mem!, it.c);
       return;
     }
     if (it.k === "msg") {
@@ -330,7 +356,10 @@ export class Engine implements Machine {
       stack.pop();
       if (top.msg) {
         const m = top.msg;
+        // csd_unlock (kernel/smp.c): smp_store_release of the csd's flags, after the handler's stores.
+        if (this.mem) drain(this, this.mem, c);
         const ack = ackFor(this, c, m.from, m.id, "ipi");
+        this.mem?.send(c, ack.id);
         this.record({ seq: this.state.seq, t: this.clock, core: c, type: "ipi.done", of: m.id, ack });
       } else this.record({ seq: this.state.seq, t: this.clock, core: c, type: "core.done" });
       return;
@@ -355,6 +384,7 @@ export class Engine implements Machine {
       if (got.kind === "tlbi" && !got.late && lateChoice(this, got)) return;
       completeLate(this, bus, got);
     }
+    if (got.kind !== "tlbi") this.mem?.receive(got.to, got.id);
     if (got.kind === "ipi") {
       this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
       this.push(got.to, this.system!.ipiHandler(got.to, got), got);

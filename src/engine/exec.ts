@@ -8,8 +8,11 @@ import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
 import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
 import { lookup, lruVictim, tlbiVictims, type TlbEntry } from "../../cores/tlb.js";
-import { walk } from "../../cores/walk.js";
+import { stage1Table, walk, type Tables } from "../../cores/walk.js";
+import type { PageTable } from "../../cores/page-table.js";
+import type { PendingPtes } from "../memory/pte-visibility.js";
 import type { Machine } from "./machine.js";
+import { armVarOp, drain } from "./memory-ops.js";
 import type { Op } from "./ops.js";
 
 /** The value the operation yields back to its program, or why it cannot go on now (nothing allocated per op). */
@@ -92,12 +95,34 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return 0;
     case "isb":
     case "dsb":
+      if (m.mem) {
+        // A DSB orders at least as much as DMB SY (ARM ARM B2.3.7); an ISB makes later reads wait for the dependencies before it.
+        if (op.k === "isb") {
+          m.mem.isb(c);
+          m.mem.ptes.isb(c);
+        } else {
+          drain(m, m.mem, c);
+          m.mem.dmb(c, "full");
+          m.mem.ptes.dsb(c);
+        }
+        m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.k, ptw: true });
+        return 0;
+      }
       m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.k });
+      return 0;
+    case "dmb":
+      // Only under armv8: under sc the engine resumes the program without a step (Engine.advance).
+      if (m.mem) {
+        if (op.kind !== "ld") drain(m, m.mem, c);
+        m.mem.dmb(c, op.kind);
+      }
+      m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.kind === "full" ? "dmb" : op.kind === "ld" ? "dmb.ld" : "dmb.st" });
       return 0;
     case "read":
     case "write":
     case "xchg":
     case "cmpxchg": {
+      if (m.mem) return armVarOp(m, m.mem, c, op);
       const old = s.vars[op.name] ?? 0;
       const value =
         op.k === "read" ? old : op.k === "cmpxchg" ? (old === op.expect ? op.value : old) : op.value;
@@ -105,10 +130,16 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return op.k === "write" ? 0 : old;
     }
     case "lock":
+      // spin_lock is an acquire, spin_unlock a release (arch/arm64/include/asm/spinlock.h, qspinlock).
+      m.mem?.lock(c, op.name);
       m.record({ seq: s.seq, t: m.now, core: c, type: "lock.acquire", name: op.name });
       return 0;
     case "unlock":
       if (s.locks[op.name] !== c) throw new Error(`core ${c} releases lock ${op.name} it does not hold`);
+      if (m.mem) {
+        drain(m, m.mem, c);
+        m.mem.unlock(c, op.name);
+      }
       m.record({ seq: s.seq, t: m.now, core: c, type: "lock.release", name: op.name });
       return 0;
     case "access":
@@ -130,15 +161,20 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return removed;
     }
     case "pte":
+      // armv8: walkers may read the replaced descriptor until this core's DSB (src/memory/pte-visibility.ts).
+      m.mem?.ptes.store(c, op.table, vpnOf(op.va), s.tables[op.table]?.[vpnOf(op.va)] ?? null);
       m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte });
       return 0;
     case "retire":
       m.record({ seq: s.seq, t: m.now, core: c, type: "pte.retire", table: op.table, va: op.va });
       return 0;
     case "ipi": {
+      // gic_raise_softirq: wmb() (dsb ishst) before the SGI, so the IPI's data is visible first.
+      if (m.mem) drain(m, m.mem, c);
       const sentAt = m.now;
       const deliverAt = sentAt + latencyOf(m.opts.latencies, "ipi");
       const msgs: IpiMessage[] = op.to.map((to, i) => ({ id: s.nextMsgId + i, from: c, to, sentAt, deliverAt, kind: "ipi", ipi: op.ipi, arg: op.arg }));
+      if (m.mem) for (const msg of msgs) m.mem.send(c, msg.id);
       m.record({ seq: s.seq, t: m.now, core: c, type: "ipi.send", msgs, wait: op.wait });
       return msgs.length;
     }
@@ -186,9 +222,12 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
     m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.hit", va, slot, write });
     return 1;
   }
-  const w = walk(s.tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
+  const pte = m.mem ? stalePte(m, m.mem.ptes, c, va, vpn) : undefined;
+  const tables = pte?.tables ?? s.tables;
+  const w = walk(tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
   if (!w.pte) {
-    m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
+    if (pte) m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps, pte: pte.read });
+    else m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
     return 0;
   }
   let target = slot;
@@ -215,6 +254,24 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
     filledAt: s.seq,
     lastUsed: s.seq,
   };
-  m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
+  if (pte) m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps, pte: pte.read });
+  else m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
   return 1;
+}
+
+/**
+ * Under armv8, the tables a walk by core `c` reads: when a PTE store to its stage-1 descriptor is not
+ * yet complete for `c`, which descriptor it reads is a recorded `read` choice (0 the new one).
+ */
+function stalePte(m: Machine, ptes: PendingPtes, c: number, va: number, vpn: number): { tables: Tables; read: "new" | "old" } {
+  const s = m.state;
+  const table = stage1Table(s.cores[c]!.regs, vpn, vpnOf(m.opts.pageOffset));
+  const old = ptes.empty ? undefined : ptes.stale(c, table, vpn);
+  if (old === undefined) return { tables: s.tables, read: "new" };
+  const pick = m.choose(c, "read", 2, (i) => (i === 0 ? `walk of ${hex(va)} reads the new descriptor` : `walk of ${hex(va)} reads the descriptor before the unfinished PTE store`));
+  if (pick === 0) return { tables: s.tables, read: "new" };
+  const copy: PageTable = { ...s.tables[table] };
+  if (old) copy[vpn] = old;
+  else delete copy[vpn];
+  return { tables: { ...s.tables, [table]: copy }, read: "old" };
 }

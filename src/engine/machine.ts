@@ -3,6 +3,7 @@ import type { Latencies } from "../../bus/messages.js";
 import type { TlbPolicy } from "../../cores/tlb.js";
 import type { EventBody, SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
+import type { ArmMemory } from "../memory/views.js";
 import type { ChoiceKind } from "./chooser.js";
 
 export interface EngineOptions {
@@ -24,6 +25,8 @@ export interface EngineOptions {
    * receiver: a recorded choice at each delivery (machine.tlbi.lateCompletion; Cortex-A15 erratum 798181).
    */
   lateTlbi?: boolean;
+  /** "armv8": shared variables are ARMv8 memory (src/memory/views.ts); "sc" (absent): one value each. */
+  memoryModel?: "sc" | "armv8";
   /** The run stops (not an error) after this many events. */
   maxEvents: number;
   /** Write what each choice picked into its event (logs); exploration turns it off for speed. */
@@ -32,6 +35,8 @@ export interface EngineOptions {
 
 export interface Machine {
   readonly state: MachineState;
+  /** The ARMv8 memory model's views and write history; null under sc. */
+  readonly mem: ArmMemory | null;
   readonly opts: EngineOptions;
   /** Current virtual time. */
   readonly now: number;

@@ -9,6 +9,7 @@ import type { Tlbi } from "../../cores/tlb.js";
 import type { EventBody } from "../events/index.js";
 import type { HypEvent } from "../events/hyp-events.js";
 import type { KernelEvent } from "../events/kernel-events.js";
+import type { DmbKind, Ordering } from "../memory/views.js";
 
 /** Kernel and hypervisor bookkeeping events a program emits as an operation of their own. */
 export type KernelNote = Exclude<Extract<EventBody, { type: KernelEvent["type"] | HypEvent["type"] }>, { type: "sched.pick" }>;
@@ -19,11 +20,21 @@ export type Op =
   | { k: "isb" }
   /** DSB: also waits until every broadcast TLBI this core issued is complete everywhere. */
   | { k: "dsb" }
-  | { k: "read"; name: string }
-  | { k: "write"; name: string; value: number }
-  | { k: "xchg"; name: string; value: number }
+  /** DMB ISH / ISHLD / ISHST: smp_mb / smp_rmb / smp_wmb. Under the sc memory model it is not a step at all. */
+  | { k: "dmb"; kind: DmbKind }
+  /**
+   * Shared-variable accesses carry the ordering the kernel source gives them (under armv8; sc ignores
+   * it): a read is relaxed (plain, READ_ONCE, atomic_read) unless `acquire` (smp_load_acquire), and
+   * `addr` when its address depends on earlier reads; a write relaxed (WRITE_ONCE, atomic_set) unless
+   * `release` (smp_store_release); a read-modify-write is fully ordered (xchg, cmpxchg,
+   * atomic_*_return) unless `relaxed`, `acquire` or `release` (the kernel's suffixes). A failed
+   * cmpxchg is not ordered whatever its suffix.
+   */
+  | { k: "read"; name: string; ord?: "relaxed" | "acquire"; addr?: boolean }
+  | { k: "write"; name: string; value: number; ord?: "relaxed" | "release" }
+  | { k: "xchg"; name: string; value: number; ord?: Ordering }
   /** Writes `value` when the variable equals `expect`; yields back the old value either way. */
-  | { k: "cmpxchg"; name: string; expect: number; value: number }
+  | { k: "cmpxchg"; name: string; expect: number; value: number; ord?: Ordering }
   | { k: "lock"; name: string }
   | { k: "unlock"; name: string }
   /** A load or store: TLB lookup, walk on a miss, fault when unmapped. Yields 1, or 0 on a fault. */

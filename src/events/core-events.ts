@@ -10,7 +10,10 @@ export interface RegWriteEvent extends EventBase {
 
 export interface BarrierEvent extends EventBase {
   type: "barrier";
-  kind: "isb" | "dsb";
+  /** dmb, dmb.ld, dmb.st: smp_mb, smp_rmb, smp_wmb (DMB ISH, ISHLD, ISHST); logged only under the armv8 memory model. */
+  kind: "isb" | "dsb" | "dmb" | "dmb.ld" | "dmb.st";
+  /** Under armv8, a DSB or ISB: it completes this core's page-table stores for walkers (src/memory/pte-visibility.ts). */
+  ptw?: boolean;
 }
 
 /** The core cannot go on until a lock is free, acks arrive, or a task becomes ready. */

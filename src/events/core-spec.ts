@@ -22,7 +22,10 @@ export const coreSpecs: SpecTable<CoreEvent> = {
     // A DSB that waited for broadcast maintenance stops waiting.
     changes: changes(["wait"]),
     // A DSB waits for this core's broadcast maintenance to be acknowledged.
-    touches: (ev, t) => (ev.kind === "dsb" ? t.read(`tacks:${ev.core}`) : undefined),
+    touches: (ev, t) => {
+      if (ev.kind === "dsb") t.read(`tacks:${ev.core}`);
+      if (ev.ptw === true) t.write("ptw");
+    },
     describe: (ev) => ev.kind.toUpperCase(),
   },
   "core.wait": {

@@ -6,7 +6,8 @@ import type { EventBase } from "./base.js";
  */
 export interface ChoiceEvent extends EventBase {
   type: "choice";
-  kind: "step" | "program" | "victim";
+  /** "read": which write a read takes under the armv8 memory model (src/engine/memory-ops.ts). */
+  kind: "step" | "program" | "victim" | "read" | "store";
   pick: number;
   of: number;
   /** What was picked, for people and for replay to check it still means the same thing. */

@@ -25,6 +25,8 @@ export interface TlbFillEvent extends EventBase {
   slot: number;
   evicted: boolean;
   steps: number;
+  /** Under armv8 (absent under sc): the walk read a descriptor an unfinished PTE store replaced ("old") or not ("new"). */
+  pte?: "new" | "old";
 }
 
 /** A walk that found no valid translation (a translation fault; for a user access, SIGSEGV). */
@@ -34,6 +36,8 @@ export interface FaultEvent extends EventBase {
   spec: boolean;
   table: string;
   steps: number;
+  /** As tlb.fill's. */
+  pte?: "new" | "old";
 }
 
 /**

@@ -31,6 +31,8 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
       t.write(`tlb:${ev.core}`);
       t.read(`regs:${ev.core}`);
       t.read(`pt:${ev.entry.table}`);
+      // armv8: what a walk may read depends on the PTE writers' DSB and ISB (src/memory/pte-visibility.ts).
+      if (ev.pte !== undefined) t.read("ptw");
     },
     describe: (ev) => {
       const e = ev.entry;
@@ -43,6 +45,7 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
     touches: (ev, t) => {
       t.read(`regs:${ev.core}`);
       t.read(`pt:${ev.table}`);
+      if (ev.pte !== undefined) t.read("ptw");
     },
     describe: (ev) => `${ev.spec ? "spec walk" : "FAULT"} ${hex(ev.va)} unmapped in ${ev.table}`,
   },

@@ -16,12 +16,13 @@ const packArg = (va: number, asid: number): number => vpnOf(va) * 65536 + asid;
 
 export function* munmapPage(k: KernelCtx, cpu: number, mm: string, va: number, how: Shootdown): Generator<Op, void, number> {
   yield { k: "pte", table: mm, va, pte: null };
-  // DSB ISHST: the cleared PTE is visible to every walker before the invalidation (tlbflush.h, dsb()).
-  yield { k: "dsb" };
+  // DSB ISHST: the cleared PTE is visible to every walker before the invalidation (tlbflush.h, dsb();
+  // ARM ARM D5.10.2: without it another core's walk after the TLBI may still read the old descriptor).
+  if (how !== "broadcast-no-dsb") yield { k: "dsb" };
   const id = yield { k: "read", name: contextVar(mm) };
   const asid = id & ((1 << k.asidBits) - 1);
   const op = { scope: "va" as const, asid, vpn: vpnOf(va) };
-  if (how === "broadcast") {
+  if (how === "broadcast" || how === "broadcast-no-dsb") {
     // ARMv7 SMP: TLBIMVAIS reaches every core; the DSB after it waits for completion everywhere
     // (arch/arm/include/asm/tlbflush.h, v7wbi_flags with TLB_V7_UIS_PAGE).
     yield { k: "tlbi", op, broadcast: true };

@@ -7,7 +7,9 @@ import type { Costs } from "../../cores/costs.js";
 import type { TlbPolicy } from "../../cores/tlb.js";
 import type { Arch } from "./arch.js";
 
-export type Shootdown = "broadcast" | "local" | "ipi";
+/** `broadcast-no-dsb`: `broadcast` without the DSB between the PTE store and the TLBI (the TLBI may be
+ *  issued before the store is complete: a bug under the armv8 memory model, harmless under sc). */
+export type Shootdown = "broadcast" | "local" | "ipi" | "broadcast-no-dsb";
 
 /** What a task does, one entry at a time. */
 export type WorkloadOp =
@@ -82,7 +84,16 @@ export interface MachineConfig {
   maxEvents: number;
   /** TLB maintenance knobs (src/engine/late-tlbi.ts); absent in logs written before them (= off). */
   tlbi?: { lateCompletion: boolean };
+  /**
+   * "sc": every shared variable and page-table entry is sequentially consistent (a store is seen by
+   * every core at once). "armv8": the ARMv8-A model (other-multi-copy atomic, ARM ARM B2.3), as an
+   * operational view machine (src/memory/views.ts): reads may see older writes, ordered by the
+   * accesses' orderings and barriers. Default "sc".
+   */
+  memoryModel: MemoryModel;
 }
+
+export type MemoryModel = "sc" | "armv8";
 
 /** A built-in world switch, or (any other string) a module path (src/hyp/modules.ts). */
 export type WorldSwitch = "armv6-kvm" | "a15-hyp" | "vhe" | (string & {});
@@ -121,6 +132,12 @@ export interface HypConfig {
   /** VMID width: 8 (ARMv7/ARMv8.0) or 16; 2 makes roll-over happen with a handful of VMs. */
   vmidBits: number;
   vmidPublish: VmidPublish;
+  /**
+   * `v5.0` only: whether update_vttbr has fb544d1ca65a's smp_wmb() and need_new_vmid_gen its smp_rmb()
+   * (default true, as the source). False gives v5.0's publish order without them: the same under sc,
+   * a race under the armv8 memory model.
+   */
+  vmidBarriers: boolean;
   vms: VmSpec[];
 }
 

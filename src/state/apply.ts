@@ -62,11 +62,20 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       c!.wait = null;
       return;
     case "var.read":
+      // The variable keeps its newest value: under armv8 a read may have taken an older one.
+      c!.counters.cycles += k.atomicCycles;
+      return;
     case "var.write":
     case "var.xchg":
     case "var.cmpxchg":
+      // Under armv8 the newest write executed, buffered or not: what the kernel's direct reads of its
+      // own lock-protected data (the ASID bitmap: test_bit under cpu_asid_lock) see.
       s.vars[ev.name] = ev.value;
       c!.counters.cycles += k.atomicCycles;
+      return;
+    case "var.propagate":
+      // Memory takes it: the newest in the global order now (a racing core's write may have been executed since).
+      s.vars[ev.name] = ev.value;
       return;
     case "lock.acquire":
       s.locks[ev.name] = ev.core;

@@ -10,6 +10,7 @@ import { finish, finishAsync, type Scan } from "../../timetravel/scan.js";
 import type { Timeline } from "../../timetravel/timeline.js";
 import { UsageError } from "../errors.js";
 import { diffView, whyView } from "./change-views.js";
+import { whyReadView } from "./why-read.js";
 import { eventLine, positionText } from "../../views/format.js";
 import { HELP, helpFor } from "./help.js";
 import { coreView, stateView, tlbView } from "../../views/machine-views.js";
@@ -197,8 +198,10 @@ export class DebugSession {
   }
 
   private why(a: string[]): string[] {
-    if (a.length !== 2) throw new DebugCommandError("usage: why N VA   (core N, VA in hex, e.g. why 1 0x8000)");
+    if (a.length !== 2) throw new DebugCommandError("usage: why N VA | why N VAR   (core N, VA in hex, e.g. why 1 0x8000; or a shared variable: why 0 kvm_vmid_gen)");
     const core = this.coreArg(a[0]!);
+    // A shared variable's name (not a number): which write core N's last read of it took.
+    if (!/^(0x[0-9a-f]+|\d+)$/i.test(a[1]!)) return whyReadView(this.events, this.tl.position, core, a[1]!);
     const va = parseNumber(a[1]!, "why: VA");
     return whyView(this.tl.why(this.tl.position, core, va), `at ${this.label(this.tl.position)}`);
   }

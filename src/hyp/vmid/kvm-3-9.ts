@@ -19,6 +19,10 @@
  * - `v5.0` (fb544d1ca65a, "KVM: arm/arm64: Fix VMID alloc race by reverting to lock-less"): VMID and VTTBR
  *   first, smp_wmb(), then WRITE_ONCE(vmid_gen); need_new_vmid_gen reads the global generation, smp_rmb(),
  *   then READ_ONCE(vmid_gen). The barriers are no-ops under the sc memory model; they matter under armv8.
+ *   v3.9 and v4.17 have no barriers here: under armv8 neither does the model. The run loop's re-check and
+ *   the world switch's read of kvm->arch.vttbr are ordered by the HVC between them (an exception entry
+ *   is a context synchronization event, ARM ARM D1.x) with a control dependency, modelled by the ISB of
+ *   restore_timer_state on the way (src/hyp/a15-hyp.ts).
  */
 import type { HypCtx } from "../context.js";
 import type { Step, VmidAllocator } from "./allocator.js";
@@ -36,7 +40,9 @@ const vmVttbr = (vm: string): string => `${vm}.arch.vttbr`;
 function* needNewVmidGen(h: HypCtx, vm: string): Step<boolean> {
   if (h.hyp.vmidPublish === "v5.0") {
     const current = yield { k: "read", name: GEN };
-    // smp_rmb(): orders the read of kvm_vmid_gen before READ_ONCE(vmid->vmid_gen).
+    // smp_rmb(): orders the read of kvm_vmid_gen before READ_ONCE(vmid->vmid_gen) (virt/kvm/arm/arm.c
+    // v5.0, need_new_vmid_gen). `vmidBarriers: false` drops the pair (the order without the fix's barriers).
+    if (h.hyp.vmidBarriers) yield { k: "dmb", kind: "ld" };
     return (yield { k: "read", name: vmGen(vm) }) !== current;
   }
   return (yield { k: "read", name: vmGen(vm) }) !== (yield { k: "read", name: GEN });
@@ -92,7 +98,8 @@ export const kvm39: VmidAllocator = {
       yield { k: "write", name: vmVmid(vm), value: next };
       yield { k: "write", name: NEXT, value: (next + 1) % 2 ** h.hyp.vmidBits };
       yield { k: "write", name: vmVttbr(vm), value: next };
-      // smp_wmb(); WRITE_ONCE(vmid->vmid_gen, ...): the generation last.
+      // smp_wmb(); WRITE_ONCE(vmid->vmid_gen, ...): the generation last (update_vttbr, v5.0).
+      if (h.hyp.vmidBarriers) yield { k: "dmb", kind: "st" };
       yield { k: "write", name: vmGen(vm), value: gen };
     } else {
       yield { k: "write", name: vmGen(vm), value: gen };

@@ -35,7 +35,8 @@ function findNextZero(h: HypCtx, from: number): number {
 function* flushContext(h: HypCtx): Generator<Op, void, number> {
   for (let i = 0; i < first(h); i++) if (h.k.state.vars[bit(i)]) yield { k: "write", name: bit(i), value: 0 };
   for (let c = 0; c < h.k.cores; c++) {
-    let vmid = yield { k: "xchg", name: active(c), value: 0 };
+    // atomic64_xchg_relaxed (arch/arm64/kvm/vmid.c v5.16, flush_context).
+    let vmid = yield { k: "xchg", name: active(c), value: 0, ord: "relaxed" };
     // Preserve the reserved VMID of a CPU that has not run a vCPU since the last roll-over.
     if (vmid === 0) vmid = yield { k: "read", name: reserved(c) };
     yield { k: "write", name: bit(low(h, vmid)), value: 1 };
@@ -108,7 +109,8 @@ export const kvm516: VmidAllocator = {
     const gen = yield { k: "read", name: GEN };
     // Fast path: the old active value must be non-zero, or a roll-over has claimed it meanwhile.
     if (old !== 0 && genOf(h, id) === genOf(h, gen)) {
-      if ((yield { k: "cmpxchg", name: active(cpu), expect: old, value: id }) !== 0) return;
+      // atomic64_cmpxchg_relaxed (arch/arm64/kvm/vmid.c v5.16, kvm_arm_vmid_update's fast path).
+      if ((yield { k: "cmpxchg", name: active(cpu), expect: old, value: id, ord: "relaxed" }) !== 0) return;
     }
     yield { k: "lock", name: LOCK };
     id = yield { k: "read", name: vmId(vm) };

@@ -20,6 +20,7 @@ import { AllocatorError } from "./errors.js";
 import { armSwitchNeeded } from "../switch-mm.js";
 
 type Step = Generator<Op, number, number>;
+type Rmw = "relaxed" | "full";
 
 const GEN = "asid_generation";
 const LOCK = "cpu_asid_lock";
@@ -52,11 +53,11 @@ function findNextZero(k: KernelCtx, from: number): number {
 }
 
 /** flush_context: called under the lock with the generation already bumped. */
-function* flushContext(k: KernelCtx): Generator<Op, void, number> {
+function* flushContext(k: KernelCtx, rmw: Rmw): Generator<Op, void, number> {
   // bitmap_clear: only set bits need a write.
   for (let i = 0; i < first(k); i++) if (k.state.vars[bit(i)]) yield { k: "write", name: bit(i), value: 0 };
   for (let c = 0; c < k.cores; c++) {
-    let asid = yield { k: "xchg", name: active(c), value: 0 };
+    let asid = yield { k: "xchg", name: active(c), value: 0, ord: rmw };
     // A CPU that has not switched since the last roll-over keeps its reserved ASID: it is the only
     // trace of the mm it still runs.
     if (asid === 0) asid = yield { k: "read", name: reserved(c) };
@@ -78,7 +79,7 @@ function* checkUpdateReserved(k: KernelCtx, asid: number, newasid: number): Step
   return hit;
 }
 
-function* newContext(k: KernelCtx, mm: string): Step {
+function* newContext(k: KernelCtx, mm: string, rmw: Rmw): Step {
   const asid = yield { k: "read", name: contextVar(mm) };
   let generation = yield { k: "read", name: GEN };
   if (asid !== 0) {
@@ -96,7 +97,7 @@ function* newContext(k: KernelCtx, mm: string): Step {
     generation += first(k);
     yield { k: "write", name: GEN, value: generation };
     yield { k: "note", ev: { type: "asid.rollover", generation: genOf(k, generation) } };
-    yield* flushContext(k);
+    yield* flushContext(k, rmw);
     idx = findNextZero(k, 1);
   }
   yield { k: "write", name: bit(idx), value: 1 };
@@ -105,17 +106,22 @@ function* newContext(k: KernelCtx, mm: string): Step {
 }
 
 /** The fast path: true when the mm's ASID is current and the swap into active_asids succeeded. */
-function* fastPath(k: KernelCtx, cpu: number, asid: number, how: "xchg" | "cmpxchg"): Step {
+function* fastPath(k: KernelCtx, cpu: number, asid: number, how: "xchg" | "cmpxchg", rmw: Rmw): Step {
   if (how === "xchg") {
     if (genOf(k, asid) !== genOf(k, yield { k: "read", name: GEN })) return 0;
-    return (yield { k: "xchg", name: active(cpu), value: asid }) !== 0 ? 1 : 0;
+    return (yield { k: "xchg", name: active(cpu), value: asid, ord: rmw }) !== 0 ? 1 : 0;
   }
   const old = yield { k: "read", name: active(cpu) };
   if (old === 0 || genOf(k, asid) !== genOf(k, yield { k: "read", name: GEN })) return 0;
-  return (yield { k: "cmpxchg", name: active(cpu), expect: old, value: asid }) !== 0 ? 1 : 0;
+  return (yield { k: "cmpxchg", name: active(cpu), expect: old, value: asid, ord: rmw }) !== 0 ? 1 : 0;
 }
 
 export function bitmapAllocator(o: BitmapAllocatorOptions): AsidAllocator {
+  // The RMWs on active_asids (fast path, flush_context): arm64 uses atomic64_xchg_relaxed /
+  // atomic64_cmpxchg_relaxed (arch/arm64/mm/context.c v4.14, v5.12; its comment in
+  // check_and_switch_context: "atomic RmWs are totally ordered for a given location", and the lock
+  // orders the rest); 32-bit ARM the fully ordered atomic64_xchg (arch/arm/mm/context.c v3.10, v4.x).
+  const rmw: Rmw = o.switchRule === "arm64" ? "relaxed" : "full";
   return {
     name: o.name,
     source: o.source,
@@ -144,11 +150,11 @@ export function bitmapAllocator(o: BitmapAllocatorOptions): AsidAllocator {
       }
       yield* k.switchPrepare(cpu); // cpu_set_reserved_ttbr0
       let asid = yield { k: "read", name: contextVar(mm) };
-      if (!(yield* fastPath(k, cpu, asid, o.fastPath))) {
+      if (!(yield* fastPath(k, cpu, asid, o.fastPath, rmw))) {
         yield { k: "lock", name: LOCK };
         asid = yield { k: "read", name: contextVar(mm) };
         if (genOf(k, asid) !== genOf(k, yield { k: "read", name: GEN })) {
-          asid = yield* newContext(k, mm);
+          asid = yield* newContext(k, mm, rmw);
           yield { k: "write", name: contextVar(mm), value: asid };
         }
         if (yield { k: "read", name: pending(cpu) }) {
