@@ -24,6 +24,8 @@ export interface EngineOptions {
    * receiver: a recorded choice at each delivery (machine.tlbi.lateCompletion; Cortex-A15 erratum 798181).
    */
   lateTlbi?: boolean;
+  /** Some cores share a TLB (machine.sharedTlb; the state's `tlbSiblings` says which). */
+  sharedTlb?: boolean;
   /** The run stops (not an error) after this many events. */
   maxEvents: number;
   /** Write what each choice picked into its event (logs); exploration turns it off for speed. */

@@ -47,6 +47,7 @@ export function engineOptions(scenario: Scenario): EngineOptions {
     speculation: m.speculation,
     maxEvents: m.maxEvents,
     ...(m.tlbi?.lateCompletion ? { lateTlbi: true } : {}),
+    ...(m.sharedTlb ? { sharedTlb: true } : {}),
   };
 }
 

@@ -82,6 +82,8 @@ export interface MachineConfig {
   maxEvents: number;
   /** TLB maintenance knobs (src/engine/late-tlbi.ts); absent in logs written before them (= off). */
   tlbi?: { lateCompletion: boolean };
+  /** Groups of cores sharing one TLB (src/state/shared-tlb.ts); absent: every TLB private. */
+  sharedTlb?: number[][];
 }
 
 /** A built-in world switch, or (any other string) a module path (src/hyp/modules.ts). */
