@@ -14,6 +14,10 @@ import { explore } from "../../src/explore/explorer.js";
 import { resolveModules } from "../../src/modules/resolve.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { siblingsOf } from "../../src/state/shared-tlb.js";
+import type { SimEvent } from "../../src/events/index.js";
+import { addEvent, dependent, emptyFootprint, Objects } from "../../src/explore/footprint.js";
+import { staticAllocator } from "../../src/kernel/asid/static.js";
+import { scenarioInitialState } from "../../src/run/simulate.js";
 import { cli } from "../kernel/kernel-helpers.js";
 
 const FILE = resolve(import.meta.dirname, "../fixtures/shared-tlb-no-reserve.json");
@@ -92,5 +96,25 @@ describe("TLBs shared between cores", () => {
     expect(cli(["trace", log, "-o", `${log}.json`, "--force", "--allow-modules"]).status).toBe(0);
     const dbg = cli(["debug", log, "--allow-modules", "--eval", "tlb 1"]);
     expect(dbg.stdout).toMatch(/core 1 TLB, shared with core 0:/);
+  });
+});
+
+describe("DPOR's dependence on a shared TLB", () => {
+  const fill = (core: number): SimEvent =>
+    ({
+      seq: 0, t: 0, core, type: "tlb.fill", va: 0x8000, spec: false, write: false, steps: 2,
+      entry: { vpn: 8, asid: 1, vmid: 0, global: false, pa: 0x10000, writable: true, table: "A", gen: 0, filledAt: 0, lastUsed: 0 },
+    }) as unknown as SimEvent;
+  const footprint = (sharedTlb: unknown, core: number, o: Objects) => {
+    const s = readScenario(two(sharedTlb), "two.json");
+    const fp = emptyFootprint();
+    addEvent(fp, fill(core), scenarioInitialState(s, staticAllocator), o);
+    return fp;
+  };
+
+  it("makes fills by two siblings dependent (one TLB), and by two private TLBs independent", () => {
+    const o = new Objects();
+    expect(dependent(footprint([[0, 1]], 0, o), footprint([[0, 1]], 1, o))).toBe(true);
+    expect(dependent(footprint(false, 0, o), footprint(false, 1, o))).toBe(false);
   });
 });
