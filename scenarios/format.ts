@@ -114,17 +114,34 @@ function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig 
 }
 
 /**
- * Hardware knobs, each off by default (`tlbi` is always resolved, so `--set machine.tlbi.X` finds it). `tlbi.lateCompletion`: src/engine/late-tlbi.ts. `walkCache` and `sharedTlb`
- * (walk caches of intermediate entries; TLBs shared by SMT siblings or TTBR.CnP) are named so that a
- * scenario can say `false`, but are not modelled yet: turning one on is refused, not ignored.
+ * Hardware knobs, each off by default (`tlbi` is always resolved, so `--set machine.tlbi.X` finds it). `tlbi.lateCompletion`: src/engine/late-tlbi.ts.
+ * `sharedTlb`: false, or groups of cores that share one TLB (src/state/shared-tlb.ts), kept only when on.
+ * `walkCache` (walk caches of intermediate entries) is named so that a scenario can say `false`, but is
+ * not modelled yet: turning it on is refused, not ignored.
  */
-function readHardwareKnobs(f: Fields, o: Record<string, unknown>): { tlbi: { lateCompletion: boolean } } {
-  for (const k of ["walkCache", "sharedTlb"] as const) {
-    if (o[k] !== undefined && o[k] !== false) f.fail(`machine.${k}`, `not modelled yet: only false (the default) is accepted`);
-  }
+function readHardwareKnobs(f: Fields, o: Record<string, unknown>): { tlbi: { lateCompletion: boolean }; sharedTlb?: number[][] } {
+  if (o.walkCache !== undefined && o.walkCache !== false) f.fail("machine.walkCache", "not modelled yet: only false (the default) is accepted");
   const t = f.object(o.tlbi ?? {}, "machine.tlbi");
   f.known(t, "machine.tlbi", ["lateCompletion"]);
-  return { tlbi: { lateCompletion: f.opt(t, "lateCompletion", "machine.tlbi", false, (v, p) => f.bool(v, p)) } };
+  const shared = readSharedTlb(f, o.sharedTlb, f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)));
+  return { tlbi: { lateCompletion: f.opt(t, "lateCompletion", "machine.tlbi", false, (v, p) => f.bool(v, p)) }, ...(shared ? { sharedTlb: shared } : {}) };
+}
+
+/** `machine.sharedTlb`: false, or disjoint groups of two or more cores, e.g. [[0, 1], [2, 3]] (SMT pairs). */
+function readSharedTlb(f: Fields, raw: unknown, cores: number): number[][] | null {
+  if (raw === undefined || raw === false) return null;
+  const path = "machine.sharedTlb";
+  const seen = new Set<number>();
+  const groups = f.array(raw, path).map((g, i) => {
+    const members = f.array(g, `${path}[${i}]`).map((c, j) => f.int(c, `${path}[${i}][${j}]`, 0, cores - 1));
+    if (members.length < 2) f.fail(`${path}[${i}]`, "a shared TLB needs two or more cores");
+    for (const c of members) {
+      if (seen.has(c)) f.fail(`${path}[${i}]`, `core ${c} is in two groups (a core has one TLB)`);
+      seen.add(c);
+    }
+    return members;
+  });
+  return groups.length ? groups : null;
 }
 
 function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path: string, defaults: T): T {

@@ -27,6 +27,8 @@ export interface EngineOptions {
   lateTlbi?: boolean;
   /** "armv8": shared variables are ARMv8 memory (src/memory/views.ts); "sc" (absent): one value each. */
   memoryModel?: "sc" | "armv8";
+  /** Some cores share a TLB (machine.sharedTlb; the state's `tlbSiblings` says which). */
+  sharedTlb?: boolean;
   /** The run stops (not an error) after this many events. */
   maxEvents: number;
   /** Write what each choice picked into its event (logs); exploration turns it off for speed. */

@@ -70,7 +70,8 @@ export class SpeculativeWalks {
   seen(ev: SimEvent): void {
     const effect = EFFECT[ev.type];
     if (effect === 1) return;
-    if (effect === 2 && ev.core >= 0) this.valid[ev.core] = false;
+    // A shared TLB's change is each sibling's too (src/state/shared-tlb.ts): forget every core's.
+    if (effect === 2 && ev.core >= 0 && !this.opts.sharedTlb) this.valid[ev.core] = false;
     else this.valid.fill(false);
   }
 }

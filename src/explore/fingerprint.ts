@@ -190,7 +190,8 @@ export class Fingerprinter {
   observe(s: MachineState, ev: SimEvent): void {
     const effect = EFFECT[ev.type] ?? 0;
     if (!(effect & CORES_KEEP)) {
-      if (effect & CORE_OWN && ev.core >= 0) this.coreValid[ev.core] = false;
+      // A change to a shared TLB changes each sibling's copy too (src/state/shared-tlb.ts).
+      if (effect & CORE_OWN && ev.core >= 0 && !s.tlbSiblings) this.coreValid[ev.core] = false;
       else this.coreValid.fill(false);
     }
     if (effect & SHARED_KEEP) return;

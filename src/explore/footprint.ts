@@ -11,6 +11,7 @@ import { msgKey } from "../engine/chooser.js";
 import { vpnOf } from "../../cores/page-table.js";
 import type { SimEvent } from "../events/index.js";
 import type { Touches } from "../events/spec.js";
+import { tlbOwner } from "../state/shared-tlb.js";
 import { specOf } from "../events/specs.js";
 import { machineInvariants } from "../invariants/index.js";
 import type { Invariant } from "../invariants/invariant.js";
@@ -72,8 +73,9 @@ export function addEvent(fp: Footprint, ev: SimEvent, s: MachineState, o: Object
   // Every event type has a spec, or DPOR would treat it as independent of all.
   if (!spec) throw new Error(`footprint: no spec for event type ${ev.type}`);
   const t: Touches = {
-    read: (n) => void fp.reads.push(o.id(n)),
-    write: (n) => void fp.writes.push(o.id(n)),
+    // A shared TLB is one object, named after its group's lowest core (src/state/shared-tlb.ts).
+    read: (n) => void fp.reads.push(o.id(s.tlbSiblings ? sharedTlbName(s, n) : n)),
+    write: (n) => void fp.writes.push(o.id(s.tlbSiblings ? sharedTlbName(s, n) : n)),
     creates: (id) => void fp.creates.push(msgKey(id)),
     schedulerTasks: (c) => {
       const mine = o.tasksOn(c);
@@ -85,4 +87,9 @@ export function addEvent(fp: Footprint, ev: SimEvent, s: MachineState, o: Object
   };
   spec.touches(ev, t);
   for (const inv of readers(invariants, ev.type)) inv.reads(ev, t, s);
+}
+
+/** `tlb:C` → `tlb:O`, O the owner of core C's (shared) TLB; any other name as it is. */
+function sharedTlbName(s: MachineState, n: string): string {
+  return n.startsWith("tlb:") ? `tlb:${tlbOwner(s, Number(n.slice(4)))}` : n;
 }

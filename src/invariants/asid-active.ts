@@ -22,6 +22,16 @@ export const uniqueAsidActive: Invariant = {
     for (const other of s.cores) {
       const o = other.ctx;
       if (other.id === ev.core || !o || o.mm === mine.mm) continue;
+      // Per TLB: siblings sharing one (machine.sharedTlb) must differ whatever the generations, since
+      // a roll-over's per-CPU local flush does not keep a lagging sibling's old-generation fills out of
+      // the TLB the other uses (ARM ARM DDI 0487 D5.10.3, CnP: entries are shared by ASID and VMID).
+      const shared = s.tlbSiblings?.[ev.core]?.includes(other.id) === true;
+      if (shared && o.asid === mine.asid) {
+        return (
+          `core ${ev.core} switched mm ${mine.mm} to ASID ${ga(mine.generation, mine.asid)} while core ${other.id}, ` +
+          `which shares its TLB, runs mm ${o.mm} under ASID ${ga(o.generation, o.asid)}: one TLB cannot tell their entries apart`
+        );
+      }
       if (o.generation === mine.generation && o.asid === mine.asid) {
         return (
           `core ${ev.core} switched mm ${mine.mm} to ASID ${ga(mine.generation, mine.asid)} while core ${other.id} ` +

@@ -15,7 +15,15 @@ export const uniqueVmidActive: Invariant = {
   check(s: MachineState, ev: SimEvent): string | null {
     if (ev.type !== "hyp.enter" || !s.hyp || ev.vmid === 0) return null;
     for (const [c, o] of s.hyp.cores.entries()) {
-      if (c === ev.core || !o.inGuest || o.vm === ev.vm || o.vmid !== ev.vmid || o.gen !== ev.gen) continue;
+      if (c === ev.core || !o.inGuest || o.vm === ev.vm || o.vmid !== ev.vmid) continue;
+      // Per TLB (machine.sharedTlb, src/state/shared-tlb.ts): siblings must differ whatever the generations.
+      if (s.tlbSiblings?.[ev.core]?.includes(c) === true) {
+        return (
+          `core ${ev.core} entered ${ev.vm} under VMID ${ev.gen}:${ev.vmid} (generation:VMID) while core ${c}, which ` +
+          `shares its TLB, runs ${o.vm} under VMID ${o.gen}:${o.vmid}: one TLB cannot tell their entries apart`
+        );
+      }
+      if (o.gen !== ev.gen) continue;
       return (
         `core ${ev.core} entered ${ev.vm} under VMID ${ev.gen}:${ev.vmid} (generation:VMID) while core ${c} runs ` +
         `${o.vm} under the same VMID of the same generation: the two VMs' TLB entries are indistinguishable`

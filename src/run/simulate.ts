@@ -48,6 +48,7 @@ export function engineOptions(scenario: Scenario): EngineOptions {
     maxEvents: m.maxEvents,
     ...(m.tlbi?.lateCompletion ? { lateTlbi: true } : {}),
     memoryModel: m.memoryModel,
+    ...(m.sharedTlb ? { sharedTlb: true } : {}),
   };
 }
 

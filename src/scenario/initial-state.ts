@@ -83,6 +83,7 @@ export function initialStateInput(scenario: Scenario, vars: Record<string, numbe
     ttbcrSplit: splitsTtbr(m.arch),
     costs: m.costs,
     hyp: initialHypState(scenario),
+    ...(m.sharedTlb ? { sharedTlb: m.sharedTlb } : {}),
   };
 }
 

@@ -91,6 +91,8 @@ export interface MachineConfig {
    * accesses' orderings and barriers. Default "sc".
    */
   memoryModel: MemoryModel;
+  /** Groups of cores sharing one TLB (src/state/shared-tlb.ts); absent: every TLB private. */
+  sharedTlb?: number[][];
 }
 
 export type MemoryModel = "sc" | "armv8";

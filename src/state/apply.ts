@@ -10,6 +10,7 @@ import type { CoreState } from "../../cores/core-state.js";
 import type { BusMessage } from "../../bus/messages.js";
 import type { SimEvent } from "../events/index.js";
 import { staleKey, type MachineState } from "./machine-state.js";
+import { mirrorTlb } from "./shared-tlb.js";
 
 export function apply(state: MachineState, ev: SimEvent): MachineState {
   return produce(state, (draft) => {
@@ -89,6 +90,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     case "tlb.hit": {
       const e = c!.tlb[ev.slot]!;
       e.lastUsed = ev.seq;
+      if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => (t[ev.slot]!.lastUsed = ev.seq));
       c!.counters.accesses++;
       c!.counters.hits++;
       c!.counters.cycles += k.accessCycles;
@@ -106,6 +108,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       n.walkSteps += ev.steps;
       n.cycles += ev.steps * k.walkStepCycles;
       c!.tlb[ev.slot] = { ...ev.entry };
+      if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => (t[ev.slot] = { ...ev.entry }));
       return;
     }
     case "mmu.fault": {
@@ -123,6 +126,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     }
     case "tlbi":
       applyTlbi(c!.tlb, ev.op, c!.regs.vmid);
+      if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => applyTlbi(t, ev.op, c!.regs.vmid));
       c!.counters.flushes++;
       if (isFull(ev.op.scope)) c!.counters.fullFlushes++;
       c!.counters.entriesFlushed += ev.removed;
@@ -166,6 +170,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
         send(s, ev.late);
       } else if (m.kind === "tlbi") {
         applyTlbi(c!.tlb, m.op, m.vmid);
+        if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => applyTlbi(t, m.op, m.vmid));
         c!.counters.flushes++;
         if (isFull(m.op.scope)) c!.counters.fullFlushes++;
         c!.counters.entriesFlushed += ev.removed;

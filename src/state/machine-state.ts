@@ -8,6 +8,7 @@ import type { Costs } from "../../cores/costs.js";
 import { initialCore, type CoreState } from "../../cores/core-state.js";
 import type { Tables } from "../../cores/walk.js";
 import type { HypState } from "./hyp-state.js";
+import { siblingsOf } from "./shared-tlb.js";
 
 export interface TaskState {
   mm: string;
@@ -45,6 +46,8 @@ export interface MachineState {
   costs: Costs;
   /** The hypervisor's state; absent on a machine without one. */
   hyp?: HypState;
+  /** Per core, the cores sharing its TLB (machine.sharedTlb, src/state/shared-tlb.ts); absent: all private. */
+  tlbSiblings?: number[][];
   violation: { invariant: string; message: string; at: number } | null;
 }
 
@@ -59,6 +62,8 @@ export interface InitialStateInput {
   ttbcrSplit: boolean;
   costs: Costs;
   hyp?: HypState | undefined;
+  /** Groups of cores sharing one TLB (machine.sharedTlb). */
+  sharedTlb?: number[][] | undefined;
 }
 
 /**
@@ -94,6 +99,7 @@ export function initialState(input: InitialStateInput): MachineState {
     pageOffset: input.pageOffset,
     costs: input.costs,
     ...(input.hyp ? { hyp: structuredClone(input.hyp) } : {}),
+    ...(input.sharedTlb ? { tlbSiblings: siblingsOf(input.cores, input.sharedTlb) } : {}),
     violation: null,
   };
 }

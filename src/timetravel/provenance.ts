@@ -68,7 +68,8 @@ export function provenance(
   if (entry) {
     const ev = events.at(entry.filledAt);
     if (ev && ev.type === "tlb.fill") {
-      const then = stateAt(entry.filledAt).cores[core]!;
+      // The filling core's registers: on a shared TLB (machine.sharedTlb) that may be a sibling.
+      const then = stateAt(entry.filledAt).cores[ev.core]!;
       // The walker's own rule with the registers of that instant: TTBR1 only where TTBCR splits.
       const via = stage1Base(then.regs, vpn, pageOffsetVpn);
       origin = { event: ev, regs: { ...then.regs }, ctx: then.ctx && { ...then.ctx }, task: then.task, via };

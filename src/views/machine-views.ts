@@ -122,7 +122,10 @@ function entryNote(s: MachineState, table: string, vpn: number, pa: number, writ
 
 export function tlbView(s: MachineState, n: number, scenario: Scenario): string[] {
   const c = coreOf(s, n);
-  const head = `core ${n} TLB: ${c.tlb.length} of ${scenario.machine.tlbEntries} entries (${scenario.machine.tlbPolicy}); lookups now use ASID ${c.regs.asid}, VMID ${c.regs.vmid}; * = an access now would use it`;
+  const sib = s.tlbSiblings?.[n] ?? [];
+  // A shared TLB (machine.sharedTlb): the same entries as its siblings', filled by any of them.
+  const shared = sib.length ? `, shared with core${sib.length > 1 ? "s" : ""} ${sib.join(", ")}` : "";
+  const head = `core ${n} TLB${shared}: ${c.tlb.length} of ${scenario.machine.tlbEntries} entries (${scenario.machine.tlbPolicy}); lookups now use ASID ${c.regs.asid}, VMID ${c.regs.vmid}; * = an access now would use it`;
   if (!c.tlb.length) return [head, "  (empty)"];
   const rows = [["slot", "VA", "ASID", "VMID", "PA", "perm", "table", "filled", "used", ""]];
   c.tlb.forEach((e, i) => {
