@@ -38,7 +38,7 @@ export async function workerCommand(argv: string[], _catalog: Catalog, io: Io): 
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    await runWorker({ url, threads, say: io.out, stop });
+    await runWorker({ url, threads, say: (line) => io.out(line), stop });
     return 0;
   } finally {
     process.off("SIGINT", onSignal);

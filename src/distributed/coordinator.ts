@@ -30,16 +30,16 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export async function exploreOnQueue(req: ExploreRequest, baseDir: string, run: QueueRun): Promise<ExploreResult> {
   const { plan, units } = planUnits(req, baseDir, run.unitSchedules);
-  let lost: string | null = null;
-  const redis = await connect(run.url, (why) => void (lost = why));
+  const connection: { lost: string | null } = { lost: null };
+  const redis = await connect(run.url, (why) => void (connection.lost = why));
   const queue = new Queue(QUEUE_NAME, { connection: redisOptions(run.url) });
   queue.on("error", () => undefined); // the connection's own retry policy and `lost` report it
   try {
     const gen = await generation(redis, queue, units, run);
-    return await collect(req, plan, gen, redis, queue, run, () => lost);
+    return await collect(req, plan, gen, redis, queue, run, () => connection.lost);
   } catch (e) {
     if (e instanceof QueueError) throw e;
-    throw new QueueError(lost ?? `Redis at ${run.url}: ${(e as Error).message}`);
+    throw new QueueError(connection.lost ?? `Redis at ${run.url}: ${(e as Error).message}`);
   } finally {
     await Promise.race([queue.close().catch(() => undefined), sleep(1000)]);
     await queue.disconnect().catch(() => undefined);
@@ -84,8 +84,6 @@ async function collect(
   let lastStatus = -STATUS_EVERY_MS;
   let resumedWith = -1;
   let resumedSchedules = 0;
-  let workers = 0;
-  let ran = 0;
   for (;;) {
     const why = lost();
     if (why) throw new QueueError(why);
@@ -115,11 +113,11 @@ async function collect(
     }
     // Progress: finished units' counts and the running ones' latest.
     const running = await redis.hgetall(keys.progress(gen));
-    ran = 0;
+    let ran = 0;
     for (let n = 0; n < plan.units; n++) ran += results.get(n)?.schedules ?? Number(running[String(n)] ?? 0);
     req.onProgress?.({ schedules: ran, events: 0, found: [...results.values()].some((r) => r.found) ? 1 : 0 });
     if (ms() - lastStatus >= STATUS_EVERY_MS) {
-      workers = await queue.getWorkersCount();
+      const workers = await queue.getWorkersCount();
       lastStatus = ms();
       // The rate counts this coordinator's time only (units done before a restart are not in it).
       const rate = Math.round(((ran - resumedSchedules) * 1000) / Math.max(1, ms()));

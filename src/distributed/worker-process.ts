@@ -101,7 +101,7 @@ async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Red
         if (m.result || m.error !== undefined) {
           thread.off("message", on);
           if (m.result) res(m.result);
-          else rej(new UnrecoverableError(m.error!));
+          else rej(new UnrecoverableError(m.error));
         }
       };
       thread.on("message", on);
