@@ -7,6 +7,7 @@ import { benchPreset, runBench } from "./bench.js";
 import { exploreSection, formatExplore } from "./explore-bench.js";
 import { formatReport } from "./table.js";
 import { formatLitmus, litmusSection } from "./litmus-bench.js";
+import { formatQueue, queueSection } from "./queue-bench.js";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "../scenario/types.js";
 
@@ -46,6 +47,8 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
     values.quick === true,
     (line) => process.stderr.write(`bench: ${line}\n`),
   );
+  // Exploration over Redis (when redis-server is installed; not in --quick, a smoke test).
+  const queue = values.quick ? null : await queueSection(scenarios.load("tlb-shootdown-munmap"), (line) => process.stderr.write(`bench: ${line}\n`));
   // The whole litmus suite in one process (issue 12); from dist/src/bench/ the suite is ../../../test/litmus.
   const litmus = litmusSection(fileURLToPath(new URL("../../../test/litmus", import.meta.url)));
   const report = await runBench({
@@ -55,8 +58,8 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
   });
   process.stdout.write(
     values.json
-      ? `${JSON.stringify({ ...report, exploration, litmus }, null, 2)}\n`
-      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${formatLitmus(litmus)}\n`,
+      ? `${JSON.stringify({ ...report, exploration, queue, litmus }, null, 2)}\n`
+      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${queue ? `${formatQueue(queue)}\n\n` : ""}${formatLitmus(litmus)}\n`,
   );
   return 0;
 }
