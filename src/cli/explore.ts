@@ -46,6 +46,7 @@ replacement choices) for an invariant violation. Every schedule re-executes from
                     same verdict, counterexample, schedule count and exhaustion as one thread
   --resume          with --queue: continue the run of the same arguments found on the queue (after
                     this coordinator was stopped or killed) instead of starting over
+  --unit N          with --queue: schedules per random/PCT unit (default 500)
 On a violation the schedule is shrunk, saved as a log that \`smpsim replay\` reproduces, and shown as
 per-core columns. Progress: a bar on a terminal, else a line on stderr every 5 s. Ctrl-C (SIGINT) or
 SIGTERM stops the search after the current schedule and prints the coverage so far (a second one quits
@@ -102,7 +103,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const queue = a.values.queue as string | undefined;
   const resume = Boolean(a.values.resume);
   if (resume && queue === undefined) throw new UsageError("explore: --resume goes with --queue");
-  // Schedules per random/PCT queue unit (undocumented: for the bench and tests).
+  // Schedules per random/PCT queue unit (default 500; README "Exploration on several machines").
   const unit = intOption("explore", "unit", a.values.unit, 1, 1e9);
   const out = (a.values.out as string | undefined) ?? freshDir(join("smpsim-explore", `${scenario.id}-${strategy}`));
   const files = [join(out, "counterexample.log"), join(out, "schedule.txt")];
@@ -124,7 +125,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   try {
     // One thread: the search yields to the event loop now and then, so Ctrl-C is heard at once.
     result = queue !== undefined
-      ? await exploreOnQueue(request, baseDir, { url: queue, resume, say: io.err, ...(unit !== undefined ? { unitSchedules: unit } : {}) })
+      ? await exploreOnQueue(request, baseDir, { url: queue, resume, say: (line) => io.err(line), ...(unit !== undefined ? { unitSchedules: unit } : {}) })
       : workers > 1 ? await exploreInWorkers(request, { scenario, baseDir }, workers) : await exploreYielding(request);
   } finally {
     watch.finish();

@@ -36,7 +36,8 @@ export async function exploreOnQueue(req: ExploreRequest, baseDir: string, run: 
   queue.on("error", () => undefined); // the connection's own retry policy and `lost` report it
   try {
     const gen = await generation(redis, queue, units, run);
-    return await collect(req, plan, gen, redis, queue, run, () => connection.lost);
+    const queued = units.map((u) => ({ ...u, run: gen }));
+    return await collect(req, plan, queued, redis, queue, run, () => connection.lost);
   } catch (e) {
     if (e instanceof QueueError) throw e;
     throw new QueueError(connection.lost ?? `Redis at ${run.url}: ${(e as Error).message}`);
@@ -75,8 +76,9 @@ const jobOptions = (gen: string, n: number) => ({
 });
 
 async function collect(
-  req: ExploreRequest, plan: Plan, gen: string, redis: Redis, queue: Queue, run: QueueRun, lost: () => string | null,
+  req: ExploreRequest, plan: Plan, units: QueueUnit[], redis: Redis, queue: Queue, run: QueueRun, lost: () => string | null,
 ): Promise<ExploreResult> {
+  const gen = units[0]!.run;
   const results = new Map<number, UnitResult>();
   const start = process.hrtime.bigint();
   const ms = (): number => Number(process.hrtime.bigint() - start) / 1e6;
@@ -95,6 +97,9 @@ async function collect(
       if (state === "completed") {
         const job = await queue.getJob(jobId(gen, n));
         if (job?.returnvalue) results.set(n, job.returnvalue as UnitResult);
+      } else if (state === "unknown") {
+        // Gone from Redis (a Redis restarted without its data): queue it again.
+        await queue.add("unit", units[n]!, jobOptions(gen, n));
       } else if (state === "failed") {
         const job = await queue.getJob(jobId(gen, n));
         throw new QueueError(`unit ${n} failed on a worker: ${job?.failedReason ?? "no reason given"}`);
@@ -117,7 +122,7 @@ async function collect(
     for (let n = 0; n < plan.units; n++) ran += results.get(n)?.schedules ?? Number(running[String(n)] ?? 0);
     req.onProgress?.({ schedules: ran, events: 0, found: [...results.values()].some((r) => r.found) ? 1 : 0 });
     if (ms() - lastStatus >= STATUS_EVERY_MS) {
-      const workers = await queue.getWorkersCount();
+      const workers = await queue.getWorkersCount().catch(() => 0); // CLIENT LIST may be disabled
       lastStatus = ms();
       // The rate counts this coordinator's time only (units done before a restart are not in it).
       const rate = Math.round(((ran - resumedSchedules) * 1000) / Math.max(1, ms()));
