@@ -51,6 +51,9 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     name: `smpsim-worker@${hostname()}:${process.pid}`,
   });
   worker.on("error", () => undefined); // a lost connection is reported once, by `lost`
+  // Said once the result is stored on Redis (a coordinator started after this line finds it there).
+  worker.on("completed", (job, r) => o.say(`unit ${job.data.run}-${job.data.n}: ${r.state}, ${r.schedules} schedules`));
+  worker.on("failed", (job, e) => o.say(`unit ${job?.data.run ?? "?"}-${job?.data.n ?? "?"}: failed: ${e.message}`));
   o.say(`smpsim worker ${build}: ${o.threads} thread${o.threads === 1 ? "" : "s"}, queue ${o.url}`);
   try {
     await Promise.race([o.stop, lost]);
@@ -65,7 +68,6 @@ async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Red
   const unit = job.data;
   const name = `unit ${unit.run}-${unit.n}`;
   if (unit.build !== build) {
-    o.say(`${name}: refused: built by smpsim ${unit.build}, this worker is ${build}`);
     throw new UnrecoverableError(`built by smpsim ${unit.build}, the worker is ${build}: run the same build on both sides`);
   }
   const baseDir = process.cwd();
@@ -95,7 +97,7 @@ async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Red
     }
   }, POLL_MS);
   try {
-    const result = await new Promise<UnitResult>((res, rej) => {
+    return await new Promise<UnitResult>((res, rej) => {
       const on = (m: { progress?: number; result?: UnitResult; error?: string }): void => {
         if (m.progress !== undefined) schedules = m.progress;
         if (m.result || m.error !== undefined) {
@@ -107,8 +109,6 @@ async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Red
       thread.on("message", on);
       thread.postMessage({ unit, baseDir, cut } satisfies ThreadTask);
     });
-    o.say(`${name}: ${result.state}, ${result.schedules} schedules`);
-    return result;
   } finally {
     clearInterval(poll);
     idle.push(thread);
