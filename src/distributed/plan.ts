@@ -20,9 +20,11 @@ export function planUnits(req: ExploreRequest, baseDir: string, unitSchedules = 
   const name = scenario.kernel.asidAllocator;
   let module: QueueUnit["module"];
   if (!builtinAllocator(name)) {
-    // Relative to this directory: a worker started in the same place of its own checkout finds it.
+    // Relative to this directory when below it (the scenario reader makes the name absolute): a worker
+    // started in the same place of its own checkout finds its copy.
     const file = isAbsolute(name) ? name : resolve(baseDir, name);
-    module = { path: isAbsolute(name) ? file : relative(process.cwd(), file), sha256: sha256File(file) };
+    const below = relative(process.cwd(), file);
+    module = { path: below.startsWith("..") || isAbsolute(below) ? file : below, sha256: sha256File(file) };
   }
   const common = {
     build: buildId(), scenario, ...(module ? { module } : {}), strategy: req.strategy, budget: req.budget, seed: req.seed,

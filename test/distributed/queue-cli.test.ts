@@ -5,12 +5,12 @@
  * exit 2. No sleeps decide anything: each step waits for a line the processes print.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN } from "../kernel/kernel-helpers.js";
+import { BIN, ROOT } from "../kernel/kernel-helpers.js";
 import { ensureBuilt } from "../explore/explore-helpers.js";
 import { Cli, freePort, redisServer, startRedis, type TestRedis } from "./redis-helpers.js";
 
@@ -32,8 +32,8 @@ describe.skipIf(!server)("explore --queue with worker processes over Redis", () 
   let redis: TestRedis;
   let dir = "";
   const procs: Cli[] = [];
-  const cli = (args: string[], env: Record<string, string> = {}): Cli => {
-    const c = new Cli(args, env);
+  const cli = (args: string[], env: Record<string, string> = {}, cwd?: string): Cli => {
+    const c = new Cli(args, env, cwd);
     procs.push(c);
     return c;
   };
@@ -97,6 +97,27 @@ describe.skipIf(!server)("explore --queue with worker processes over Redis", () 
       await q.close();
     }
   }, 30_000);
+
+  it("a user allocator module crosses as a name and a hash: a worker with another file refuses it", async () => {
+    for (const p of procs) p.kill(); // the earlier tests' workers run elsewhere: they lack the module
+    const coordinatorDir = join(dir, "c");
+    const workerDir = join(dir, "w");
+    for (const d of [coordinatorDir, workerDir]) cpSync(join(ROOT, "test/fixtures"), d, { recursive: true });
+    appendFileSync(join(workerDir, "round-robin-allocator.mjs"), "// another copy\n");
+    const args = ["explore", "user-allocator-scenario.json", "--budget", "200", "--json", "--queue", redis.url, "--out", "o"];
+    const stale = cli(["worker", "--queue", redis.url, "--threads", "1"], {}, workerDir);
+    await stale.waitFor(/smpsim worker/);
+    const refused = cli(args, {}, coordinatorDir);
+    expect(await refused.exited).toBe(2);
+    expect(refused.err).toMatch(/round-robin-allocator\.mjs differs from the coordinator's \(SHA-256/);
+    stale.kill();
+    cpSync(join(coordinatorDir, "round-robin-allocator.mjs"), join(workerDir, "round-robin-allocator.mjs"));
+    cli(["worker", "--queue", redis.url, "--threads", "1"], {}, workerDir);
+    const ok = cli(args, {}, coordinatorDir);
+    expect(await ok.exited).toBe(0);
+    const one = spawnSync(process.execPath, [BIN, ...args.slice(0, 4), "--seed", "1", "--json"], { encoding: "utf8", cwd: coordinatorDir });
+    expect(JSON.parse(ok.out)).toEqual(JSON.parse(one.stdout));
+  }, 60_000);
 });
 
 describe.skipIf(!server)("Redis unreachable or gone", () => {
