@@ -27,6 +27,11 @@ export interface TlbiMessage extends Envelope {
   op: Tlbi;
   /** VMID of the sender at the time of the broadcast: an IS op acts on that VMID on every core. */
   vmid: number;
+  /**
+   * A broadcast the receiver acked before carrying it out (machine.tlbi.lateCompletion): this message
+   * is its completion, addressed to the receiver itself; taking it invalidates and acks nothing.
+   */
+  late?: true;
 }
 
 export interface AckMessage extends Envelope {

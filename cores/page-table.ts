@@ -18,5 +18,7 @@ export type PageTable = Record<number, Pte>;
 
 export const vpnOf = (va: number): number => Math.floor(va / PAGE_SIZE);
 export const pageBase = (va: number): number => vpnOf(va) * PAGE_SIZE;
+/** The first VA (or PA) of page number `vpn`. */
+export const vaOfVpn = (vpn: number): number => vpn * PAGE_SIZE;
 
 export const hex = (n: number): string => "0x" + (n >>> 0).toString(16);

@@ -6,7 +6,7 @@
  * Walk steps: a short-descriptor stage-1 walk reads 2 descriptors; with stage 2, each of those and the
  * final IPA go through a 3-level LPAE walk, (2+1)*(3+1)-1 = 11 reads in all.
  */
-import type { PageTable, Pte } from "./page-table.js";
+import { vpnOf, type PageTable, type Pte } from "./page-table.js";
 import type { Registers } from "./registers.js";
 
 export const STAGE1_LEVELS = 2;
@@ -41,7 +41,7 @@ export function walk(tables: Tables, regs: Registers, vpn: number, pageOffsetVpn
   const s1 = tables[table]?.[vpn];
   if (!s1) return { table, pte: null, steps };
   if (!regs.stage2) return { table, pte: s1, steps };
-  const s2 = tables[regs.vttbr]?.[Math.floor(s1.pa / 4096)];
+  const s2 = tables[regs.vttbr]?.[vpnOf(s1.pa)];
   if (!s2) return { table, pte: null, steps };
   // Global-ness and the ASID tag come from stage 1; permissions are the intersection of both stages.
   return { table, pte: { pa: s2.pa, global: s1.global, writable: s1.writable && s2.writable }, steps };

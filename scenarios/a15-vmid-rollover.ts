@@ -21,9 +21,12 @@ export interface VmLoad {
   vmidPublish: VmidPublish;
   /** Pin vCPU thread i to core i mod cores (fewer schedules to explore); otherwise they move. */
   pinned?: boolean;
+  /** "vhe": an arm64 host with VHE (src/hyp/vhe.ts) and the arm64 ASID allocator; a15-hyp otherwise. */
+  worldSwitch?: "a15-hyp" | "vhe";
 }
 
 export function vmidLoad(id: string, description: string, expect: "clean" | "violation", load: VmLoad) {
+  const vhe = load.worldSwitch === "vhe";
   const tables: Record<string, Record<string, object>> = {
     kernel: { "0xc0010000": { pa: "0x80010000" }, "0xc0011000": { pa: "0x80011000" } },
     qemu: { "0x8000": { pa: "0x10000" } },
@@ -58,11 +61,12 @@ export function vmidLoad(id: string, description: string, expect: "clean" | "vio
     expect,
     // KVM/ARM on 32-bit hosts needs LPAE (arch/arm/kvm/Kconfig, v3.9: KVM depends on ARM_VIRT_EXT && ARM_LPAE), so
     // the host splits TTBR0 / TTBR1.
-    machine: { arch: "armv7-lpae", cores: load.cores, tlbEntries: 32 },
+    machine: { arch: vhe ? "armv8" : "armv7-lpae", cores: load.cores, tlbEntries: 32 },
     tables,
-    // The host: a v7 kernel with the generation allocator and TTBR0 on the swapper tables while it switches.
-    kernel: { asidAllocator: "linux-4.x", switchSequence: "reserved-ttbr0" },
-    hyp: { worldSwitch: "a15-hyp", vmidAllocator: load.vmidAllocator, vmidBits: load.vmidBits, vmidPublish: load.vmidPublish, vms },
+    // The host: a v7 kernel with the generation allocator and TTBR0 on the swapper tables while it
+    // switches; under VHE an arm64 kernel (ASID and table base in one TTBR write, cpu_do_switch_mm).
+    kernel: vhe ? { asidAllocator: "arm64", switchSequence: "atomic" } : { asidAllocator: "linux-4.x", switchSequence: "reserved-ttbr0" },
+    hyp: { worldSwitch: vhe ? "vhe" : "a15-hyp", vmidAllocator: load.vmidAllocator, vmidBits: load.vmidBits, vmidPublish: load.vmidPublish, vms },
     tasks,
   };
 }

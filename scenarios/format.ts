@@ -4,10 +4,12 @@
  */
 import { defaultLatencies, type Latencies } from "../bus/messages.js";
 import { defaultCosts, type Costs } from "../cores/costs.js";
+import { pageBase } from "../cores/page-table.js";
 import { ARCHES, defaultFlushAllScope, type Arch } from "../src/scenario/arch.js";
 import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
 import { decodeSchedule } from "../src/engine/schedule.js";
 import { Fields } from "./fields.js";
+import { looksLikePath } from "../src/modules/load.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 
 const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
@@ -86,9 +88,10 @@ function readChoices(f: Fields, v: unknown, path: string): string {
 
 function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
   const o = f.object(raw, "machine");
-  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents"]);
+  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents", "tlbi", "walkCache", "sharedTlb"]);
   const spec = f.object(o.speculation ?? {}, "machine.speculation");
   f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
+  const knobs = readHardwareKnobs(f, o);
   return {
     arch: f.opt(o, "arch", "machine", "armv7", (v, p) => f.oneOf(v, p, ARCHES)),
     cores: f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)),
@@ -105,7 +108,22 @@ function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig 
       ),
     },
     maxEvents: f.opt(o, "maxEvents", "machine", 10_000_000, (v, p) => f.int(v, p, 1, 1e9)),
+    ...knobs,
   };
+}
+
+/**
+ * Hardware knobs, each off by default (`tlbi` is always resolved, so `--set machine.tlbi.X` finds it). `tlbi.lateCompletion`: src/engine/late-tlbi.ts. `walkCache` and `sharedTlb`
+ * (walk caches of intermediate entries; TLBs shared by SMT siblings or TTBR.CnP) are named so that a
+ * scenario can say `false`, but are not modelled yet: turning one on is refused, not ignored.
+ */
+function readHardwareKnobs(f: Fields, o: Record<string, unknown>): { tlbi: { lateCompletion: boolean } } {
+  for (const k of ["walkCache", "sharedTlb"] as const) {
+    if (o[k] !== undefined && o[k] !== false) f.fail(`machine.${k}`, `not modelled yet: only false (the default) is accepted`);
+  }
+  const t = f.object(o.tlbi ?? {}, "machine.tlbi");
+  f.known(t, "machine.tlbi", ["lateCompletion"]);
+  return { tlbi: { lateCompletion: f.opt(t, "lateCompletion", "machine.tlbi", false, (v, p) => f.bool(v, p)) } };
 }
 
 function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path: string, defaults: T): T {
@@ -119,13 +137,22 @@ function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path:
 
 function readKernel(f: Fields, raw: unknown, arch: Arch): KernelConfig {
   const o = f.object(raw, "kernel");
-  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "flushAllScope", "scheduler"]);
+  f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "flushAllScope", "scheduler", "switchMm", "tlbFlush"]);
+  // Module paths, only when given (so headers of scenarios without them stay as they were).
+  const modules: { switchMm?: string; tlbFlush?: string } = {};
+  for (const m of ["switchMm", "tlbFlush"] as const) {
+    if (o[m] === undefined || o[m] === "built-in") continue;
+    const path = f.string(o[m], `kernel.${m}`);
+    if (!looksLikePath(path)) f.fail(`kernel.${m}`, `"${path}" is not a module path (a .mjs/.js file, or "built-in")`);
+    modules[m] = path;
+  }
   return {
     asidAllocator: f.opt(o, "asidAllocator", "kernel", "static", (v, p) => f.string(v, p)),
     asidBits: f.opt(o, "asidBits", "kernel", 8, (v, p) => f.int(v, p, 2, 16)),
     switchSequence: f.opt(o, "switchSequence", "kernel", "reserved-asid", (v, p) => f.oneOf(v, p, SWITCHES)),
     flushAllScope: f.opt(o, "flushAllScope", "kernel", defaultFlushAllScope(arch), (v, p) => f.oneOf(v, p, ["local", "inner-shareable"] as const)),
     scheduler: f.opt(o, "scheduler", "kernel", "any", (v, p) => f.oneOf(v, p, ["any", "round-robin"] as const)),
+    ...modules,
   };
 }
 
@@ -221,7 +248,7 @@ function touchedVas(tasks: TaskSpec[]): number[] {
   const seen = new Set<number>();
   const visit = (ops: WorkloadOp[]): void => {
     for (const op of ops) {
-      if ("va" in op) seen.add(op.va - (op.va % 4096));
+      if ("va" in op) seen.add(pageBase(op.va));
       if (op.op === "repeat") visit(op.body);
     }
   };

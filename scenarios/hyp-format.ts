@@ -5,7 +5,9 @@
  */
 import type { HypConfig, PteSpec, TaskSpec, VmSpec, WorkloadOp } from "../src/scenario/types.js";
 import { shadowOf } from "../src/scenario/shadow.js";
+import { pageBase } from "../cores/page-table.js";
 import type { Fields } from "./fields.js";
+import { looksLikePath } from "../src/modules/load.js";
 
 const HYP_FIELDS = ["worldSwitch", "hostKernelMappings", "flushOnSwitch", "sharedPage", "vmidAllocator", "vmidBits", "vmidPublish", "vms"];
 export const SHARED_PAGE = 0xffff1000;
@@ -24,15 +26,22 @@ export function readHyp(f: Fields, raw: unknown): HypConfig {
     ids.add(vm.id);
   }
   return {
-    worldSwitch: f.opt(o, "worldSwitch", "hyp", "a15-hyp", (v, p) => f.oneOf(v, p, ["armv6-kvm", "a15-hyp"] as const)),
+    worldSwitch: f.opt(o, "worldSwitch", "hyp", "a15-hyp", (v, p) => builtinOrModule(f, v, p, "world switch", ["armv6-kvm", "a15-hyp", "vhe"])),
     hostKernelMappings: f.opt(o, "hostKernelMappings", "hyp", "global", (v, p) => f.oneOf(v, p, ["global", "non-global"] as const)),
     flushOnSwitch: f.opt(o, "flushOnSwitch", "hyp", false, (v, p) => f.bool(v, p)),
     sharedPage: f.opt(o, "sharedPage", "hyp", SHARED_PAGE, (v, p) => f.address(v, p)),
-    vmidAllocator: f.opt(o, "vmidAllocator", "hyp", "kvm-3.9", (v, p) => f.oneOf(v, p, ["kvm-3.9", "kvm-5.16"] as const)),
+    vmidAllocator: f.opt(o, "vmidAllocator", "hyp", "kvm-3.9", (v, p) => builtinOrModule(f, v, p, "VMID allocator", ["kvm-3.9", "kvm-5.16"])),
     vmidBits: f.opt(o, "vmidBits", "hyp", 8, (v, p) => f.int(v, p, 2, 16)),
     vmidPublish: f.opt(o, "vmidPublish", "hyp", "v3.9", (v, p) => f.oneOf(v, p, ["v3.9", "v4.17", "v5.0"] as const)),
     vms,
   };
+}
+
+/** A built-in's name, or a module path (loaded before the run, src/modules/resolve.ts). */
+function builtinOrModule(f: Fields, v: unknown, path: string, what: string, builtins: readonly string[]): string {
+  const s = f.string(v, path);
+  if (builtins.includes(s) || looksLikePath(s)) return s;
+  return f.fail(path, `unknown ${what} "${s}" (built-in: ${builtins.join(", ")}; or a module path such as ./my-${what.replace(/ /g, "-").toLowerCase()}.mjs)`);
 }
 
 function readVm(f: Fields, raw: unknown, path: string): VmSpec {
@@ -103,7 +112,7 @@ export function resolveHypTables(f: Fields, hyp: HypConfig, tables: Tables, kern
   for (const vm of hyp.vms) {
     const s2 = tables[vm.stage2]!;
     const through = (p: PteSpec): PteSpec | null => {
-      const q = s2[p.pa - (p.pa % 4096)];
+      const q = s2[pageBase(p.pa)];
       return q ? { pa: q.pa, global: false, writable: p.writable && q.writable } : null;
     };
     for (const g of vm.guestTasks) {

@@ -17,11 +17,12 @@ import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import a15VmidRollover from "./a15-vmid-rollover.js";
 import { a15VmidPublishRace, a15VmidSmall, a15VmidSmall516 } from "./a15-vmid-small.js";
 import defaultScenario from "./default.js";
-import { kvmArmv6Flush, kvmArmv6GlobalKernel, kvmArmv6Nonglobal } from "./kvm-armv6.js";
+import { kvmArmv6Flush, kvmArmv6FlushUp, kvmArmv6GlobalKernel, kvmArmv6Nonglobal, kvmArmv6NonglobalUp } from "./kvm-armv6.js";
 import { ScenarioError, lineColumn } from "./fields.js";
 import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
 import tlbShootdownMunmap from "./tlb-shootdown-munmap.js";
+import { vheVmidRollover516, vheVmidSmall516 } from "./vhe-vmid.js";
 
 import { duplicateKey, withoutBom } from "./json-text.js";
 export { ScenarioError } from "./fields.js";
@@ -44,10 +45,14 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   kvmArmv6GlobalKernel,
   kvmArmv6Flush,
   kvmArmv6Nonglobal,
+  kvmArmv6FlushUp,
+  kvmArmv6NonglobalUp,
   a15VmidRollover,
   a15VmidSmall,
   a15VmidSmall516,
   a15VmidPublishRace,
+  vheVmidSmall516,
+  vheVmidRollover516,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
 
 /**

@@ -19,7 +19,11 @@ function guestSlice(user: string[]) {
   ];
 }
 
-export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global", flushOnSwitch: boolean, expect: "clean" | "violation", description: string, rounds = 6) {
+/**
+ * `cores`: 2 (the daemon on its own core) or 1, the uniprocessor ARM11 (ARM1136/ARM1176) of the seed
+ * thread's measurement, where the daemon shares the core with the vCPU thread and the shell.
+ */
+export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global", flushOnSwitch: boolean, expect: "clean" | "violation", description: string, rounds = 6, cores: 1 | 2 = 2) {
   const hostKernel: Record<string, object> = {
     "0xc0000000": { pa: "0x80000000" },
     "0xc0001000": { pa: "0x80001000" },
@@ -40,7 +44,7 @@ export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global"
     id,
     description,
     expect,
-    machine: { arch: "armv6", cores: 2, tlbEntries: 64 },
+    machine: { arch: "armv6", cores, tlbEntries: 64 },
     tables: {
       kernel: hostKernel,
       qemu: user(0x10000),
@@ -78,7 +82,7 @@ export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global"
         }],
       },
       { id: "shell", mm: "shell", cores: [0], script: [{ op: "repeat", times: rounds, body: [...hostSlice, { op: "yield" }] }] },
-      { id: "daemon", mm: "daemon", cores: [1], script: [{ op: "repeat", times: rounds, body: [...hostSlice, { op: "yield" }] }] },
+      { id: "daemon", mm: "daemon", cores: [cores - 1], script: [{ op: "repeat", times: rounds, body: [...hostSlice, { op: "yield" }] }] },
     ],
   };
 }
@@ -94,4 +98,14 @@ export const kvmArmv6Flush = kvmArmv6(
 export const kvmArmv6Nonglobal = kvmArmv6(
   "kvm-armv6-nonglobal", "non-global", false, "clean",
   "ARMv6 KVM, host kernel mapped non-global, no flush on world switch (clean; the seed's proposal)",
+);
+
+// The seed's measurement was on a uniprocessor ARM11 (issue 13, item 10): the same load on one core.
+export const kvmArmv6FlushUp = kvmArmv6(
+  "kvm-armv6-flush-up", "global", true, "clean",
+  "ARMv6 KVM on a uniprocessor (the seed's ARM11), host kernel global, TLB flushed on every world switch (clean)", 6, 1,
+);
+export const kvmArmv6NonglobalUp = kvmArmv6(
+  "kvm-armv6-nonglobal-up", "non-global", false, "clean",
+  "ARMv6 KVM on a uniprocessor (the seed's ARM11), host kernel non-global, no flush on world switch (clean)", 6, 1,
 );

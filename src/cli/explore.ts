@@ -8,7 +8,8 @@ import { shrink } from "../explore/shrink.js";
 import type { StrategyName } from "../explore/strategy.js";
 import { exploreInWorkers } from "../explore/workers.js";
 import { exploreOnQueue } from "../distributed/coordinator.js";
-import { naming, resolveAllocator } from "../kernel/asid/registry.js";
+import { naming } from "../kernel/asid/registry.js";
+import { resolveModules } from "../modules/resolve.js";
 import { runScenario } from "../run/run-scenario.js";
 import { intOption, parse, type Parsed } from "./args.js";
 import type { Catalog } from "./catalog.js";
@@ -110,7 +111,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const clash = files.find((f) => existsSync(f));
   if (clash && !force) throw new UsageError(`explore: ${clash} exists; not overwriting it without --force`);
 
-  const allocator = await naming(source === "built-in" ? `built-in scenario ${named.id}` : source, () => resolveAllocator(scenario.kernel.asidAllocator, baseDir));
+  const allocator = await naming(source === "built-in" ? `built-in scenario ${named.id}` : source, () => resolveModules(scenario, baseDir));
   const target = { scenario, allocator };
   const limitS = a.values.time === undefined ? null : parseDuration(a.values.time as string);
   // The seed first, as run prints it: with the scenario and the commit it reproduces the search.

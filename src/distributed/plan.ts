@@ -5,6 +5,7 @@
  * another, earlier, one), so a DPOR search is a single unit run by one worker (README).
  */
 import { builtinAllocator } from "../kernel/asid/registry.js";
+import { modulePaths } from "../modules/resolve.js";
 import { splitSubtrees } from "../explore/dfs-subtrees.js";
 import type { ExploreRequest } from "../explore/explorer.js";
 import { isAbsolute, relative, resolve } from "node:path";
@@ -17,17 +18,17 @@ export type UnitDraft = Omit<QueueUnit, "run">;
 
 export function planUnits(req: ExploreRequest, baseDir: string, unitSchedules = DEFAULT_UNIT_SCHEDULES): { plan: Plan; units: UnitDraft[] } {
   const scenario = req.target.scenario;
-  const name = scenario.kernel.asidAllocator;
-  let module: QueueUnit["module"];
-  if (!builtinAllocator(name)) {
+  const named: Record<string, string> = { ...modulePaths(scenario) };
+  if (!builtinAllocator(scenario.kernel.asidAllocator)) named["kernel.asidAllocator"] = scenario.kernel.asidAllocator;
+  const modules = Object.entries(named).map(([field, name]) => {
     // Relative to this directory when below it (the scenario reader makes the name absolute): a worker
     // started in the same place of its own checkout finds its copy.
     const file = isAbsolute(name) ? name : resolve(baseDir, name);
     const below = relative(process.cwd(), file);
-    module = { path: below.startsWith("..") || isAbsolute(below) ? file : below, sha256: sha256File(file) };
-  }
+    return { field, path: below.startsWith("..") || isAbsolute(below) ? file : below, sha256: sha256File(file) };
+  });
   const common = {
-    build: buildId(), scenario, ...(module ? { module } : {}), strategy: req.strategy, budget: req.budget, seed: req.seed,
+    build: buildId(), scenario, modules, strategy: req.strategy, budget: req.budget, seed: req.seed,
     depth: req.depth, preemptions: req.preemptions, ...(req.dporPreemptions !== undefined ? { dporPreemptions: req.dporPreemptions } : {}),
   };
   const bound = req.strategy === "dfs" ? req.preemptions : req.strategy === "dpor" ? req.dporPreemptions : undefined;

@@ -3,13 +3,15 @@
  * indices of their range (each schedule is made from its search-wide index alone, so the schedules
  * are those one thread runs for them), DFS the subtree below its prefix, DPOR the whole search.
  */
-import { resolveAllocator } from "../kernel/asid/registry.js";
+import { resolve } from "node:path";
+import { resolveModules } from "../modules/resolve.js";
+import type { Scenario } from "../scenario/types.js";
 import { explore, type ExploreRequest } from "../explore/explorer.js";
 import type { QueueUnit, UnitResult } from "./unit.js";
 
 /** `cut` Int32 [0]: units past it stop (unit.ts `keys.cut`); `onProgress`: schedules run so far. */
 export async function runQueueUnit(unit: QueueUnit, baseDir: string, cut: Int32Array, onProgress: (schedules: number) => void): Promise<UnitResult> {
-  const allocator = await resolveAllocator(unit.module ? unit.module.path : unit.scenario.kernel.asidAllocator, baseDir);
+  const allocator = await resolveModules(localScenario(unit, baseDir), baseDir);
   const cutNow = (): number => Atomics.load(cut, 0);
   let next = unit.range?.[0] ?? 0; // the next index of the range to hand out
   const share = unit.range
@@ -19,7 +21,7 @@ export async function runQueueUnit(unit: QueueUnit, baseDir: string, cut: Int32A
       : { index: 0, of: 1 };
   let stopped = false;
   const req: ExploreRequest = {
-    target: { scenario: unit.scenario, allocator },
+    target: { scenario: localScenario(unit, baseDir), allocator },
     strategy: unit.strategy,
     budget: unit.budget,
     seed: unit.seed,
@@ -60,4 +62,14 @@ export function unb64(s: string): Uint32Array {
   const out = new Uint32Array(b.length / 4);
   Buffer.from(out.buffer).set(b);
   return out;
+}
+
+/** The scenario with each user module's field naming this machine's copy (checked by the worker process). */
+function localScenario(unit: QueueUnit, baseDir: string): Scenario {
+  const s = structuredClone(unit.scenario) as unknown as Record<string, Record<string, unknown>>;
+  for (const m of unit.modules) {
+    const [section, key] = m.field.split(".") as [string, string];
+    s[section]![key] = resolve(baseDir, m.path);
+  }
+  return s as unknown as Scenario;
 }

@@ -14,8 +14,11 @@ export interface QueueUnit {
   run: string;
   n: number;
   scenario: Scenario;
-  /** A user allocator module: its path (relative to the worker's directory, or absolute) and SHA-256. */
-  module?: { path: string; sha256: string };
+  /**
+   * The user modules the scenario names (ASID allocator, switch_mm, TLB flush, VMID allocator, world
+   * switch): the scenario field, the path (relative to the worker's directory, or absolute), SHA-256.
+   */
+  modules: { field: string; path: string; sha256: string }[];
   strategy: StrategyName;
   /** The search-wide budget. */
   budget: number;

@@ -71,10 +71,10 @@ async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Red
     throw new UnrecoverableError(`built by smpsim ${unit.build}, the worker is ${build}: run the same build on both sides`);
   }
   const baseDir = process.cwd();
-  if (unit.module) {
-    const file = resolve(baseDir, unit.module.path);
-    if (!existsSync(file)) throw new UnrecoverableError(`the worker has no allocator module ${file} (the scenario names ${unit.module.path})`);
-    if (sha256File(file) !== unit.module.sha256) throw new UnrecoverableError(`${file} differs from the coordinator's (SHA-256 ${unit.module.sha256.slice(0, 12)}...)`);
+  for (const m of unit.modules) {
+    const file = resolve(baseDir, m.path);
+    if (!existsSync(file)) throw new UnrecoverableError(`the worker has no module ${file} (the scenario's ${m.field} names ${m.path})`);
+    if (sha256File(file) !== m.sha256) throw new UnrecoverableError(`${file} (${m.field}) differs from the coordinator's (SHA-256 ${m.sha256.slice(0, 12)}...)`);
   }
   o.say(`${name}: started`);
   // Test hook: hold the unit for ever (the lock is kept alive), so a test can kill this worker mid-unit.

@@ -8,6 +8,7 @@ import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
 import { hex } from "../../cores/page-table.js";
 import { tlbiVictims } from "../../cores/tlb.js";
+import { completeLate, lateChoice } from "./late-tlbi.js";
 import type { EventBody, SimEvent } from "../events/index.js";
 import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
@@ -315,6 +316,12 @@ export class Engine implements Machine {
     bus.deliver(m);
     const got = bus.take(m.to)!;
     const core = this.state.cores[got.to]!;
+    // A TLBI acked before it completed completes at the latest when its core takes a message (an IPI
+    // is an exception entry; a later broadcast is ordered after it): src/engine/late-tlbi.ts.
+    if (this.opts.lateTlbi) {
+      if (got.kind === "tlbi" && !got.late && lateChoice(this, got)) return;
+      completeLate(this, bus, got);
+    }
     if (got.kind === "ipi") {
       this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
       this.push(got.to, this.system!.ipiHandler(got.to, got), got);
@@ -322,7 +329,7 @@ export class Engine implements Machine {
     }
     if (got.kind === "tlbi") {
       const removed = tlbiVictims(core.tlb, got.op, got.vmid).length;
-      const ack = ackFor(this, got.to, got.from, got.id, "tlbi");
+      const ack = got.late ? null : ackFor(this, got.to, got.from, got.id, "tlbi");
       this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed, ack });
       return;
     }

@@ -19,6 +19,11 @@ export interface EngineOptions {
     /** VAs the hardware may walk speculatively (the ones the workloads touch). */
     vas: number[];
   };
+  /**
+   * An inner-shareable TLBI may be acked (so the issuer's DSB completes) before it is carried out on the
+   * receiver: a recorded choice at each delivery (machine.tlbi.lateCompletion; Cortex-A15 erratum 798181).
+   */
+  lateTlbi?: boolean;
   /** The run stops (not an error) after this many events. */
   maxEvents: number;
   /** Write what each choice picked into its event (logs); exploration turns it off for speed. */

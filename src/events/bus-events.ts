@@ -1,4 +1,4 @@
-import type { BusMessage, IpiMessage } from "../../bus/messages.js";
+import type { BusMessage, IpiMessage, TlbiMessage } from "../../bus/messages.js";
 import type { EventBase } from "./base.js";
 
 /** IPIs sent (smp_call_function and friends); `wait` when the sender waits for every ack. */
@@ -16,6 +16,11 @@ export interface DeliverEvent extends EventBase {
   removed: number;
   /** The ack a TLBI answers with at once (IPIs ack when their handler returns). */
   ack: BusMessage | null;
+  /**
+   * machine.tlbi.lateCompletion: the TLBI was acked but not carried out; this message (to the receiver
+   * itself) completes it later. Absent otherwise.
+   */
+  late?: TlbiMessage;
 }
 
 /** An IPI handler returned; its ack goes back to the sender. */

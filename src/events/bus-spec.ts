@@ -8,7 +8,11 @@ export const busSpecs: SpecTable<BusEvent> = {
     changes: changes(["wait"], ["inflight"]),
     touches: (ev, t) => {
       t.write(`acks:${ev.core}`);
-      for (const m of ev.msgs) t.creates(m.id);
+      // An IPI on its way to a core keeps it from being settled (same-asid-threads reads these).
+      for (const m of ev.msgs) {
+        t.creates(m.id);
+        t.write(`ipi:${m.to}:${ev.core}`);
+      }
     },
     describe: (ev) => `IPI ${ev.msgs[0]?.ipi ?? ""} → ${ev.msgs.map((m) => m.to).join(",")}${ev.wait ? " (wait)" : ""}`,
   },
@@ -18,14 +22,20 @@ export const busSpecs: SpecTable<BusEvent> = {
     touches: (ev, t) => {
       const m = ev.msg;
       if (ev.ack) t.creates(ev.ack.id);
-      if (m.kind === "ipi") t.write(`regs:${ev.core}`);
+      if (ev.late) t.creates(ev.late.id);
+      if (m.kind === "ipi") {
+        t.write(`regs:${ev.core}`);
+        t.write(`running:${ev.core}`);
+        t.write(`ipi:${ev.core}:${m.from}`);
+      }
       else if (m.kind === "tlbi") t.write(`tlb:${ev.core}`);
       else t.write(m.for === "ipi" ? `acks:${ev.core}` : `tacks:${ev.core}`);
     },
     describe: (ev) => {
       const m = ev.msg;
       if (m.kind === "ipi") return `take IPI ${m.ipi} #${m.id} from ${m.from}`;
-      if (m.kind === "tlbi") return `${tlbiText(m.op)} from ${m.from} (-${ev.removed})`;
+      if (m.kind === "tlbi" && ev.late) return `${tlbiText(m.op)} from ${m.from}: acked, completes late (#${ev.late.id})`;
+      if (m.kind === "tlbi") return `${tlbiText(m.op)} from ${m.from}${m.late ? " (late completion)" : ""} (-${ev.removed})`;
       return `ack #${m.of} from ${m.from}`;
     },
   },
@@ -34,6 +44,7 @@ export const busSpecs: SpecTable<BusEvent> = {
     touches: (ev, t) => {
       t.creates(ev.ack.id);
       t.write(`regs:${ev.core}`);
+      t.write(`running:${ev.core}`);
     },
     describe: (ev) => `IPI #${ev.of} handled, ack`,
   },

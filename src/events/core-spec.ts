@@ -6,7 +6,15 @@ import { changes, type SpecTable } from "./spec.js";
 export const coreSpecs: SpecTable<CoreEvent> = {
   "reg.write": {
     changes: changes(["regs"]),
-    touches: (ev, t) => t.write(`regs:${ev.core}`),
+    touches: (ev, t) => {
+      t.write(`regs:${ev.core}`);
+      const r = ev.regs;
+      // `running:C`: what the core runs under, which same-asid-threads and same-vmid-vcpus compare across
+      // cores (an interrupt-mask write does not change it, so it does not make their checks dependent).
+      if (r.asid !== undefined || r.ttbr0 !== undefined || r.mode !== undefined || r.vmid !== undefined || r.stage2 !== undefined) {
+        t.write(`running:${ev.core}`);
+      }
+    },
     describe: (ev) =>
       Object.entries(ev.regs).map(([r, v]) => `${r}←${typeof v === "number" && r !== "asid" && r !== "vmid" ? hex(v) : String(v)}`).join(" "),
   },
@@ -33,8 +41,9 @@ export const coreSpecs: SpecTable<CoreEvent> = {
   "core.done": {
     changes: changes(["done", "wait"]),
     // The scheduler saw every task exited.
-    touches: (_ev, t) => {
+    touches: (ev, t) => {
       for (const task of t.allTasks()) t.read(`task:${task}`);
+      t.write(`done:${ev.core}`);
     },
     describe: () => "done",
   },

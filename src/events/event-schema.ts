@@ -78,7 +78,7 @@ const REGS: Shape = {
 const TLBI = obj({ scope: oneOf("all", "asid", "va", "vaa", "vmid", "allvm"), asid: optional(count), vpn: optional(u32), vmid: optional(count) });
 const ENVELOPE: Shape = { id: count, from: core, to: core, sentAt: num, deliverAt: num };
 const IPI_MSG = obj({ ...ENVELOPE, kind: oneOf("ipi"), ipi: str, arg: num });
-const TLBI_MSG = obj({ ...ENVELOPE, kind: oneOf("tlbi"), op: TLBI, vmid: count });
+const TLBI_MSG = obj({ ...ENVELOPE, kind: oneOf("tlbi"), op: TLBI, vmid: count, late: optional((v) => (v === true ? null : `expected true, got ${got(v)}`)) });
 const ACK_MSG = obj({ ...ENVELOPE, kind: oneOf("ack"), of: count, for: oneOf("ipi", "tlbi") });
 const MSG: Check = (v, cx) => {
   const kind = typeof v === "object" && v !== null ? (v as { kind?: unknown }).kind : undefined;
@@ -116,7 +116,7 @@ export const eventSchemas: { readonly [K in EventType]: Shape } = {
   "pte.write": { table: str, va: u32, pte: nullable(PTE) },
   "pte.retire": { table: str, va: u32 },
   "ipi.send": { msgs: arr(IPI_MSG), wait: bool },
-  "bus.deliver": { msg: MSG, removed: count, ack: nullable(MSG) },
+  "bus.deliver": { msg: MSG, removed: count, ack: nullable(MSG), late: optional(MSG) },
   "ipi.done": { of: count, ack: MSG },
   "ipi.acked": { count },
   "sched.pick": { task, prev: taskOrNone, mm: str },

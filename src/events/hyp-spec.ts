@@ -37,6 +37,8 @@ export const hypSpecs: SpecTable<HypEvent> = {
     touches: (ev, t) => {
       t.read(`vcpu:${ev.vcpu}`);
       t.write("guests");
+      t.write(`guest:${ev.core}`);
+      t.write(`running:${ev.core}`);
       t.write(`regs:${ev.core}`);
     },
     describe: (ev) => `ENTER guest ${ev.vm} (vCPU ${ev.vcpu}, VMID ${ev.gen}:${ev.vmid})`,
@@ -45,6 +47,8 @@ export const hypSpecs: SpecTable<HypEvent> = {
     changes: changes(["regs", "guest", "vcpu"], ["vcpus"]),
     touches: (ev, t) => {
       t.write("guests");
+      t.write(`guest:${ev.core}`);
+      t.write(`running:${ev.core}`);
       t.write(`regs:${ev.core}`);
     },
     describe: (ev) => `EXIT guest (vCPU ${ev.vcpu}, ${ev.reason})`,

@@ -15,5 +15,12 @@ export const kernelSpecs: SpecTable<KernelEvent> = {
   "task.exit": { changes: changes(["task"], ["tasks"]), touches: (ev, t) => t.write(`task:${ev.task}`), describe: (ev) => `${ev.task} exits` },
   "asid.rollover": { changes: NOTHING, touches: touchesNothing, describe: (ev) => `ROLL-OVER to generation ${ev.generation}` },
   // The contexts cores run under: what the ASID invariants compare across cores.
-  "asid.assign": { changes: changes(["ctx"]), touches: (_ev, t) => t.write("ctx"), describe: (ev) => `mm ${ev.mm} ASID ${ev.generation}:${ev.asid}` },
+  // Also each core's own (`ctx:C`), which same-asid-threads reads core by core.
+  "asid.assign": {
+    changes: changes(["ctx"]),
+    touches: (ev, t) => {
+      t.write("ctx");
+      t.write(`ctx:${ev.core}`);
+    },
+    describe: (ev) => `mm ${ev.mm} ASID ${ev.generation}:${ev.asid}` },
 };

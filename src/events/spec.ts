@@ -57,7 +57,9 @@ export interface Changes {
 /**
  * What a step touched, named as objects DPOR compares (src/explore/footprint.ts): `v:NAME` variables,
  * `l:NAME` locks, `regs:C`, `tlb:C`, `acks:C` (IPI acks), `tacks:C` (broadcast TLBI acks), `pt:TABLE`,
- * `task:ID`, `vcpu:ID`, `ctx` (the running contexts) and `guests` (the running VMs).
+ * `task:ID`, `vcpu:ID`, `ctx` (the running contexts), `ctx:C` (core C's), `guests` (the running VMs), `guest:C` (core C's), `running:C` (what core C's
+ * registers run: CONTEXTIDR, TTBR0, VTTBR, mode, IRQ depth),
+ * `done:C` (core C finished) and `ipi:C:F` (an IPI from core F on its way to core C).
  */
 export interface Touches {
   read(name: string): void;

@@ -84,5 +84,5 @@ export function addEvent(fp: Footprint, ev: SimEvent, s: MachineState, o: Object
     stage1Table: (c, va) => stage1Table(s.cores[c]!.regs, vpnOf(va), vpnOf(s.pageOffset)),
   };
   spec.touches(ev, t);
-  for (const inv of readers(invariants, ev.type)) inv.reads(ev, t);
+  for (const inv of readers(invariants, ev.type)) inv.reads(ev, t, s);
 }

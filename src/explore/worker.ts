@@ -4,7 +4,7 @@
  * hand the same units to processes on other machines.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { resolveAllocator } from "../kernel/asid/registry.js";
+import { resolveModules } from "../modules/resolve.js";
 import type { Scenario } from "../scenario/types.js";
 import { runSubtrees, type SubtreeResults } from "./dfs-subtrees.js";
 import { explore, exploreYielding, type ExploreProgress, type ExploreRequest, type ExploreResult } from "./explorer.js";
@@ -93,7 +93,7 @@ function claimBelow(claims: Int32Array, budget: number): number {
 const data = workerData as { smpsimExploreUnit?: WorkUnit } | null;
 if (parentPort && data?.smpsimExploreUnit) {
   const unit = data.smpsimExploreUnit;
-  const allocator = await resolveAllocator(unit.scenario.kernel.asidAllocator, unit.baseDir);
+  const allocator = await resolveModules(unit.scenario, unit.baseDir);
   const base = { target: { scenario: unit.scenario, allocator }, onProgress: (p: ExploreProgress) => parentPort!.postMessage({ progress: p }), ...stopFlag(unit) };
   if (unit.dfs) parentPort.postMessage({ subtrees: runDfsUnit(unit, base) });
   else parentPort.postMessage({ result: runUnit(unit, base) });

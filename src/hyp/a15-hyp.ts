@@ -27,6 +27,7 @@ function* writeCp15(from: SavedRegs): Generator<Op, void, number> {
 }
 
 export const a15Hyp: WorldSwitchModel = {
+  usesVmids: true,
   guestMmuTraps: false,
   *enter(h, cpu, vcpu, inject) {
     const v = vcpuOf(h, vcpu);

@@ -40,6 +40,7 @@ function* flush(h: HypCtx) {
 }
 
 export const armv6Kvm: WorldSwitchModel = {
+  usesVmids: false,
   guestMmuTraps: true,
   *enter(h, cpu, vcpu, inject) {
     const v = vcpuOf(h, vcpu);

@@ -6,16 +6,13 @@
 import type { Op, Program } from "../engine/ops.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
-import type { HypConfig, WorldSwitch } from "../scenario/types.js";
-import { a15Hyp } from "./a15-hyp.js";
-import { armv6Kvm, WORLD_SWITCH_SEQUENCE } from "./armv6-kvm.js";
+import type { HypConfig } from "../scenario/types.js";
+import { WORLD_SWITCH_SEQUENCE } from "./armv6-kvm.js";
 import { switchSequence } from "../kernel/switch-sequence.js";
 import { coreHyp, type HypCtx } from "./context.js";
 import { vcpuRun, vcpuSlice, type TaskProgram } from "./run-loop.js";
-import { vmidAllocators } from "./vmid/registry.js";
+import { vmidAllocatorOf, worldSwitchOf, type HypModules } from "./modules.js";
 import type { WorldSwitchModel } from "./world-switch.js";
-
-const MODELS: Readonly<Record<WorldSwitch, WorldSwitchModel>> = { "armv6-kvm": armv6Kvm, "a15-hyp": a15Hyp };
 
 export interface Hypervisor {
   /** The next time slice of a vCPU thread (its program lives across slices). */
@@ -40,11 +37,11 @@ function worldSwitchTo(this: KernelCtx, cpu: number, mm: string, asid: number): 
 
 // Module-level generators only (see run/system.ts: a generator closure per run keeps the run alive
 // across scavenges).
-export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator): Hypervisor {
-  const vmids = vmidAllocators[hyp.vmidAllocator];
+export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator, mods?: HypModules): Hypervisor {
+  const vmids = vmidAllocatorOf(hyp, mods);
   const switchK: KernelCtx = Object.create(k, { switchTo: { value: worldSwitchTo } }) as KernelCtx;
   const h: HypCtx = { k, hyp, asids, vmids, switchK };
-  const model = MODELS[hyp.worldSwitch];
+  const model = worldSwitchOf(hyp, mods);
   const programs = new Map<string, TaskProgram>();
   return {
     vcpuSlice(task) {
@@ -55,12 +52,12 @@ export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator): 
     onIpi(cpu, handler) {
       return exitThenHandle(h, model, cpu, handler);
     },
-    ipiHandlers: hyp.worldSwitch === "a15-hyp" ? vmids.ipiHandlers : {},
+    ipiHandlers: model.usesVmids ? vmids.ipiHandlers : {},
   };
 }
 
 /** The VMID allocator's shared variables at boot (none for armv6-kvm, which has no VMIDs). */
-export function hypInitialVars(hyp: HypConfig | null, cores: number): Record<string, number> {
-  if (!hyp || hyp.worldSwitch !== "a15-hyp") return {};
-  return vmidAllocators[hyp.vmidAllocator].initialVars(hyp.vms.map((v) => v.id), cores, hyp.vmidBits);
+export function hypInitialVars(hyp: HypConfig | null, cores: number, mods?: HypModules): Record<string, number> {
+  if (!hyp || !worldSwitchOf(hyp, mods).usesVmids) return {};
+  return vmidAllocatorOf(hyp, mods).initialVars(hyp.vms.map((v) => v.id), cores, hyp.vmidBits);
 }

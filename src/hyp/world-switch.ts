@@ -18,6 +18,8 @@ export interface WorldSwitchModel {
   /** Whether the guest's own TTBR0/CONTEXTIDR writes trap to the hypervisor (ARMv6: the guest runs in
    *  USR mode, so its cp15 writes are undefined instructions the host emulates). */
   readonly guestMmuTraps: boolean;
+  /** Whether it loads VMIDs (stage 2): the VMID allocator's variables and IPI handlers exist only then. */
+  readonly usesVmids: boolean;
 }
 
 /** The first operation of an exit: only if the core is still in the guest (see the `in-guest` op). */

@@ -33,6 +33,10 @@ export const uniqueAsidActive: Invariant = {
   },
 };
 
+/** Reports each DPOR object a check evaluates (as it evaluates it), or nothing when only checking. */
+type Read = (name: string) => void;
+const NO_READ: Read = () => {};
+
 /**
  * Whether core `c` is running mm `ctx.mm` with its switch finished, as the TLA+ model's
  * SameASIDActiveTask requires (`pc[c] = "sched_loop"`): its TTBR0 and CONTEXTIDR hold what the kernel last
@@ -40,14 +44,22 @@ export const uniqueAsidActive: Invariant = {
  * context is noted before the writes), so the mm it runs is ctx.mm (a lazy kernel thread's too), it is not in an
  * interrupt handler and no IPI is on its way to it (a 2.6.36 roll-over switches every CPU's mm to a new
  * ASID from the initiator, through reset_context: a CPU it has not reached yet is in the middle of that
- * switch), and it is not running a guest.
+ * switch), and it is not running a guest. `read` is told each object as it is looked at: `ctx:C` the
+ * context, `running:C` CONTEXTIDR, TTBR0, the mode, the IRQ depth and guest entry/exit (written by that
+ * core's register writes of those, IPIs taken and handled, entries and exits), `done:C` the core's end,
+ * `ipi:C:F` an IPI from core F on its way to C.
  */
-function settled(s: MachineState, c: number): boolean {
+function settled(s: MachineState, c: number, read: Read): boolean {
   const core = s.cores[c]!;
+  read(`ctx:${c}`);
+  read(`running:${c}`);
+  read(`done:${c}`);
   const ctx = core.ctx;
   if (!ctx || core.done || core.inIrq > 0 || core.regs.mode === "HYP") return false;
   if (core.regs.asid !== ctx.asid || core.regs.ttbr0 !== ctx.mm) return false;
   if (s.hyp?.cores[c]!.inGuest) return false;
+  // An IPI from any core may be on its way (its absence is read too: a send would change the answer).
+  for (let f = 0; f < s.cores.length; f++) read(`ipi:${c}:${f}`);
   for (const id in s.inflight) {
     const m = s.inflight[id]!;
     if (m.kind === "ipi" && m.to === c) return false;
@@ -56,51 +68,62 @@ function settled(s: MachineState, c: number): boolean {
 }
 
 /**
+ * The first core running the same mm as core `x` under another hardware ASID, both settled, or -1.
+ * Only pairs with `x` are compared: the check runs after each event that can change a core's running
+ * ASID or whether it is settled, and such an event is the event of that core (or a delivery to it), so
+ * a pair that starts to differ does so at an event of one of its two cores, whose check sees it.
+ * `read` gets exactly what is looked at, so DPOR's dependence is what this check depended on: the other
+ * cores' registers only when one runs the same mm and `x` is settled.
+ */
+function otherAsidOfSameMm(s: MachineState, x: number, read: Read): number {
+  if (!settled(s, x, read)) return -1;
+  const mine = s.cores[x]!;
+  for (let b = 0; b < s.cores.length; b++) {
+    if (b === x) continue;
+    read(`ctx:${b}`);
+    const cb = s.cores[b]!.ctx;
+    if (!cb || cb.mm !== mine.ctx!.mm || !settled(s, b, read)) continue;
+    if (s.cores[b]!.regs.asid !== mine.regs.asid) return b;
+  }
+  return -1;
+}
+
+/**
  * SameASIDActiveTask (asidalloc.tla): every core running a thread of one mm, outside the switching code,
  * uses the same hardware ASID, whatever generation each core believes it is in. Checked whenever an ASID
- * or a core's running state can change.
+ * or a core's running state can change, against the core whose state changed.
  */
 export const sameAsidThreads: Invariant = {
   name: "same-asid-threads",
-  on: ["asid.assign", "reg.write", "ipi.done", "bus.deliver"],
-  // KNOWN GAP (README, "Exploration"): it also compares every core's CONTEXTIDR, TTBR0, mode and IRQ
-  // depth, but declares only the running contexts to DPOR. Declaring each core's registers makes every
-  // two cores' context switches dependent: unbounded DPOR on tlb-shootdown-munmap goes from 661
-  // schedules to 23,135, and small roll-over models past 40,000. Until the check runs only where a
-  // switch ends, DPOR may miss an interleaving that breaks only this register comparison (random, PCT
-  // and DFS check it after every event that can change it).
-  reads: (ev, t) => {
-    if (ev.type === "asid.assign") t.read("ctx");
+  on: ["asid.assign", "reg.write", "ipi.done", "bus.deliver", "hyp.exit"],
+  reads: (ev, t, s) => {
+    if (changesRunningAsid(ev)) otherAsidOfSameMm(s, ev.core, (n) => t.read(n));
   },
   check(s: MachineState, ev: SimEvent): string | null {
     if (!changesRunningAsid(ev)) return null;
-    const n = s.cores.length;
-    for (let a = 0; a < n; a++) {
-      const ca = s.cores[a]!.ctx;
-      if (!ca || !settled(s, a)) continue;
-      for (let b = a + 1; b < n; b++) {
-        const cb = s.cores[b]!.ctx;
-        if (!cb || cb.mm !== ca.mm || !settled(s, b)) continue;
-        if (s.cores[a]!.regs.asid === s.cores[b]!.regs.asid) continue;
-        return (
-          `threads of mm ${ca.mm} run under two hardware ASIDs: ${ca.generation}:${ca.asid} on core ${a} and ` +
-          `${cb.generation}:${cb.asid} on core ${b} (generation:ASID), neither of them switching: the mm's ` +
-          `translations live under two tags, and the allocator may hand one of them to another mm`
-        );
-      }
-    }
-    return null;
+    const x = ev.core;
+    const b = otherAsidOfSameMm(s, x, NO_READ);
+    if (b < 0) return null;
+    const [a, z] = x < b ? [x, b] : [b, x];
+    const ca = s.cores[a]!.ctx!;
+    const cb = s.cores[z]!.ctx!;
+    return (
+      `threads of mm ${ca.mm} run under two hardware ASIDs: ${ca.generation}:${ca.asid} on core ${a} and ` +
+      `${cb.generation}:${cb.asid} on core ${z} (generation:ASID), neither of them switching: the mm's ` +
+      `translations live under two tags, and the allocator may hand one of them to another mm`
+    );
   },
 };
 
 /**
  * The events after which a core's running ASID or whether it is settled can change: a new context, a
- * write of CONTEXTIDR, TTBR0 or the mode, an IPI taken (the handler runs) or returning.
+ * write of CONTEXTIDR, TTBR0 or the mode, an IPI taken (the handler runs) or returning, a guest exit.
  */
 function changesRunningAsid(ev: SimEvent): boolean {
   switch (ev.type) {
     case "asid.assign":
     case "ipi.done":
+    case "hyp.exit":
       return true;
     case "reg.write":
       return ev.regs.asid !== undefined || ev.regs.ttbr0 !== undefined || ev.regs.mode !== undefined;

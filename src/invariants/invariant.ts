@@ -18,7 +18,7 @@ export interface Invariant {
    * objects: exploration's dependence relation is built from these, so an undeclared read would make
    * DPOR prune interleavings that can break it.
    */
-  reads(ev: SimEvent, t: Touches): void;
+  reads(ev: SimEvent, t: Touches, s: MachineState): void;
   check(state: MachineState, ev: SimEvent): string | null;
 }
 

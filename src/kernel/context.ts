@@ -1,8 +1,8 @@
 /** What kernel step programs see: the scenario, the live machine state (read-only), and helpers. */
 import type { IpiMessage } from "../../bus/messages.js";
 import type { MachineState } from "../state/machine-state.js";
-import type { Program } from "../engine/ops.js";
-import type { Scenario } from "../scenario/types.js";
+import type { Op, Program } from "../engine/ops.js";
+import type { Scenario, Shootdown } from "../scenario/types.js";
 
 export interface KernelCtx {
   readonly scenario: Scenario;
@@ -18,6 +18,13 @@ export interface KernelCtx {
    * (3.x and arm64 do it before allocating); `switchTo` then skips that step. Nothing otherwise.
    */
   switchPrepare(cpu: number): Program;
+  /**
+   * The scenario's context switch (built-in or a module, src/kernel/modules.ts ContextSwitch): switch
+   * `cpu` from `prev` to the next task's mm; yields back the mm loaded afterwards.
+   */
+  contextSwitch(cpu: number, prev: string, next: string): Generator<Op, string, number>;
+  /** The scenario's unmap sequence (built-in or a module, src/kernel/modules.ts TlbFlush). */
+  unmapPage(cpu: number, mm: string, va: number, how: Shootdown): Generator<Op, void, number>;
   /** Per-CPU kernel data that only its own CPU touches (per_cpu(current_mm), ...). */
   readonly percpu: { currentMm: string; reservedTtbr0: boolean }[];
 }

@@ -6,6 +6,7 @@ import type { Op } from "../engine/ops.js";
 import type { Shootdown } from "../scenario/types.js";
 import { vpnOf } from "../../cores/page-table.js";
 import { contextVar, type IpiHandler, type KernelCtx } from "./context.js";
+import type { TlbFlush } from "./modules.js";
 import { mmCpumask } from "./switch-mm.js";
 
 export const FLUSH_TLB_PAGE = "flush-tlb-page";
@@ -56,4 +57,11 @@ export const flushTlbPageHandler: IpiHandler = function* (_k, _cpu, msg) {
   const vpn = Math.floor(msg.arg / 65536);
   yield { k: "tlbi", op: { scope: "va", asid: msg.arg % 65536, vpn }, broadcast: false };
   yield { k: "dsb" };
+};
+
+/** The built-in TLB maintenance paths (src/kernel/modules.ts TlbFlush). */
+export const builtinTlbFlush: TlbFlush = {
+  name: "built-in",
+  unmapPage: munmapPage,
+  ipiHandlers: { [FLUSH_TLB_PAGE]: flushTlbPageHandler },
 };

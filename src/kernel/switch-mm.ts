@@ -15,7 +15,8 @@
  * source's switch_mm does. A user's allocator that does not say so (`decidesPrevNext`) gets the 32-bit
  * ARM rule applied before it is called.
  */
-import type { Program } from "../engine/ops.js";
+import type { Op, Program } from "../engine/ops.js";
+import type { ContextSwitch } from "./modules.js";
 import type { AsidAllocator } from "./asid/allocator.js";
 import type { KernelCtx } from "./context.js";
 
@@ -28,7 +29,7 @@ export const mmCpumask = (mm: string, cpu: number): string => {
 const maskVars = new Map<string, string[]>();
 
 /** The 32-bit ARM rule: cpumask_test_and_set_cpu (an atomic test_and_set_bit), then the comparison. */
-export function* armSwitchNeeded(cpu: number, prev: string, next: string): Generator<import("../engine/ops.js").Op, boolean, number> {
+export function* armSwitchNeeded(cpu: number, prev: string, next: string): Generator<Op, boolean, number> {
   const was = yield { k: "xchg", name: mmCpumask(next, cpu), value: 1 };
   return was === 0 || prev !== next;
 }
@@ -38,3 +39,17 @@ export function* switchMm(k: KernelCtx, allocator: AsidAllocator, cpu: number, p
   if (allocator.decidesPrevNext) return yield* allocator.switchMm(k, cpu, next, prev);
   if (yield* armSwitchNeeded(cpu, prev, next)) yield* allocator.switchMm(k, cpu, next, prev);
 }
+
+/**
+ * The built-in context switch (kernel/sched.c context_switch, v2.6.36 and later): a kernel thread has no
+ * mm and borrows the previous one, which stays loaded (lazy TLB: `if (!mm) { next->active_mm = oldmm;
+ * enter_lazy_tlb(oldmm, next); }`; ARM's enter_lazy_tlb does nothing). Every ARM kernel does this.
+ * Otherwise switch_mm(prev, next), whose decision is the architecture's (above).
+ */
+export function* contextSwitch(k: KernelCtx, asids: AsidAllocator, cpu: number, prev: string, next: string): Generator<Op, string, number> {
+  if (next === k.scenario.kernelTable) return prev;
+  yield* switchMm(k, asids, cpu, prev, next);
+  return next;
+}
+
+export const builtinContextSwitch: ContextSwitch = { name: "built-in", contextSwitch };

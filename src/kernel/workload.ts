@@ -9,7 +9,6 @@
 import type { Op } from "../engine/ops.js";
 import type { WorkloadOp } from "../scenario/types.js";
 import type { KernelCtx } from "./context.js";
-import { munmapPage } from "./munmap.js";
 import { doesSomething } from "./repeat.js";
 
 /** Where a task is in its script: the repeat blocks it is in, innermost last. */
@@ -50,7 +49,7 @@ export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPositio
         yield { k: "dsb" };
         break;
       case "unmap":
-        yield* munmapPage(k, k.state.tasks[task]!.on, mm, op.va, op.shootdown);
+        yield* k.unmapPage(k.state.tasks[task]!.on, mm, op.va, op.shootdown);
         break;
       case "repeat":
         if (op.times > 0 && doesSomething(op.body)) frames.push({ ops: op.body, i: 0, left: op.times });

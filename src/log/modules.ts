@@ -5,7 +5,8 @@
  * module's name and how to allow it. Every module kind the format gains must come through here.
  */
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
-import { builtinAllocator, resolveAllocator } from "../kernel/asid/registry.js";
+import { builtinAllocator } from "../kernel/asid/registry.js";
+import { modulePaths, resolveModules } from "../modules/resolve.js";
 import type { Scenario } from "../scenario/types.js";
 import { LogError } from "./reader.js";
 
@@ -14,14 +15,18 @@ export const ALLOW_MODULES_OPTION = { "allow-modules": { type: "boolean" } } as 
 export const ALLOW_MODULES_HELP = "  --allow-modules  load the allocator module the log's header names (runs its code: only for a module you trust)";
 
 export async function logAllocator(config: Scenario, logPath: string, allowModules: boolean, baseDir = process.cwd()): Promise<AsidAllocator> {
+  // Every module the header names (the ASID allocator, kernel.switchMm/tlbFlush, hyp.vmidAllocator/
+  // worldSwitch when they are paths): all refused unless allowed.
   const name = config.kernel.asidAllocator;
-  const builtin = builtinAllocator(name);
-  if (builtin) return builtin;
-  if (!allowModules) {
+  const needed: [string, string][] = builtinAllocator(name) ? [] : [["kernel.asidAllocator", name]];
+  needed.push(...Object.entries(modulePaths(config)));
+  if (needed.length > 0 && !allowModules) {
+    const [field, path] = needed[0]!;
+    const what = field === "kernel.asidAllocator" ? "allocator module" : "module";
     throw new LogError(
-      `${logPath}: line 1: config.kernel.asidAllocator: the log needs the allocator module ${JSON.stringify(name)}, ` +
+      `${logPath}: line 1: config.${field}: the log needs the ${what} ${JSON.stringify(path)}, ` +
         "and opening a log does not run code unless you allow it: add --allow-modules if you trust that module",
     );
   }
-  return resolveAllocator(name, baseDir);
+  return resolveModules(config, baseDir);
 }

@@ -6,7 +6,8 @@ import { FifoChooser, RandomChooser, ScheduleChooser, type Chooser, type Strateg
 import type { RunOutcome } from "../engine/engine.js";
 import { ScheduleSyntaxError, decodeScheduleLazily, encodeSchedule } from "../engine/schedule.js";
 import type { SimEvent } from "../events/index.js";
-import { naming, resolveAllocator } from "../kernel/asid/registry.js";
+import { naming } from "../kernel/asid/registry.js";
+import { resolveModules } from "../modules/resolve.js";
 import { makeHeader } from "../log/format.js";
 import { LogWriter } from "../log/writer.js";
 import type { Scenario } from "../scenario/types.js";
@@ -48,7 +49,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
 }
 
 async function runResolved(req: RunRequest): Promise<RunResult> {
-  const allocator = await resolveAllocator(req.scenario.kernel.asidAllocator, req.baseDir);
+  const allocator = await resolveModules(req.scenario, req.baseDir);
   const sc = req.scenario;
   const base = makeChooser(req.strategy, req.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
   const given = req.schedule !== undefined ? new ScheduleChooser(decodeScheduleLazily(req.schedule), base, true) : null;

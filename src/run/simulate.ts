@@ -8,6 +8,7 @@ import type { Invariant } from "../invariants/invariant.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import { kernelSystem } from "./system.js";
 import { hypInitialVars } from "../hyp/hypervisor.js";
+import { modulesOf } from "../modules/attach.js";
 import { initialStateInput, mmsOf } from "../scenario/initial-state.js";
 import { initialState, type InitialStateInput, type MachineState } from "../state/machine-state.js";
 import type { Scenario } from "../scenario/types.js";
@@ -24,7 +25,7 @@ function initialInput(scenario: Scenario, allocator: AsidAllocator): InitialStat
   let input = byAllocator.get(allocator);
   if (!input) {
     const m = scenario.machine;
-    const vars = { ...allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits), ...hypInitialVars(scenario.hyp, m.cores) };
+    const vars = { ...allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits), ...hypInitialVars(scenario.hyp, m.cores, modulesOf(allocator).hyp) };
     input = initialStateInput(scenario, vars);
     byAllocator.set(allocator, input);
   }
@@ -45,6 +46,7 @@ export function engineOptions(scenario: Scenario): EngineOptions {
     latencies: m.latencies,
     speculation: m.speculation,
     maxEvents: m.maxEvents,
+    ...(m.tlbi?.lateCompletion ? { lateTlbi: true } : {}),
   };
 }
 

@@ -8,7 +8,9 @@ import type { Scenario } from "../scenario/types.js";
 import { tasksOn } from "../scenario/initial-state.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
-import { FLUSH_TLB_PAGE, flushTlbPageHandler } from "../kernel/munmap.js";
+import { builtinTlbFlush } from "../kernel/munmap.js";
+import { builtinContextSwitch } from "../kernel/switch-mm.js";
+import { modulesOf } from "../modules/attach.js";
 import { hypervisor } from "../hyp/hypervisor.js";
 import { coreMain } from "../kernel/scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "../kernel/switch-sequence.js";
@@ -27,6 +29,10 @@ function* switchPrepare(k: KernelCtx, cpu: number): Program {
 }
 
 export function kernelSystem(scenario: Scenario, state: MachineState, allocator: AsidAllocator): System {
+  // The scenario's own modules, loaded with its allocator (src/modules/resolve.ts); built-ins otherwise.
+  const modules = modulesOf(allocator);
+  const cs = modules.contextSwitch ?? builtinContextSwitch;
+  const flush = modules.tlbFlush ?? builtinTlbFlush;
   const k: KernelCtx = {
     scenario,
     state,
@@ -41,8 +47,14 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     switchPrepare(cpu) {
       return switchPrepare(this, cpu);
     },
+    contextSwitch(cpu, prev, next) {
+      return cs.contextSwitch(this, allocator, cpu, prev, next);
+    },
+    unmapPage(cpu, mm, va, how) {
+      return flush.unmapPage(this, cpu, mm, va, how);
+    },
   };
-  const hv = scenario.hyp ? hypervisor(k, scenario.hyp, allocator) : null;
+  const hv = scenario.hyp ? hypervisor(k, scenario.hyp, allocator, modules.hyp) : null;
   const vcpus = new Set(scenario.tasks.filter((t) => t.vcpu !== undefined).map((t) => t.id));
   const positions = new Map<string, ScriptPosition>();
   const positionOf = (task: string): ScriptPosition => {
@@ -51,7 +63,7 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     return p;
   };
   const handlers: Record<string, IpiHandler> = {
-    [FLUSH_TLB_PAGE]: flushTlbPageHandler,
+    ...flush.ipiHandlers,
     ...allocator.ipiHandlers,
     ...hv?.ipiHandlers,
   };
@@ -61,7 +73,7 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       // A vCPU thread's time slice runs its guest (src/hyp/run-loop.ts); any other task's, its script.
       const sliceOf = (task: string, mm: string): Generator<Op, number, number> =>
         hv && vcpus.has(task) ? hv.vcpuSlice(task) : slice(k, task, mm, positionOf(task));
-      return coreMain(k, allocator, cpu, sliceOf, allowed);
+      return coreMain(k, cpu, sliceOf, allowed);
     },
     ipiHandler(cpu: number, msg: IpiMessage): Program {
       const h = Object.hasOwn(handlers, msg.ipi) ? handlers[msg.ipi] : undefined;

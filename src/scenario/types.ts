@@ -60,6 +60,12 @@ export interface KernelConfig {
   /** "any": the scheduler may pick any ready task (a recorded choice); "round-robin": the one that has
    *  waited longest (deterministic, fewer schedules to explore). */
   scheduler: "any" | "round-robin";
+  /** A module path: the context switch's mm half, switch_mm and lazy TLB (src/kernel/modules.ts
+   *  ContextSwitch). Absent: the built-in (src/kernel/switch-mm.ts). */
+  switchMm?: string;
+  /** A module path: the unmap sequence and its TLB maintenance (src/kernel/modules.ts TlbFlush).
+   *  Absent: the built-in (src/kernel/munmap.ts). */
+  tlbFlush?: string;
 }
 
 export interface MachineConfig {
@@ -74,9 +80,12 @@ export interface MachineConfig {
   latencies: Latencies;
   speculation: { enabled: boolean; rate: number; vas: number[] };
   maxEvents: number;
+  /** TLB maintenance knobs (src/engine/late-tlbi.ts); absent in logs written before them (= off). */
+  tlbi?: { lateCompletion: boolean };
 }
 
-export type WorldSwitch = "armv6-kvm" | "a15-hyp";
+/** A built-in world switch, or (any other string) a module path (src/hyp/modules.ts). */
+export type WorldSwitch = "armv6-kvm" | "a15-hyp" | "vhe" | (string & {});
 export type VmidAllocatorName = "kvm-3.9" | "kvm-5.16";
 /** update_vttbr's locking and publish order, by the kernels that had it (src/hyp/vmid/kvm-3-9.ts): v3.9
  *  (3.9 to 4.16), v4.17 (4.17 to 4.20, the rwlock) and v5.0 (fb544d1ca65a, VMID and VTTBR first). */
@@ -107,7 +116,8 @@ export interface HypConfig {
   flushOnSwitch: boolean;
   /** armv6-kvm: the page mapped in both worlds (0xffff1000), where the world switch code runs. */
   sharedPage: number;
-  vmidAllocator: VmidAllocatorName;
+  /** A built-in VMID allocator (VmidAllocatorName), or a module path for a user's own. */
+  vmidAllocator: VmidAllocatorName | (string & {});
   /** VMID width: 8 (ARMv7/ARMv8.0) or 16; 2 makes roll-over happen with a handful of VMs. */
   vmidBits: number;
   vmidPublish: VmidPublish;

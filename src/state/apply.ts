@@ -151,6 +151,9 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
         c!.regs.irqOn = false;
         c!.counters.ipiReceived++;
         c!.counters.cycles += k.irqCycles;
+      } else if (m.kind === "tlbi" && ev.late) {
+        // Acked now, carried out when the late message is taken (machine.tlbi.lateCompletion).
+        send(s, ev.late);
       } else if (m.kind === "tlbi") {
         applyTlbi(c!.tlb, m.op, m.vmid);
         c!.counters.flushes++;

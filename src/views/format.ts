@@ -3,7 +3,7 @@
  * words, and a table with a column per core. Shared by every view.
  */
 import type { CoreState, Wait } from "../../cores/core-state.js";
-import { hex } from "../../cores/page-table.js";
+import { hex, vaOfVpn } from "../../cores/page-table.js";
 import type { TlbEntry } from "../../cores/tlb.js";
 import type { BusMessage } from "../../bus/messages.js";
 import { describeEvent } from "../events/describe.js";
@@ -29,7 +29,7 @@ export function waitText(w: Wait | null): string {
 }
 
 export function messageText(m: BusMessage): string {
-  const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}${m.op.vpn !== undefined ? ` ${hex(m.op.vpn * 4096)}` : ""}${m.op.asid !== undefined ? ` ASID ${m.op.asid}` : ""}` : `ack of #${m.of}`;
+  const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}${m.op.vpn !== undefined ? ` ${hex(vaOfVpn(m.op.vpn))}` : ""}${m.op.asid !== undefined ? ` ASID ${m.op.asid}` : ""}` : `ack of #${m.of}`;
   return `#${m.id} ${what} ${m.from}→${m.to} (sent t=${m.sentAt}, due t=${m.deliverAt})`;
 }
 

@@ -1,5 +1,6 @@
 /** The debugger's views of one state: `state` (every core side by side), `core N`, `tlb N`. */
 import type { CoreState } from "../../cores/core-state.js";
+import { vaOfVpn } from "../../cores/page-table.js";
 import { lookup } from "../../cores/tlb.js";
 import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -127,7 +128,7 @@ export function tlbView(s: MachineState, n: number, scenario: Scenario): string[
   c.tlb.forEach((e, i) => {
     const live = lookup(c.tlb, e.vpn, c.regs.asid, c.regs.vmid) === i ? "*" : " ";
     rows.push([
-      `${live}${i}`, hex(e.vpn * 4096), tagText(e), String(e.vmid), hex(e.pa), e.writable ? "rw" : "ro", e.table,
+      `${live}${i}`, hex(vaOfVpn(e.vpn)), tagText(e), String(e.vmid), hex(e.pa), e.writable ? "rw" : "ro", e.table,
       `#${e.filledAt}`, `#${e.lastUsed}`, entryNote(s, e.table, e.vpn, e.pa, e.writable),
     ]);
   });

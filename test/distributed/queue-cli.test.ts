@@ -109,7 +109,7 @@ describe.skipIf(!server)("explore --queue with worker processes over Redis", () 
     await stale.waitFor(/smpsim worker/);
     const refused = cli(args, {}, coordinatorDir);
     expect(await refused.exited).toBe(2);
-    expect(refused.err).toMatch(/round-robin-allocator\.mjs differs from the coordinator's \(SHA-256/);
+    expect(refused.err).toMatch(/round-robin-allocator\.mjs \(kernel\.asidAllocator\) differs from the coordinator's \(SHA-256/);
     stale.kill();
     cpSync(join(coordinatorDir, "round-robin-allocator.mjs"), join(workerDir, "round-robin-allocator.mjs"));
     cli(["worker", "--queue", redis.url, "--threads", "1"], {}, workerDir);

@@ -113,11 +113,14 @@ describe("dfs and dpor exhaust a tiny clean scenario", () => {
     },
   );
 
-  it("dpor exhausts the built-in tlb-shootdown-munmap clean in under 1000 schedules", async () => {
-    const r = run(await builtinTarget("tlb-shootdown-munmap"), "dpor", { budget: 5000 });
+  // 661 schedules while same-asid-threads compared every core's registers without declaring them to
+  // DPOR (unsound); 23,135 when it declared them all; 4,627 now that it compares only the core whose
+  // state changed with the cores running the same mm, and declares what it looked at.
+  it("dpor exhausts the built-in tlb-shootdown-munmap clean in under 5000 schedules", async () => {
+    const r = run(await builtinTarget("tlb-shootdown-munmap"), "dpor", { budget: 10_000 });
     expect(r.found).toBeNull();
     expect(r.exhausted).toBe(true);
-    expect(r.schedules).toBeLessThan(1000);
+    expect(r.schedules).toBeLessThan(5000);
   });
 
   // BUG (src/explore/explorer.ts): the loop `while (schedules < req.budget)` stops before asking the

@@ -56,7 +56,7 @@ describe("the scenario format's hyp section", () => {
     ["a guest operation in a host task", (s: any) => s.tasks[1].script.push({ op: "hvc" }), /tasks\[1\]\.script\[1\]\.op: "hvc" runs in a guest/],
     ["a guest switch to an unknown guest task", (s: any) => s.tasks[0].script.unshift({ op: "guest-switch", task: "nope" }), /tasks\[0\]\.script\[0\]\.task: VM "vm1" has no guest task "nope"/],
     ["a VM table that is not defined", (s: any) => (s.hyp.vms[0].stage2 = "missing"), /hyp\.vms\[0\]: table "missing" is not in "tables"/],
-    ["an unknown world switch", (s: any) => (s.hyp.worldSwitch = "x86"), /hyp\.worldSwitch: expected one of "armv6-kvm", "a15-hyp"/],
+    ["an unknown world switch", (s: any) => (s.hyp.worldSwitch = "x86"), /hyp\.worldSwitch: unknown world switch "x86" \(built-in: armv6-kvm, a15-hyp, vhe; or a module path/],
     ["a VMID width out of range", (s: any) => (s.hyp.vmidBits = 1), /hyp\.vmidBits: expected an integer from 2 to 16/],
   ])("exits 2 naming the field for %s", (_what, mutate, message) => {
     const file = scenarioFile(mutate);

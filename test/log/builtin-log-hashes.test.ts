@@ -43,10 +43,14 @@ const PINS: Record<string, { random1: string; random2: string; fifo: string }> =
   "kvm-armv6-global-kernel": { random1: "cd06bc2134260a15", random2: "74ca79a876e906dd", fifo: "65b1126709bfbee3" },
   "kvm-armv6-flush": { random1: "ec170f000c080060", random2: "789f178d23926113", fifo: "f21b280bf7bd6e87" },
   "kvm-armv6-nonglobal": { random1: "65864bf2579f5257", random2: "e357e990578a53fb", fifo: "332dc3063568e990" },
+  "kvm-armv6-flush-up": { random1: "2fd06f2a9f5b9456", random2: "2fd06f2a9f5b9456", fifo: "2fd06f2a9f5b9456" },
+  "kvm-armv6-nonglobal-up": { random1: "388d5da60839206b", random2: "388d5da60839206b", fifo: "388d5da60839206b" },
   "a15-vmid-rollover": { random1: "c63f7618d4db6f0e", random2: "ffe4e888fa6127ef", fifo: "bf74d3791c7bb65b" },
   "a15-vmid-small": { random1: "cf66d0713951a0c5", random2: "555dbafb8786fc52", fifo: "355009b696682544" },
   "a15-vmid-small-5.16": { random1: "7532a02e89c5d930", random2: "38e87c7720e2791a", fifo: "55687f198f1336ec" },
   "a15-vmid-publish-race": { random1: "cbc342054ae60111", random2: "6bbecc8259bc41dc", fifo: "a098f02c49717ea4" },
+  "vhe-vmid-small-5.16": { random1: "32b3c1dfba47b0a2", random2: "503609aeee0c05ea", fifo: "d1b1ae1d320dfc0e" },
+  "vhe-vmid-rollover-5.16": { random1: "a4fe6d2c9bdd9baa", random2: "89616566033ab987", fifo: "a550c4d30f9e5056" },
 };
 
 describe("built-in scenario logs", () => {

@@ -1,6 +1,7 @@
 /** The debugger's views of change and cause: `diff A B` and `why N VA`. */
 import type { CoreState } from "../../../cores/core-state.js";
 import type { Wait } from "../../../cores/core-state.js";
+import { vaOfVpn } from "../../../cores/page-table.js";
 import type { TlbEntry } from "../../../cores/tlb.js";
 import { describeEvent } from "../../events/describe.js";
 import type { Change, StateDiff } from "../../timetravel/diff.js";
@@ -8,7 +9,7 @@ import type { Provenance } from "../../timetravel/provenance.js";
 import { ctxText, hex, messageText, tagText, waitText } from "../../views/format.js";
 
 const entryText = (e: TlbEntry): string =>
-  `${hex(e.vpn * 4096)} ${tagText(e)} VMID ${e.vmid} → ${hex(e.pa)} ${e.writable ? "rw" : "ro"} (${e.table}, filled #${e.filledAt})`;
+  `${hex(vaOfVpn(e.vpn))} ${tagText(e)} VMID ${e.vmid} → ${hex(e.pa)} ${e.writable ? "rw" : "ro"} (${e.table}, filled #${e.filledAt})`;
 
 const orNone = (v: unknown, none: string): string => (v === undefined ? none : String(v));
 
@@ -51,7 +52,7 @@ export function diffView(d: StateDiff, fromLabel: string, toLabel: string): stri
   line("shared variables", d.vars.map((v) => arrow(v, (x) => orNone(x, "unset"))));
   line("locks", d.locks.map((l) => arrow(l, (x) => (x === undefined ? "free" : `core ${x}`))));
   line("tasks", d.tasks.map((t) => arrow(t, (x) => (x === undefined ? "—" : x.status === "running" ? `running on core ${x.on}` : x.status))));
-  line("page tables", d.ptes.map((p) => `${p.key.table} ${hex(p.key.vpn * 4096)} ${p.from ? hex(p.from.pa) : "unmapped"} → ${p.to ? hex(p.to.pa) : "unmapped"}`));
+  line("page tables", d.ptes.map((p) => `${p.key.table} ${hex(vaOfVpn(p.key.vpn))} ${p.from ? hex(p.from.pa) : "unmapped"} → ${p.to ? hex(p.to.pa) : "unmapped"}`));
   line("bus, sent and still in flight", d.sent.map(messageText));
   line("bus, delivered", d.delivered.map(messageText));
   line("old translations awaiting maintenance", d.stale.map((s) => `${s.key} ${s.from ? s.from.map(hex).join(",") : "—"} → ${s.to ? s.to.map(hex).join(",") : "retired"}`));
@@ -68,7 +69,7 @@ export function whyView(p: Provenance, atLabel: string): string[] {
     return out;
   }
   const e = p.entry;
-  out.push(`  TLB slot ${p.slot}: ${hex(e.vpn * 4096)} ${e.global ? "global (matches any ASID)" : `ASID ${tagText(e)} non-global`} VMID ${e.vmid} → PA ${hex(e.pa)} ${e.writable ? "rw" : "ro"}, walked from table ${e.table}`);
+  out.push(`  TLB slot ${p.slot}: ${hex(vaOfVpn(e.vpn))} ${e.global ? "global (matches any ASID)" : `ASID ${tagText(e)} non-global`} VMID ${e.vmid} → PA ${hex(e.pa)} ${e.writable ? "rw" : "ro"}, walked from table ${e.table}`);
   const o = p.origin;
   if (!o) out.push(`  filled at #${e.filledAt}, which is not a tlb.fill in this log`);
   else {

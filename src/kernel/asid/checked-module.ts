@@ -20,7 +20,7 @@ const NAMED = new Set(["read", "write", "xchg", "cmpxchg", "lock", "unlock"]);
  */
 const RESERVED_NAMES = new Set(["__proto__", ...Object.getOwnPropertyNames(Object.prototype)]);
 
-const show = (v: unknown): string => {
+export const show = (v: unknown): string => {
   let s: string | undefined;
   try {
     s = JSON.stringify(v);
@@ -34,7 +34,7 @@ const isInt = (v: unknown): boolean => typeof v === "number" && Number.isInteger
 const isNum = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
 
 /** Why `op`, yielded by a program running on `cpu`, is not an operation it may yield; null when it is. */
-function wrongOp(op: unknown, k: KernelCtx, cpu: number): string | null {
+function wrongOp(op: unknown, k: KernelCtx, cpu: number, extra: ReadonlySet<string>): string | null {
   if (typeof op !== "object" || op === null) return `${show(op)}, which is not an operation (an object with "k")`;
   const o = op as Record<string, unknown>;
   const k_ = o.k;
@@ -83,13 +83,35 @@ function wrongOp(op: unknown, k: KernelCtx, cpu: number): string | null {
       const p = o.program as { next?: unknown } | null;
       return typeof p === "object" && p !== null && typeof p.next === "function" ? null : `a call of ${show(o.program)}, which is not a step program`;
     }
-    default:
-      return `${show(op)}, which is not an operation a module may yield`;
+    // Only modules whose interface includes them (the TLB-flush paths; world switches).
+    case "pte":
+    case "retire":
+      if (!extra.has(k_)) break;
+      if (typeof o.table !== "string" || !(o.table in k.scenario.tables)) return `a ${k_} of table ${show(o.table)}, which the scenario does not have`;
+      if (!isInt(o.va) || (o.va as number) < 0 || (o.va as number) > 0xffffffff) return `a ${k_} of ${show(o.va)}`;
+      if (k_ === "pte" && o.pte !== null && (typeof o.pte !== "object" || !isInt((o.pte as Record<string, unknown>).pa))) return `a pte whose pte is ${show(o.pte)} (null or { pa, global, writable })`;
+      return null;
+    case "in-guest":
+      if (!extra.has(k_)) break;
+      return typeof o.vcpu === "string" && typeof o.op === "object" && o.op !== null ? wrongOp(o.op, k, cpu, extra) : "an in-guest without vcpu or op";
   }
+  return `${show(op)}, which is not an operation a module may yield`;
 }
 
+/** What a module's program may yield beyond the common operations, and what its return must be. */
+export interface CheckOptions {
+  readonly extraOps?: ReadonlySet<string>;
+  /** Why the returned value is wrong, or null. */
+  readonly result?: (v: unknown) => string | null;
+}
+const NO_EXTRA: ReadonlySet<string> = new Set();
+
+/** Why `v` is not a string / number / boolean, for CheckOptions.result. */
+export const mustBe = (type: "string" | "number" | "boolean") => (v: unknown): string | null =>
+  typeof v === type && (type !== "number" || Number.isInteger(v)) ? null : `returned ${show(v)}, not ${type === "number" ? "an integer" : `a ${type}`}`;
+
 /** `inner` with every operation checked and every throw reported against `file` and `what`. */
-function* checked(file: string, what: string, k: KernelCtx, cpu: number, inner: Generator<Op, unknown, number>): Generator<Op, unknown, number> {
+export function* checked(file: string, what: string, k: KernelCtx, cpu: number, inner: Generator<Op, unknown, number>, opts: CheckOptions = {}): Generator<Op, unknown, number> {
   const fail = (why: string): never => {
     throw new AllocatorError(`${file}: ${what} on core ${cpu}: ${why}`);
   };
@@ -104,11 +126,15 @@ function* checked(file: string, what: string, k: KernelCtx, cpu: number, inner: 
       return fail(`threw: ${e instanceof Error ? e.message : show(e)}`);
     }
     first = false;
-    if (r.done) return r.value;
-    const why = wrongOp(r.value, k, cpu);
+    if (r.done) {
+      const bad = opts.result?.(r.value);
+      if (bad) fail(bad);
+      return r.value;
+    }
+    const why = wrongOp(r.value, k, cpu, opts.extraOps ?? NO_EXTRA);
     if (why) fail(`yielded ${why}`);
     type Called = Extract<Op, { k: "call" }>["program"];
-    const op: Op = r.value.k === "call" ? { k: "call", program: checked(file, what, k, cpu, r.value.program) as Called } : r.value;
+    const op: Op = r.value.k === "call" ? { k: "call", program: checked(file, what, k, cpu, r.value.program, { ...(opts.extraOps ? { extraOps: opts.extraOps } : {}) }) as Called } : r.value;
     input = yield op;
   }
 }
@@ -124,19 +150,7 @@ export function checkedModule(file: string, user: AsidAllocator): AsidAllocator 
     source: user.source ?? `user module ${file}`,
     ipiHandlers: handlers,
     initialVars(mms, cores, asidBits) {
-      let vars: unknown;
-      try {
-        vars = user.initialVars(mms, cores, asidBits);
-      } catch (e) {
-        if (e instanceof AllocatorError) throw new AllocatorError(`${file}: initialVars: ${e.message}`);
-        throw new AllocatorError(`${file}: initialVars threw: ${e instanceof Error ? e.message : show(e)}`);
-      }
-      if (typeof vars !== "object" || vars === null || Array.isArray(vars)) throw new AllocatorError(`${file}: initialVars returned ${show(vars)}, not an object of variables`);
-      for (const [name, v] of Object.entries(vars)) {
-        if (RESERVED_NAMES.has(name)) throw new AllocatorError(`${file}: initialVars returned a variable named ${show(name)}, a name every JavaScript object has`);
-        if (!isNum(v)) throw new AllocatorError(`${file}: initialVars returned ${name}: ${show(v)}, not a number`);
-      }
-      return vars as Record<string, number>;
+      return checkedVars(file, () => user.initialVars(mms, cores, asidBits));
     },
     switchMm(k, cpu, mm) {
       return checked(file, "switchMm", k, cpu, call(file, "switchMm", () => user.switchMm(k, cpu, mm))) as Program;
@@ -144,8 +158,25 @@ export function checkedModule(file: string, user: AsidAllocator): AsidAllocator 
   };
 }
 
+/** A module's initialVars: an object of numbers, under names that are not every object's members. */
+export function checkedVars(file: string, make: () => unknown): Record<string, number> {
+  let vars: unknown;
+  try {
+    vars = make();
+  } catch (e) {
+    if (e instanceof AllocatorError) throw new AllocatorError(`${file}: initialVars: ${e.message}`);
+    throw new AllocatorError(`${file}: initialVars threw: ${e instanceof Error ? e.message : show(e)}`);
+  }
+  if (typeof vars !== "object" || vars === null || Array.isArray(vars)) throw new AllocatorError(`${file}: initialVars returned ${show(vars)}, not an object of variables`);
+  for (const [name, v] of Object.entries(vars)) {
+    if (RESERVED_NAMES.has(name)) throw new AllocatorError(`${file}: initialVars returned a variable named ${show(name)}, a name every JavaScript object has`);
+    if (!isNum(v)) throw new AllocatorError(`${file}: initialVars returned ${name}: ${show(v)}, not a number`);
+  }
+  return vars as Record<string, number>;
+}
+
 /** The program a module function returns, which must be a generator. */
-function call(file: string, what: string, make: () => unknown): Generator<Op, unknown, number> {
+export function call(file: string, what: string, make: () => unknown): Generator<Op, unknown, number> {
   let g: unknown;
   try {
     g = make();
