@@ -9,6 +9,7 @@ import { formatReport } from "./table.js";
 import { formatLitmus, litmusSection } from "./litmus-bench.js";
 import { formatStateful, statefulSection } from "./stateful-bench.js";
 import { armv8Section, formatArmv8 } from "./armv8-bench.js";
+import { formatQueue, queueSection } from "./queue-bench.js";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "../scenario/types.js";
 
@@ -53,6 +54,8 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
     values.quick === true,
     (line) => process.stderr.write(`bench: ${line}\n`),
   );
+  // Exploration over Redis (when redis-server is installed; not in --quick, a smoke test).
+  const queue = values.quick ? null : await queueSection(scenarios.load("tlb-shootdown-munmap"), (line) => process.stderr.write(`bench: ${line}\n`));
   // The whole litmus suite in one process (issue 12); from dist/src/bench/ the suite is ../../../test/litmus.
   const litmus = litmusSection(fileURLToPath(new URL("../../../test/litmus", import.meta.url)));
   const armv8 = await armv8Section(scenarios.load("default"), scenarios.load("tlb-shootdown-munmap"), values.quick === true);
@@ -63,8 +66,8 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
   });
   process.stdout.write(
     values.json
-      ? `${JSON.stringify({ ...report, exploration, stateful, litmus, armv8 }, null, 2)}\n`
-      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${formatStateful(stateful)}\n\n${formatLitmus(litmus)}\n\n${formatArmv8(armv8)}\n`,
+      ? `${JSON.stringify({ ...report, exploration, queue, stateful, litmus, armv8 }, null, 2)}\n`
+      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${queue ? `${formatQueue(queue)}\n\n` : ""}${formatStateful(stateful)}\n\n${formatLitmus(litmus)}\n\n${formatArmv8(armv8)}\n`,
   );
   return 0;
 }

@@ -10,6 +10,7 @@ const INPUT_ERRORS = new Set([
   "LogExistsError",
   "AllocatorError",
   "ScheduleSyntaxError",
+  "QueueError",
 ]);
 
 export function isInputError(e: unknown): e is Error {

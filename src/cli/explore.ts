@@ -7,6 +7,7 @@ import { exploreYielding, type ExploreResult } from "../explore/explorer.js";
 import { shrink } from "../explore/shrink.js";
 import type { StrategyName } from "../explore/strategy.js";
 import { exploreInWorkers } from "../explore/workers.js";
+import { exploreOnQueue } from "../distributed/coordinator.js";
 import { naming } from "../kernel/asid/registry.js";
 import { resolveModules } from "../modules/resolve.js";
 import { runScenario } from "../run/run-scenario.js";
@@ -23,6 +24,7 @@ import { statefulLines } from "./stateful-report.js";
 export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor|stateful] [--budget N] [--depth d]
                       [--preemptions P] [--order first|random|pct] [--stateful [--store exact|hash|bitstate] [--hash-bits B]]
                       [--seed N] [--workers K] [--time T] [--out DIR [--force]] [--set PATH=VALUE] [--json]
+                      [--queue redis://HOST:PORT[/db] [--resume] [--unit N]]
 
 Searches the scenario's interleavings (core steps, bus delivery order, speculative walks, scheduler and
 replacement choices) for an invariant violation. Every schedule re-executes from the start.
@@ -56,6 +58,12 @@ replacement choices) for an invariant violation. Every schedule re-executes from
                     existing files there are kept unless --force
   --set PATH=VALUE  change a scenario field first (e.g. --set machine.cores=2 --set kernel.asidBits=2)
   --json            one JSON object with the result
+  --queue URL       coordinate: put the search's units on a BullMQ queue on that Redis for
+                    \`smpsim worker --queue URL\` processes (any machines) and collect their results;
+                    same verdict, counterexample, schedule count and exhaustion as one thread
+  --resume          with --queue: continue the run of the same arguments found on the queue (after
+                    this coordinator was stopped or killed) instead of starting over
+  --unit N          with --queue: schedules per random/PCT unit (default 500)
 On a violation the schedule is shrunk, saved as a log that \`smpsim replay\` reproduces, and shown as
 per-core columns. Progress: a bar on a terminal, else a line on stderr every 5 s. Ctrl-C (SIGINT) or
 SIGTERM stops the search after the current schedule and prints the coverage so far (a second one quits
@@ -78,6 +86,9 @@ const OPTIONS = {
   store: { type: "string" },
   "hash-bits": { type: "string" },
   order: { type: "string" },
+  queue: { type: "string" },
+  resume: { type: "boolean" },
+  unit: { type: "string" },
 } as const;
 
 const STRATEGIES: string[] = ["random", "pct", "dfs", "dpor", "stateful"];
@@ -125,6 +136,11 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const workers = strategy === "dpor" || stateful ? 1 : asked;
   if (asked > workers) io.err(`explore: ${stateful ? "stateful search" : "dpor"} runs on one thread (${stateful ? "its state store" : "its backtrack sets"} span${stateful ? "s" : ""} the whole search); --workers ${asked} ignored`);
   const force = Boolean(a.values.force);
+  const queue = a.values.queue as string | undefined;
+  const resume = Boolean(a.values.resume);
+  if (resume && queue === undefined) throw new UsageError("explore: --resume goes with --queue");
+  // Schedules per random/PCT queue unit (default 500; README "Exploration on several machines").
+  const unit = intOption("explore", "unit", a.values.unit, 1, 1e9);
   const out = (a.values.out as string | undefined) ?? freshDir(join("smpsim-explore", `${scenario.id}-${strategy}`));
   const files = [join(out, "counterexample.log"), join(out, "schedule.txt")];
   const clash = files.find((f) => existsSync(f));
@@ -150,7 +166,9 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   let result: ExploreResult;
   try {
     // One thread: the search yields to the event loop now and then, so Ctrl-C is heard at once.
-    result = workers > 1 ? await exploreInWorkers(request, { scenario, baseDir }, workers) : await exploreYielding(request);
+    result = queue !== undefined
+      ? await exploreOnQueue(request, baseDir, { url: queue, resume, say: (line) => io.err(line), ...(unit !== undefined ? { unitSchedules: unit } : {}) })
+      : workers > 1 ? await exploreInWorkers(request, { scenario, baseDir }, workers) : await exploreYielding(request);
   } finally {
     watch.finish();
   }

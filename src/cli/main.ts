@@ -4,6 +4,7 @@ import { debug } from "./debug.js";
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError, isInputError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
 import { exploreCommand } from "./explore.js";
+import { workerCommand } from "./worker.js";
 import { list } from "./list.js";
 import { litmus } from "./litmus.js";
 import { replay } from "./replay.js";
@@ -25,6 +26,7 @@ commands:
   run <scenario> [options]      run a scenario, check invariants after every event, write a log
   replay <log> [--verify]       fold a log back into states; --verify re-executes and compares
   explore <scenario> [options]  search interleavings (random, pct, dfs, dpor) for a violation
+  worker --queue URL            run units of explore --queue searches (other machines too)
   debug <log> [--eval CMDS]     time-travel debugger: goto, step, back, tlb, why, diff, watch, ...
   trace <log> -o FILE           Chrome trace / Perfetto JSON: a track per core, flows for IPIs
   compare <a> <b> [--seed N]    two scenarios' cost-model figures side by side, same seed
@@ -35,7 +37,7 @@ commands:
 the version. Exit status: 0 ok, 1 invariant violated or replay diverged, 2 bad input or usage (with a one-line reason on stderr).`;
 
 type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { list, show, run, replay, explore: exploreCommand, debug, trace, ui, compare, litmus };
+const COMMANDS: Record<string, Command> = { list, show, run, replay, explore: exploreCommand, worker: workerCommand, debug, trace, ui, compare, litmus };
 
 export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
   const [first, ...after] = argv;
