@@ -47,6 +47,9 @@ function wrongOp(op: unknown, k: KernelCtx, cpu: number, extra: ReadonlySet<stri
     case "dsb":
     case "wait-acks":
       return null;
+    // smp_mb / smp_rmb / smp_wmb (DMB ISH / ISHLD / ISHST): an ordering under machine.memoryModel armv8, nothing under sc.
+    case "dmb":
+      return o.kind === "full" || o.kind === "ld" || o.kind === "st" ? null : `a dmb of kind ${show(o.kind)} (full, ld or st)`;
     case "reg":
       return typeof o.regs === "object" && o.regs !== null ? null : "a reg operation without regs";
     case "read":
