@@ -85,7 +85,8 @@ const less = (a: [number, number], b: [number, number]): boolean => a[0] < b[0] 
 
 export class RunQueue {
   private readonly ready: ReadyTree;
-  private readonly oldest = new OldestFirst();
+  /** Made at the first round-robin pick (an "any" scheduler never asks: no heap growing with every yield). */
+  private oldest: OldestFirst | null = null;
   constructor(
     readonly ids: readonly string[],
     private readonly s: MachineState,
@@ -98,7 +99,7 @@ export class RunQueue {
     const t = this.s.tasks[this.ids[pos]!]!;
     const ready = t.status === "ready";
     this.ready.set(pos, ready);
-    if (ready) this.oldest.push(t.readySince, pos);
+    if (ready) this.oldest?.push(t.readySince, pos);
   }
   get count(): number {
     return this.ready.total;
@@ -108,6 +109,13 @@ export class RunQueue {
   }
   /** The ready task with the least readySince (ties: first in list order), or "" with none. */
   longestReady(): string {
+    if (!this.oldest) {
+      this.oldest = new OldestFirst();
+      for (let p = 0; p < this.ids.length; p++) {
+        const t = this.s.tasks[this.ids[p]!]!;
+        if (t.status === "ready") this.oldest.push(t.readySince, p);
+      }
+    }
     const pos = this.oldest.top((since, p) => {
       const t = this.s.tasks[this.ids[p]!]!;
       return t.status === "ready" && t.readySince === since;
