@@ -68,6 +68,13 @@ export function tlbiVictims(tlb: readonly TlbEntry[], op: Tlbi, vmid: number): n
   return out;
 }
 
+/** How many entries the op removes (`tlbiVictims(...).length` without the list). */
+export function tlbiCount(tlb: readonly TlbEntry[], op: Tlbi, vmid: number): number {
+  let n = 0;
+  for (let i = 0; i < tlb.length; i++) if (tlbiMatches(tlb[i]!, op, vmid)) n++;
+  return n;
+}
+
 /** Removes the entries an op matches, in place; returns how many went. */
 export function applyTlbi(tlb: TlbEntry[], op: Tlbi, vmid: number): number {
   let w = 0;
@@ -110,6 +117,11 @@ interface TlbIndex {
 }
 
 const indexes = new WeakMap<readonly TlbEntry[], TlbIndex>();
+/**
+ * Below this many entries a pass is cheaper than the index, whose upkeep (a TLBI that removes entries
+ * makes it again) cost a 16-entry TLB with frequent shootdowns more than its lookups saved.
+ */
+const LINEAR_BELOW = 64;
 
 function keyOf(vpn: number, vmid: number, global: boolean, asid: number): number | string {
   const tag = global ? vmid * 131072 + 65536 : vmid * 131072 + asid;
@@ -187,7 +199,7 @@ function indexOf(tlb: readonly TlbEntry[]): TlbIndex {
 
 /** `lookup` through the index: the same answer (the lowest matching slot), without a pass over the entries. */
 export function findEntry(tlb: readonly TlbEntry[], vpn: number, asid: number, vmid: number): number {
-  if (tlb.length < 8) return lookup(tlb, vpn, asid, vmid);
+  if (tlb.length < LINEAR_BELOW) return lookup(tlb, vpn, asid, vmid);
   const ix = indexOf(tlb);
   const g = ix.byKey.get(keyOf(vpn, vmid, true, 0));
   const a = ix.byKey.get(keyOf(vpn, vmid, false, asid));
@@ -198,7 +210,7 @@ export function findEntry(tlb: readonly TlbEntry[], vpn: number, asid: number, v
 
 /** `lruVictim` through the index. */
 export function victimSlot(tlb: readonly TlbEntry[]): number {
-  if (tlb.length < 8) return lruVictim(tlb);
+  if (tlb.length < LINEAR_BELOW) return lruVictim(tlb);
   const h = indexOf(tlb).head;
   return h < 0 ? 0 : h;
 }

@@ -7,7 +7,7 @@
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
 import { hex } from "../../cores/page-table.js";
-import { tlbiVictims } from "../../cores/tlb.js";
+import { tlbiCount } from "../../cores/tlb.js";
 import type { EventBody, SimEvent } from "../events/index.js";
 import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
@@ -76,10 +76,13 @@ export class Engine implements Machine {
   private readonly options: StepOption[] = [];
   private nOptions = 0;
   /** Cores an event touched since the last step: their readiness is looked at again. */
-  private readonly dirty: number[] = [];
-  private readonly isDirty: boolean[];
+  private readonly dirty: Int32Array;
+  private nDirty = 0;
+  private readonly isDirty: Uint8Array;
   /** Cores that wait on something shared (a lock, a ready task): looked at again after every step. */
-  private readonly sharedWaiters: number[] = [];
+  private readonly waiting: Int32Array;
+  private nWaiting = 0;
+  private readonly isWaiting: Uint8Array;
   private readonly coreNames: string[];
   private readonly describeChoices: boolean;
   private readonly check: (s: MachineState, ev: SimEvent) => Violation | null;
@@ -100,7 +103,10 @@ export class Engine implements Machine {
       const m = state.inflight[id];
       if (m !== undefined) this.ready.sent(m);
     }
-    this.isDirty = new Array<boolean>(opts.cores).fill(false);
+    this.dirty = new Int32Array(opts.cores);
+    this.isDirty = new Uint8Array(opts.cores);
+    this.waiting = new Int32Array(opts.cores);
+    this.isWaiting = new Uint8Array(opts.cores);
     this.runQueues = new RunQueues(state);
     this.coreNames = coreNames(opts.cores);
     this.describeChoices = opts.describeChoices !== false;
@@ -120,14 +126,9 @@ export class Engine implements Machine {
     const sent = this.state.nextMsgId;
     applyInPlace(this.state, ev);
     if (this.state.nextMsgId !== sent) this.sent(sent);
-    // The events that change a task's state name it (sched.pick, sched.yield, task.exit).
-    const task = (ev as { task?: unknown }).task;
-    if (typeof task === "string") this.runQueues.changed(task);
-    const c = ev.core;
-    if (c >= 0 && !this.isDirty[c]) {
-      this.isDirty[c] = true;
-      this.dirty.push(c);
-    }
+    // The events that change a task's state (apply.ts).
+    if (ev.type === "sched.pick" || ev.type === "sched.yield" || ev.type === "task.exit") this.runQueues.changed(ev.task);
+    if (ev.core >= 0) this.touched(ev.core);
     this.spec?.seen(ev);
     this.sink(ev);
     if (this.stopped || ev.type === "violation") return;
@@ -162,8 +163,7 @@ export class Engine implements Machine {
     this.system = system;
     for (let c = 0; c < this.opts.cores; c++) {
       this.push(c, system.main(c), null);
-      this.isDirty[c] = true;
-      this.dirty.push(c);
+      this.touched(c);
     }
     try {
       while (!this.stopped) {
@@ -231,6 +231,13 @@ export class Engine implements Machine {
     }
   }
 
+  /** Core c's readiness is looked at again before the next step. */
+  private touched(c: number): void {
+    if (this.isDirty[c]) return;
+    this.isDirty[c] = 1;
+    this.dirty[this.nDirty++] = c;
+  }
+
   /** The messages the last event sent: ids from `from` up to `state.nextMsgId`. */
   private sent(from: number): void {
     const s = this.state;
@@ -250,30 +257,30 @@ export class Engine implements Machine {
     const k = top.op.k;
     // A DSB or an IPI wait starts and ends only by events on this core (an ack delivered to it); the
     // others wait on something any core may change, either way, so they are looked at after every step.
-    if (k !== "dsb" && k !== "wait-acks" && this.sharedWaiters.indexOf(c) < 0) this.sharedWaiters.push(c);
+    if (k !== "dsb" && k !== "wait-acks" && !this.isWaiting[c]) {
+      this.isWaiting[c] = 1;
+      this.waiting[this.nWaiting++] = c;
+    }
     return !isBlocked(this, c, top.op);
   }
 
   /** Brings the ready lists up to date with what the last step changed, and counts this step's items. */
   private listItems(): void {
-    const dirty = this.dirty;
     const ready = this.ready;
-    const waiters = this.sharedWaiters;
-    if (waiters.length > 0) {
-      for (const c of waiters.splice(0)) {
-        if (!this.isDirty[c]) {
-          this.isDirty[c] = true;
-          dirty.push(c);
-        }
-      }
+    const nw = this.nWaiting;
+    this.nWaiting = 0;
+    for (let i = 0; i < nw; i++) {
+      const c = this.waiting[i]!;
+      this.isWaiting[c] = 0;
+      this.touched(c);
     }
-    for (let i = 0; i < dirty.length; i++) {
-      const c = dirty[i]!;
-      this.isDirty[c] = false;
+    for (let i = 0; i < this.nDirty; i++) {
+      const c = this.dirty[i]!;
+      this.isDirty[c] = 0;
       ready.setCore(c, this.coreReady(c));
       ready.irqChanged(c, this.state.cores[c]!.regs.irqOn);
     }
-    dirty.length = 0;
+    this.nDirty = 0;
     this.nItems = ready.cores.length + ready.msgs.length;
     if (this.spec) this.listSpeculativeWalks(this.spec);
   }
@@ -291,6 +298,7 @@ export class Engine implements Machine {
     const of = this.nItems;
     if (of <= 1) return 0;
     this.ready.specs = this.specs.length;
+    this.ready.stale();
     let pick = this.chooser.pickByCount?.(this.ready);
     if (pick === undefined) {
       this.fillOptions();
@@ -367,7 +375,7 @@ export class Engine implements Machine {
     if (i >= cores.length) {
       const m = msgs[i - cores.length]!;
       this.clock = Math.max(this.clock, m.deliverAt);
-      this.ready.delivered(m);
+      this.ready.delivered(m, i - cores.length);
       this.deliver(m);
       return;
     }
@@ -376,7 +384,9 @@ export class Engine implements Machine {
     const before = this.state.cores[c]!.counters.cycles;
     this.stepCore(c);
     const spent = this.state.cores[c]!.counters.cycles - before;
+    const was = this.readyAt[c]!;
     this.readyAt[c] = this.clock + Math.max(1, spent);
+    this.ready.coreMoved(c, was);
   }
 
   private stepCore(c: number): void {
@@ -411,7 +421,7 @@ export class Engine implements Machine {
       return;
     }
     if (got.kind === "tlbi") {
-      const removed = tlbiVictims(core.tlb, got.op, got.vmid).length;
+      const removed = tlbiCount(core.tlb, got.op, got.vmid);
       const ack = ackFor(this, got.to, got.from, got.id, "tlbi");
       this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed, ack });
       return;

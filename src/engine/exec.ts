@@ -7,7 +7,7 @@ import type { AckMessage, IpiMessage, TlbiMessage } from "../../bus/messages.js"
 import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
 import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
-import { findEntry, tlbiVictims, victimSlot, type TlbEntry } from "../../cores/tlb.js";
+import { findEntry, tlbiCount, victimSlot, type TlbEntry } from "../../cores/tlb.js";
 import { walk } from "../../cores/walk.js";
 import type { Machine } from "./machine.js";
 import type { Op } from "./ops.js";
@@ -118,7 +118,7 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return access(m, c, op.va, op.write, false);
     case "tlbi": {
       const core = s.cores[c]!;
-      const removed = tlbiVictims(core.tlb, op.op, core.regs.vmid).length;
+      const removed = tlbiCount(core.tlb, op.op, core.regs.vmid);
       const msgs: TlbiMessage[] = [];
       if (op.broadcast) {
         for (let to = 0; to < s.cores.length; to++) {

@@ -10,7 +10,8 @@
  */
 import type { BusMessage } from "../../bus/messages.js";
 
-function insertSorted(a: number[], v: number): void {
+/** Inserts v into the ascending list; whether it was not there. */
+function insertSorted(a: number[], v: number): boolean {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -18,10 +19,13 @@ function insertSorted(a: number[], v: number): void {
     if (a[mid]! < v) lo = mid + 1;
     else hi = mid;
   }
-  if (a[lo] !== v) a.splice(lo, 0, v);
+  if (a[lo] === v) return false;
+  a.splice(lo, 0, v);
+  return true;
 }
 
-function removeSorted(a: number[], v: number): void {
+/** Removes v from the ascending list; whether it was there. */
+function removeSorted(a: number[], v: number): boolean {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -29,7 +33,9 @@ function removeSorted(a: number[], v: number): void {
     if (a[mid]! < v) lo = mid + 1;
     else hi = mid;
   }
-  if (a[lo] === v) a.splice(lo, 1);
+  if (a[lo] !== v) return false;
+  a.splice(lo, 1);
+  return true;
 }
 
 /** Index of the message with id `id` in an id-ascending list, or where it would go. */
@@ -82,12 +88,12 @@ export class ReadySet implements ReadyView {
   private readonly irqOn: boolean[];
 
   /**
-   * The ready messages of each kind, ascending id. Messages are sent at a clock that never goes back,
-   * with one latency per kind, so each of these is also in deliverAt order: the ones ready by a time are
-   * a prefix, found by binary search. `monotone` turns false if that ever fails (a latency model that
-   * varies per message), and then the view scans.
+   * The ready messages grouped by latency (deliverAt - sentAt), ascending id. Messages are sent at a
+   * clock that never goes back, so each group is also in deliverAt order: the ones ready by a time are a
+   * prefix, found by binary search (and with one group, as TLBIs and acks of equal latency make, a
+   * prefix of `msgs` itself). `monotone` turns false if that ever fails, and then the view scans.
    */
-  private readonly byKind = new Map<string, BusMessage[]>();
+  private readonly byKind = new Map<number, BusMessage[]>();
   private monotone = true;
   specs = 0;
 
@@ -98,12 +104,48 @@ export class ReadySet implements ReadyView {
     private readonly readyAt: readonly number[],
   ) {
     this.held = Array.from({ length: cores }, () => []);
+    this.due = new Int32Array(cores);
     this.irqOn = Array.from({ length: cores }, (_, c) => irqOn(c));
   }
 
+  /**
+   * The least and the greatest readyAt of the ready cores, kept as cores come and step (a step only
+   * moves its core's readyAt later) and found by a pass only after the least one moved or a core left:
+   * the earliest time and "are all ready cores due" then cost no pass over 64 cores at every step.
+   */
+  private minAt = Infinity;
+  private maxAt = -Infinity;
+  private boundsValid = false;
+
+  private bounds(): void {
+    if (this.boundsValid) return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const c of this.cores) {
+      const t = this.readyAt[c]!;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    this.minAt = lo;
+    this.maxAt = hi;
+    this.boundsValid = true;
+  }
+
   setCore(c: number, ready: boolean): void {
-    if (ready) insertSorted(this.cores, c);
-    else removeSorted(this.cores, c);
+    if (ready) {
+      if (insertSorted(this.cores, c) && this.boundsValid) {
+        const t = this.readyAt[c]!;
+        if (t < this.minAt) this.minAt = t;
+        if (t > this.maxAt) this.maxAt = t;
+      }
+    } else if (removeSorted(this.cores, c)) this.boundsValid = false;
+  }
+
+  /** Core c's readyAt went from `was` to a later time (it stepped). */
+  coreMoved(c: number, was: number): void {
+    if (!this.boundsValid) return;
+    if (was <= this.minAt) this.boundsValid = false;
+    else if (this.readyAt[c]! > this.maxAt) this.maxAt = this.readyAt[c]!;
   }
 
   /** A message just sent (its id is above every message's in the lists). */
@@ -115,18 +157,20 @@ export class ReadySet implements ReadyView {
     }
   }
 
-  delivered(m: BusMessage): void {
-    const i = searchId(this.msgs, m.id);
+  /** `at`: where it is in `msgs`, when the caller knows (the step's option index). */
+  delivered(m: BusMessage, at = -1): void {
+    const i = at >= 0 && this.msgs[at] === m ? at : searchId(this.msgs, m.id);
     if (this.msgs[i] === m) {
       this.msgs.splice(i, 1);
-      const list = this.byKind.get(m.kind)!;
+      const list = this.byKind.get(m.deliverAt - m.sentAt)!;
       list.splice(searchId(list, m.id), 1);
     }
   }
 
   private addKind(m: BusMessage): void {
-    let list = this.byKind.get(m.kind);
-    if (!list) this.byKind.set(m.kind, (list = []));
+    const group = m.deliverAt - m.sentAt;
+    let list = this.byKind.get(group);
+    if (!list) this.byKind.set(group, (list = []));
     const i = searchId(list, m.id);
     if (i > 0 && list[i - 1]!.deliverAt > m.deliverAt) this.monotone = false;
     if (i < list.length && list[i]!.deliverAt < m.deliverAt) this.monotone = false;
@@ -138,8 +182,8 @@ export class ReadySet implements ReadyView {
   }
 
   earliest(): number {
-    let e = Infinity;
-    for (const c of this.cores) if (this.readyAt[c]! < e) e = this.readyAt[c]!;
+    this.bounds();
+    let e = this.minAt;
     if (!this.monotone) {
       for (const m of this.msgs) if (m.deliverAt < e) e = m.deliverAt;
       return e;
@@ -148,9 +192,35 @@ export class ReadySet implements ReadyView {
     return e;
   }
 
-  countBy(horizon: number): number {
+  /** Positions in `cores` of the cores due by `dueHorizon` (countBy fills it, indexBy reads it: one pass per step). */
+  private readonly due: Int32Array;
+  private nDue = 0;
+  private dueHorizon = NaN;
+
+  /** Every ready core is due by dueHorizon: `due` is not filled (position k is the k-th due core). */
+  private allDue = false;
+
+  private coresDue(horizon: number): number {
+    if (horizon === this.dueHorizon) return this.nDue;
+    const cores = this.cores;
+    this.bounds();
+    this.dueHorizon = horizon;
+    this.allDue = this.maxAt <= horizon;
+    if (this.allDue) return (this.nDue = cores.length);
     let n = 0;
-    for (const c of this.cores) if (this.readyAt[c]! <= horizon) n++;
+    for (let i = 0; i < cores.length; i++) if (this.readyAt[cores[i]!]! <= horizon) this.due[n++] = i;
+    this.nDue = n;
+    this.dueHorizon = horizon;
+    return n;
+  }
+
+  /** Called when the lists or a core's readyAt may have changed (before each step's choice). */
+  stale(): void {
+    this.dueHorizon = NaN;
+  }
+
+  countBy(horizon: number): number {
+    let n = this.coresDue(horizon);
     if (!this.monotone) {
       for (const m of this.msgs) if (m.deliverAt <= horizon) n++;
       return n;
@@ -161,7 +231,9 @@ export class ReadySet implements ReadyView {
 
   indexBy(horizon: number, k: number): number {
     const cores = this.cores;
-    for (let i = 0; i < cores.length; i++) if (this.readyAt[cores[i]!]! <= horizon && k-- === 0) return i;
+    const nc = this.coresDue(horizon);
+    if (k < nc) return this.allDue ? k : this.due[k]!;
+    k -= nc;
     const msgs = this.msgs;
     if (!this.monotone) {
       for (let i = 0; i < msgs.length; i++) if (msgs[i]!.deliverAt <= horizon && k-- === 0) return cores.length + i;
@@ -172,9 +244,14 @@ export class ReadySet implements ReadyView {
     const prefixes: BusMessage[][] = [];
     const lengths: number[] = [];
     for (const list of this.byKind.values()) {
+      if (list.length === 0) continue;
       prefixes.push(list);
       lengths.push(searchDue(list, horizon));
     }
+    let total = 0;
+    for (const n of lengths) total += n;
+    // Every message in flight due, or all of one latency (the due ones a prefix): the k-th due is the k-th.
+    if (total === msgs.length || prefixes.length === 1) return cores.length + k;
     let lo = 0;
     let hi = msgs.length - 1;
     while (lo < hi) {
@@ -209,11 +286,13 @@ export class ReadySet implements ReadyView {
       else msgs[w++] = m;
     }
     msgs.length = w;
-    const ipis = this.byKind.get("ipi");
-    if (ipis) {
+    for (const list of this.byKind.values()) {
       w = 0;
-      for (let r = 0; r < ipis.length; r++) if (ipis[r]!.to !== c) ipis[w++] = ipis[r]!;
-      ipis.length = w;
+      for (let r = 0; r < list.length; r++) {
+        const m = list[r]!;
+        if (m.kind !== "ipi" || m.to !== c) list[w++] = m;
+      }
+      list.length = w;
     }
   }
 }

@@ -70,8 +70,9 @@ function ipiInFlightTo(s: MachineState, c: number): boolean {
  * pass over the cores: at 64 cores with shootdowns the pairwise form with a bus scan per core cost more
  * than the rest of the run.
  */
+const asidOf = new Map<string, number>();
 function mayDisagree(s: MachineState): boolean {
-  const asidOf = new Map<string, number>();
+  asidOf.clear();
   for (let c = 0; c < s.cores.length; c++) {
     const core = s.cores[c]!;
     if (!core.ctx || !settledOutsideBus(s, c)) continue;

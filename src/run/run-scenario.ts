@@ -14,6 +14,7 @@ import type { Scenario } from "../scenario/types.js";
 import { stateHash } from "../state/hash.js";
 import type { MachineState } from "../state/machine-state.js";
 import { simulate } from "./simulate.js";
+import { machineInvariants } from "../invariants/index.js";
 
 export interface RunRequest {
   scenario: Scenario;
@@ -70,7 +71,10 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
     writer?.event(ev);
   };
   try {
-    const { outcome, state } = simulate(req.scenario, allocator, chooser, sink);
+    // What each choice picked is written only into kept events (a log, or keepEvents): without them
+    // describing every choice is work nobody reads (half the events of a shootdown-heavy run are choices).
+    const describe = writer !== null || req.keepEvents === true;
+    const { outcome, state } = simulate(req.scenario, allocator, chooser, sink, machineInvariants, describe);
     // A schedule with picks the run never asked for does not fit the scenario (README): bad input. A run
     // stopped at the event limit simply did not get that far.
     if (given && given.unused > 0 && outcome.reason !== "limit") {

@@ -28,6 +28,8 @@ const aMachine = fc.record({
   specs: fc.nat(3),
   seed: fc.nat(1000),
   window: fc.constantFrom(Infinity, 0, 5, 20, 100),
+  // Then cores step (their readyAt moves later), leave and come back.
+  moves: fc.array(fc.record({ c: fc.nat(7), dt: fc.integer({ min: 1, max: 60 }), ready: fc.boolean() }), { maxLength: 12 }),
 });
 
 describe("the engine's ready view", () => {
@@ -43,6 +45,7 @@ describe("the engine's ready view", () => {
         for (const d of m.delivered) if (sent[d]) set.delivered(sent[d]);
         for (let c = 0; c < n; c++) set.irqChanged(c, !m.masked[c]);
         set.specs = m.specs;
+        const agree = (): void => {
         const options: StepOption[] = [
           ...set.cores.map((c) => ({ readyAt: m.readyAt[c]!, spec: false, key: c })),
           ...set.msgs.map((x) => ({ readyAt: x.deliverAt, spec: false, key: 64 + x.id })),
@@ -57,6 +60,17 @@ describe("the engine's ready view", () => {
         const b = new RandomChooser(m.seed, 0.3, m.window);
         for (let k = 0; k < 5; k++) expect(b.pickByCount(set)).toBe(a.pick("step", of, options));
         expect(new FifoChooser().pickByCount(set)).toBe(new FifoChooser().pick("step", of, options));
+        };
+        agree();
+        for (const mv of m.moves) {
+          const c = mv.c % n;
+          const was = m.readyAt[c]!;
+          m.readyAt[c] = was + mv.dt;
+          set.coreMoved(c, was);
+          set.setCore(c, mv.ready);
+          set.stale();
+          agree();
+        }
       }),
       { numRuns: 400 },
     );
