@@ -8,7 +8,7 @@ import type { Costs } from "../../cores/costs.js";
 import { initialCore, type CoreState } from "../../cores/core-state.js";
 import type { Tables } from "../../cores/walk.js";
 import type { HypState } from "./hyp-state.js";
-import { siblingsOf } from "./shared-tlb.js";
+import { siblingsOf } from "./tlb-groups.js";
 
 export interface TaskState {
   mm: string;

@@ -10,12 +10,8 @@
 import type { TlbEntry } from "../../cores/tlb.js";
 import type { MachineState } from "./machine-state.js";
 
-/** Per core, the other cores of its TLB group (empty: a private TLB), from the groups a scenario lists. */
-export function siblingsOf(cores: number, groups: readonly (readonly number[])[]): number[][] {
-  const out: number[][] = Array.from({ length: cores }, () => []);
-  for (const g of groups) for (const c of g) out[c] = g.filter((o) => o !== c);
-  return out;
-}
+export { siblingsOf } from "./tlb-groups.js";
+
 
 /** The core whose number names core c's TLB (the lowest of its group): DPOR's `tlb:C` object. */
 export function tlbOwner(s: MachineState, c: number): number {
