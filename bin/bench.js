@@ -9,4 +9,5 @@ const { defaultScenario } = await import(dist("scenarios/default.js"));
 process.exitCode = await benchMain(process.argv.slice(2), {
   load: (id) => loadScenario(id).scenario,
   defaultAt: (scale) => readScenario(defaultScenario(scale), `default scenario at scale ${scale}`),
+  read: (raw, file) => readScenario(raw, file),
 });

@@ -68,6 +68,13 @@ export function tlbiVictims(tlb: readonly TlbEntry[], op: Tlbi, vmid: number): n
   return out;
 }
 
+/** How many entries the op removes (`tlbiVictims(...).length` without the list). */
+export function tlbiCount(tlb: readonly TlbEntry[], op: Tlbi, vmid: number): number {
+  let n = 0;
+  for (let i = 0; i < tlb.length; i++) if (tlbiMatches(tlb[i]!, op, vmid)) n++;
+  return n;
+}
+
 /** Removes the entries an op matches, in place; returns how many went. */
 export function applyTlbi(tlb: TlbEntry[], op: Tlbi, vmid: number): number {
   let w = 0;
@@ -77,6 +84,8 @@ export function applyTlbi(tlb: TlbEntry[], op: Tlbi, vmid: number): number {
   }
   const removed = tlb.length - w;
   tlb.length = w;
+  // Slots moved: the index is made again on its next use (a TLBI is a pass over the entries anyway).
+  if (removed > 0) indexes.delete(tlb);
   return removed;
 }
 
@@ -85,4 +94,151 @@ export function lruVictim(tlb: readonly TlbEntry[]): number {
   let best = 0;
   for (let i = 1; i < tlb.length; i++) if (tlb[i]!.lastUsed < tlb[best]!.lastUsed) best = i;
   return best;
+}
+
+/**
+ * An index over one TLB array, for the engine's live state: slots by (VA page, VMID, ASID or global)
+ * and the slots in LRU order, so a lookup and an LRU victim cost O(1) instead of a pass over every
+ * entry (at 1,024 entries that pass was most of a run). It is attached to the array object and kept up
+ * to date by the functions below that change the array (`fillSlot`, `touchSlot`, `applyTlbi`); an array
+ * changed any other way (immer drafts, copies, a snapshot) simply has no index, and `findEntry` and
+ * `victimSlot` build one on first use. Code that writes a TLB array directly must go through these.
+ */
+interface TlbIndex {
+  /** Key of (vpn, tag) → the slots holding such an entry, ascending (more than one only in odd states). */
+  byKey: Map<number | string, number[]>;
+  /** LRU order by (lastUsed, slot): a doubly linked list over slots. */
+  prev: number[];
+  next: number[];
+  head: number;
+  tail: number;
+  /** The array length the index describes. */
+  length: number;
+}
+
+const indexes = new WeakMap<readonly TlbEntry[], TlbIndex>();
+/**
+ * Below this many entries a pass is cheaper than the index, whose upkeep (a TLBI that removes entries
+ * makes it again) cost a 16-entry TLB with frequent shootdowns more than its lookups saved.
+ */
+const LINEAR_BELOW = 64;
+
+function keyOf(vpn: number, vmid: number, global: boolean, asid: number): number | string {
+  const tag = global ? vmid * 131072 + 65536 : vmid * 131072 + asid;
+  if (vmid < 32768 && asid < 65536 && asid >= 0 && vmid >= 0 && vpn < 2097152 && vpn >= 0) return vpn * 4294967296 + tag;
+  return `${vpn}:${vmid}:${global ? "g" : asid}`;
+}
+
+const entryKey = (e: TlbEntry): number | string => keyOf(e.vpn, e.vmid, e.global, e.asid);
+
+/** Whether slot a comes before slot b in LRU order (least recently used first, ties: lower slot). */
+function before(tlb: readonly TlbEntry[], a: number, b: number): boolean {
+  const x = tlb[a]!.lastUsed;
+  const y = tlb[b]!.lastUsed;
+  return x < y || (x === y && a < b);
+}
+
+function unlink(ix: TlbIndex, s: number): void {
+  const p = ix.prev[s]!;
+  const n = ix.next[s]!;
+  if (p >= 0) ix.next[p] = n;
+  else ix.head = n;
+  if (n >= 0) ix.prev[n] = p;
+  else ix.tail = p;
+}
+
+/** Puts slot s in its LRU place, searching from the most recent end (where a use or a fill goes). */
+function link(ix: TlbIndex, tlb: readonly TlbEntry[], s: number): void {
+  let after = ix.tail;
+  while (after >= 0 && before(tlb, s, after)) after = ix.prev[after]!;
+  const n = after >= 0 ? ix.next[after]! : ix.head;
+  ix.prev[s] = after;
+  ix.next[s] = n;
+  if (after >= 0) ix.next[after] = s;
+  else ix.head = s;
+  if (n >= 0) ix.prev[n] = s;
+  else ix.tail = s;
+}
+
+function addKey(ix: TlbIndex, e: TlbEntry, s: number): void {
+  const k = entryKey(e);
+  const slots = ix.byKey.get(k);
+  if (!slots) ix.byKey.set(k, [s]);
+  else {
+    let i = slots.length;
+    while (i > 0 && slots[i - 1]! > s) i--;
+    slots.splice(i, 0, s);
+  }
+}
+
+function removeKey(ix: TlbIndex, e: TlbEntry, s: number): void {
+  const k = entryKey(e);
+  const slots = ix.byKey.get(k);
+  if (!slots) return;
+  const i = slots.indexOf(s);
+  if (i >= 0) slots.splice(i, 1);
+  if (slots.length === 0) ix.byKey.delete(k);
+}
+
+function indexOf(tlb: readonly TlbEntry[]): TlbIndex {
+  let ix = indexes.get(tlb);
+  if (ix && ix.length === tlb.length) return ix;
+  ix = { byKey: new Map(), prev: [], next: [], head: -1, tail: -1, length: tlb.length };
+  const order = tlb.map((_, i) => i).sort((a, b) => (before(tlb, a, b) ? -1 : before(tlb, b, a) ? 1 : 0));
+  for (let i = 0; i < order.length; i++) {
+    const s = order[i]!;
+    ix.prev[s] = i > 0 ? order[i - 1]! : -1;
+    ix.next[s] = i + 1 < order.length ? order[i + 1]! : -1;
+  }
+  ix.head = order.length > 0 ? order[0]! : -1;
+  ix.tail = order.length > 0 ? order[order.length - 1]! : -1;
+  for (let s = 0; s < tlb.length; s++) addKey(ix, tlb[s]!, s);
+  indexes.set(tlb, ix);
+  return ix;
+}
+
+/** `lookup` through the index: the same answer (the lowest matching slot), without a pass over the entries. */
+export function findEntry(tlb: readonly TlbEntry[], vpn: number, asid: number, vmid: number): number {
+  if (tlb.length < LINEAR_BELOW) return lookup(tlb, vpn, asid, vmid);
+  const ix = indexOf(tlb);
+  const g = ix.byKey.get(keyOf(vpn, vmid, true, 0));
+  const a = ix.byKey.get(keyOf(vpn, vmid, false, asid));
+  const gs = g ? g[0]! : -1;
+  const as = a ? a[0]! : -1;
+  return gs < 0 ? as : as < 0 ? gs : Math.min(gs, as);
+}
+
+/** `lruVictim` through the index. */
+export function victimSlot(tlb: readonly TlbEntry[]): number {
+  if (tlb.length < LINEAR_BELOW) return lruVictim(tlb);
+  const h = indexOf(tlb).head;
+  return h < 0 ? 0 : h;
+}
+
+/** Writes a copy of `entry` into `slot` (a new slot when it is the array's length), keeping the index. */
+export function fillSlot(tlb: TlbEntry[], slot: number, entry: TlbEntry): void {
+  const ix = indexes.get(tlb);
+  const e = { ...entry };
+  if (!ix || ix.length !== tlb.length) {
+    tlb[slot] = e;
+    return;
+  }
+  const old = tlb[slot];
+  if (old) {
+    removeKey(ix, old, slot);
+    unlink(ix, slot);
+  }
+  tlb[slot] = e;
+  ix.length = tlb.length;
+  addKey(ix, e, slot);
+  link(ix, tlb, slot);
+}
+
+/** Marks the entry in `slot` used at event `seq` (LRU), keeping the index. */
+export function touchSlot(tlb: TlbEntry[], slot: number, seq: number): void {
+  tlb[slot]!.lastUsed = seq;
+  const ix = indexes.get(tlb);
+  if (!ix || ix.length !== tlb.length) return;
+  unlink(ix, slot);
+  link(ix, tlb, slot);
 }

@@ -12,6 +12,8 @@ import { armv8Section, formatArmv8 } from "./armv8-bench.js";
 import { formatQueue, queueSection } from "./queue-bench.js";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "../scenario/types.js";
+import { childRunner, formatScale, scaleSection } from "./scale-bench.js";
+import { scaleChild } from "./scale-child.js";
 
 const USAGE = "usage: npm run bench [-- [--quick] [--json]]   (or: node bin/bench.js [--quick] [--json])";
 
@@ -21,9 +23,16 @@ export interface BenchScenarios {
   load(id: string): Scenario;
   /** The default scenario scaled to `scale` times its workload. */
   defaultAt(scale: number): Scenario;
+  /** A scenario from its JSON (the scaling table's machines). */
+  read(raw: unknown, file: string): Scenario;
 }
 
 export async function benchMain(argv: string[], scenarios: BenchScenarios): Promise<number> {
+  // One row of the scaling table, in a process of its own (scale-bench.ts spawns it).
+  if (argv[0] === "--scale-child" && argv[1]) {
+    process.stdout.write(`${JSON.stringify(await scaleChild(argv[1], (raw, file) => scenarios.read(raw, file)))}\n`);
+    return 0;
+  }
   let values: { quick?: boolean; json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -64,10 +73,11 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
     scenarioAt: (scale) => scenarios.defaultAt(scale),
     progress: (line) => process.stderr.write(`bench: ${line}\n`),
   });
+  const scale = scaleSection(values.quick === true, childRunner(process.argv[1]!), (line) => process.stderr.write(`bench: ${line}\n`));
   process.stdout.write(
     values.json
-      ? `${JSON.stringify({ ...report, exploration, queue, stateful, litmus, armv8 }, null, 2)}\n`
-      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${queue ? `${formatQueue(queue)}\n\n` : ""}${formatStateful(stateful)}\n\n${formatLitmus(litmus)}\n\n${formatArmv8(armv8)}\n`,
+      ? `${JSON.stringify({ ...report, exploration, queue, stateful, litmus, armv8, scale }, null, 2)}\n`
+      : `${formatReport(report)}\n\n${formatExplore(exploration)}\n\n${queue ? `${formatQueue(queue)}\n\n` : ""}${formatStateful(stateful)}\n\n${formatLitmus(litmus)}\n\n${formatArmv8(armv8)}\n\n${formatScale(scale)}\n`,
   );
   return 0;
 }

@@ -105,6 +105,8 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
       strategy,
       ...(schedule !== undefined ? { schedule } : {}),
       ...(logPath ? { log: { path: logPath, force: Boolean(a.values.force) } } : {}),
+      // The summary shows the schedule's first 200 characters; --json prints all of it.
+      keepSchedule: Boolean(a.values.json),
     });
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
@@ -178,6 +180,6 @@ function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: R
   const v = r.outcome.violation;
   if (v) io.out(`VIOLATION of ${v.invariant} at event ${v.at}: ${v.message}`);
   else io.out(`verdict: clean (${machineInvariants.map((i) => i.name).join(", ")} and liveness held after every event)`);
-  io.out(`schedule: ${r.schedule.length > 200 ? r.schedule.slice(0, 200) + `... (${r.schedule.length} characters; the log has all)` : r.schedule || "(no choices)"}`);
+  io.out(`schedule: ${r.scheduleLength > 200 ? r.schedule.slice(0, 200) + `... (${r.scheduleLength} characters; the log has all)` : r.schedule || "(no choices)"}`);
   io.out(log ? `log: ${log}` : "log: not written (--no-log)");
 }

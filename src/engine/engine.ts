@@ -7,7 +7,7 @@
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
 import { hex } from "../../cores/page-table.js";
-import { tlbiVictims } from "../../cores/tlb.js";
+import { tlbiCount } from "../../cores/tlb.js";
 import { completeLate, lateChoice } from "./late-tlbi.js";
 import type { EventBody, SimEvent } from "../events/index.js";
 import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
@@ -19,6 +19,8 @@ import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";
 import { SpeculativeWalks, type SpecItem } from "./speculation.js";
+import { ReadySet } from "./ready.js";
+import { RunQueues } from "./run-queues.js";
 import { ArmMemory } from "../memory/views.js";
 import { drain, propagateStep } from "./memory-ops.js";
 
@@ -63,7 +65,6 @@ function coreNames(n: number): string[] {
   return names;
 }
 
-type Item = { k: "core"; c: number } | { k: "msg"; m: BusMessage } | SpecItem | { k: "flush"; c: number };
 
 export class Engine implements Machine {
   private readonly stacks: Frame[][];
@@ -73,19 +74,31 @@ export class Engine implements Machine {
   private system: System | null = null;
   private clock = 0;
   private stopped: Violation | null = null;
-  /** The ready items of this step are items[0 .. nItems) (the array is reused: no per-step allocation). */
-  private readonly items: Item[] = [];
+  /**
+   * The ready items of this step, in option order: `ready.cores`, then `ready.msgs`, then `specs` (the
+   * speculative walks, listed afresh each step when speculation is on), then `flushes` (under armv8,
+   * the cores whose store buffer holds a write, listed afresh each step).
+   */
+  private readonly ready: ReadySet;
+  private readonly specs: SpecItem[] = [];
+  private readonly flushes: number[] = [];
   private nItems = 0;
+  /** The step options, filled only for a chooser that needs more than their number (reused objects). */
   private readonly options: StepOption[] = [];
   private nOptions = 0;
-  private readonly coreItems: Item[];
-  private readonly flushItems: Item[];
+  /** Cores an event touched since the last step: their readiness is looked at again. */
+  private readonly dirty: Int32Array;
+  private nDirty = 0;
+  private readonly isDirty: Uint8Array;
+  /** Cores that wait on something shared (a lock, a ready task): looked at again after every step. */
+  private readonly waiting: Int32Array;
+  private nWaiting = 0;
+  private readonly isWaiting: Uint8Array;
   private readonly coreNames: string[];
   private readonly describeChoices: boolean;
   private readonly check: (s: MachineState, ev: SimEvent) => Violation | null;
-  /** Every message id below this one has been delivered (the scan of messages in flight starts here). */
-  private lowestInflight = 0;
   private readonly spec: SpeculativeWalks | null;
+  readonly runQueues: RunQueues;
   readonly mem: ArmMemory | null;
 
   constructor(
@@ -97,8 +110,16 @@ export class Engine implements Machine {
   ) {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
-    this.coreItems = Array.from({ length: opts.cores }, (_, c) => ({ k: "core" as const, c }));
-    this.flushItems = Array.from({ length: opts.cores }, (_, c) => ({ k: "flush" as const, c }));
+    this.ready = new ReadySet(opts.cores, (c) => state.cores[c]!.regs.irqOn, this.readyAt);
+    for (let id = 0; id < state.nextMsgId; id++) {
+      const m = state.inflight[id];
+      if (m !== undefined) this.ready.sent(m);
+    }
+    this.dirty = new Int32Array(opts.cores);
+    this.isDirty = new Uint8Array(opts.cores);
+    this.waiting = new Int32Array(opts.cores);
+    this.isWaiting = new Uint8Array(opts.cores);
+    this.runQueues = new RunQueues(state);
     this.coreNames = coreNames(opts.cores);
     this.describeChoices = opts.describeChoices !== false;
     this.check = checker(invariants);
@@ -121,7 +142,12 @@ export class Engine implements Machine {
   }
 
   record(ev: SimEvent): void {
+    const sent = this.state.nextMsgId;
     applyInPlace(this.state, ev);
+    if (this.state.nextMsgId !== sent) this.sent(sent);
+    // The events that change a task's state (apply.ts).
+    if (ev.type === "sched.pick" || ev.type === "sched.yield" || ev.type === "task.exit") this.runQueues.changed(ev.task);
+    if (ev.core >= 0) this.touched(ev.core);
     this.spec?.seen(ev);
     this.sink(ev);
     if (this.stopped || ev.type === "violation") return;
@@ -132,7 +158,8 @@ export class Engine implements Machine {
   /** `core` names the core the choice is about; `coreOf`, when given, the core of the picked option. */
   choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string, coreOf?: (i: number) => number): number {
     if (of <= 1) return 0;
-    const pick = this.chooser.pick(kind, of, kind === "step" ? this.options : NO_OPTIONS);
+    // Step choices go through chooseStep; the others have no options to describe.
+    const pick = this.chooser.pick(kind, of, NO_OPTIONS);
     this.record({
       seq: this.state.seq,
       t: this.clock,
@@ -166,12 +193,15 @@ export class Engine implements Machine {
    */
   start(system: System): void {
     this.system = system;
-    for (let c = 0; c < this.opts.cores; c++) this.push(c, system.main(c), null);
+    for (let c = 0; c < this.opts.cores; c++) {
+      this.push(c, system.main(c), null);
+      this.touched(c);
+    }
   }
 
   /** Runs at most `n` steps: the outcome once the run has ended, or null when there is more to run. */
   steps(n: number): RunOutcome | null {
-    for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
       if (this.stopped) return this.outcome("violation");
       if (this.state.seq >= this.opts.maxEvents) return this.outcome("limit");
       this.listItems();
@@ -180,9 +210,9 @@ export class Engine implements Machine {
         this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
         return { reason: "deadlock", violation: this.stopped, events: this.state.seq };
       }
-      const k = this.choose(-1, "step", this.nItems, this.describeItem, this.coreOfItem);
-      this.chooser.stepped?.(this.options[k]!.key);
-      this.carryOut(this.items[k]!);
+      const i = this.chooseStep();
+      if (this.chooser.stepped) this.chooser.stepped(this.keyOf(i));
+      this.carryOut(i);
     }
     return null;
   }
@@ -246,58 +276,109 @@ export class Engine implements Machine {
     }
   }
 
-  private listItems(): void {
-    const items = this.items;
-    this.nItems = 0;
-    this.nOptions = 0;
+  /** Core c's readiness is looked at again before the next step. */
+  private touched(c: number): void {
+    if (this.isDirty[c]) return;
+    this.isDirty[c] = 1;
+    this.dirty[this.nDirty++] = c;
+  }
+
+  /** The messages the last event sent: ids from `from` up to `state.nextMsgId`. */
+  private sent(from: number): void {
     const s = this.state;
-    for (let c = 0; c < this.opts.cores; c++) {
-      const stack = this.stacks[c]!;
-      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
-      // A core whose program is done still takes IPIs (the idle loop runs with interrupts on).
-      if (!top) continue;
-      // A blocked core is offered once, to record its wait; then not until what it waits for happens.
-      if (s.cores[c]!.wait && isBlocked(this, c, top.op)) continue;
-      items[this.nItems++] = this.coreItems[c]!;
-      this.option(this.readyAt[c]!, false, coreKey(c));
+    for (let id = from; id < s.nextMsgId; id++) {
+      const m = s.inflight[id];
+      if (m !== undefined) this.ready.sent(m);
     }
-    // Message ids are handed out in order and never reused, so the ids from the lowest undelivered one
-    // up to nextMsgId, ascending, visit the messages in flight in the order `for...in` would (integer
-    // keys ascending), without enumerating the keys.
-    const inflight = s.inflight;
-    let id = this.lowestInflight;
-    while (id < s.nextMsgId && inflight[id] === undefined) id++;
-    this.lowestInflight = id;
-    for (; id < s.nextMsgId; id++) {
-      const m = inflight[id];
-      if (m === undefined) continue;
-      const to = s.cores[m.to]!;
-      // An IPI is taken only with interrupts unmasked; maintenance and acks need no interrupt.
-      if (m.kind === "ipi" && !to.regs.irqOn) continue;
-      items[this.nItems++] = { k: "msg", m };
-      this.option(m.deliverAt, false, msgKey(m.id));
+  }
+
+  /** Whether core c can step: a core whose program is done still takes IPIs (the idle loop runs with interrupts on). */
+  private coreReady(c: number): boolean {
+    const stack = this.stacks[c]!;
+    const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    if (!top) return false;
+    // A blocked core is offered once, to record its wait; then not until what it waits for happens.
+    if (!this.state.cores[c]!.wait) return true;
+    const k = top.op.k;
+    // A DSB or an IPI wait starts and ends only by events on this core (an ack delivered to it); the
+    // others wait on something any core may change, either way, so they are looked at after every step.
+    if (k !== "dsb" && k !== "wait-acks" && !this.isWaiting[c]) {
+      this.isWaiting[c] = 1;
+      this.waiting[this.nWaiting++] = c;
     }
+    return !isBlocked(this, c, top.op);
+  }
+
+  /** Brings the ready lists up to date with what the last step changed, and counts this step's items. */
+  private listItems(): void {
+    const ready = this.ready;
+    const nw = this.nWaiting;
+    this.nWaiting = 0;
+    for (let i = 0; i < nw; i++) {
+      const c = this.waiting[i]!;
+      this.isWaiting[c] = 0;
+      this.touched(c);
+    }
+    for (let i = 0; i < this.nDirty; i++) {
+      const c = this.dirty[i]!;
+      this.isDirty[c] = 0;
+      ready.setCore(c, this.coreReady(c));
+      ready.irqChanged(c, this.state.cores[c]!.regs.irqOn);
+    }
+    this.nDirty = 0;
+    this.nItems = ready.cores.length + ready.msgs.length;
     if (this.spec) this.listSpeculativeWalks(this.spec);
     if (this.mem) this.listStoreBuffers(this.mem);
   }
 
   /** Under armv8: each core with buffered writes may have one reach memory (src/memory/views.ts). */
   private listStoreBuffers(mem: ArmMemory): void {
-    for (let c = 0; c < this.opts.cores; c++) {
-      if (!mem.hasBuffered(c)) continue;
-      this.items[this.nItems++] = this.flushItems[c]!;
-      this.option(this.clock, false, flushKey(c));
-    }
+    const flushes = this.flushes;
+    flushes.length = 0;
+    for (let c = 0; c < this.opts.cores; c++) if (mem.hasBuffered(c)) flushes.push(c);
+    this.nItems += flushes.length;
   }
 
   /** Walks that would fill something new: a walk that faults or finds its entry present changes nothing. */
   private listSpeculativeWalks(spec: SpeculativeWalks): void {
-    for (let c = 0; c < this.opts.cores; c++) {
-      for (const it of spec.of(this.state, c)) {
-        this.items[this.nItems++] = it;
-        this.option(this.clock, true, specKey(c, it.vaIndex));
-      }
+    const specs = this.specs;
+    specs.length = 0;
+    for (let c = 0; c < this.opts.cores; c++) for (const it of spec.of(this.state, c)) specs.push(it);
+    this.nItems += specs.length;
+  }
+
+  /** The step's choice among the ready items: by their number when the chooser needs no more, else from the options. */
+  private chooseStep(): number {
+    const of = this.nItems;
+    if (of <= 1) return 0;
+    this.ready.specs = this.specs.length;
+    this.ready.stale();
+    // The ready view knows cores, messages and walks; with store-buffer items the options are listed.
+    let pick = this.flushes.length === 0 ? this.chooser.pickByCount?.(this.ready) : undefined;
+    if (pick === undefined) {
+      this.fillOptions();
+      pick = this.chooser.pick("step", of, this.options);
     }
+    this.record({
+      seq: this.state.seq,
+      t: this.clock,
+      core: this.coreOfItem(pick),
+      type: "choice",
+      kind: "step",
+      pick,
+      of,
+      what: this.describeChoices ? this.describe(pick) : "",
+    });
+    return pick;
+  }
+
+  private fillOptions(): void {
+    this.nOptions = 0;
+    const { cores, msgs } = this.ready;
+    for (const c of cores) this.option(this.readyAt[c]!, false, coreKey(c));
+    for (const m of msgs) this.option(m.deliverAt, false, msgKey(m.id));
+    for (const it of this.specs) this.option(this.clock, true, specKey(it.c, it.vaIndex));
+    for (const c of this.flushes) this.option(this.clock, false, flushKey(c));
   }
 
   /** Fills the next option slot, reusing its object (this runs once per ready item per step). */
@@ -311,42 +392,67 @@ export class Engine implements Machine {
     this.nOptions++;
   }
 
-  // Made once, not per step: the step loop is the engine's hottest path.
-  private readonly coreOfItem = (k: number): number => {
-    const it = this.items[k]!;
-    return it.k === "msg" ? it.m.to : it.c;
-  };
-  private readonly describeItem = (k: number): string => this.describe(this.items[k]!);
+  /** The key exploration knows item i by (`coreKey`, `msgKey`, `specKey`). */
+  private keyOf(i: number): number {
+    const { cores, msgs } = this.ready;
+    if (i < cores.length) return coreKey(cores[i]!);
+    if (i < cores.length + msgs.length) return msgKey(msgs[i - cores.length]!.id);
+    const j = i - cores.length - msgs.length;
+    if (j >= this.specs.length) return flushKey(this.flushes[j - this.specs.length]!);
+    const it = this.specs[j]!;
+    return specKey(it.c, it.vaIndex);
+  }
 
-  private describe(it: Item): string {
-    if (it.k === "core") return this.coreNames[it.c]!;
-    if (it.k === "spec") return `speculative walk on core ${it.c} of VA ${hex(it.va)}`;
-    if (it.k === "flush") return `core ${it.c}'s store buffer`;
-    const m = it.m;
+  /** The core item i is about: the core that steps, the receiver of a message, the core that walks. */
+  private coreOfItem(i: number): number {
+    const { cores, msgs } = this.ready;
+    if (i < cores.length) return cores[i]!;
+    if (i < cores.length + msgs.length) return msgs[i - cores.length]!.to;
+    const j = i - cores.length - msgs.length;
+    return j >= this.specs.length ? this.flushes[j - this.specs.length]! : this.specs[j]!.c;
+  }
+
+  private describe(i: number): string {
+    const { cores, msgs } = this.ready;
+    if (i < cores.length) return this.coreNames[cores[i]!]!;
+    if (i >= cores.length + msgs.length) {
+      const j = i - cores.length - msgs.length;
+      if (j >= this.specs.length) return `core ${this.flushes[j - this.specs.length]!}'s store buffer`;
+      const it = this.specs[j]!;
+      return `speculative walk on core ${it.c} of VA ${hex(it.va)}`;
+    }
+    const m = msgs[i - cores.length]!;
     const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}` : `ack of #${m.of}`;
     return `deliver #${m.id} ${what} from core ${m.from} to core ${m.to}`;
   }
 
-  private carryOut(it: Item): void {
-    if (it.k === "spec") {
+  private carryOut(i: number): void {
+    const { cores, msgs } = this.ready;
+    if (i >= cores.length + msgs.length) {
+      const j = i - cores.length - msgs.length;
+      if (j >= this.specs.length) {
+        propagateStep(this, this.mem!, this.flushes[j - this.specs.length]!);
+        return;
+      }
+      const it = this.specs[j]!;
       access(this, it.c, it.va, false, true);
       return;
     }
-    if (it.k === "flush") {
-      propagateStep(this, this.mem!, it.c);
+    if (i >= cores.length) {
+      const m = msgs[i - cores.length]!;
+      this.clock = Math.max(this.clock, m.deliverAt);
+      this.ready.delivered(m, i - cores.length);
+      this.deliver(m);
       return;
     }
-    if (it.k === "msg") {
-      this.clock = Math.max(this.clock, it.m.deliverAt);
-      this.deliver(it.m);
-      return;
-    }
-    const c = it.c;
+    const c = cores[i]!;
     this.clock = Math.max(this.clock, this.readyAt[c]!);
     const before = this.state.cores[c]!.counters.cycles;
     this.stepCore(c);
     const spent = this.state.cores[c]!.counters.cycles - before;
+    const was = this.readyAt[c]!;
     this.readyAt[c] = this.clock + Math.max(1, spent);
+    this.ready.coreMoved(c, was);
   }
 
   private stepCore(c: number): void {
@@ -382,7 +488,7 @@ export class Engine implements Machine {
     // is an exception entry; a later broadcast is ordered after it): src/engine/late-tlbi.ts.
     if (this.opts.lateTlbi) {
       if (got.kind === "tlbi" && !got.late && lateChoice(this, got)) return;
-      completeLate(this, bus, got);
+      completeLate(this, bus, got, (l) => this.ready.delivered(l));
     }
     if (got.kind !== "tlbi") this.mem?.receive(got.to, got.id);
     if (got.kind === "ipi") {
@@ -391,7 +497,7 @@ export class Engine implements Machine {
       return;
     }
     if (got.kind === "tlbi") {
-      const removed = tlbiVictims(core.tlb, got.op, got.vmid).length;
+      const removed = tlbiCount(core.tlb, got.op, got.vmid);
       const ack = got.late ? null : ackFor(this, got.to, got.from, got.id, "tlbi");
       this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed, ack });
       return;

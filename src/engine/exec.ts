@@ -7,7 +7,7 @@ import type { AckMessage, IpiMessage, TlbiMessage } from "../../bus/messages.js"
 import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
 import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
-import { lookup, lruVictim, tlbiVictims, type TlbEntry } from "../../cores/tlb.js";
+import { findEntry, tlbiCount, victimSlot, type TlbEntry } from "../../cores/tlb.js";
 import { stage1Table, walk, type Tables } from "../../cores/walk.js";
 import type { PageTable } from "../../cores/page-table.js";
 import type { PendingPtes } from "../memory/pte-visibility.js";
@@ -44,8 +44,11 @@ export function isBlocked(m: Machine, c: number, op: Op): boolean {
       return s.cores[c]!.tlbiAcksOutstanding > 0;
     case "wait-acks":
       return s.cores[c]!.ipiAcksOutstanding > 0;
-    case "pick-task":
+    case "pick-task": {
+      const q = m.runQueues;
+      if (q) return q.of(op.tasks).count === 0 && !q.allExited();
       return !(hasCandidate(m, op.tasks) || allExited(m));
+    }
     default:
       return false;
   }
@@ -146,7 +149,7 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       return access(m, c, op.va, op.write, false);
     case "tlbi": {
       const core = s.cores[c]!;
-      const removed = tlbiVictims(core.tlb, op.op, core.regs.vmid).length;
+      const removed = tlbiCount(core.tlb, op.op, core.regs.vmid);
       const msgs: TlbiMessage[] = [];
       if (op.broadcast) {
         for (let to = 0; to < s.cores.length; to++) {
@@ -184,6 +187,13 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
     case "choose":
       return m.choose(c, "program", op.of, (i) => `${op.what} ${i}`);
     case "pick-task": {
+      if (m.runQueues) {
+        const q = m.runQueues.of(op.tasks);
+        if (q.count === 0) return 0;
+        const task = op.roundRobin ? q.longestReady() : q.kth(m.choose(c, "program", q.count, (i) => `task ${q.kth(i)}`));
+        m.record({ seq: s.seq, t: m.now, core: c, type: "sched.pick", task, prev: s.cores[c]!.task, mm: s.tasks[task]!.mm });
+        return 1;
+      }
       const ids: string[] = [];
       for (const id of op.tasks) if (s.tasks[id]!.status === "ready") ids.push(id);
       if (ids.length === 0) return 0;
@@ -217,7 +227,7 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
   const s = m.state;
   const core = s.cores[c]!;
   const vpn = vpnOf(va);
-  const slot = lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid);
+  const slot = findEntry(core.tlb, vpn, core.regs.asid, core.regs.vmid);
   if (slot >= 0 && !spec) {
     m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.hit", va, slot, write });
     return 1;
@@ -238,7 +248,7 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
       evicted = true;
       target =
         m.opts.tlbPolicy === "lru"
-          ? lruVictim(core.tlb)
+          ? victimSlot(core.tlb)
           : m.choose(c, "victim", core.tlb.length, (i) => `evict slot ${i} (VA ${hex(core.tlb[i]!.vpn * PAGE_SIZE)})`);
     }
   }

@@ -14,7 +14,7 @@
  */
 import type { Bus } from "../../bus/bus.js";
 import type { BusMessage, TlbiMessage } from "../../bus/messages.js";
-import { tlbiVictims } from "../../cores/tlb.js";
+import { tlbiCount } from "../../cores/tlb.js";
 import { ackFor } from "./exec.js";
 import type { Machine } from "./machine.js";
 
@@ -28,14 +28,15 @@ export function lateChoice(m: Machine, got: TlbiMessage): boolean {
 }
 
 /** Before `got` is taken: every lagging TLBI of its receiver completes (one event each). */
-export function completeLate(m: Machine, bus: Bus, got: BusMessage): void {
+export function completeLate(m: Machine, bus: Bus, got: BusMessage, taken: (l: TlbiMessage) => void = () => {}): void {
   const inflight = m.state.inflight;
   for (const id in inflight) {
     const l = inflight[id]!;
     if (l.kind !== "tlbi" || !l.late || l.to !== got.to || l.id === got.id) continue;
     bus.deliver(l);
     bus.take(l.to);
-    const removed = tlbiVictims(m.state.cores[l.to]!.tlb, l.op, l.vmid).length;
+    taken(l);
+    const removed = tlbiCount(m.state.cores[l.to]!.tlb, l.op, l.vmid);
     m.record({ seq: m.state.seq, t: m.now, core: l.to, type: "bus.deliver", msg: l, removed, ack: null });
   }
 }

@@ -5,6 +5,7 @@ import type { EventBody, SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { ArmMemory } from "../memory/views.js";
 import type { ChoiceKind } from "./chooser.js";
+import type { RunQueues } from "./run-queues.js";
 
 export interface EngineOptions {
   cores: number;
@@ -49,4 +50,6 @@ export interface Machine {
    */
   record(ev: SimEvent): void;
   choose(core: number, kind: ChoiceKind, of: number, what: (i: number) => string): number;
+  /** The ready tasks per affinity list, kept as tasks change (absent: a pick looks at every task). */
+  readonly runQueues?: RunQueues;
 }

@@ -5,7 +5,7 @@
  * walk of that core finds: its registers or TLB (an event on that core), or the page tables (any core).
  */
 import { vpnOf } from "../../cores/page-table.js";
-import { lookup } from "../../cores/tlb.js";
+import { findEntry } from "../../cores/tlb.js";
 import { walk } from "../../cores/walk.js";
 import type { SimEvent } from "../events/index.js";
 import type { CoreArea } from "../events/spec.js";
@@ -57,7 +57,7 @@ export class SpeculativeWalks {
       const off = vpnOf(this.opts.pageOffset);
       for (const item of this.items[c]!) {
         const vpn = vpnOf(item.va);
-        if (lookup(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
+        if (findEntry(core.tlb, vpn, core.regs.asid, core.regs.vmid) >= 0) continue;
         if (!walk(s.tables, core.regs, vpn, off).pte) continue;
         list.push(item);
       }

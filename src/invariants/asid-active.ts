@@ -57,9 +57,9 @@ const NO_READ: Read = () => {};
  * switch), and it is not running a guest. `read` is told each object as it is looked at: `ctx:C` the
  * context, `running:C` CONTEXTIDR, TTBR0, the mode, the IRQ depth and guest entry/exit (written by that
  * core's register writes of those, IPIs taken and handled, entries and exits), `done:C` the core's end,
- * `ipi:C:F` an IPI from core F on its way to C.
+ * `ipi:C:F` an IPI from core F on its way to C. Split in two: what the core's own state says, then the bus.
  */
-function settled(s: MachineState, c: number, read: Read): boolean {
+function settledOutsideBus(s: MachineState, c: number, read: Read): boolean {
   const core = s.cores[c]!;
   read(`ctx:${c}`);
   read(`running:${c}`);
@@ -67,14 +67,17 @@ function settled(s: MachineState, c: number, read: Read): boolean {
   const ctx = core.ctx;
   if (!ctx || core.done || core.inIrq > 0 || core.regs.mode === "HYP") return false;
   if (core.regs.asid !== ctx.asid || core.regs.ttbr0 !== ctx.mm) return false;
-  if (s.hyp?.cores[c]!.inGuest) return false;
-  // An IPI from any core may be on its way (its absence is read too: a send would change the answer).
+  return !s.hyp?.cores[c]!.inGuest;
+}
+
+/** The rest of `settled`: whether an IPI is on its way to core `c` (its absence is read too: a send would change it). */
+function ipiInFlightTo(s: MachineState, c: number, read: Read): boolean {
   for (let f = 0; f < s.cores.length; f++) read(`ipi:${c}:${f}`);
   for (const id in s.inflight) {
     const m = s.inflight[id]!;
-    if (m.kind === "ipi" && m.to === c) return false;
+    if (m.kind === "ipi" && m.to === c) return true;
   }
-  return true;
+  return false;
 }
 
 /**
@@ -83,17 +86,24 @@ function settled(s: MachineState, c: number, read: Read): boolean {
  * ASID or whether it is settled, and such an event is the event of that core (or a delivery to it), so
  * a pair that starts to differ does so at an event of one of its two cores, whose check sees it.
  * `read` gets exactly what is looked at, so DPOR's dependence is what this check depended on: the other
- * cores' registers only when one runs the same mm and `x` is settled.
+ * cores' registers only when one runs the same mm and `x` is settled, the bus only when two such cores
+ * disagree (so a 64-core machine with shootdowns does not scan its messages at every register write).
  */
 function otherAsidOfSameMm(s: MachineState, x: number, read: Read): number {
-  if (!settled(s, x, read)) return -1;
+  if (!settledOutsideBus(s, x, read)) return -1;
   const mine = s.cores[x]!;
+  let xOffBus = false;
   for (let b = 0; b < s.cores.length; b++) {
     if (b === x) continue;
     read(`ctx:${b}`);
     const cb = s.cores[b]!.ctx;
-    if (!cb || cb.mm !== mine.ctx!.mm || !settled(s, b, read)) continue;
-    if (s.cores[b]!.regs.asid !== mine.regs.asid) return b;
+    if (!cb || cb.mm !== mine.ctx!.mm || !settledOutsideBus(s, b, read)) continue;
+    if (s.cores[b]!.regs.asid === mine.regs.asid) continue;
+    if (!xOffBus) {
+      if (ipiInFlightTo(s, x, read)) return -1;
+      xOffBus = true;
+    }
+    if (!ipiInFlightTo(s, b, read)) return b;
   }
   return -1;
 }

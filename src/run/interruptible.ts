@@ -38,8 +38,9 @@ export async function simulateInterruptibly(
   chooser: Chooser,
   sink: (ev: SimEvent) => void,
   stopped: StopFlag,
+  describeChoices = true,
 ): Promise<Simulation> {
-  const machine = setUp(scenario, allocator, chooser, () => sink, { describeChoices: true });
+  const machine = setUp(scenario, allocator, chooser, () => sink, { describeChoices });
   const engine = machine.start();
   try {
     for (;;) {

@@ -4,7 +4,8 @@
  */
 import { FifoChooser, RandomChooser, ScheduleChooser, type Chooser, type StrategyName } from "../engine/chooser.js";
 import type { RunOutcome } from "../engine/engine.js";
-import { ScheduleSyntaxError, decodeScheduleLazily, encodeSchedule } from "../engine/schedule.js";
+import { ScheduleSyntaxError, decodeScheduleLazily } from "../engine/schedule.js";
+import { ScheduleStream } from "./schedule-stream.js";
 import type { SimEvent } from "../events/index.js";
 import { naming } from "../kernel/asid/registry.js";
 import { resolveModules } from "../modules/resolve.js";
@@ -15,6 +16,7 @@ import { stateHash } from "../state/hash.js";
 import type { MachineState } from "../state/machine-state.js";
 import { simulateInterruptibly, withStopSignals } from "./interruptible.js";
 import { simulate } from "./simulate.js";
+import { machineInvariants } from "../invariants/index.js";
 
 export interface RunRequest {
   scenario: Scenario;
@@ -30,14 +32,21 @@ export interface RunRequest {
   keepEvents?: boolean;
   /** Stop on SIGINT / SIGTERM, dropping the unfinished log (the CLI's `run`): see interruptible.ts. */
   interruptible?: boolean;
+  /**
+   * Keep the whole schedule string (default). False: only its first characters, for a summary (the
+   * log, when written, still gets all of it), so a long run's memory does not grow with its choices.
+   */
+  keepSchedule?: boolean;
 }
 
 export interface RunResult {
   outcome: RunOutcome;
   state: MachineState;
   stateHash: string;
-  /** Every choice the run made, as a schedule string. */
+  /** Every choice the run made, as a schedule string (its first characters without `keepSchedule`). */
   schedule: string;
+  /** The whole schedule string's length. */
+  scheduleLength: number;
   events: SimEvent[];
 }
 
@@ -58,28 +67,32 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
   const given = req.schedule !== undefined ? new ScheduleChooser(decodeScheduleLazily(req.schedule), base, true) : null;
   const chooser = given ?? base;
   const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy, req.schedule), req.log.force) : null;
-  const picks: number[] = [];
+  const picks = new ScheduleStream(req.keepSchedule !== false || writer !== null);
   const events: SimEvent[] = [];
   const sink = (ev: SimEvent): void => {
-    if (ev.type === "choice") picks.push(ev.pick);
+    if (ev.type === "choice") picks.add(ev.pick);
     if (req.keepEvents) events.push(ev);
     writer?.event(ev);
   };
   try {
+    // What each choice picked is written only into kept events (a log, or keepEvents): without them
+    // describing every choice is work nobody reads (half the events of a shootdown-heavy run are choices).
+    const describe = writer !== null || req.keepEvents === true;
     const { outcome, state } = req.interruptible
-      ? await withStopSignals((stopped) => simulateInterruptibly(req.scenario, allocator, chooser, sink, stopped), () => writer?.abandon())
-      : simulate(req.scenario, allocator, chooser, sink);
+      ? await withStopSignals((stopped) => simulateInterruptibly(req.scenario, allocator, chooser, sink, stopped, describe), () => writer?.abandon())
+      : simulate(req.scenario, allocator, chooser, sink, machineInvariants, describe);
     // A schedule with picks the run never asked for does not fit the scenario (README): bad input. A run
     // stopped at the event limit simply did not get that far.
     if (given && given.unused > 0 && outcome.reason !== "limit") {
       throw new ScheduleSyntaxError(
-        `schedule: it has ${given.unused} more choices than the run makes (the run ended: ${outcome.reason} after ${picks.length} choices); it does not fit this scenario`,
+        `schedule: it has ${given.unused} more choices than the run makes (the run ended: ${outcome.reason} after ${picks.picks} choices); it does not fit this scenario`,
       );
     }
     const hash = stateHash(state);
-    const schedule = encodeSchedule(picks);
-    writer?.finish({ end: { reason: outcome.reason, events: outcome.events, stateHash: hash, schedule } }, req.log!.force);
-    return { outcome, state, stateHash: hash, schedule, events };
+    const { schedule: whole, length } = picks.finish();
+    writer?.finish({ end: { reason: outcome.reason, events: outcome.events, stateHash: hash, schedule: whole } }, req.log!.force);
+    const schedule = req.keepSchedule === false ? whole.slice(0, 256) : whole;
+    return { outcome, state, stateHash: hash, schedule, scheduleLength: length, events };
   } catch (e) {
     writer?.abandon();
     throw e;

@@ -5,7 +5,7 @@
  */
 import { produce } from "immer";
 import { vpnOf, type PageTable } from "../../cores/page-table.js";
-import { applyTlbi, type TlbiScope } from "../../cores/tlb.js";
+import { applyTlbi, fillSlot, touchSlot, type TlbiScope } from "../../cores/tlb.js";
 import type { CoreState } from "../../cores/core-state.js";
 import type { BusMessage } from "../../bus/messages.js";
 import type { SimEvent } from "../events/index.js";
@@ -88,9 +88,8 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       c!.counters.cycles += k.atomicCycles;
       return;
     case "tlb.hit": {
-      const e = c!.tlb[ev.slot]!;
-      e.lastUsed = ev.seq;
-      if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => (t[ev.slot]!.lastUsed = ev.seq));
+      touchSlot(c!.tlb, ev.slot, ev.seq);
+      if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => touchSlot(t, ev.slot, ev.seq));
       c!.counters.accesses++;
       c!.counters.hits++;
       c!.counters.cycles += k.accessCycles;
@@ -107,8 +106,8 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       n.walks++;
       n.walkSteps += ev.steps;
       n.cycles += ev.steps * k.walkStepCycles;
-      c!.tlb[ev.slot] = { ...ev.entry };
-      if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => (t[ev.slot] = { ...ev.entry }));
+      fillSlot(c!.tlb, ev.slot, ev.entry);
+      if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => fillSlot(t, ev.slot, ev.entry));
       return;
     }
     case "mmu.fault": {

@@ -1,0 +1,52 @@
+/**
+ * The TLB index (O(1) lookup and LRU victim) gives exactly what the linear definitions give, whatever
+ * sequence of fills, uses and maintenance the TLB went through, including duplicate and global entries
+ * and LRU ties.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { applyTlbi, fillSlot, findEntry, lookup, lruVictim, touchSlot, victimSlot, type Tlbi, type TlbEntry } from "../../cores/tlb.js";
+
+const small = fc.integer({ min: 0, max: 3 });
+const anEntry = fc.record({ vpn: small, asid: small, vmid: fc.integer({ min: 0, max: 1 }), global: fc.boolean(), lastUsed: fc.integer({ min: 0, max: 2 }) });
+const aTlbi: fc.Arbitrary<Tlbi> = fc.oneof(
+  fc.record({ scope: fc.constant("va" as const), vpn: small, asid: small }),
+  fc.record({ scope: fc.constant("asid" as const), asid: small }),
+  fc.record({ scope: fc.constant("all" as const) }),
+);
+type Step = { k: "fill"; e: { vpn: number; asid: number; vmid: number; global: boolean }; at: number } | { k: "touch"; at: number } | { k: "tlbi"; op: Tlbi; vmid: number };
+const aStep: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ k: fc.constant("fill" as const), e: anEntry, at: fc.nat(100) }),
+  fc.record({ k: fc.constant("touch" as const), at: fc.nat(100) }),
+  fc.record({ k: fc.constant("tlbi" as const), op: aTlbi, vmid: fc.integer({ min: 0, max: 1 }) }),
+);
+
+function entry(e: { vpn: number; asid: number; vmid: number; global: boolean; lastUsed?: number }, seq: number): TlbEntry {
+  return { pa: 0, writable: true, table: "A", gen: 0, filledAt: seq, lastUsed: seq, ...e };
+}
+
+describe("the TLB index", () => {
+  it("finds the same slot as a linear lookup and evicts the same LRU slot after any history", () => {
+    fc.assert(
+      fc.property(fc.array(anEntry, { minLength: 64, maxLength: 80 }), fc.array(aStep, { maxLength: 60 }), (initial, steps) => {
+        const tlb = initial.map((e) => entry(e, e.lastUsed));
+        let seq = 10;
+        const check = (): void => {
+          for (let vpn = 0; vpn < 4; vpn++)
+            for (let asid = 0; asid < 4; asid++)
+              for (let vmid = 0; vmid < 2; vmid++) expect(findEntry(tlb, vpn, asid, vmid)).toBe(lookup(tlb, vpn, asid, vmid));
+          if (tlb.length > 0) expect(victimSlot(tlb)).toBe(lruVictim(tlb));
+        };
+        check();
+        for (const st of steps) {
+          seq++;
+          if (st.k === "fill") fillSlot(tlb, Math.min(st.at, tlb.length), entry(st.e, seq));
+          else if (st.k === "touch" && tlb.length > 0) touchSlot(tlb, st.at % tlb.length, seq);
+          else if (st.k === "tlbi") applyTlbi(tlb, st.op, st.vmid);
+          check();
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
