@@ -61,15 +61,22 @@ export function App() {
     [],
   );
 
+  // The position the next step counts from: every change of position goes through it, so keys pressed
+  // faster than the page renders still add up (an effect copying `pos` back could run with a stale one).
+  const target = useRef(0);
   useEffect(() => {
     api.meta().then((m) => {
       setMeta(m);
-      setPos(positionFromHash(m.events) ?? 0);
+      target.current = positionFromHash(m.events) ?? 0;
+      setPos(target.current);
     }, (e: unknown) => setError((e as Error).message));
   }, []);
 
   const length = meta?.events ?? 0;
-  const go = (p: number): void => setPos(clamp(Math.round(p), 0, length));
+  const go = (p: number): void => {
+    target.current = clamp(Math.round(p), 0, length);
+    setPos(target.current);
+  };
 
   // The state at the position, and the window kept around the current event (#pos-1).
   useEffect(() => {
@@ -88,9 +95,7 @@ export function App() {
   // count from the last one asked for (keys pressed faster than answers come still add up), and the
   // server's answers are applied in order.
   const [choices, setChoices] = useState(false);
-  const target = useRef(0);
   const chain = useRef<Promise<void>>(Promise.resolve());
-  useEffect(() => void (target.current = pos), [pos]);
   const stepBy = (k: number): void => {
     if (choices) {
       target.current = clamp(target.current + k, 0, length);
