@@ -6,65 +6,29 @@
  */
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
-import { hex } from "../../cores/page-table.js";
 import { tlbiCount } from "../../cores/tlb.js";
 import { completeLate, lateChoice } from "./late-tlbi.js";
 import type { EventBody, SimEvent } from "../events/index.js";
 import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
-import { coreKey, flushKey, msgKey, specKey, type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
+import { type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
 import { access, ackFor, execOp, isBlocked } from "./exec.js";
 import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";
-import { SpeculativeWalks, type SpecItem } from "./speculation.js";
+import { SpeculativeWalks } from "./speculation.js";
+import { StepItems } from "./step-items.js";
+import { advanceFrame, RETURN, type Frame } from "./frames.js";
+import { anyInFlight, coreNames, type RunOutcome, type StopReason, type System } from "./system.js";
+
+export type { RunOutcome, StopReason, System } from "./system.js";
+
+const NO_OPTIONS: readonly StepOption[] = [];
 import { ReadySet } from "./ready.js";
 import { RunQueues } from "./run-queues.js";
 import { ArmMemory } from "../memory/views.js";
 import { drain, propagateStep } from "./memory-ops.js";
-
-/** What runs on the machine: a main program per core and the handler for each IPI. */
-export interface System {
-  main(core: number): Program;
-  ipiHandler(core: number, msg: IpiMessage): Program;
-  /**
-   * The whole JS-side state of `core`'s programs, as text, when its main program waits at its
-   * scheduler's loop head (the engine's `mainAt` is a pick-task); null when part of it is not plain
-   * data. Stateful search replaces the core's program trace with it there.
-   */
-  quiescent?(core: number): string | null;
-}
-
-export type StopReason = "done" | "violation" | "deadlock" | "limit";
-
-export interface RunOutcome {
-  reason: StopReason;
-  violation: Violation | null;
-  events: number;
-}
-
-interface Frame {
-  // A program returns a number (a handler's ack, a called program's value) or nothing (a void generator).
-  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
-  program: Generator<Op, number | void, number>;
-  op: Op;
-  /** For an IPI handler: the message it answers. */
-  msg: IpiMessage | null;
-  /** Pushed by a `call` op: its return resumes the frame below at once (no step of its own). */
-  called: boolean;
-}
-
-const NO_OPTIONS: readonly StepOption[] = [];
-const RETURN: Op = { k: "return" };
-
-/** "core 0", "core 1", ...: what a step choice of a core says (made once, not per engine). */
-const names: string[] = [];
-function coreNames(n: number): string[] {
-  for (let c = names.length; c < n; c++) names.push(`core ${c}`);
-  return names;
-}
-
 
 export class Engine implements Machine {
   private readonly stacks: Frame[][];
@@ -74,18 +38,10 @@ export class Engine implements Machine {
   private system: System | null = null;
   private clock = 0;
   private stopped: Violation | null = null;
-  /**
-   * The ready items of this step, in option order: `ready.cores`, then `ready.msgs`, then `specs` (the
-   * speculative walks, listed afresh each step when speculation is on), then `flushes` (under armv8,
-   * the cores whose store buffer holds a write, listed afresh each step).
-   */
+  /** The ready cores and messages, kept between steps; `items` adds the walks and store buffers (step-items.ts). */
   private readonly ready: ReadySet;
-  private readonly specs: SpecItem[] = [];
-  private readonly flushes: number[] = [];
+  private readonly items: StepItems;
   private nItems = 0;
-  /** The step options, filled only for a chooser that needs more than their number (reused objects). */
-  private readonly options: StepOption[] = [];
-  private nOptions = 0;
   /** Cores an event touched since the last step: their readiness is looked at again. */
   private readonly dirty: Int32Array;
   private nDirty = 0;
@@ -111,6 +67,7 @@ export class Engine implements Machine {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
     this.ready = new ReadySet(opts.cores, (c) => state.cores[c]!.regs.irqOn, this.readyAt);
+    this.items = new StepItems(this.ready, opts.cores);
     for (let id = 0; id < state.nextMsgId; id++) {
       const m = state.inflight[id];
       if (m !== undefined) this.ready.sent(m);
@@ -206,12 +163,12 @@ export class Engine implements Machine {
       if (this.state.seq >= this.opts.maxEvents) return this.outcome("limit");
       this.listItems();
       if (this.nItems === 0) {
-        if (this.state.cores.every((c) => c.done) && !this.undelivered()) return this.outcome("done");
+        if (this.state.cores.every((c) => c.done) && !anyInFlight(this.state)) return this.outcome("done");
         this.stop({ invariant: "liveness", message: describeDeadlock(this.state), at: this.state.seq - 1 });
         return { reason: "deadlock", violation: this.stopped, events: this.state.seq };
       }
       const i = this.chooseStep();
-      if (this.chooser.stepped) this.chooser.stepped(this.keyOf(i));
+      if (this.chooser.stepped) this.chooser.stepped(this.items.keyOf(i));
       this.carryOut(i);
     }
     return null;
@@ -220,12 +177,6 @@ export class Engine implements Machine {
   /** Releases what the run wired (after `run`, or after the last `steps`). */
   close(): void {
     this.bus?.close();
-  }
-
-  /** Whether a message is still in flight: with every core done, it can never be delivered. */
-  private undelivered(): boolean {
-    for (const _ in this.state.inflight) return true;
-    return false;
   }
 
   private outcome(reason: StopReason): RunOutcome {
@@ -238,42 +189,9 @@ export class Engine implements Machine {
     this.advance(c, frame, 0);
   }
 
-  /**
-   * Resumes the top frame's program with `value` and sets the operation it waits to run. A `call`
-   * pushes the callee, which starts at once; a callee's return resumes its caller at once with the
-   * value: the same operations, in the same steps, as `yield*` would give.
-   */
+  /** Resumes core c's top frame with `value` (frames.ts); a DMB is a step only under armv8. */
   private advance(c: number, top: Frame, value: number): void {
-    const stack = this.stacks[c]!;
-    let f = top;
-    let v = value;
-    const chooser = this.chooser;
-    for (;;) {
-      chooser.resumed?.(c, v);
-      const r = f.program.next(v);
-      if (!r.done) {
-        // A DMB orders nothing under sc: not a step, not an event (sc logs stay as they were).
-        if (r.value.k === "dmb" && this.mem === null) {
-          v = 0;
-          continue;
-        }
-        if (r.value.k !== "call") {
-          f.op = r.value;
-          return;
-        }
-        f = { program: r.value.program, op: RETURN, msg: null, called: true };
-        stack.push(f);
-        v = 0;
-        continue;
-      }
-      if (!f.called) {
-        f.op = RETURN;
-        return;
-      }
-      stack.pop();
-      f = stack[stack.length - 1]!;
-      v = typeof r.value === "number" ? r.value : 0;
-    }
+    advanceFrame(this.stacks[c]!, top, value, this.chooser, c, this.mem !== null);
   }
 
   /** Core c's readiness is looked at again before the next step. */
@@ -326,115 +244,37 @@ export class Engine implements Machine {
       ready.irqChanged(c, this.state.cores[c]!.regs.irqOn);
     }
     this.nDirty = 0;
-    this.nItems = ready.cores.length + ready.msgs.length;
-    if (this.spec) this.listSpeculativeWalks(this.spec);
-    if (this.mem) this.listStoreBuffers(this.mem);
+    this.nItems = this.items.list(this.state, this.spec, this.mem);
   }
 
-  /** Under armv8: each core with buffered writes may have one reach memory (src/memory/views.ts). */
-  private listStoreBuffers(mem: ArmMemory): void {
-    const flushes = this.flushes;
-    flushes.length = 0;
-    for (let c = 0; c < this.opts.cores; c++) if (mem.hasBuffered(c)) flushes.push(c);
-    this.nItems += flushes.length;
-  }
-
-  /** Walks that would fill something new: a walk that faults or finds its entry present changes nothing. */
-  private listSpeculativeWalks(spec: SpeculativeWalks): void {
-    const specs = this.specs;
-    specs.length = 0;
-    for (let c = 0; c < this.opts.cores; c++) for (const it of spec.of(this.state, c)) specs.push(it);
-    this.nItems += specs.length;
-  }
-
-  /** The step's choice among the ready items: by their number when the chooser needs no more, else from the options. */
+  /** The step's choice among the ready items (a logged `choice` when there are several). */
   private chooseStep(): number {
     const of = this.nItems;
     if (of <= 1) return 0;
-    this.ready.specs = this.specs.length;
-    this.ready.stale();
-    // The ready view knows cores, messages and walks; with store-buffer items the options are listed.
-    let pick = this.flushes.length === 0 ? this.chooser.pickByCount?.(this.ready) : undefined;
-    if (pick === undefined) {
-      this.fillOptions();
-      pick = this.chooser.pick("step", of, this.options);
-    }
+    const pick = this.items.pick(this.chooser, of, this.readyAt, this.clock);
     this.record({
       seq: this.state.seq,
       t: this.clock,
-      core: this.coreOfItem(pick),
+      core: this.items.coreOf(pick),
       type: "choice",
       kind: "step",
       pick,
       of,
-      what: this.describeChoices ? this.describe(pick) : "",
+      what: this.describeChoices ? this.items.describe(pick, this.coreNames) : "",
     });
     return pick;
-  }
-
-  private fillOptions(): void {
-    this.nOptions = 0;
-    const { cores, msgs } = this.ready;
-    for (const c of cores) this.option(this.readyAt[c]!, false, coreKey(c));
-    for (const m of msgs) this.option(m.deliverAt, false, msgKey(m.id));
-    for (const it of this.specs) this.option(this.clock, true, specKey(it.c, it.vaIndex));
-    for (const c of this.flushes) this.option(this.clock, false, flushKey(c));
-  }
-
-  /** Fills the next option slot, reusing its object (this runs once per ready item per step). */
-  private option(readyAt: number, spec: boolean, key: number): void {
-    const o = this.options[this.nOptions];
-    if (o) {
-      o.readyAt = readyAt;
-      o.spec = spec;
-      o.key = key;
-    } else this.options.push({ readyAt, spec, key });
-    this.nOptions++;
-  }
-
-  /** The key exploration knows item i by (`coreKey`, `msgKey`, `specKey`). */
-  private keyOf(i: number): number {
-    const { cores, msgs } = this.ready;
-    if (i < cores.length) return coreKey(cores[i]!);
-    if (i < cores.length + msgs.length) return msgKey(msgs[i - cores.length]!.id);
-    const j = i - cores.length - msgs.length;
-    if (j >= this.specs.length) return flushKey(this.flushes[j - this.specs.length]!);
-    const it = this.specs[j]!;
-    return specKey(it.c, it.vaIndex);
-  }
-
-  /** The core item i is about: the core that steps, the receiver of a message, the core that walks. */
-  private coreOfItem(i: number): number {
-    const { cores, msgs } = this.ready;
-    if (i < cores.length) return cores[i]!;
-    if (i < cores.length + msgs.length) return msgs[i - cores.length]!.to;
-    const j = i - cores.length - msgs.length;
-    return j >= this.specs.length ? this.flushes[j - this.specs.length]! : this.specs[j]!.c;
-  }
-
-  private describe(i: number): string {
-    const { cores, msgs } = this.ready;
-    if (i < cores.length) return this.coreNames[cores[i]!]!;
-    if (i >= cores.length + msgs.length) {
-      const j = i - cores.length - msgs.length;
-      if (j >= this.specs.length) return `core ${this.flushes[j - this.specs.length]!}'s store buffer`;
-      const it = this.specs[j]!;
-      return `speculative walk on core ${it.c} of VA ${hex(it.va)}`;
-    }
-    const m = msgs[i - cores.length]!;
-    const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}` : `ack of #${m.of}`;
-    return `deliver #${m.id} ${what} from core ${m.from} to core ${m.to}`;
   }
 
   private carryOut(i: number): void {
     const { cores, msgs } = this.ready;
     if (i >= cores.length + msgs.length) {
       const j = i - cores.length - msgs.length;
-      if (j >= this.specs.length) {
-        propagateStep(this, this.mem!, this.flushes[j - this.specs.length]!);
+      const { specs, flushes } = this.items;
+      if (j >= specs.length) {
+        propagateStep(this, this.mem!, flushes[j - specs.length]!);
         return;
       }
-      const it = this.specs[j]!;
+      const it = specs[j]!;
       access(this, it.c, it.va, false, true);
       return;
     }
