@@ -2,6 +2,7 @@
 import { zeroCounters, type Counters } from "./counters.js";
 import { initialRegisters, type Registers } from "./registers.js";
 import type { TlbEntry } from "./tlb.js";
+import type { WalkCacheEntry } from "./walk-cache.js";
 
 export type Wait =
   | { on: "lock"; name: string }
@@ -29,6 +30,8 @@ export interface CoreState {
   ctx: { mm: string; generation: number; asid: number } | null;
   /** The newest ASID generation this core has run under. */
   maxGeneration: number;
+  /** Its walk cache (machine.walkCache, cores/walk-cache.ts); absent when the machine has none. */
+  walkCache?: WalkCacheEntry[];
 }
 
 export function initialCore(id: number, kernelTable: string, ttbcrSplit = true): CoreState {

@@ -30,6 +30,11 @@ export interface Tlbi {
   asid?: number;
   vpn?: number;
   vmid?: number;
+  /**
+   * By VA, the last-level form (TLBI VALE1 / VAALE1, AArch32 TLBIMVAL): TLB entries go as without it,
+   * walk-cache entries of the VA stay (cores/walk-cache.ts). Absent: the form that invalidates all levels.
+   */
+  leaf?: boolean;
 }
 
 /** Index of the entry that translates vpn under (asid, vmid), or -1. */

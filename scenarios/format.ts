@@ -5,6 +5,7 @@
 import { defaultLatencies, type Latencies } from "../bus/messages.js";
 import { defaultCosts, type Costs } from "../cores/costs.js";
 import { pageBase } from "../cores/page-table.js";
+import type { WalkCacheConfig } from "../cores/walk-cache.js";
 import { ARCHES, defaultFlushAllScope, type Arch } from "../src/scenario/arch.js";
 import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
 import { decodeSchedule } from "../src/engine/schedule.js";
@@ -13,8 +14,8 @@ import { looksLikePath } from "../src/modules/load.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 
 const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
-const SHOOTDOWNS = ["broadcast", "local", "ipi", "broadcast-no-dsb"] as const;
-const OPS = ["read", "write", "yield", "map", "unmap", "repeat", "exit", "guest-switch", "hvc", "inject-irq"] as const;
+const SHOOTDOWNS = ["broadcast", "local", "ipi", "broadcast-no-dsb", "broadcast-last-level"] as const;
+const OPS = ["read", "write", "yield", "map", "unmap", "free-table", "repeat", "exit", "guest-switch", "hvc", "inject-irq"] as const;
 const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "hyp", "schedule"];
 
 export const DEFAULT_PAGE_OFFSET = 0xc0000000;
@@ -36,6 +37,9 @@ export function readScenario(raw: unknown, file: string): Scenario {
     }
   }
   const machine = readMachine(f, o.machine ?? {}, tasks);
+  // Page-table pages exist only in the two-level model that machine.walkCache turns on.
+  const noTables = tasks.findIndex((t) => usesOp(t.script, "free-table"));
+  if (noTables >= 0 && !machine.walkCache) f.fail(`tasks[${noTables}].script`, "free-table needs machine.walkCache (page-table pages are modelled only with it)");
   const kernel = readKernel(f, o.kernel ?? {}, machine.arch);
   const hyp = o.hyp === undefined || o.hyp === null ? null : readHyp(f, o.hyp);
   checkVcpuTasks(f, tasks, hyp);
@@ -116,15 +120,34 @@ function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig 
 /**
  * Hardware knobs, each off by default (`tlbi` is always resolved, so `--set machine.tlbi.X` finds it). `tlbi.lateCompletion`: src/engine/late-tlbi.ts.
  * `sharedTlb`: false, or groups of cores that share one TLB (src/state/shared-tlb.ts), kept only when on.
- * `walkCache` (walk caches of intermediate entries) is named so that a scenario can say `false`, but is
- * not modelled yet: turning it on is refused, not ignored.
+ * `walkCache`: false, or `{ entries, asidTagged }` (cores/walk-cache.ts), kept only when on.
  */
-function readHardwareKnobs(f: Fields, o: Record<string, unknown>): { tlbi: { lateCompletion: boolean }; sharedTlb?: number[][] } {
-  if (o.walkCache !== undefined && o.walkCache !== false) f.fail("machine.walkCache", "not modelled yet: only false (the default) is accepted");
+function readHardwareKnobs(
+  f: Fields,
+  o: Record<string, unknown>,
+): { tlbi: { lateCompletion: boolean }; sharedTlb?: number[][]; walkCache?: WalkCacheConfig } {
   const t = f.object(o.tlbi ?? {}, "machine.tlbi");
   f.known(t, "machine.tlbi", ["lateCompletion"]);
   const shared = readSharedTlb(f, o.sharedTlb, f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)));
-  return { tlbi: { lateCompletion: f.opt(t, "lateCompletion", "machine.tlbi", false, (v, p) => f.bool(v, p)) }, ...(shared ? { sharedTlb: shared } : {}) };
+  const wc = readWalkCache(f, o.walkCache);
+  return {
+    tlbi: { lateCompletion: f.opt(t, "lateCompletion", "machine.tlbi", false, (v, p) => f.bool(v, p)) },
+    ...(shared ? { sharedTlb: shared } : {}),
+    ...(wc ? { walkCache: wc } : {}),
+  };
+}
+
+/** `machine.walkCache`: false (the default), true (4 ASID-tagged entries) or `{ entries, asidTagged }`. */
+function readWalkCache(f: Fields, raw: unknown): WalkCacheConfig | null {
+  if (raw === undefined || raw === false) return null;
+  if (raw === true) return { entries: 4, asidTagged: true };
+  const path = "machine.walkCache";
+  const o = f.object(raw, path);
+  f.known(o, path, ["entries", "asidTagged"]);
+  return {
+    entries: f.opt(o, "entries", path, 4, (v, p) => f.int(v, p, 1, 1024)),
+    asidTagged: f.opt(o, "asidTagged", path, true, (v, p) => f.bool(v, p)),
+  };
 }
 
 /** `machine.sharedTlb`: false, or disjoint groups of two or more cores, e.g. [[0, 1], [2, 3]] (SMT pairs). */
@@ -246,6 +269,9 @@ function readOp(f: Fields, raw: unknown, path: string, depth = 0): WorkloadOp {
     case "unmap":
       f.known(o, path, ["op", "va", "shootdown"]);
       return { op, va: f.address(o.va, `${path}.va`), shootdown: f.opt(o, "shootdown", path, "broadcast", (v, p) => f.oneOf(v, p, SHOOTDOWNS)) };
+    case "free-table":
+      f.known(o, path, ["op", "va", "flush"]);
+      return { op, va: f.address(o.va, `${path}.va`), flush: f.opt(o, "flush", path, "pgtable", (v, p) => f.oneOf(v, p, ["pgtable", "last-level"] as const)) };
     case "repeat":
       f.known(o, path, ["op", "times", "body"]);
       if (depth >= MAX_REPEAT_DEPTH) f.fail(path, `repeats nest more than ${MAX_REPEAT_DEPTH} deep`);
@@ -257,8 +283,12 @@ function readOp(f: Fields, raw: unknown, path: string, depth = 0): WorkloadOp {
   }
 }
 
+function usesOp(ops: WorkloadOp[], name: WorkloadOp["op"]): boolean {
+  return ops.some((op) => op.op === name || (op.op === "repeat" && usesOp(op.body, name)));
+}
+
 function hasUserOps(ops: WorkloadOp[]): boolean {
-  return ops.some((op) => op.op === "map" || op.op === "unmap" || (op.op === "repeat" && hasUserOps(op.body)));
+  return ops.some((op) => op.op === "map" || op.op === "unmap" || op.op === "free-table" || (op.op === "repeat" && hasUserOps(op.body)));
 }
 
 /** Every VA a workload touches, in first-touch order: where speculative walks may happen by default. */

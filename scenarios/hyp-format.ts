@@ -64,7 +64,7 @@ function readVm(f: Fields, raw: unknown, path: string): VmSpec {
 }
 
 const GUEST_OPS = new Set<WorkloadOp["op"]>(["guest-switch", "hvc", "inject-irq"]);
-const HOST_ONLY_OPS = new Set<WorkloadOp["op"]>(["map", "unmap"]);
+const HOST_ONLY_OPS = new Set<WorkloadOp["op"]>(["map", "unmap", "free-table"]);
 
 /** vCPU threads run guest scripts; other tasks may not use guest operations. */
 export function checkVcpuTasks(f: Fields, tasks: TaskSpec[], hyp: HypConfig | null): void {

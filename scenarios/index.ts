@@ -24,6 +24,7 @@ import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
 import tlbShootdownMunmap, { munmapArmv8, munmapNoDsbArmv8 } from "./tlb-shootdown-munmap.js";
 import { vheVmidRollover516, vheVmidSmall516 } from "./vhe-vmid.js";
+import { walkCacheTableFree, walkCacheTableFreeLastLevel } from "./walk-cache-table-free.js";
 
 import { duplicateKey, withoutBom } from "./json-text.js";
 export { ScenarioError } from "./fields.js";
@@ -58,6 +59,8 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   a15VmidArmv8Fixed,
   munmapNoDsbArmv8,
   munmapArmv8,
+  walkCacheTableFreeLastLevel,
+  walkCacheTableFree,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
 
 /**

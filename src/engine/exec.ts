@@ -8,11 +8,14 @@ import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
 import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
 import { findEntry, tlbiCount, victimSlot, type TlbEntry } from "../../cores/tlb.js";
-import { stage1Table, walk, type Tables } from "../../cores/walk.js";
+import { stage1Table, walk, type Tables, type WalkResult } from "../../cores/walk.js";
+import type { WalkCacheUse } from "../events/tlb-events.js";
 import type { PageTable } from "../../cores/page-table.js";
 import type { PendingPtes } from "../memory/pte-visibility.js";
 import type { Machine } from "./machine.js";
 import { armVarOp, drain } from "./memory-ops.js";
+import { cachedWalk } from "./cached-walk.js";
+import { allocTablePage, l1Of, type TablePages } from "../../cores/table-pages.js";
 import type { Op } from "./ops.js";
 
 /** The value the operation yields back to its program, or why it cannot go on now (nothing allocated per op). */
@@ -163,10 +166,22 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       m.record({ seq: s.seq, t: m.now, core: c, type: "tlbi", op: op.op, broadcast: op.broadcast, msgs, removed });
       return removed;
     }
-    case "pte":
+    case "pte": {
       // armv8: walkers may read the replaced descriptor until this core's DSB (src/memory/pte-visibility.ts).
       m.mem?.ptes.store(c, op.table, vpnOf(op.va), s.tables[op.table]?.[vpnOf(op.va)] ?? null);
-      m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte });
+      const ptAlloc = s.pt && op.pte ? tablePageNeeded(s.pt, op.table, op.va) : undefined;
+      if (ptAlloc !== undefined) m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte, ptAlloc });
+      else m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte });
+      return 0;
+    }
+    case "pmd-clear": {
+      const pfn = s.pt?.pmd[op.table]?.[l1Of(vpnOf(op.va))];
+      if (pfn === undefined) throw new Error(`pmd-clear of ${op.table} ${hex(op.va)}: no table page there (machine.walkCache off, or already cleared)`);
+      m.record({ seq: s.seq, t: m.now, core: c, type: "pt.unlink", table: op.table, va: op.va, pfn });
+      return pfn;
+    }
+    case "pt-free":
+      m.record({ seq: s.seq, t: m.now, core: c, type: "pt.free", pfn: op.pfn });
       return 0;
     case "retire":
       m.record({ seq: s.seq, t: m.now, core: c, type: "pte.retire", table: op.table, va: op.va });
@@ -234,7 +249,7 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
   }
   const pte = m.mem ? stalePte(m, m.mem.ptes, c, va, vpn) : undefined;
   const tables = pte?.tables ?? s.tables;
-  const w = walk(tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
+  const w: WalkResult & { wc?: WalkCacheUse } = s.walkCache ? cachedWalk(s, core, tables, vpn, vpnOf(m.opts.pageOffset)) : walk(tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
   if (!w.pte) {
     if (pte) m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps, pte: pte.read });
     else m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
@@ -264,7 +279,10 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
     filledAt: s.seq,
     lastUsed: s.seq,
   };
-  if (pte) m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps, pte: pte.read });
+  if (w.wc) {
+    const ev = { seq: s.seq, t: m.now, core: c, type: "tlb.fill" as const, va, spec, write, entry, slot: target, evicted, steps: w.steps };
+    m.record(pte ? { ...ev, pte: pte.read, wc: w.wc } : { ...ev, wc: w.wc });
+  } else if (pte) m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps, pte: pte.read });
   else m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
   return 1;
 }
@@ -284,4 +302,9 @@ function stalePte(m: Machine, ptes: PendingPtes, c: number, va: number, vpn: num
   if (old) copy[vpn] = old;
   else delete copy[vpn];
   return { tables: { ...s.tables, [table]: copy }, read: "old" };
+}
+
+/** pte_alloc: the page a PTE store into a 2 MB without a table page allocates (none when it has one). */
+function tablePageNeeded(pt: TablePages, table: string, va: number): number | undefined {
+  return pt.pmd[table]?.[l1Of(vpnOf(va))] === undefined ? allocTablePage(pt) : undefined;
 }

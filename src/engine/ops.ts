@@ -42,6 +42,12 @@ export type Op =
   | { k: "tlbi"; op: Tlbi; broadcast: boolean }
   | { k: "pte"; table: string; va: number; pte: Pte | null }
   | { k: "retire"; table: string; va: number }
+  /**
+   * machine.walkCache: pmd_clear of the table page that holds `va`'s descriptor (the 2 MB around it);
+   * yields the page's number for `pt-free`. pt-free: the page goes back to the allocator (pte_free).
+   */
+  | { k: "pmd-clear"; table: string; va: number }
+  | { k: "pt-free"; pfn: number }
   | { k: "ipi"; to: number[]; ipi: string; arg: number; wait: boolean }
   /** Waits until every IPI sent with `wait` has been acked. */
   | { k: "wait-acks" }

@@ -75,7 +75,8 @@ const REGS: Shape = {
   vmid: optional(count), stage2: optional(bool), vectorsHigh: optional(bool), irqOn: optional(bool),
   ttbcrSplit: optional(bool), hcr: optional(count), cntvCtl: optional(count), cntvCval: optional(num), cntvoff: optional(num),
 };
-const TLBI = obj({ scope: oneOf("all", "asid", "va", "vaa", "vmid", "allvm"), asid: optional(count), vpn: optional(u32), vmid: optional(count) });
+const TLBI = obj({ scope: oneOf("all", "asid", "va", "vaa", "vmid", "allvm"), asid: optional(count), vpn: optional(u32), vmid: optional(count), leaf: optional(bool) });
+const WC_USE = obj({ l1: count, pfn: count, cached: bool, holds: optional(nullable(obj({ table: str, l1: count }))) });
 const ENVELOPE: Shape = { id: count, from: core, to: core, sentAt: num, deliverAt: num };
 const IPI_MSG = obj({ ...ENVELOPE, kind: oneOf("ipi"), ipi: str, arg: num });
 const TLBI_MSG = obj({ ...ENVELOPE, kind: oneOf("tlbi"), op: TLBI, vmid: count, late: optional((v) => (v === true ? null : `expected true, got ${got(v)}`)) });
@@ -111,10 +112,12 @@ export const eventSchemas: { readonly [K in EventType]: Shape } = {
   "lock.acquire": { name: str },
   "lock.release": { name: str },
   "tlb.hit": { va: u32, slot, write: bool },
-  "tlb.fill": { va: u32, spec: bool, write: bool, entry: ENTRY, slot, evicted: bool, steps: count, pte: optional(oneOf("new", "old")) },
+  "tlb.fill": { va: u32, spec: bool, write: bool, entry: ENTRY, slot, evicted: bool, steps: count, pte: optional(oneOf("new", "old")), wc: optional(WC_USE) },
   "mmu.fault": { va: u32, spec: bool, table: str, steps: count, pte: optional(oneOf("new", "old")) },
   tlbi: { op: TLBI, broadcast: bool, msgs: arr(TLBI_MSG), removed: count },
-  "pte.write": { table: str, va: u32, pte: nullable(PTE) },
+  "pte.write": { table: str, va: u32, pte: nullable(PTE), ptAlloc: optional(count) },
+  "pt.unlink": { table: str, va: u32, pfn: count },
+  "pt.free": { pfn: count },
   "pte.retire": { table: str, va: u32 },
   "ipi.send": { msgs: arr(IPI_MSG), wait: bool },
   "bus.deliver": { msg: MSG, removed: count, ack: nullable(MSG), late: optional(MSG) },

@@ -5,9 +5,10 @@ import type { EngineEvent } from "./engine-events.js";
 import type { HypEvent } from "./hyp-events.js";
 import type { KernelEvent } from "./kernel-events.js";
 import type { MemoryEvent } from "./memory-events.js";
+import type { TableEvent } from "./table-events.js";
 import type { TlbEvent } from "./tlb-events.js";
 
-export type SimEvent = EngineEvent | CoreEvent | MemoryEvent | TlbEvent | BusEvent | KernelEvent | HypEvent;
+export type SimEvent = EngineEvent | CoreEvent | MemoryEvent | TlbEvent | TableEvent | BusEvent | KernelEvent | HypEvent;
 export type EventType = SimEvent["type"];
 export type EventOf<K extends EventType> = Extract<SimEvent, { type: K }>;
 

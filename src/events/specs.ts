@@ -10,6 +10,7 @@ import type { EventType, SimEvent } from "./index.js";
 import { kernelSpecs } from "./kernel-spec.js";
 import { memorySpecs } from "./memory-spec.js";
 import type { EventSpec, EventSpecs } from "./spec.js";
+import { tableSpecs } from "./table-spec.js";
 import { tlbSpecs } from "./tlb-spec.js";
 
 export const EVENT_SPECS = {
@@ -17,6 +18,7 @@ export const EVENT_SPECS = {
   ...coreSpecs,
   ...memorySpecs,
   ...tlbSpecs,
+  ...tableSpecs,
   ...busSpecs,
   ...kernelSpecs,
   ...hypSpecs,

@@ -1,4 +1,5 @@
 import type { Pte } from "../../cores/page-table.js";
+import type { TablePageUse } from "../../cores/table-pages.js";
 import type { Tlbi, TlbEntry } from "../../cores/tlb.js";
 import type { TlbiMessage } from "../../bus/messages.js";
 import type { EventBase } from "./base.js";
@@ -27,6 +28,20 @@ export interface TlbFillEvent extends EventBase {
   steps: number;
   /** Under armv8 (absent under sc): the walk read a descriptor an unfinished PTE store replaced ("old") or not ("new"). */
   pte?: "new" | "old";
+  /** machine.walkCache on (absent off): the level-1 descriptor the walk used, from the walk cache or the table. */
+  wc?: WalkCacheUse;
+}
+
+/**
+ * How a walk got its level-1 (table) descriptor: `cached` from the core's walk cache (else read from
+ * the table and now cached), pointing at table page `pfn`. `holds`, only when the page no longer holds
+ * the walked table's descriptors for that 2 MB: what it holds now (another table's, or null: free).
+ */
+export interface WalkCacheUse {
+  l1: number;
+  pfn: number;
+  cached: boolean;
+  holds?: TablePageUse | null;
 }
 
 /** A walk that found no valid translation (a translation fault; for a user access, SIGSEGV). */
@@ -58,6 +73,8 @@ export interface PteWriteEvent extends EventBase {
   table: string;
   va: number;
   pte: Pte | null;
+  /** machine.walkCache on: the table had no table page for this VA's 2 MB; this one was allocated and linked (pte_alloc). */
+  ptAlloc?: number;
 }
 
 /**

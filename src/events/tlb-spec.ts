@@ -1,5 +1,6 @@
 /** Specs of translation events: TLB hits and fills, faults, maintenance, page-table writes. */
 import { hex, PAGE_SIZE } from "../../cores/page-table.js";
+import type { TablePageUse } from "../../cores/table-pages.js";
 import type { Tlbi } from "../../cores/tlb.js";
 import { changes, type SpecTable } from "./spec.js";
 import type { TlbEvent } from "./tlb-events.js";
@@ -11,10 +12,16 @@ export const tlbiText = (op: Tlbi): string => {
     case "allvm": return "TLBIALLNSNH";
     case "vmid": return `TLBI VMID ${op.vmid ?? "cur"}`;
     case "asid": return `TLBIASID ${op.asid}`;
-    case "va": return `TLBIMVA ${hex((op.vpn ?? 0) * PAGE_SIZE)} ASID ${op.asid}`;
-    case "vaa": return `TLBIMVAA ${hex((op.vpn ?? 0) * PAGE_SIZE)}`;
+    case "va": return `TLBIMVA${op.leaf ? "L" : ""} ${hex((op.vpn ?? 0) * PAGE_SIZE)} ASID ${op.asid}`;
+    case "vaa": return `TLBIMVAA${op.leaf ? "L" : ""} ${hex((op.vpn ?? 0) * PAGE_SIZE)}`;
   }
 };
+
+/** What a reused table page holds now, for a walk that reached it through a stale walk-cache entry. */
+function walkCacheHolds(holds: TablePageUse | null | undefined): string {
+  if (holds === undefined) return "";
+  return holds === null ? " (now free)" : ` (now ${holds.table}'s table for ${hex(holds.l1 * 512 * PAGE_SIZE)})`;
+}
 
 export const tlbSpecs: SpecTable<TlbEvent> = {
   "tlb.hit": {
@@ -33,11 +40,15 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
       t.read(`pt:${ev.entry.table}`);
       // armv8: what a walk may read depends on the PTE writers' DSB and ISB (src/memory/pte-visibility.ts).
       if (ev.pte !== undefined) t.read("ptw");
+      // Through a table page: what it holds now (another table's descriptors, when it was reused).
+      if (ev.wc) t.read(`ptpage:${ev.wc.pfn}`);
+      if (ev.wc?.holds) t.read(`pt:${ev.wc.holds.table}`);
     },
     describe: (ev) => {
       const e = ev.entry;
       const tag = e.global ? "global" : `ASID ${e.gen ? `${e.gen}:` : ""}${e.asid}`;
-      return `${ev.spec ? "spec walk" : ev.write ? "write miss" : "read miss"} ${hex(ev.va)}→${hex(e.pa)} ${tag} (${e.table})`;
+      const via = !ev.wc?.cached ? "" : ` via walk cache → table page ${hex(ev.wc.pfn * PAGE_SIZE)}${walkCacheHolds(ev.wc.holds)}`;
+      return `${ev.spec ? "spec walk" : ev.write ? "write miss" : "read miss"} ${hex(ev.va)}→${hex(e.pa)} ${tag} (${e.table})${via}`;
     },
   },
   "mmu.fault": {
@@ -61,7 +72,10 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
   },
   "pte.write": {
     changes: changes([], ["tables", "stale"]),
-    touches: (ev, t) => t.write(`pt:${ev.table}`),
+    touches: (ev, t) => {
+      t.write(`pt:${ev.table}`);
+      if (ev.ptAlloc !== undefined) t.write(`ptpage:${ev.ptAlloc}`);
+    },
     describe: (ev) => (ev.pte ? `pte ${ev.table} ${hex(ev.va)}→${hex(ev.pte.pa)}` : `pte ${ev.table} ${hex(ev.va)} cleared`),
   },
   "pte.retire": {

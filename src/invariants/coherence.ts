@@ -10,13 +10,16 @@ import type { SimEvent } from "../events/index.js";
 import { staleKey, type MachineState } from "../state/machine-state.js";
 import { describeEntry, describeRunning } from "./describe.js";
 import type { Invariant } from "./invariant.js";
+import { walkCacheFillViolation } from "./walk-cache-fill.js";
 
 export const coherence: Invariant = {
   name: "translation-coherence",
-  on: ["tlb.hit"],
+  // tlb.fill: a walk through a stale walk-cache entry (src/invariants/walk-cache-fill.ts).
+  on: ["tlb.hit", "tlb.fill"],
   // A fresh walk of the tables the core translates the VA through now (and their retired translations).
   reads: (ev, t) => (ev.type === "tlb.hit" ? t.read(`pt:${t.stage1Table(ev.core, ev.va)}`) : undefined),
   check(s: MachineState, ev: SimEvent): string | null {
+    if (ev.type === "tlb.fill") return ev.wc ? walkCacheFillViolation(s, ev) : null;
     if (ev.type !== "tlb.hit") return null;
     const core = s.cores[ev.core]!;
     const e = core.tlb[ev.slot]!;

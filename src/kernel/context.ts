@@ -2,7 +2,7 @@
 import type { IpiMessage } from "../../bus/messages.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { Op, Program } from "../engine/ops.js";
-import type { Scenario, Shootdown } from "../scenario/types.js";
+import type { Scenario, Shootdown, TableFlush } from "../scenario/types.js";
 
 export interface KernelCtx {
   readonly scenario: Scenario;
@@ -25,6 +25,8 @@ export interface KernelCtx {
   contextSwitch(cpu: number, prev: string, next: string): Generator<Op, string, number>;
   /** The scenario's unmap sequence (built-in or a module, src/kernel/modules.ts TlbFlush). */
   unmapPage(cpu: number, mm: string, va: number, how: Shootdown): Generator<Op, void, number>;
+  /** The scenario's page-table page free (built-in src/kernel/free-table.ts, or the TlbFlush module's freeTable). */
+  freeTable(cpu: number, mm: string, va: number, flush: TableFlush): Generator<Op, void, number>;
   /** Per-CPU kernel data that only its own CPU touches (per_cpu(current_mm), ...). */
   readonly percpu: {
     currentMm: string;

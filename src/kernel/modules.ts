@@ -6,7 +6,7 @@
  * Loading: src/modules/resolve.ts; checking what a module yields: src/kernel/asid/checked-module.ts.
  */
 import type { Op } from "../engine/ops.js";
-import type { Shootdown } from "../scenario/types.js";
+import type { Shootdown, TableFlush } from "../scenario/types.js";
 import type { AsidAllocator } from "./asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "./context.js";
 
@@ -29,6 +29,12 @@ export interface TlbFlush {
    * `retire` the page (from then on it may be reused, so a translation of it is stale).
    */
   unmapPage(k: KernelCtx, cpu: number, mm: string, va: number, how: Shootdown): Generator<Op, void, number>;
+  /**
+   * machine.walkCache: a workload's `free-table` of `va`'s page-table page in `mm` (free_pte_range →
+   * pte_free_tlb → tlb_remove_table): `pmd-clear` (yields the page), the invalidation `flush` asks,
+   * `pt-free`. Absent: the built-in (src/kernel/free-table.ts).
+   */
+  freeTable?(k: KernelCtx, cpu: number, mm: string, va: number, flush: TableFlush): Generator<Op, void, number>;
   /** IPI handlers by name (flush_tlb_page's ipi_flush_tlb_page, ...). */
   readonly ipiHandlers: Readonly<Record<string, IpiHandler>>;
 }

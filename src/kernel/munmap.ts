@@ -21,8 +21,10 @@ export function* munmapPage(k: KernelCtx, cpu: number, mm: string, va: number, h
   if (how !== "broadcast-no-dsb") yield { k: "dsb" };
   const id = yield { k: "read", name: contextVar(mm) };
   const asid = id & ((1 << k.asidBits) - 1);
-  const op = { scope: "va" as const, asid, vpn: vpnOf(va) };
-  if (how === "broadcast" || how === "broadcast-no-dsb") {
+  // arm64 since v4.4 (4150e50bf5f2, "arm64: Use last level TLBI for user pte changes"): flush_tlb_page
+  // is TLBI VALE1IS, which leaves walk-cache entries (cores/walk-cache.ts).
+  const op = how === "broadcast-last-level" ? { scope: "va" as const, asid, vpn: vpnOf(va), leaf: true } : { scope: "va" as const, asid, vpn: vpnOf(va) };
+  if (how === "broadcast" || how === "broadcast-no-dsb" || how === "broadcast-last-level") {
     // ARMv7 SMP: TLBIMVAIS reaches every core; the DSB after it waits for completion everywhere
     // (arch/arm/include/asm/tlbflush.h, v7wbi_flags with TLB_V7_UIS_PAGE).
     yield { k: "tlbi", op, broadcast: true };

@@ -51,6 +51,9 @@ export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPositio
       case "unmap":
         yield* k.unmapPage(k.state.tasks[task]!.on, mm, op.va, op.shootdown);
         break;
+      case "free-table":
+        yield* k.freeTable(k.state.tasks[task]!.on, mm, op.va, op.flush);
+        break;
       case "repeat":
         if (op.times > 0 && doesSomething(op.body)) frames.push({ ops: op.body, i: 0, left: op.times });
         break;

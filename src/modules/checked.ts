@@ -8,6 +8,7 @@ import { call, checked, checkedVars, mustBe, show, type CheckOptions } from "../
 import { AllocatorError } from "../kernel/asid/errors.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
 import type { ContextSwitch, TlbFlush } from "../kernel/modules.js";
+import type { TableFlush } from "../scenario/types.js";
 import type { VmidAllocator } from "../hyp/context.js";
 import type { WorldSwitchModel } from "../hyp/world-switch.js";
 
@@ -26,7 +27,7 @@ function handlers(file: string, user: Readonly<Record<string, unknown>> | undefi
   return out;
 }
 
-const PAGE_TABLE_OPS: ReadonlySet<string> = new Set(["pte", "retire"]);
+const PAGE_TABLE_OPS: ReadonlySet<string> = new Set(["pte", "retire", "pmd-clear", "pt-free"]);
 const GUEST_OPS: ReadonlySet<string> = new Set(["in-guest"]);
 
 export function checkedContextSwitch(file: string, user: ContextSwitch): ContextSwitch {
@@ -47,6 +48,13 @@ export function checkedTlbFlush(file: string, user: TlbFlush): TlbFlush {
     unmapPage(k, cpu, mm, va, how) {
       return program(file, "unmapPage", k, cpu, () => user.unmapPage(k, cpu, mm, va, how), { extraOps: PAGE_TABLE_OPS });
     },
+    ...(typeof user.freeTable === "function"
+      ? {
+          freeTable(k: KernelCtx, cpu: number, mm: string, va: number, flush: TableFlush) {
+            return program<void>(file, "freeTable", k, cpu, () => user.freeTable!(k, cpu, mm, va, flush), { extraOps: PAGE_TABLE_OPS });
+          },
+        }
+      : {}),
     ipiHandlers: handlers(file, user.ipiHandlers),
   };
 }

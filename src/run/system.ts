@@ -8,6 +8,7 @@ import type { Scenario } from "../scenario/types.js";
 import { tasksOn } from "../scenario/initial-state.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
+import { freePteTable } from "../kernel/free-table.js";
 import { builtinTlbFlush } from "../kernel/munmap.js";
 import { builtinContextSwitch } from "../kernel/switch-mm.js";
 import { modulesOf } from "../modules/attach.js";
@@ -53,6 +54,9 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     },
     unmapPage(cpu, mm, va, how) {
       return flush.unmapPage(this, cpu, mm, va, how);
+    },
+    freeTable(cpu, mm, va, how) {
+      return (flush.freeTable ?? freePteTable)(this, cpu, mm, va, how);
     },
   };
   const hv = scenario.hyp ? hypervisor(k, scenario.hyp, allocator, modules.hyp) : null;

@@ -84,6 +84,7 @@ export function initialStateInput(scenario: Scenario, vars: Record<string, numbe
     costs: m.costs,
     hyp: initialHypState(scenario),
     ...(m.sharedTlb ? { sharedTlb: m.sharedTlb } : {}),
+    ...(m.walkCache ? { walkCache: m.walkCache } : {}),
   };
 }
 

@@ -5,11 +5,15 @@
 import type { Latencies } from "../../bus/messages.js";
 import type { Costs } from "../../cores/costs.js";
 import type { TlbPolicy } from "../../cores/tlb.js";
+import type { WalkCacheConfig } from "../../cores/walk-cache.js";
 import type { Arch } from "./arch.js";
 
 /** `broadcast-no-dsb`: `broadcast` without the DSB between the PTE store and the TLBI (the TLBI may be
  *  issued before the store is complete: a bug under the armv8 memory model, harmless under sc). */
-export type Shootdown = "broadcast" | "local" | "ipi" | "broadcast-no-dsb";
+export type Shootdown = "broadcast" | "local" | "ipi" | "broadcast-no-dsb" | "broadcast-last-level";
+
+/** How freeing a page-table page invalidates walk caches (src/kernel/free-table.ts). */
+export type TableFlush = "pgtable" | "last-level";
 
 /** What a task does, one entry at a time. */
 export type WorkloadOp =
@@ -17,6 +21,8 @@ export type WorkloadOp =
   | { op: "yield" }
   | { op: "map"; va: number; pa: number; global: boolean; writable: boolean }
   | { op: "unmap"; va: number; shootdown: Shootdown }
+  /** machine.walkCache: free the (emptied) page-table page of `va`'s 2 MB (free_pte_range). */
+  | { op: "free-table"; va: number; flush: TableFlush }
   | { op: "repeat"; times: number; body: WorkloadOp[] }
   | { op: "exit" }
   /** Guest only: the guest kernel switches to another of its tasks (its own switch_mm). */
@@ -93,6 +99,8 @@ export interface MachineConfig {
   memoryModel: MemoryModel;
   /** Groups of cores sharing one TLB (src/state/shared-tlb.ts); absent: every TLB private. */
   sharedTlb?: number[][];
+  /** Walk caches and two-level tables (cores/walk-cache.ts, cores/table-pages.ts); absent: off. */
+  walkCache?: WalkCacheConfig;
 }
 
 export type MemoryModel = "sc" | "armv8";

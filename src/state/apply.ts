@@ -11,6 +11,7 @@ import type { BusMessage } from "../../bus/messages.js";
 import type { SimEvent } from "../events/index.js";
 import { staleKey, type MachineState } from "./machine-state.js";
 import { mirrorTlb } from "./shared-tlb.js";
+import { tablePageAllocated, tablePageFreed, tablePageUnlinked, walkCacheFilled, walkCacheInvalidated } from "./table-pages.js";
 
 export function apply(state: MachineState, ev: SimEvent): MachineState {
   return produce(state, (draft) => {
@@ -108,6 +109,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       n.cycles += ev.steps * k.walkStepCycles;
       fillSlot(c!.tlb, ev.slot, ev.entry);
       if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => fillSlot(t, ev.slot, ev.entry));
+      if (ev.wc) walkCacheFilled(s, c!, ev);
       return;
     }
     case "mmu.fault": {
@@ -126,6 +128,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
     case "tlbi":
       applyTlbi(c!.tlb, ev.op, c!.regs.vmid);
       if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => applyTlbi(t, ev.op, c!.regs.vmid));
+      if (s.walkCache) walkCacheInvalidated(s, c!, ev.op, c!.regs.vmid);
       c!.counters.flushes++;
       if (isFull(ev.op.scope)) c!.counters.fullFlushes++;
       c!.counters.entriesFlushed += ev.removed;
@@ -140,9 +143,18 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       if (old) (s.stale[staleKey(ev.table, vpn)] ??= []).push(old.pa);
       if (ev.pte) table[vpn] = { ...ev.pte };
       else delete table[vpn];
+      if (ev.ptAlloc !== undefined) tablePageAllocated(s, ev.table, ev.va, ev.ptAlloc);
       c!.counters.cycles += k.atomicCycles;
       return;
     }
+    case "pt.unlink":
+      tablePageUnlinked(s, ownTable(s, ev.table), ev.table, ev.va);
+      c!.counters.cycles += k.atomicCycles;
+      return;
+    case "pt.free":
+      tablePageFreed(s, ev.pfn);
+      c!.counters.cycles += k.otherCycles;
+      return;
     case "pte.retire":
       delete s.stale[staleKey(ev.table, vpnOf(ev.va))];
       c!.counters.cycles += k.otherCycles;
@@ -170,6 +182,7 @@ export function applyInPlace(s: MachineState, ev: SimEvent): void {
       } else if (m.kind === "tlbi") {
         applyTlbi(c!.tlb, m.op, m.vmid);
         if (s.tlbSiblings) mirrorTlb(s, ev.core, (t) => applyTlbi(t, m.op, m.vmid));
+        if (s.walkCache) walkCacheInvalidated(s, c!, m.op, m.vmid);
         c!.counters.flushes++;
         if (isFull(m.op.scope)) c!.counters.fullFlushes++;
         c!.counters.entriesFlushed += ev.removed;

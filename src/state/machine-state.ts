@@ -8,6 +8,8 @@ import type { Costs } from "../../cores/costs.js";
 import { initialCore, type CoreState } from "../../cores/core-state.js";
 import type { Tables } from "../../cores/walk.js";
 import type { HypState } from "./hyp-state.js";
+import { initialTablePages, type TablePages } from "../../cores/table-pages.js";
+import type { WalkCacheConfig } from "../../cores/walk-cache.js";
 import { siblingsOf } from "./tlb-groups.js";
 
 export interface TaskState {
@@ -48,6 +50,9 @@ export interface MachineState {
   hyp?: HypState;
   /** Per core, the cores sharing its TLB (machine.sharedTlb, src/state/shared-tlb.ts); absent: all private. */
   tlbSiblings?: number[][];
+  /** machine.walkCache: each core's walk cache (CoreState.walkCache) and the tables' table pages; absent: off. */
+  walkCache?: WalkCacheConfig;
+  pt?: TablePages;
   violation: { invariant: string; message: string; at: number } | null;
 }
 
@@ -64,6 +69,7 @@ export interface InitialStateInput {
   hyp?: HypState | undefined;
   /** Groups of cores sharing one TLB (machine.sharedTlb). */
   sharedTlb?: number[][] | undefined;
+  walkCache?: WalkCacheConfig | undefined;
 }
 
 /**
@@ -83,7 +89,7 @@ function copyTables(tables: Tables): Tables {
 export function initialState(input: InitialStateInput): MachineState {
   const tasks: Record<string, TaskState> = {};
   for (const [id, t] of Object.entries(input.tasks)) tasks[id] = { mm: t.mm, on: -1, status: "ready", readySince: -1 };
-  return {
+  const s: MachineState = {
     seq: 0,
     t: 0,
     cores: Array.from({ length: input.cores }, (_, i) => initialCore(i, input.kernelTable, input.ttbcrSplit)),
@@ -102,6 +108,15 @@ export function initialState(input: InitialStateInput): MachineState {
     ...(input.sharedTlb ? { tlbSiblings: siblingsOf(input.cores, input.sharedTlb) } : {}),
     violation: null,
   };
+  if (input.walkCache) withWalkCaches(s, input.walkCache, input.tables);
+  return s;
+}
+
+/** machine.walkCache on: an empty walk cache per core, and a table page for every mapped 2 MB of each table. */
+function withWalkCaches(s: MachineState, cfg: WalkCacheConfig, tables: Tables): void {
+  s.walkCache = { ...cfg };
+  s.pt = initialTablePages(tables);
+  for (const c of s.cores) c.walkCache = [];
 }
 
 export const staleKey = (table: string, vpn: number): string => `${table}:${vpn}`;

@@ -55,6 +55,8 @@ const PINS: Record<string, { random1: string; random2: string; fifo: string }> =
   "a15-vmid-armv8-fb544d1ca65a": { random1: "c306be2487958bda", random2: "03cb3267f2672263", fifo: "c380dafab3a1896a" },
   "tlb-shootdown-munmap-no-dsb-armv8": { random1: "05834b866b5e4b3e", random2: "b4bed6e5571b87eb", fifo: "43a44fa61a2ee31b" },
   "tlb-shootdown-munmap-armv8": { random1: "b5c0c65b4fa35c2b", random2: "e35baac2cc798c1c", fifo: "a46c107bbc996614" },
+  "walk-cache-table-free-last-level": { random1: "3a70cb7939f71472", random2: "d1dccaa789635b63", fifo: "28a337aa13c3463b" },
+  "walk-cache-table-free": { random1: "3dd2da982e0fd295", random2: "6889e7479d4c6a51", fifo: "9b5172710e3ea2bf" },
 };
 
 describe("built-in scenario logs", () => {

@@ -5,6 +5,8 @@
  * AllocatorError naming the module file, the operation and why (exit 2), not a crash reported as a bug
  * in smpsim. Built-in allocators are not wrapped (their mistakes are smpsim's bugs).
  */
+import { vpnOf } from "../../../cores/page-table.js";
+import { l1Of } from "../../../cores/table-pages.js";
 import type { Op, Program } from "../../engine/ops.js";
 import { checkEvent } from "../../events/event-schema.js";
 import type { SimEvent } from "../../events/index.js";
@@ -94,6 +96,15 @@ function wrongOp(op: unknown, k: KernelCtx, cpu: number, extra: ReadonlySet<stri
       if (!isInt(o.va) || (o.va as number) < 0 || (o.va as number) > 0xffffffff) return `a ${k_} of ${show(o.va)}`;
       if (k_ === "pte" && o.pte !== null && (typeof o.pte !== "object" || !isInt((o.pte as Record<string, unknown>).pa))) return `a pte whose pte is ${show(o.pte)} (null or { pa, global, writable })`;
       return null;
+    case "pmd-clear": {
+      if (!extra.has(k_)) break;
+      if (!k.state.pt) return "a pmd-clear on a machine without machine.walkCache";
+      const pfn = isInt(o.va) && typeof o.table === "string" ? k.state.pt.pmd[o.table]?.[l1Of(vpnOf(o.va as number))] : undefined;
+      return pfn === undefined ? `a pmd-clear of ${show(o.table)} ${show(o.va)}, where no table page is linked` : null;
+    }
+    case "pt-free":
+      if (!extra.has(k_)) break;
+      return isInt(o.pfn) && k.state.pt?.pages[o.pfn as number] !== undefined ? null : `a pt-free of ${show(o.pfn)}, which is not a table page`;
     case "in-guest":
       if (!extra.has(k_)) break;
       return typeof o.vcpu === "string" && typeof o.op === "object" && o.op !== null ? wrongOp(o.op, k, cpu, extra) : "an in-guest without vcpu or op";
