@@ -55,6 +55,7 @@ const PINS: Record<string, { random1: string; random2: string; fifo: string }> =
   "a15-vmid-armv8-fb544d1ca65a": { random1: "a1b736d068aee6a3", random2: "705ff591c0c2d7fd", fifo: "14575a6579dfbaa5" },
   "tlb-shootdown-munmap-no-dsb-armv8": { random1: "05834b866b5e4b3e", random2: "b4bed6e5571b87eb", fifo: "43a44fa61a2ee31b" },
   "tlb-shootdown-munmap-armv8": { random1: "b5c0c65b4fa35c2b", random2: "e35baac2cc798c1c", fifo: "a46c107bbc996614" },
+  "a15-vmid-rollover-armv8": { random1: "3570dc72e5774b9f", random2: "7655a1c844c97b96", fifo: "2990907b6234e9d4" },
 };
 
 describe("built-in scenario logs", () => {
