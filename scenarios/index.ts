@@ -15,6 +15,7 @@ import asidRolloverIpi from "./asid-rollover-ipi.js";
 import { asidSmallArm64, asidSmallGeneration, asidSmallIpi } from "./asid-small.js";
 import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import a15VmidRollover from "./a15-vmid-rollover.js";
+import a15VmidRolloverArmv8 from "./a15-vmid-rollover-armv8.js";
 import { a15VmidPublishRace, a15VmidSmall, a15VmidSmall516 } from "./a15-vmid-small.js";
 import { a15VmidArmv8Fixed, a15VmidArmv8NoBarriers } from "./a15-vmid-armv8.js";
 import defaultScenario from "./default.js";
@@ -61,6 +62,7 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   munmapArmv8,
   walkCacheTableFreeLastLevel,
   walkCacheTableFree,
+  a15VmidRolloverArmv8,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
 
 /**

@@ -81,7 +81,7 @@ export class Engine implements Machine {
     this.describeChoices = opts.describeChoices !== false;
     this.check = checker(invariants);
     this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
-    this.mem = opts.memoryModel === "armv8" ? new ArmMemory(opts.cores) : null;
+    this.mem = opts.memoryModel === "armv8" ? new ArmMemory(opts.cores, opts.fencedLocks === true) : null;
   }
 
   /** The operation `core`'s main program waits to run, when nothing else is on its stack; else null. */

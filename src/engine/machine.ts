@@ -28,6 +28,8 @@ export interface EngineOptions {
   lateTlbi?: boolean;
   /** "armv8": shared variables are ARMv8 memory (src/memory/views.ts); "sc" (absent): one value each. */
   memoryModel?: "sc" | "armv8";
+  /** Under armv8: 32-bit ARM's spinlocks, with a full DMB after lock and before unlock (src/memory/views.ts). */
+  fencedLocks?: boolean;
   /** Some cores share a TLB (machine.sharedTlb; the state's `tlbSiblings` says which). */
   sharedTlb?: boolean;
   /** The run stops (not an error) after this many events. */

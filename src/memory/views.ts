@@ -82,7 +82,16 @@ export class ArmMemory {
 
   private readonly buffers: BufferedWrite[][];
 
-  constructor(cores: number) {
+  /**
+   * @param fencedLocks 32-bit ARM's spinlocks (arch/arm/include/asm/spinlock.h, v3.10 to v5.x):
+   * arch_spin_lock ends with smp_mb() and arch_spin_unlock is smp_mb(); owner++; dsb_sev(), so a lock
+   * orders like DMB ISH after its acquire and an unlock like DMB ISH before its release, stronger than
+   * arm64's LDAXR / STLR (arch/arm64/include/asm/spinlock.h, qspinlock), which is the default.
+   */
+  constructor(
+    cores: number,
+    private readonly fencedLocks = false,
+  ) {
     this.views = Array.from({ length: cores }, newViews);
     this.buffers = Array.from({ length: cores }, () => []);
   }
@@ -202,10 +211,12 @@ export class ArmMemory {
     const r = this.released.get(name) ?? 0;
     if (r > v.rOld) v.rOld = r;
     this.raise(v, r, r);
+    if (this.fencedLocks) this.dmb(c, "full");
   }
 
   /** spin_unlock: a release (smp_store_release of the lock word): after all the core has seen. */
   unlock(c: number, name: string): void {
+    if (this.fencedLocks) this.dmb(c, "full");
     const v = this.views[c]!;
     this.released.set(name, Math.max(v.rOld, v.wOld));
   }
@@ -229,6 +240,7 @@ export class ArmMemory {
     const v = this.views[c]!;
     if (r > v.rOld) v.rOld = r;
     this.raise(v, r, r);
+    if (this.fencedLocks) this.dmb(c, "full");
   }
 
   private readonly messages = new Map<number, number>();

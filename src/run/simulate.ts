@@ -48,6 +48,8 @@ export function engineOptions(scenario: Scenario): EngineOptions {
     maxEvents: m.maxEvents,
     ...(m.tlbi?.lateCompletion ? { lateTlbi: true } : {}),
     memoryModel: m.memoryModel,
+    // 32-bit ARM kernels' spinlocks are fully fenced (arch/arm/include/asm/spinlock.h); arm64's are LDAXR/STLR.
+    ...(m.memoryModel === "armv8" && m.arch !== "armv8" ? { fencedLocks: true } : {}),
     ...(m.sharedTlb ? { sharedTlb: true } : {}),
   };
 }

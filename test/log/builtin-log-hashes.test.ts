@@ -51,12 +51,13 @@ const PINS: Record<string, { random1: string; random2: string; fifo: string }> =
   "a15-vmid-publish-race": { random1: "cbc342054ae60111", random2: "6bbecc8259bc41dc", fifo: "a098f02c49717ea4" },
   "vhe-vmid-small-5.16": { random1: "32b3c1dfba47b0a2", random2: "503609aeee0c05ea", fifo: "d1b1ae1d320dfc0e" },
   "vhe-vmid-rollover-5.16": { random1: "a4fe6d2c9bdd9baa", random2: "89616566033ab987", fifo: "a550c4d30f9e5056" },
-  "a15-vmid-armv8-no-barriers": { random1: "0681f734829104de", random2: "de313d6ea1a9dc55", fifo: "c364238009806102" },
-  "a15-vmid-armv8-fb544d1ca65a": { random1: "c306be2487958bda", random2: "03cb3267f2672263", fifo: "c380dafab3a1896a" },
+  "a15-vmid-armv8-no-barriers": { random1: "2333809728125bbf", random2: "d8e99318ffd5cef0", fifo: "bf9687cbe5440055" },
+  "a15-vmid-armv8-fb544d1ca65a": { random1: "a1b736d068aee6a3", random2: "705ff591c0c2d7fd", fifo: "14575a6579dfbaa5" },
   "tlb-shootdown-munmap-no-dsb-armv8": { random1: "05834b866b5e4b3e", random2: "b4bed6e5571b87eb", fifo: "43a44fa61a2ee31b" },
   "tlb-shootdown-munmap-armv8": { random1: "b5c0c65b4fa35c2b", random2: "e35baac2cc798c1c", fifo: "a46c107bbc996614" },
   "walk-cache-table-free-last-level": { random1: "3a70cb7939f71472", random2: "d1dccaa789635b63", fifo: "28a337aa13c3463b" },
   "walk-cache-table-free": { random1: "3dd2da982e0fd295", random2: "6889e7479d4c6a51", fifo: "9b5172710e3ea2bf" },
+  "a15-vmid-rollover-armv8": { random1: "3570dc72e5774b9f", random2: "7655a1c844c97b96", fifo: "2990907b6234e9d4" },
 };
 
 describe("built-in scenario logs", () => {

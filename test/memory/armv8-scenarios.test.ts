@@ -16,6 +16,18 @@ function withSet(id: string, machine: Record<string, unknown>, hyp: Record<strin
   return readScenario({ ...raw, machine: { ...raw.machine, ...machine }, ...(raw.hyp ? { hyp: { ...raw.hyp, ...hyp } } : {}) }, id);
 }
 
+describe("kvm-3.9 v3.9's publish order under armv8 (a15-vmid-rollover-armv8)", () => {
+  it("lets a vCPU see the new generation and then the VTTBR of before, though the new one is in memory", () => {
+    const sc = loadScenario("a15-vmid-rollover-armv8").scenario;
+    const r = runWith(sc, { chooser: new ScheduleChooser(decodeSchedule(sc.schedule.choices!), fifo(), true) });
+    expect(r.outcome.violation?.invariant).toBe("no-guest-under-host-vmid");
+    const reads = r.events.filter((e) => e.type === "var.read" && e.name === "vm1.arch.vttbr" && e.core === 3);
+    // The world switch's read took the boot value while a newer write existed (MP+po+ctrlisb: allowed).
+    expect(reads.at(-1)).toMatchObject({ value: 0, from: -1 });
+    expect(reads.at(-1)).toHaveProperty("newest");
+  });
+});
+
 describe("KVM's VMID publish order under armv8 (fb544d1ca65a)", () => {
   it("shows a vCPU entering under the host's VMID with the scenario's schedule when the barriers are missing", () => {
     const sc = loadScenario("a15-vmid-armv8-no-barriers").scenario;

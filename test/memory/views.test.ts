@@ -57,6 +57,24 @@ describe("the armv8 view machine", () => {
     expect(values(m, 1, "x")).toEqual([1]);
   });
 
+  it("orders a read before an arm64 spin_lock with a read after it only through the lock word (acquire)", () => {
+    const m = new ArmMemory(2);
+    store(m, 0, "x", 1);
+    store(m, 0, "y", 1);
+    readValue(m, 1, "y", 1);
+    m.lock(1, "L");
+    expect(values(m, 1, "x")).toEqual([1, 0]);
+  });
+
+  it("orders them on 32-bit ARM, whose arch_spin_lock ends with smp_mb() (fenced locks)", () => {
+    const m = new ArmMemory(2, true);
+    store(m, 0, "x", 1);
+    store(m, 0, "y", 1);
+    readValue(m, 1, "y", 1);
+    m.lock(1, "L");
+    expect(values(m, 1, "x")).toEqual([1]);
+  });
+
   it("never lets a core read an older write of a location after a newer one (CoRR: forbidden)", () => {
     const m = new ArmMemory(2);
     store(m, 0, "x", 1);

@@ -95,7 +95,12 @@ function* newContext(k: KernelCtx, mm: string, rmw: Rmw): Step {
   let idx = findNextZero(k, (yield { k: "read", name: CUR_IDX }) || 1);
   if (idx === first(k)) {
     generation += first(k);
+    // 32-bit ARM: atomic64_add_return, fully ordered (smp_mb() before and after, arch/arm/include/asm/
+    // atomic.h); arm64: atomic64_add_return_relaxed (arch/arm64/mm/context.c v4.14, v5.12), which under
+    // the lock is a relaxed store. Under sc a dmb is not a step.
+    if (rmw === "full") yield { k: "dmb", kind: "full" };
     yield { k: "write", name: GEN, value: generation };
+    if (rmw === "full") yield { k: "dmb", kind: "full" };
     yield { k: "note", ev: { type: "asid.rollover", generation: genOf(k, generation) } };
     yield* flushContext(k, rmw);
     idx = findNextZero(k, 1);
@@ -114,6 +119,24 @@ function* fastPath(k: KernelCtx, cpu: number, asid: number, how: "xchg" | "cmpxc
   const old = yield { k: "read", name: active(cpu) };
   if (old === 0 || genOf(k, asid) !== genOf(k, yield { k: "read", name: GEN })) return 0;
   return (yield { k: "cmpxchg", name: active(cpu), expect: old, value: asid, ord: rmw }) !== 0 ? 1 : 0;
+}
+
+/**
+ * cpumask_test_and_clear_cpu(cpu, &tlb_flush_pending), under the lock, so only its ordering matters:
+ * `always` fully ordered (32-bit ARM's testop in arch/arm/lib/bitops.h, smp_dmb on both sides; arm64
+ * v4.14's testop in arch/arm64/lib/bitops.S, LDXR/STLXR then DMB ISH); `if-set` the asm-generic form
+ * arm64 uses from v4.19 (include/asm-generic/bitops/atomic.h: a READ_ONCE that returns at once when the
+ * bit is clear, else the fully ordered atomic_long_fetch_andnot).
+ */
+function* testAndClearPending(cpu: number, order: "always" | "if-set"): Step {
+  if (order === "always") yield { k: "dmb", kind: "full" };
+  const set = yield { k: "read", name: pending(cpu) };
+  if (set) {
+    if (order === "if-set") yield { k: "dmb", kind: "full" };
+    yield { k: "write", name: pending(cpu), value: 0 };
+  }
+  if (set || order === "always") yield { k: "dmb", kind: "full" };
+  return set;
 }
 
 export function bitmapAllocator(o: BitmapAllocatorOptions): AsidAllocator {
@@ -157,8 +180,7 @@ export function bitmapAllocator(o: BitmapAllocatorOptions): AsidAllocator {
           asid = yield* newContext(k, mm, rmw);
           yield { k: "write", name: contextVar(mm), value: asid };
         }
-        if (yield { k: "read", name: pending(cpu) }) {
-          yield { k: "write", name: pending(cpu), value: 0 };
+        if (yield* testAndClearPending(cpu, o.fastPath === "cmpxchg" ? "if-set" : "always")) {
           yield { k: "tlbi", op: { scope: "all" }, broadcast: false }; // local_flush_tlb_all
         }
         yield { k: "write", name: active(cpu), value: asid };

@@ -63,7 +63,10 @@ function* newContext(k: KernelCtx, cpu: number, mm: string): Step {
   let idx = findFirstZero(k);
   if (idx === users(k)) {
     generation += first(k);
+    // atomic64_add_return: fully ordered, smp_mb() before and after (arch/arm/include/asm/atomic.h v3.10).
+    yield { k: "dmb", kind: "full" };
     yield { k: "write", name: GEN, value: generation };
+    yield { k: "dmb", kind: "full" };
     yield { k: "note", ev: { type: "asid.rollover", generation: genOf(k, generation) } };
     yield* flushContext(k, cpu);
     idx = findFirstZero(k);
@@ -106,8 +109,12 @@ export const linux310: AsidAllocator = {
         asid = yield* newContext(k, cpu, mm);
         yield { k: "write", name: contextVar(mm), value: asid };
       }
-      if (yield { k: "read", name: pending(cpu) }) {
-        yield { k: "write", name: pending(cpu), value: 0 };
+      // cpumask_test_and_clear_cpu: fully ordered (testop, arch/arm/lib/bitops.h v3.10: smp_dmb on both sides).
+      yield { k: "dmb", kind: "full" };
+      const flush = yield { k: "read", name: pending(cpu) };
+      if (flush) yield { k: "write", name: pending(cpu), value: 0 };
+      yield { k: "dmb", kind: "full" };
+      if (flush) {
         // local_flush_tlb_all: inner-shareable on an ARMv7 SMP kernel (v7wbi TLB_V7_UIS_FULL).
         yield { k: "tlbi", op: { scope: "all" }, broadcast: broadcastFlush(k) };
         yield { k: "dsb" };
