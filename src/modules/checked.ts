@@ -50,8 +50,8 @@ export function checkedTlbFlush(file: string, user: TlbFlush): TlbFlush {
     },
     ...(typeof user.freeTable === "function"
       ? {
-          freeTable(k: KernelCtx, cpu: number, mm: string, va: number, flush: TableFlush) {
-            return program<void>(file, "freeTable", k, cpu, () => user.freeTable!(k, cpu, mm, va, flush), { extraOps: PAGE_TABLE_OPS });
+          freeTable(k: KernelCtx, cpu: number, mm: string, va: number, flush: TableFlush): Generator<Op, void, number> {
+            return program(file, "freeTable", k, cpu, () => user.freeTable!(k, cpu, mm, va, flush), { extraOps: PAGE_TABLE_OPS });
           },
         }
       : {}),

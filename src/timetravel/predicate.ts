@@ -45,6 +45,7 @@ export function pagesOf(ev: SimEvent): number[] {
     case "mmu.fault":
     case "pte.write":
     case "pte.retire":
+    case "pt.unlink":
       return [vpnOf(ev.va)];
     case "tlbi":
       return ev.op.vpn !== undefined ? [ev.op.vpn] : [];

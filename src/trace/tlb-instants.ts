@@ -33,6 +33,11 @@ export function tlbInstant(ev: SimEvent, s: MachineState): TraceEvent | null {
       return at("pte", { table: ev.table, va: hex(ev.va), pte: ev.pte ? { ...ev.pte, pa: hex(ev.pte.pa) } : null });
     case "pte.retire":
       return at("pte", { table: ev.table, va: hex(ev.va) });
+    // machine.walkCache: a page-table page unlinked and freed.
+    case "pt.unlink":
+      return at("pte", { table: ev.table, va: hex(ev.va), tablePage: hex(ev.pfn * 4096) });
+    case "pt.free":
+      return at("pte", { tablePage: hex(ev.pfn * 4096) });
     default:
       return null;
   }

@@ -4,6 +4,7 @@ import { vaOfVpn } from "../../cores/page-table.js";
 import { lookup } from "../../cores/tlb.js";
 import type { Scenario } from "../scenario/types.js";
 import type { MachineState } from "../state/machine-state.js";
+import { walkCacheView } from "./walk-cache-view.js";
 import { ctxText, hex, messageText, perCore, table, tagText, waitText } from "./format.js";
 
 const onOff = (b: boolean): string => (b ? "on" : "off");
@@ -126,7 +127,7 @@ export function tlbView(s: MachineState, n: number, scenario: Scenario): string[
   // A shared TLB (machine.sharedTlb): the same entries as its siblings', filled by any of them.
   const shared = sib.length ? `, shared with core${sib.length > 1 ? "s" : ""} ${sib.join(", ")}` : "";
   const head = `core ${n} TLB${shared}: ${c.tlb.length} of ${scenario.machine.tlbEntries} entries (${scenario.machine.tlbPolicy}); lookups now use ASID ${c.regs.asid}, VMID ${c.regs.vmid}; * = an access now would use it`;
-  if (!c.tlb.length) return [head, "  (empty)"];
+  if (!c.tlb.length) return [head, "  (empty)", ...walkCacheView(s, c)];
   const rows = [["slot", "VA", "ASID", "VMID", "PA", "perm", "table", "filled", "used", ""]];
   c.tlb.forEach((e, i) => {
     const live = lookup(c.tlb, e.vpn, c.regs.asid, c.regs.vmid) === i ? "*" : " ";
@@ -135,5 +136,5 @@ export function tlbView(s: MachineState, n: number, scenario: Scenario): string[
       `#${e.filledAt}`, `#${e.lastUsed}`, entryNote(s, e.table, e.vpn, e.pa, e.writable),
     ]);
   });
-  return [head, ...table(rows, [0]).map((l) => `  ${l}`)];
+  return [head, ...table(rows, [0]).map((l) => `  ${l}`), ...walkCacheView(s, c)];
 }

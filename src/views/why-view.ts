@@ -20,6 +20,8 @@ export function whyView(p: Provenance, atLabel: string): string[] {
     const f = o.event;
     out.push(`  filled by #${f.seq} (t=${f.t}, core ${f.core}): ${describeEvent(f)}${f.evicted ? `, evicting slot ${f.slot}'s entry` : ""}`);
     out.push(`    walk: ${o.via} → table ${e.table}, ${f.steps} descriptor reads, stage 2 ${o.regs.stage2 ? `on (VTTBR ${o.regs.vttbr})` : "off"}${f.spec ? ", speculative (no access asked for it)" : ""}`);
+    // machine.walkCache: where the level-1 descriptor came from (`tlb N` lists the walk cache).
+    if (f.wc) out.push(`    level 1: ${f.wc.cached ? "from the walk cache" : "read from the table (and now in the walk cache)"}, table page ${hex(f.wc.pfn * 4096)}${f.wc.holds === undefined ? "" : f.wc.holds === null ? ", which was free" : `, which then held ${f.wc.holds.table}'s descriptors for ${hex(f.wc.holds.l1 * 0x200000)} (reused)`}`);
     out.push(`    registers then: mode ${o.regs.mode}  TTBR0 ${o.regs.ttbr0}  TTBR1 ${o.regs.ttbr1}  CONTEXTIDR.ASID ${o.regs.asid}  VMID ${o.regs.vmid}  VTTBR ${o.regs.vttbr || "—"}  IRQs ${o.regs.irqOn ? "on" : "off"}`);
     out.push(`    kernel then: task ${o.task || "(idle)"}, context ${ctxText(o.ctx)}`);
   }

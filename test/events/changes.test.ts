@@ -28,7 +28,8 @@ function coreChanges(a: MachineState, b: MachineState, c: number): CoreArea[] {
   const out: CoreArea[] = [];
   // The interrupt depth goes with the registers (a taken IPI masks interrupts and enters the handler).
   if (!same(x.regs, y.regs) || x.inIrq !== y.inIrq) out.push("regs");
-  if (!same(contents(x.tlb), contents(y.tlb))) out.push("tlb");
+  // A walk cache (machine.walkCache) goes with the TLB: the same fills and maintenance change it.
+  if (!same(contents(x.tlb), contents(y.tlb)) || !same(x.walkCache, y.walkCache)) out.push("tlb");
   else if (!same(x.tlb, y.tlb)) out.push("lru");
   if (x.done !== y.done) out.push("done");
   if (!same([x.wait, x.ipiAcksOutstanding, x.ipiAcksAwaited, x.tlbiAcksOutstanding], [y.wait, y.ipiAcksOutstanding, y.ipiAcksAwaited, y.tlbiAcksOutstanding])) out.push("wait");
@@ -45,7 +46,7 @@ function sharedChanges(a: MachineState, b: MachineState): SharedArea[] {
   if (!same(a.vars, b.vars)) out.push("vars");
   if (!same(a.locks, b.locks)) out.push("locks");
   if (!same(a.tasks, b.tasks)) out.push("tasks");
-  if (!same(a.tables, b.tables)) out.push("tables");
+  if (!same([a.tables, a.pt], [b.tables, b.pt])) out.push("tables");
   if (!same(a.stale, b.stale)) out.push("stale");
   if (!same([a.inflight, a.nextMsgId], [b.inflight, b.nextMsgId])) out.push("inflight");
   if (!same([a.hyp?.vcpus, a.hyp?.owner, a.hyp?.sharedPage], [b.hyp?.vcpus, b.hyp?.owner, b.hyp?.sharedPage])) out.push("vcpus");
