@@ -8,15 +8,14 @@ import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
 import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
 import { findEntry, tlbiCount, victimSlot, type TlbEntry } from "../../cores/tlb.js";
-import { stage1Table, walk, type Tables, type WalkResult } from "../../cores/walk.js";
+import { walk, type WalkResult } from "../../cores/walk.js";
 import type { WalkCacheUse } from "../events/tlb-events.js";
-import type { PageTable } from "../../cores/page-table.js";
-import type { PendingPtes } from "../memory/pte-visibility.js";
 import type { Machine } from "./machine.js";
 import { armVarOp, drain } from "./memory-ops.js";
 import { cachedWalk } from "./cached-walk.js";
 import { allocTablePage, l1Of, type TablePages } from "../../cores/table-pages.js";
 import type { Op } from "./ops.js";
+import { walkTables } from "./stale-walk.js";
 
 /** The value the operation yields back to its program, or why it cannot go on now (nothing allocated per op). */
 export type OpOutcome = number | Wait;
@@ -247,7 +246,9 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
     m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.hit", va, slot, write });
     return 1;
   }
-  const pte = m.mem ? stalePte(m, m.mem.ptes, c, va, vpn) : undefined;
+  const pte = m.mem
+    ? walkTables(s.tables, core.regs, c, va, vpnOf(m.opts.pageOffset), m.mem.ptes, (what) => m.choose(c, "read", 2, what))
+    : undefined;
   const tables = pte?.tables ?? s.tables;
   const w: WalkResult & { wc?: WalkCacheUse } = s.walkCache ? cachedWalk(s, core, tables, vpn, vpnOf(m.opts.pageOffset)) : walk(tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
   if (!w.pte) {
@@ -285,23 +286,6 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
   } else if (pte) m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps, pte: pte.read });
   else m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
   return 1;
-}
-
-/**
- * Under armv8, the tables a walk by core `c` reads: when a PTE store to its stage-1 descriptor is not
- * yet complete for `c`, which descriptor it reads is a recorded `read` choice (0 the new one).
- */
-function stalePte(m: Machine, ptes: PendingPtes, c: number, va: number, vpn: number): { tables: Tables; read: "new" | "old" } {
-  const s = m.state;
-  const table = stage1Table(s.cores[c]!.regs, vpn, vpnOf(m.opts.pageOffset));
-  const old = ptes.empty ? undefined : ptes.stale(c, table, vpn);
-  if (old === undefined) return { tables: s.tables, read: "new" };
-  const pick = m.choose(c, "read", 2, (i) => (i === 0 ? `walk of ${hex(va)} reads the new descriptor` : `walk of ${hex(va)} reads the descriptor before the unfinished PTE store`));
-  if (pick === 0) return { tables: s.tables, read: "new" };
-  const copy: PageTable = { ...s.tables[table] };
-  if (old) copy[vpn] = old;
-  else delete copy[vpn];
-  return { tables: { ...s.tables, [table]: copy }, read: "old" };
 }
 
 /** pte_alloc: the page a PTE store into a 2 MB without a table page allocates (none when it has one). */

@@ -2,6 +2,7 @@
 import { hex, PAGE_SIZE } from "../../cores/page-table.js";
 import type { TablePageUse } from "../../cores/table-pages.js";
 import type { Tlbi } from "../../cores/tlb.js";
+import { walkSteps } from "../../cores/walk.js";
 import { changes, type SpecTable } from "./spec.js";
 import type { TlbEvent } from "./tlb-events.js";
 
@@ -38,8 +39,13 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
       t.write(`tlb:${ev.core}`);
       t.read(`regs:${ev.core}`);
       t.read(`pt:${ev.entry.table}`);
-      // armv8: what a walk may read depends on the PTE writers' DSB and ISB (src/memory/pte-visibility.ts).
-      if (ev.pte !== undefined) t.read("ptw");
+      // armv8: what a walk may read depends on the PTE writers' DSB and ISB (src/memory/pte-visibility.ts),
+      // and a two-stage walk also on the stage-2 table, which the event does not name: `pt2`, which every
+      // PTE store writes (src/engine/stale-walk.ts).
+      if (ev.pte !== undefined) {
+        t.read("ptw");
+        if (ev.steps > walkSteps(false)) t.read("pt2");
+      }
       // Through a table page: what it holds now (another table's descriptors, when it was reused).
       if (ev.wc) t.read(`ptpage:${ev.wc.pfn}`);
       if (ev.wc?.holds) t.read(`pt:${ev.wc.holds.table}`);
@@ -56,7 +62,10 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
     touches: (ev, t) => {
       t.read(`regs:${ev.core}`);
       t.read(`pt:${ev.table}`);
-      if (ev.pte !== undefined) t.read("ptw");
+      if (ev.pte !== undefined) {
+        t.read("ptw");
+        if (ev.steps > walkSteps(false)) t.read("pt2");
+      }
     },
     describe: (ev) => `${ev.spec ? "spec walk" : "FAULT"} ${hex(ev.va)} unmapped in ${ev.table}`,
   },
@@ -75,6 +84,8 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
     touches: (ev, t) => {
       t.write(`pt:${ev.table}`);
       if (ev.ptAlloc !== undefined) t.write(`ptpage:${ev.ptAlloc}`);
+      // A stage-2 table is walked under a name the fill does not carry (see tlb.fill): only armv8 walks read it.
+      t.write("pt2");
     },
     describe: (ev) => (ev.pte ? `pte ${ev.table} ${hex(ev.va)}→${hex(ev.pte.pa)}` : `pte ${ev.table} ${hex(ev.va)} cleared`),
   },
