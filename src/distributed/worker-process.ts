@@ -27,13 +27,13 @@ export interface WorkerOptions {
 
 /** A unit's lock lasts this long without renewal: a killed worker's unit is taken up again after about this (ms). */
 export const LOCK_MS = 6000;
-const STALLED_CHECK_MS = 3000;
 const POLL_MS = 250;
 /** Cut value for "no cut yet". */
 const NO_CUT = 0x7fffffff;
 
 /** Runs until `stop` resolves (then 0) or Redis is lost (a QueueError). */
 export async function runWorker(o: WorkerOptions): Promise<void> {
+  const lockMs = lockDuration();
   const build = buildId();
   let lostWith: (e: Error) => void = () => undefined;
   const lost = new Promise<never>((_, reject) => (lostWith = reject));
@@ -44,8 +44,9 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const worker = new Worker<QueueUnit, UnitResult>(QUEUE_NAME, (job) => runJob(job, build, redis, idle, o), {
     connection: redisOptions(o.url),
     concurrency: o.threads,
-    lockDuration: LOCK_MS,
-    stalledInterval: STALLED_CHECK_MS,
+    lockDuration: lockMs,
+    // BullMQ renews a held lock every lockDuration/2; a lapsed one is found within this check's period.
+    stalledInterval: Math.max(1, Math.floor(lockMs / 2)),
     // A unit whose worker died is retried (stalled), not failed, unless it kills workers again and again.
     maxStalledCount: 5,
     name: `smpsim-worker@${hostname()}:${process.pid}`,
@@ -62,6 +63,18 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     await Promise.all(all.map((t) => t.terminate()));
     redis.disconnect();
   }
+}
+
+/**
+ * The lock duration: LOCK_MS, or SMPSIM_QUEUE_LOCK_MS (whole ms, 200 or more) so that the fault tests
+ * need not wait out 6 s per killed worker. Shorter locks need a main thread that is never blocked that
+ * long (it only talks to Redis; the units run on threads), and cost Redis a renewal every half of it.
+ */
+export function lockDuration(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SMPSIM_QUEUE_LOCK_MS;
+  if (raw === undefined || raw === "") return LOCK_MS;
+  if (!/^\d+$/.test(raw) || Number(raw) < 200) throw new QueueError(`SMPSIM_QUEUE_LOCK_MS: wants whole milliseconds, 200 or more, got "${raw}"`);
+  return Number(raw);
 }
 
 async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Redis, idle: Thread[], o: WorkerOptions): Promise<UnitResult> {

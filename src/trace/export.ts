@@ -13,11 +13,12 @@ import { applyLogged } from "../log/apply-logged.js";
 import type { MachineState } from "../state/machine-state.js";
 import { hex } from "../../cores/page-table.js";
 import { Flows } from "./flows.js";
-import { nestTrack } from "./nesting.js";
+import { nestTracks, type TrackSlice } from "./nesting.js";
 import { GuestSlices } from "./guests.js";
 import { CoreSlices, type Slice } from "./slices.js";
+import { jsonCodec, SpillSorter } from "./spill-sort.js";
 import { tlbInstant } from "./tlb-instants.js";
-import { PID, traceOrder, type TraceEvent } from "./trace-event.js";
+import { orderKey, PID, type TraceEvent } from "./trace-event.js";
 
 export interface TraceInput {
   scenario: Scenario;
@@ -34,19 +35,46 @@ export interface Trace {
   stretched: number;
 }
 
+/** A trace to be written: the metadata, then the events in file order, read once. */
+export interface TraceStream {
+  meta: TraceEvent[];
+  events: Iterable<TraceEvent>;
+  stretched: number;
+  /** Removes the temporary run files if `events` is not read to its end. */
+  dispose(): void;
+}
+
+/** The whole trace in memory (tests; small logs). */
 export function buildTrace(input: TraceInput): Trace {
+  const t = streamTrace(input);
+  return { traceEvents: [...t.meta, ...t.events], stretched: t.stretched };
+}
+
+/**
+ * The trace with its events sorted through run files of `spillEvery` events (spill-sort.ts), so that
+ * only the open slices, the flows in flight and one run are held, whatever the log's length. The file
+ * order is the one `traceOrder` gives (a key per event: trace-event.ts `orderKey`).
+ */
+export function streamTrace(input: TraceInput, spillEvery = Infinity): TraceStream {
   const cores = input.scenario.machine.cores;
   const machineTid = cores;
-  const tracks: Slice[][] = Array.from({ length: cores }, () => []);
-  const out: TraceEvent[] = [];
-  const per = Array.from({ length: cores }, (_, c) => new CoreSlices(c, (s) => tracks[c]!.push(s)));
-  const guests = new GuestSlices();
-  const flows = new Flows((e) => out.push(e), (s) => tracks[s.core]?.push(s));
+  const sorted = new SpillSorter<TraceEvent>(jsonCodec(), spillEvery);
+  const bySlice = new SpillSorter<TrackSlice>(jsonCodec(), spillEvery);
+  let seq = 0;
+  const emit = (e: TraceEvent): void => sorted.add(orderKey(e, 0, 0, 0, seq++), e);
+  // A core's slices are nested (nesting.ts) in the order (start, longest first, as made) before they are written.
+  const track = (s: Slice): void => bySlice.add([s.core, s.start, -s.end, seq], { s, n: seq++ });
+  const per = Array.from({ length: cores }, (_, c) => new CoreSlices(c, track));
+  const guests = new GuestSlices(machineTid + 1, (sl, tid) => {
+    const e: TraceEvent = { name: sl.name, cat: sl.cat, ph: "X", pid: PID, tid, ts: sl.start, dur: sl.end - sl.start, args: sl.args };
+    sorted.add(orderKey(e, 2, tid, 0, seq++), e);
+  });
+  const flows = new Flows(emit, track);
   const s = input.initial;
   const tlbSize = s.cores.map(() => -1);
   const gen = s.cores.map(() => -1);
   let violations = 0;
-  const counter = (name: string, ts: number, args: Record<string, number>): void => void out.push({ name, ph: "C", pid: PID, ts, args });
+  const counter = (name: string, ts: number, args: Record<string, number>): void => emit({ name, ph: "C", pid: PID, ts, args });
   const counters = (c: number, t: number): void => {
     const core = s.cores[c]!;
     if (core.tlb.length !== tlbSize[c]) counter(`core ${c} TLB entries`, t, { entries: (tlbSize[c] = core.tlb.length) });
@@ -63,41 +91,35 @@ export function buildTrace(input: TraceInput): Trace {
     const c = ev.core;
     if (ev.type === "violation") {
       violations++;
-      out.push({ name: `VIOLATION ${ev.invariant}`, cat: "violation", ph: "i", s: "g", pid: PID, tid: machineTid, ts: ev.t, args: { at: ev.at, message: ev.message } });
+      emit({ name: `VIOLATION ${ev.invariant}`, cat: "violation", ph: "i", s: "g", pid: PID, tid: machineTid, ts: ev.t, args: { at: ev.at, message: ev.message } });
       continue;
     }
-    const track = per[c];
-    if (!track) continue;
+    const core = per[c];
+    if (!core) continue;
     const waiting = s.cores[c]!.ipiAcksAwaited > 0 || s.cores[c]!.wait?.on === "acks";
-    track.event(ev);
+    core.event(ev);
     guests.event(ev);
     flows.event(ev, waiting);
     if (ev.type === "asid.rollover") {
-      out.push({ name: `ASID roll-over → generation ${ev.generation}`, cat: "asid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
+      emit({ name: `ASID roll-over → generation ${ev.generation}`, cat: "asid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
     } else if (ev.type === "vmid.rollover") {
-      out.push({ name: `VMID roll-over → generation ${ev.gen}`, cat: "vmid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
+      emit({ name: `VMID roll-over → generation ${ev.gen}`, cat: "vmid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
     } else if (ev.type === "mmu.fault" && !ev.spec) {
-      out.push({ name: `fault ${hex(ev.va)}`, cat: "mmu", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq, table: ev.table } });
+      emit({ name: `fault ${hex(ev.va)}`, cat: "mmu", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq, table: ev.table } });
     } else {
       const tlb = tlbInstant(ev, s);
-      if (tlb) out.push(tlb);
+      if (tlb) emit(tlb);
     }
     counters(c, ev.t);
   }
   for (const p of per) p.finish(lastT);
   guests.finish(lastT);
 
-  let stretched = 0;
-  tracks.forEach((slices, c) => {
-    stretched += nestTrack(slices);
-    for (const sl of slices) out.push({ name: sl.name, cat: sl.cat, ph: "X", pid: PID, tid: c, ts: sl.start, dur: sl.end - sl.start, args: sl.args });
+  // Each core's slices, nested, then in file order among the rest (ties: core, then the nesting order).
+  const stretched = nestTracks(bySlice.drain(), (sl, end, n) => {
+    const e: TraceEvent = { name: sl.name, cat: sl.cat, ph: "X", pid: PID, tid: sl.core, ts: sl.start, dur: sl.end - sl.start, args: sl.args };
+    sorted.add(orderKey(e, 1, sl.core, -end, n), e);
   });
-  // vCPU tracks after the machine's own track.
-  const vcpuTids = new Map([...guests.byVcpu.keys()].map((v, i) => [v, machineTid + 1 + i]));
-  for (const [vcpu, g] of guests.byVcpu) {
-    for (const sl of g.slices) out.push({ name: sl.name, cat: sl.cat, ph: "X", pid: PID, tid: vcpuTids.get(vcpu)!, ts: sl.start, dur: sl.end - sl.start, args: sl.args });
-  }
-  out.sort(traceOrder);
   const meta: TraceEvent[] = [
     { name: "process_name", ph: "M", pid: PID, args: { name: input.title } },
     ...Array.from({ length: cores }, (_, c): TraceEvent[] => [
@@ -105,11 +127,11 @@ export function buildTrace(input: TraceInput): Trace {
       { name: "thread_sort_index", ph: "M", pid: PID, tid: c, args: { sort_index: c } },
     ]).flat(),
   ];
-  for (const [vcpu, g] of guests.byVcpu) {
-    const tid = vcpuTids.get(vcpu)!;
-    meta.push({ name: "thread_name", ph: "M", pid: PID, tid, args: { name: `${g.vm} vCPU ${vcpu}` } });
+  // vCPU tracks after the machine's own track.
+  for (const [vcpu, { vm, tid }] of guests.byVcpu) {
+    meta.push({ name: "thread_name", ph: "M", pid: PID, tid, args: { name: `${vm} vCPU ${vcpu}` } });
     meta.push({ name: "thread_sort_index", ph: "M", pid: PID, tid, args: { sort_index: tid } });
   }
   if (violations) meta.push({ name: "thread_name", ph: "M", pid: PID, tid: machineTid, args: { name: "machine (invariants)" } });
-  return { traceEvents: [...meta, ...out], stretched };
+  return { meta, events: sorted.drain(), stretched, dispose: () => sorted.dispose() };
 }

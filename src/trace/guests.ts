@@ -10,13 +10,16 @@ import type { Slice } from "./slices.js";
 export class GuestSlices {
   /** Open guest slice by core. */
   private readonly open = new Map<number, { vcpu: string; slice: Slice }>();
-  /** Finished slices by vCPU, in the order the vCPUs first entered. */
-  readonly byVcpu = new Map<string, { vm: string; slices: Slice[] }>();
+  /** The vCPUs in the order they first entered: their track ids (the first is `firstTid`). */
+  readonly byVcpu = new Map<string, { vm: string; tid: number }>();
+
+  /** `done` gets each finished slice with its vCPU's track id. */
+  constructor(private readonly firstTid: number, private readonly done: (s: Slice, tid: number) => void) {}
 
   event(ev: SimEvent): void {
     if (ev.type === "hyp.enter") {
       this.close(ev.core, ev.t);
-      if (!this.byVcpu.has(ev.vcpu)) this.byVcpu.set(ev.vcpu, { vm: ev.vm, slices: [] });
+      if (!this.byVcpu.has(ev.vcpu)) this.byVcpu.set(ev.vcpu, { vm: ev.vm, tid: this.firstTid + this.byVcpu.size });
       const name = `${ev.vm} on core ${ev.core} (VMID ${ev.gen}:${ev.vmid})`;
       this.open.set(ev.core, { vcpu: ev.vcpu, slice: { name, cat: "guest", core: ev.core, start: ev.t, end: ev.t, args: { vcpu: ev.vcpu, vmid: ev.vmid, gen: ev.gen, seq: ev.seq } } });
     } else if (ev.type === "hyp.exit") {
@@ -30,7 +33,7 @@ export class GuestSlices {
     const o = this.open.get(core);
     if (!o) return;
     o.slice.end = Math.max(o.slice.start, t);
-    this.byVcpu.get(o.vcpu)!.slices.push(o.slice);
+    this.done(o.slice, this.byVcpu.get(o.vcpu)!.tid);
     this.open.delete(core);
   }
 

@@ -42,6 +42,16 @@ export function traceOrder(a: TraceEvent, b: TraceEvent): number {
 }
 
 /**
+ * `traceOrder` as a sort key, for an event that is not metadata, with the tie-break the exporter's
+ * in-memory sort had (it was stable): `group` 0 for instants, counters and flows in the order made,
+ * 1 for core slices (by core, then their nesting order), 2 for vCPU slices (by track); `n` orders
+ * the rest (unique).
+ */
+export function orderKey(e: TraceEvent, group: 0 | 1 | 2, track: number, sub: number, n: number): number[] {
+  return [e.ts ?? 0, RANK[e.ph], -(e.dur ?? 0), group, track, sub, n];
+}
+
+/**
  * Cycles as the file's microseconds: cycles / 1000, nudged up by an ulp where the quotient falls just
  * below it, so that a reader that converts back to integer nanoseconds by truncation (x * 1000, cut)
  * gets exactly `cycles` as one that rounds does, and slices that nest in cycles still nest.

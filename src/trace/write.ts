@@ -1,7 +1,8 @@
 /**
  * Writes a trace file: to a temporary file beside the target, put in place at the end, so a failed
  * export never leaves half a file; an existing file is kept unless `force`. Events are written in
- * batches, one per line, so a trace of a million-event log never becomes one giant string.
+ * batches, one per line, as they come (a stream: export.ts `streamTrace`), so a trace of a
+ * million-event log never becomes one giant string nor one giant array.
  */
 import { closeSync, existsSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { inMicros, type TraceEvent } from "./trace-event.js";
@@ -13,7 +14,7 @@ export class TraceFileError extends Error {
 
 const BATCH = 4096;
 
-export function writeTrace(path: string, events: readonly TraceEvent[], otherData: Record<string, unknown>, force: boolean): void {
+export function writeTrace(path: string, events: Iterable<TraceEvent>, otherData: Record<string, unknown>, force: boolean): void {
   if (!force && existsSync(path)) throw new TraceFileError(`${path}: file exists; not overwriting it without --force`);
   const tmp = `${path}.tmp-${process.pid}`;
   let fd: number;
@@ -26,10 +27,18 @@ export function writeTrace(path: string, events: readonly TraceEvent[], otherDat
   try {
     // Timestamps in cycles become the format's microseconds here (trace-event.ts, `micros`).
     writeSync(fd, `{"displayTimeUnit":"ns","traceEvents":[\n`);
-    for (let i = 0; i < events.length; i += BATCH) {
-      const chunk = events.slice(i, i + BATCH).map((e) => JSON.stringify(inMicros(e))).join(",\n");
-      writeSync(fd, (i ? ",\n" : "") + chunk);
+    let batch: string[] = [];
+    let first = true;
+    const flush = (): void => {
+      writeSync(fd, (first ? "" : ",\n") + batch.join(",\n"));
+      first = false;
+      batch = [];
+    };
+    for (const e of events) {
+      batch.push(JSON.stringify(inMicros(e)));
+      if (batch.length === BATCH) flush();
     }
+    if (batch.length) flush();
     writeSync(fd, `\n],"otherData":${JSON.stringify(otherData)}}\n`);
     closeSync(fd);
     open = false;

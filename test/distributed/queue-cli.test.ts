@@ -32,8 +32,10 @@ describe.skipIf(!server)("explore --queue with worker processes over Redis", () 
   let redis: TestRedis;
   let dir = "";
   const procs: Cli[] = [];
+  // Workers' unit locks last 1.5 s instead of 6 s, so a killed worker's unit is taken up again within
+  // about 2 s (the lapse and its retry are what the first test proves, not their duration).
   const cli = (args: string[], env: Record<string, string> = {}, cwd?: string): Cli => {
-    const c = new Cli(args, env, cwd);
+    const c = new Cli(args, { SMPSIM_QUEUE_LOCK_MS: "1500", ...env }, cwd);
     procs.push(c);
     return c;
   };

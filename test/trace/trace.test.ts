@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { scenarioInitialState } from "../../src/run/simulate.js";
-import { buildTrace } from "../../src/trace/export.js";
+import { buildTrace, streamTrace } from "../../src/trace/export.js";
 import { nestTrack } from "../../src/trace/nesting.js";
 import type { Slice } from "../../src/trace/slices.js";
 import type { TraceEvent } from "../../src/trace/trace-event.js";
-import { inMicros, micros } from "../../src/trace/trace-event.js";
+import { inMicros, micros, traceOrder } from "../../src/trace/trace-event.js";
 import { validateTrace } from "../../src/trace/validate.js";
 import { writeTrace } from "../../src/trace/write.js";
 import { allocatorOf, builtin, builtinIds, runWith, type Run } from "../support/sim.js";
@@ -100,6 +100,16 @@ describe("validateTrace catches broken traces", () => {
     expect(problems([...ok, { name: "n", ph: "s", pid: 1, tid: 0, ts: 30, id: 8 }, { name: "n", ph: "f", pid: 1, tid: 1, ts: 31, id: 8 }]).join()).toMatch(/inside no slice/);
     expect(problems([{ name: "", ph: "X", pid: 1, ts: 0, dur: 0 }]).join()).toMatch(/no name.*no tid|no tid/);
     expect(validateTrace({})).toEqual(["not a trace: no traceEvents array"]);
+  });
+});
+
+describe("the trace streamed through run files (smpsim trace on logs of any size)", () => {
+  it.each(["asid-rollover-ipi", "vhe-vmid-rollover-5.16", "tlb-shootdown-munmap-local-only"])("%s: the events in memory, byte for byte, in trace order", (id) => {
+    const r = runWith(builtin(id), { seed: 2 });
+    const inMemory = traceOf(r).traceEvents;
+    const streamed = streamTrace({ scenario: r.scenario, initial: scenarioInitialState(r.scenario, allocatorOf(r.scenario)), events: r.events, title: "test" }, 7);
+    expect([...streamed.meta, ...streamed.events].map((e) => JSON.stringify(e))).toEqual(inMemory.map((e) => JSON.stringify(e)));
+    for (let i = 1; i < inMemory.length; i++) expect(traceOrder(inMemory[i - 1]!, inMemory[i]!), `#${i}`).toBeLessThanOrEqual(0);
   });
 });
 
