@@ -158,11 +158,12 @@ export class Engine implements Machine {
 
   /**
    * Stateful search (src/explore/resume.ts) carries on from a copied state instead of starting over:
-   * `times` is what it keeps beside the state; `adopt` takes the system, the program stacks rebuilt
-   * for it and the times, in place of `start` (every other field is derived from the state).
+   * `times` is what it keeps beside the state (and each core's stack of operations, to check the
+   * stacks it rebuilds); `adopt` takes the system, the program stacks rebuilt for it and the times,
+   * in place of `start` (every other field is derived from the state).
    */
-  times(): { readyAt: number[]; clock: number } {
-    return { readyAt: this.readyAt.slice(), clock: this.clock };
+  times(): { readyAt: number[]; clock: number; ops: Op[][] } {
+    return { readyAt: this.readyAt.slice(), clock: this.clock, ops: this.stacks.map((s) => s.map((f) => f.op)) };
   }
   adopt(system: System, stacks: Frame[][], readyAt: readonly number[], clock: number): void {
     this.system = system;

@@ -15,6 +15,8 @@
  */
 import type { Chooser } from "../engine/chooser.js";
 import { Engine, type System } from "../engine/engine.js";
+import type { Frame } from "../engine/frames.js";
+import type { Op } from "../engine/ops.js";
 import type { SimEvent } from "../events/index.js";
 import { machineInvariants } from "../invariants/index.js";
 import { kernelSystem } from "../run/system.js";
@@ -37,6 +39,8 @@ interface Snapshot {
   state: MachineState;
   readyAt: number[];
   clock: number;
+  /** Each core's stack of operations: the rebuilt stacks must wait at the same ones. */
+  ops: Op[][];
   chooser: ChooserMark;
   log: LogMark;
   picks: number;
@@ -64,6 +68,17 @@ function copy<T>(v: T): T {
   return out as T;
 }
 
+function sameOps(stacks: readonly Frame[][], ops: readonly Op[][]): boolean {
+  if (stacks.length !== ops.length) return false;
+  for (let c = 0; c < ops.length; c++) {
+    const s = stacks[c]!;
+    const o = ops[c]!;
+    if (s.length !== o.length) return false;
+    for (let i = 0; i < o.length; i++) if (s[i]!.op !== o[i] && JSON.stringify(s[i]!.op) !== JSON.stringify(o[i])) return false;
+  }
+  return true;
+}
+
 export class Resumer {
   readonly log = new ProgramLog();
   /** Per DFS path node: the snapshot before its pick (undefined at data choices). */
@@ -80,8 +95,8 @@ export class Resumer {
   /** Keeps the state before the pick at path node `i` (called by the chooser at a new step choice point). */
   take(i: number, state: MachineState, m: ChooserMark): void {
     if (!this.enabled || !this.engine) return;
-    const { readyAt, clock } = this.engine.times();
-    this.snapshots[i] = { state: copy(state), readyAt, clock, chooser: m, log: this.log.mark(), picks: this.picks.length };
+    const { readyAt, clock, ops } = this.engine.times();
+    this.snapshots[i] = { state: copy(state), readyAt, clock, ops, chooser: m, log: this.log.mark(), picks: this.picks.length };
   }
 
   /** Runs the execution whose first changed pick is at path node `from` (-1: the first execution). */
@@ -136,6 +151,9 @@ export class Resumer {
       let made: System | null = null;
       const stacks = log.rebuild(() => (made = makeSystem()), this.cores, snap.log, false);
       system = made!;
+      // A program that depends on something outside the log (JS data not reached through the view)
+      // can follow the log and still wait elsewhere: the stacks must wait at the same operations.
+      if (!sameOps(stacks, snap.ops)) throw new ReplayDiverged();
       chooser.attach(engine, system);
       chooser.trace.restore(snap.chooser.trace);
       chooser.resumeAt(depth, snap.chooser);
