@@ -57,16 +57,17 @@ export async function statefulSection(scenarios: Scenario[], quick: boolean, say
 }
 
 export function formatStateful(s: StatefulSection): string {
-  const head = ["scenario", "search", "schedules", "states stored", "states/s", "bytes/state", "seconds", "heap MB", "verdict"];
+  const head = ["scenario", "search", "schedules", "states stored", "states/s", "transitions/s", "bytes/state", "seconds", "heap MB", "verdict"];
   const cells = s.rows.map((r) => [
     r.scenario, r.search, String(r.schedules), r.states === undefined ? "" : String(r.states),
-    r.states === undefined ? "" : String(Math.round(r.states / r.seconds)), r.bytesPerState === undefined ? "" : r.bytesPerState.toFixed(0),
+    r.states === undefined ? "" : String(Math.round(r.states / r.seconds)),
+    r.transitions === undefined ? "" : String(Math.round(r.transitions / r.seconds)), r.bytesPerState === undefined ? "" : r.bytesPerState.toFixed(0),
     r.seconds.toFixed(1), r.heapMB.toFixed(0), r.exhausted ? `${r.verdict}, exhausted` : `${r.verdict}, NOT exhausted within ${s.capSeconds} s`,
   ]);
   const all = [head, ...cells];
   const w = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
   return [
     `stateful search against stateless DPOR (each capped at ${s.capSeconds} s; unbounded; hash-compaction store)`,
-    ...all.map((row) => row.map((c, i) => (i < 2 || i === 8 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ")),
+    ...all.map((row) => row.map((c, i) => (i < 2 || i === 9 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ")),
   ].join("\n");
 }

@@ -13,6 +13,7 @@ export function statefulLines(r: StatefulReport, result: ExploreResult): string[
     `  ${r.transitions} transitions (= stored+matched)`,
     `  depth reached ${r.depthReached} (choice points on one path)`,
     `  ${(r.storeBytes / 1048576).toFixed(2)} MB state store (${perState} bytes a stored state)`,
+    `  ${r.resumed} executions resumed from a stored state's snapshot${r.startedOver ? `, ${r.startedOver} started over (programs' replay failed)` : ""}`,
   ];
   if (r.store !== "exact") {
     lines.push(`  expected states missed by hash collisions: ${r.expectedMissed.toPrecision(3)}${r.hashFactor !== undefined ? ` (hash factor ${r.hashFactor.toFixed(1)}; best above 100)` : ""}`);

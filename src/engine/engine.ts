@@ -156,6 +156,25 @@ export class Engine implements Machine {
     }
   }
 
+  /**
+   * Stateful search (src/explore/resume.ts) carries on from a copied state instead of starting over:
+   * `times` is what it keeps beside the state (and each core's stack of operations, to check the
+   * stacks it rebuilds); `adopt` takes the system, the program stacks rebuilt for it and the times,
+   * in place of `start` (every other field is derived from the state).
+   */
+  times(): { readyAt: number[]; clock: number; ops: Op[][] } {
+    return { readyAt: this.readyAt.slice(), clock: this.clock, ops: this.stacks.map((s) => s.map((f) => f.op)) };
+  }
+  adopt(system: System, stacks: Frame[][], readyAt: readonly number[], clock: number): void {
+    this.system = system;
+    this.clock = clock;
+    for (let c = 0; c < this.opts.cores; c++) {
+      this.stacks[c] = stacks[c]!;
+      this.readyAt[c] = readyAt[c]!;
+      this.touched(c);
+    }
+  }
+
   /** Runs at most `n` steps: the outcome once the run has ended, or null when there is more to run. */
   steps(n: number): RunOutcome | null {
     for (let k = 0; k < n; k++) {

@@ -98,13 +98,16 @@ export interface StatefulReport {
   expectedMissed: number;
   /** Bitstate: bits per stored state (SPIN's hash factor). */
   hashFactor?: number;
+  /** Executions resumed from a snapshot (resume.ts), and started over because the programs' replay failed. */
+  resumed: number;
+  startedOver: number;
 }
 
 function statefulReport(store: Visited, stats: StatefulStats): StatefulReport {
   const hf = (store as { hashFactor?: number }).hashFactor;
   return {
     store: store.kind, statesStored: stats.stored, statesMatched: stats.matched, transitions: stats.stored + stats.matched,
-    depthReached: stats.depth, storeBytes: store.bytes, expectedMissed: store.expectedMissed,
+    depthReached: stats.depth, storeBytes: store.bytes, expectedMissed: store.expectedMissed, resumed: stats.resumed, startedOver: stats.startedOver,
     ...(hf !== undefined ? { hashFactor: hf } : {}),
   };
 }
@@ -175,7 +178,7 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     tasksOn: (core) => tasksOn(t.scenario, core),
   };
   const store = req.stateful ? makeStore(req.stateful.store, req.stateful.log2Bits) : null;
-  const stats: StatefulStats = { stored: 0, matched: 0, depth: 0 };
+  const stats: StatefulStats = { stored: 0, matched: 0, depth: 0, resumed: 0, startedOver: 0 };
   const below = req.stateful?.finals ? new FinalsBelow() : undefined;
   const strategy = store
     ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below)
@@ -196,7 +199,8 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     }
     if (req.stopAt && strategy.lastIndex > req.stopAt()) break;
     if (req.proceed && !req.proceed(schedules)) break;
-    const exec = execute(t, chooser, strategy.observe ? { statesSeen: seen, onEvent: strategy.observe } : { statesSeen: seen });
+    const hooks = strategy.observe ? { statesSeen: seen, onEvent: strategy.observe } : { statesSeen: seen };
+    const exec = strategy.execute ? strategy.execute(t, chooser, hooks) : execute(t, chooser, hooks);
     strategy.done(exec);
     schedules++;
     events += exec.events;

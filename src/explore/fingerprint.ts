@@ -233,6 +233,22 @@ export class Fingerprinter {
     }
   }
 
+  /** Starts over from `s` (stateful search resumed an execution from a copied state: resume.ts). */
+  resync(s: MachineState): void {
+    this.coreValid.fill(false);
+    this.lowMsg = 0;
+    this.vars = varsHash(s.vars);
+    this.locks = locksHash(s);
+    this.tasks = tasksHash(s);
+    this.tables = 0;
+    this.perTable.clear();
+    for (const id in s.tables) {
+      const h = tableHash(id, s.tables[id]!);
+      this.perTable.set(id, h);
+      this.tables = (this.tables + h) >>> 0;
+    }
+  }
+
   compute(s: MachineState): void {
     while (this.lowMsg < s.nextMsgId && s.inflight[this.lowMsg] === undefined) this.lowMsg++;
     for (let c = 0; c < this.coreValid.length; c++) {

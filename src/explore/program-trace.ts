@@ -16,6 +16,7 @@
 import type { Scenario } from "../scenario/types.js";
 import { tasksOn } from "../scenario/initial-state.js";
 import type { MachineState } from "../state/machine-state.js";
+import { OBJECT_READ, ReplayDiverged, type ProgramLog } from "./program-log.js";
 
 const mix = (h: number, v: number): number => Math.imul(h ^ v, 0x9e3779b1) >>> 0;
 const mix2 = (h: number, v: number): number => Math.imul((h + v) ^ (h >>> 15), 0x85ebca6b) >>> 0;
@@ -103,6 +104,30 @@ export class ProgramTrace {
     this.note(0x7f4a7c15, valueHash(value), core);
   }
 
+  /** Stateful search's log of what the programs read, to rebuild them (program-log.ts); null: none kept. */
+  log: ProgramLog | null = null;
+  /**
+   * Objects a program read during a rebuild that are gone from the live state now: their views answer
+   * from the log while it replays and fail loudly after (a program kept a reference to something gone).
+   */
+  readonly stale = new WeakSet();
+  staleObject(): object {
+    const gone = new Proxy({}, { get() { throw new ReplayDiverged(); }, has() { throw new ReplayDiverged(); } });
+    this.stale.add(gone);
+    return gone;
+  }
+
+  /** Copies of the per-core traces (what a snapshot keeps), and putting them back. */
+  save(): { a: Uint32Array; b: Uint32Array; dirty: boolean[] } {
+    return { a: this.a.slice(), b: this.b.slice(), dirty: this.dirty.slice() };
+  }
+  restore(t: { a: Uint32Array; b: Uint32Array; dirty: boolean[] }): void {
+    this.a.set(t.a);
+    this.b.set(t.b);
+    this.dirty.length = 0;
+    for (let c = 0; c < t.dirty.length; c++) this.dirty[c] = t.dirty[c]!;
+  }
+
   /** A read-recording view of `target` (the live state, or an object in it), reached by `path`. */
   view<T extends object>(target: T, path = 0x2545f491): T {
     let v = this.views.get(target) as T | undefined;
@@ -112,28 +137,48 @@ export class ProgramTrace {
     const trace = this;
     v = new Proxy(target, {
       get(t, p, r) {
+        const at = mix(trace.paths.get(t)!, propHash(p));
+        const log = trace.log;
+        if (log?.replaying) {
+          // Rebuilding the programs (program-log.ts): the value read then; an object is the live one
+          // at the same place now (what the program keeps it for is reading it later, live).
+          const then = log.nextRead();
+          if (then !== OBJECT_READ) return then;
+          const now = trace.stale.has(t) ? undefined : (Reflect.get(t, p, r) as unknown);
+          return trace.view(now !== null && typeof now === "object" ? now : trace.staleObject(), at);
+        }
         const value = Reflect.get(t, p, r) as unknown;
         // Objects are always handed out as views, so that a reference kept from before the first
         // choice still records what is read through it later.
-        const at = mix(trace.paths.get(t)!, propHash(p));
         trace.note(at, valueHash(value));
-        return value !== null && typeof value === "object" ? trace.view(value, at) : value;
+        const isObject = value !== null && typeof value === "object";
+        log?.reads.push(isObject ? OBJECT_READ : value);
+        return isObject ? trace.view(value, at) : value;
       },
       has(t, p) {
+        const log = trace.log;
+        if (log?.replaying) return log.nextRead() as boolean;
         const yes = Reflect.has(t, p);
         trace.note(mix(trace.paths.get(t)! ^ 0x68e31da4, propHash(p)), yes ? 1 : 0);
+        log?.reads.push(yes);
         return yes;
       },
       ownKeys(t) {
+        const log = trace.log;
+        if (log?.replaying) return (log.nextRead() as (string | symbol)[]).slice();
         const keys = Reflect.ownKeys(t);
         let h = 0x1b873593;
         for (const k of keys) h = mix(h, propHash(k));
         trace.note(trace.paths.get(t)! ^ 0x3a8f05c5, h);
+        log?.reads.push(keys.slice());
         return keys;
       },
       getOwnPropertyDescriptor(t, p) {
+        const log = trace.log;
+        if (log?.replaying) return log.nextRead() as PropertyDescriptor | undefined;
         const d = Reflect.getOwnPropertyDescriptor(t, p);
         trace.note(mix(trace.paths.get(t)! ^ 0x7a2d1e3f, propHash(p)), d ? valueHash(d.value) : 0);
+        log?.reads.push(d);
         return d;
       },
     });

@@ -19,15 +19,19 @@
  * done: a DPOR prune at a stored state must carry the stored state's races forward, which needs the
  * dependence information of every explored continuation.
  */
-import { decodeKey, MSG_KEY_BASE, type ChoiceKind, type Chooser, type StepOption } from "../engine/chooser.js";
+import { decodeKey, MSG_KEY_BASE, type ChoiceKind, type StepOption } from "../engine/chooser.js";
 import type { Engine, System } from "../engine/engine.js";
 import type { MachineState } from "../state/machine-state.js";
 import { backtrack, defaultPick, isPreemption, type ChoiceNode } from "./dfs.js";
 import { Abandon } from "./execution.js";
 import { strHash, ProgramTrace } from "./program-trace.js";
+import { Resumer, type ChooserMark, type ResumableChooser } from "./resume.js";
 import { stateKey } from "./state-key.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 import type { Visited } from "./visited.js";
+
+/** Thrown at a prune: one instance (an Error's stack trace, taken at each prune, was 5% of the search). */
+const PRUNED = new Abandon();
 
 /** SPIN's figures for a stateful search. */
 export interface StatefulStats {
@@ -37,6 +41,9 @@ export interface StatefulStats {
   matched: number;
   /** The most scheduling choice points on one path (SPIN's "depth reached"). */
   depth: number;
+  /** Executions resumed from a snapshot, and started over because the programs' replay failed (resume.ts). */
+  resumed: number;
+  startedOver: number;
 }
 
 /** The item that ran last, as far as the preemption bound cares: a delivered message is never ready again. */
@@ -63,7 +70,7 @@ export class FinalsBelow {
   }
 }
 
-class StatefulChooser implements Chooser {
+class StatefulChooser implements ResumableChooser {
   /** The state key where this execution was pruned, if it was. */
   prunedAt: string | null = null;
   private depth = 0;
@@ -80,8 +87,15 @@ class StatefulChooser implements Chooser {
     cores: number,
     /** The key of the state at each choice node of the path (null: a data choice). */
     private readonly keys: (string | null)[],
+    private readonly resumer: Resumer,
   ) {
     this.trace = new ProgramTrace(cores);
+  }
+
+  resumeAt(depth: number, m: ChooserMark): void {
+    this.depth = depth;
+    this.prevKey = m.prevKey;
+    this.preemptions = m.preemptions;
   }
 
   /** The state the step programs read: the live one, through a view that records their reads. */
@@ -121,10 +135,12 @@ class StatefulChooser implements Chooser {
         if (!fresh) {
           this.stats.matched++;
           this.prunedAt = key;
-          throw new Abandon();
+          throw PRUNED;
         }
         this.stats.stored++;
         this.keys[this.path.length] = key;
+        // The state before this pick, to resume the executions that pick otherwise here (resume.ts).
+        this.resumer.take(this.path.length, this.state!, { prevKey: this.prevKey, preemptions: this.preemptions, trace: this.trace.save() });
       } else this.keys[this.path.length] = null;
       const pick = defaultPick(keys, this.prevKey);
       node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried: [pick] };
@@ -151,6 +167,7 @@ class StatefulChooser implements Chooser {
 
   resumed(core: number, value: number): void {
     this.trace.resumed(core, value);
+    this.resumer.log.resumed(core, value);
   }
 }
 
@@ -162,6 +179,9 @@ export function statefulStrategy(o: StrategyOptions, store: Visited, stats: Stat
   let current: StatefulChooser | null = null;
   let started = false;
   const bounded = o.preemptions !== Infinity;
+  let resumer: Resumer | null = null;
+  /** The path node whose pick the next execution changes (-1: the first execution). */
+  let from = -1;
   return {
     name: "dfs",
     exhaustive: true,
@@ -170,8 +190,12 @@ export function statefulStrategy(o: StrategyOptions, store: Visited, stats: Stat
       if (started && !backtrack(path, o.preemptions)) return null;
       started = true;
       keys.length = path.length;
+      from = path.length - 1;
       this.lastIndex++;
-      return (current = new StatefulChooser(path, store, stats, bounded, cores, keys));
+      return (current = new StatefulChooser(path, store, stats, bounded, cores, keys, (resumer ??= new Resumer(cores, stats))));
+    },
+    execute(t, _chooser, hooks) {
+      return resumer!.run(t, current!, hooks, from);
     },
     done(exec) {
       if (!finals || !current) return;

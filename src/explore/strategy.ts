@@ -6,7 +6,7 @@
 import type { Chooser } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
-import type { Execution } from "./execution.js";
+import type { Execution, ExecutionHooks, ExecutionTarget } from "./execution.js";
 
 export type StrategyName = "random" | "pct" | "dfs" | "dpor";
 
@@ -22,6 +22,8 @@ export interface Strategy {
   observe?: (ev: SimEvent, state: MachineState) => void;
   /** The search-wide index of the schedule `next` last handed out (comparable across workers). */
   lastIndex: number;
+  /** Runs the execution itself (stateful search resumes it from a snapshot: resume.ts); absent: `execute`. */
+  execute?(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHooks): Execution;
 }
 
 /** This worker's share of the search: worker `index` of `of` (0 of 1 when alone), or (DFS) a subtree. */

@@ -31,6 +31,9 @@ describe("stateful dfs finds what stateless dfs finds", () => {
     if (dfs.exhausted) expect(finals(st), what).toEqual(finals(dfs));
     expect(st.schedules, what).toBeLessThanOrEqual(dfs.schedules);
     expect(st.stateful!.transitions).toBe(st.stateful!.statesStored + st.stateful!.statesMatched);
+    // Every execution after the first resumed from a snapshot, none had to start over (resume.ts).
+    expect(st.stateful!.resumed, what).toBe(st.schedules - 1);
+    expect(st.stateful!.startedOver, what).toBe(0);
     if (st.found) {
       const again = execute(t, new ScheduleChooser(st.found.picks, new FifoChooser(), false));
       expect(again.violation?.invariant).toBe(st.found.violation.invariant);

@@ -1,0 +1,180 @@
+/**
+ * Stateful search's executions, resumed from a snapshot instead of started over: at every new
+ * scheduling choice point of the current DFS path a snapshot keeps the machine state (a copy that
+ * shares the scenario's frozen tables), the engine's times, the chooser's bookkeeping and where the
+ * program log stood (program-log.ts). The next execution, which changes the pick at path node i,
+ * starts from the deepest snapshot at or above i: a copy of its state, a new engine over it, a new
+ * kernel whose step programs are rebuilt by replaying the log (generators cannot be copied), and the
+ * DFS path's picks from there on. The engine's other fields (ready lists, run queues, speculative-walk
+ * lists, the bus) are derived from the state and rebuilt by the engine itself. An execution then
+ * costs the replay of the programs' log (no engine, no events, no invariant checks) and its new steps,
+ * instead of every event from the start.
+ *
+ * Not resumed (started over, as before): under the armv8 memory model (store buffers live outside
+ * the machine state), and when a replay does not follow the log (counted in `startedOver`).
+ */
+import type { Chooser } from "../engine/chooser.js";
+import { Engine, type System } from "../engine/engine.js";
+import type { Frame } from "../engine/frames.js";
+import type { Op } from "../engine/ops.js";
+import type { SimEvent } from "../events/index.js";
+import { machineInvariants } from "../invariants/index.js";
+import { kernelSystem } from "../run/system.js";
+import { engineOptions, scenarioInitialState } from "../run/simulate.js";
+import { tablesOf } from "../scenario/initial-state.js";
+import type { MachineState } from "../state/machine-state.js";
+import { Abandon, type Execution, type ExecutionHooks, type ExecutionTarget } from "./execution.js";
+import { Fingerprinter } from "./fingerprint.js";
+import { ProgramLog, ReplayDiverged, type LogMark } from "./program-log.js";
+import type { ProgramTrace } from "./program-trace.js";
+
+/** What a snapshot keeps of the chooser (stateful.ts). */
+export interface ChooserMark {
+  prevKey: number;
+  preemptions: number;
+  trace: ReturnType<ProgramTrace["save"]>;
+}
+
+interface Snapshot {
+  state: MachineState;
+  readyAt: number[];
+  clock: number;
+  /** Each core's stack of operations: the rebuilt stacks must wait at the same ones. */
+  ops: Op[][];
+  chooser: ChooserMark;
+  log: LogMark;
+  picks: number;
+}
+
+/** What the resumer asks of the chooser it runs with (StatefulChooser). */
+export interface ResumableChooser extends Chooser {
+  readonly trace: ProgramTrace;
+  programView(state: MachineState): MachineState;
+  attach(engine: Engine, system: System): void;
+  /** Carries on at path node `depth` with the bookkeeping it had there. */
+  resumeAt(depth: number, m: ChooserMark): void;
+}
+
+/** A mutable copy of plain data that shares frozen subtrees (the scenario's tables: never written in place). */
+function copy<T>(v: T): T {
+  if (typeof v !== "object" || v === null || Object.isFrozen(v)) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copy(v[i]);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = copy((v as Record<string, unknown>)[k]);
+  return out as T;
+}
+
+function sameOps(stacks: readonly Frame[][], ops: readonly Op[][]): boolean {
+  if (stacks.length !== ops.length) return false;
+  for (let c = 0; c < ops.length; c++) {
+    const s = stacks[c]!;
+    const o = ops[c]!;
+    if (s.length !== o.length) return false;
+    for (let i = 0; i < o.length; i++) if (s[i]!.op !== o[i] && JSON.stringify(s[i]!.op) !== JSON.stringify(o[i])) return false;
+  }
+  return true;
+}
+
+export class Resumer {
+  readonly log = new ProgramLog();
+  /** Per DFS path node: the snapshot before its pick (undefined at data choices). */
+  readonly snapshots: (Snapshot | undefined)[] = [];
+  private readonly picks: number[] = [];
+  private enabled = true;
+  private engine: Engine | null = null;
+  constructor(
+    private readonly cores: number,
+    /** Counts executions resumed, and started over because the replay failed. */
+    private readonly counts: { resumed: number; startedOver: number },
+  ) {}
+
+  /** Keeps the state before the pick at path node `i` (called by the chooser at a new step choice point). */
+  take(i: number, state: MachineState, m: ChooserMark): void {
+    if (!this.enabled || !this.engine) return;
+    const { readyAt, clock, ops } = this.engine.times();
+    this.snapshots[i] = { state: copy(state), readyAt, clock, ops, chooser: m, log: this.log.mark(), picks: this.picks.length };
+  }
+
+  /** Runs the execution whose first changed pick is at path node `from` (-1: the first execution). */
+  run(t: ExecutionTarget, chooser: ResumableChooser, hooks: ExecutionHooks, from: number): Execution {
+    this.enabled = t.scenario.machine.memoryModel !== "armv8";
+    this.snapshots.length = from + 1;
+    let j = from;
+    while (j >= 0 && !this.snapshots[j]) j--;
+    if (j >= 0) {
+      try {
+        return this.go(t, chooser, hooks, this.snapshots[j]!, j);
+      } catch (e) {
+        if (!(e instanceof ReplayDiverged)) throw e;
+        this.counts.startedOver++;
+      }
+    }
+    return this.go(t, chooser, hooks, null, 0);
+  }
+
+  private go(t: ExecutionTarget, chooser: ResumableChooser, hooks: ExecutionHooks, snap: Snapshot | null, depth: number): Execution {
+    const { scenario, allocator } = t;
+    const { onEvent, statesSeen } = hooks;
+    const state = snap ? copy(snap.state) : scenarioInitialState(scenario, allocator);
+    const startSeq = state.seq;
+    const fp = new Fingerprinter(state, tablesOf(scenario));
+    if (snap) fp.resync(state);
+    const picks = this.picks;
+    const log = this.log;
+    const sink = (ev: SimEvent): void => {
+      if (ev.type === "choice") {
+        picks.push(ev.pick);
+        if (statesSeen && ev.kind === "step") {
+          fp.compute(state);
+          statesSeen.add(fp.a, fp.b);
+        }
+      } else {
+        fp.observe(state, ev);
+        // The engine's pushes and pops of program frames (engine.ts: deliver, stepCore), for the log.
+        if (ev.type === "bus.deliver" && ev.msg.kind === "ipi") log.handler(ev.core, ev.msg);
+        else if (ev.type === "ipi.done" || ev.type === "core.done") log.popped(ev.core);
+      }
+      onEvent?.(ev, state);
+    };
+    const engine = new Engine({ ...engineOptions(scenario), describeChoices: false }, state, chooser, machineInvariants, sink);
+    // The kernel is made inside the replay too: what it reads as it is made is in the log, first.
+    const makeSystem = (): System => kernelSystem(scenario, chooser.programView(state), allocator);
+    chooser.trace.log = log;
+    let system: System;
+    if (snap) {
+      log.truncate(snap.log);
+      picks.length = snap.picks;
+      let made: System | null = null;
+      const stacks = log.rebuild(() => (made = makeSystem()), this.cores, snap.log, false);
+      system = made!;
+      // A program that depends on something outside the log (JS data not reached through the view)
+      // can follow the log and still wait elsewhere: the stacks must wait at the same operations.
+      if (!sameOps(stacks, snap.ops)) throw new ReplayDiverged();
+      chooser.attach(engine, system);
+      chooser.trace.restore(snap.chooser.trace);
+      chooser.resumeAt(depth, snap.chooser);
+      engine.adopt(system, stacks, snap.readyAt, snap.clock);
+      this.counts.resumed++;
+    } else {
+      log.clear();
+      picks.length = 0;
+      system = makeSystem();
+      chooser.attach(engine, system);
+    }
+    this.engine = engine;
+    try {
+      if (!snap) engine.start(system);
+      const outcome = engine.steps(Infinity)!;
+      return { violation: outcome.violation, abandoned: false, picks: picks.slice(), events: state.seq - startSeq, finalHash: fp.string(state) };
+    } catch (e) {
+      if (!(e instanceof Abandon)) throw e;
+      return { violation: null, abandoned: true, picks: picks.slice(), events: state.seq - startSeq, finalHash: "" };
+    } finally {
+      engine.close();
+    }
+  }
+}
