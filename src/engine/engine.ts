@@ -1,13 +1,13 @@
 /**
  * The engine: owns the virtual clock and the ready work (core steps, bus messages in flight, possible
  * speculative walks), picks one item at a time through the chooser (a logged `choice` whenever there
- * is more than one), and carries it out. Nothing runs re-entrantly: a delivered message lands in the
- * receiver's inbox and is processed by the engine after the bus returns.
+ * is more than one), and carries it out. A delivered message is carried out by its receiver, a core actor
+ * on the bus (bus/core-actor.ts), before the bus returns.
  */
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
-import { tlbiCount } from "../../cores/tlb.js";
-import { completeLate, lateChoice } from "./late-tlbi.js";
+import { CoreActor } from "../../bus/core-actor.js";
+import { corePort } from "./core-port.js";
 import type { EventBody, SimEvent } from "../events/index.js";
 import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
 import { applyInPlace } from "../state/apply.js";
@@ -320,28 +320,17 @@ export class Engine implements Machine {
   }
 
   private deliver(m: BusMessage): void {
-    const bus = (this.bus ??= new Bus(this.opts.cores));
-    bus.deliver(m);
-    const got = bus.take(m.to)!;
-    const core = this.state.cores[got.to]!;
-    // A TLBI acked before it completed completes at the latest when its core takes a message (an IPI
-    // is an exception entry; a later broadcast is ordered after it): src/engine/late-tlbi.ts.
-    if (this.opts.lateTlbi) {
-      if (got.kind === "tlbi" && !got.late && lateChoice(this, got)) return;
-      completeLate(this, bus, got, (l) => this.ready.delivered(l));
-    }
-    if (got.kind !== "tlbi") this.mem?.receive(got.to, got.id);
-    if (got.kind === "ipi") {
-      this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
-      this.push(got.to, this.system!.ipiHandler(got.to, got), got);
-      return;
-    }
-    if (got.kind === "tlbi") {
-      const removed = tlbiCount(core.tlb, got.op, got.vmid);
-      const ack = got.late ? null : ackFor(this, got.to, got.from, got.id, "tlbi");
-      this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed, ack });
-      return;
-    }
-    this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
+    (this.bus ??= this.wire()).deliver(m);
+  }
+
+  /** The bus and a core actor on it per core (bus/core-actor.ts): the receivers do their own work. */
+  private wire(): Bus {
+    const bus = new Bus(this.opts.cores);
+    const port = corePort(this, {
+      completed: (l) => this.ready.delivered(l),
+      interrupted: (c, m) => this.push(c, this.system!.ipiHandler(c, m), m),
+    });
+    for (let c = 0; c < this.opts.cores; c++) new CoreActor(c, bus, port);
+    return bus;
   }
 }
