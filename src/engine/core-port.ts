@@ -5,6 +5,7 @@
  */
 import type { CorePort } from "../../bus/core-actor.js";
 import type { AckMessage, BusMessage, IpiMessage, TlbiMessage } from "../../bus/messages.js";
+import type { TlbEntry } from "../../cores/tlb.js";
 import { ackFor } from "./exec.js";
 import type { Machine } from "./machine.js";
 
@@ -15,31 +16,55 @@ export interface CorePortHooks {
   readonly interrupted: (c: number, m: IpiMessage) => void;
 }
 
-export function corePort(m: Machine, hooks: CorePortHooks): CorePort {
-  return {
-    get now() {
-      return m.now;
-    },
-    lateTlbi: m.opts.lateTlbi === true,
-    tlb: (c) => m.state.cores[c]!.tlb,
-    ack: (from, to, of, kind) => ackFor(m, from, to, of, kind),
-    choose: (c, of, what) => m.choose(c, "program", of, what),
-    lagging(c, except) {
-      const out: TlbiMessage[] = [];
-      const inflight = m.state.inflight;
-      // Message ids are integer keys: for-in visits them in ascending order.
-      for (const id in inflight) {
-        const l = inflight[id]!;
-        if (l.kind === "tlbi" && l.late === true && l.to === c && l.id !== except) out.push(l);
-      }
-      return out;
-    },
-    took(msg: BusMessage, removed: number, ack: AckMessage | null, late?: TlbiMessage) {
-      const ev = { seq: m.state.seq, t: m.now, core: msg.to, type: "bus.deliver", msg, removed, ack } as const;
-      m.record(late ? { ...ev, late } : ev);
-    },
-    completed: hooks.completed,
-    received: (c, id) => m.mem?.receive(c, id),
-    interrupted: hooks.interrupted,
-  };
+/** A class, not an object literal: exploration wires a bus (and this port) for every schedule that sends a message. */
+export class EnginePort implements CorePort {
+  readonly lateTlbi: boolean;
+  readonly completed: (l: TlbiMessage) => void;
+  readonly interrupted: (c: number, m: IpiMessage) => void;
+
+  constructor(
+    private readonly m: Machine,
+    hooks: CorePortHooks,
+  ) {
+    this.lateTlbi = m.opts.lateTlbi === true;
+    this.completed = hooks.completed;
+    this.interrupted = hooks.interrupted;
+  }
+
+  get now(): number {
+    return this.m.now;
+  }
+
+  tlb(c: number): readonly TlbEntry[] {
+    return this.m.state.cores[c]!.tlb;
+  }
+
+  ack(from: number, to: number, of: number, kind: "ipi" | "tlbi"): AckMessage {
+    return ackFor(this.m, from, to, of, kind);
+  }
+
+  choose(c: number, of: number, what: (i: number) => string): number {
+    return this.m.choose(c, "program", of, what);
+  }
+
+  lagging(c: number, except: number): TlbiMessage[] {
+    const out: TlbiMessage[] = [];
+    const inflight = this.m.state.inflight;
+    // Message ids are integer keys: for-in visits them in ascending order.
+    for (const id in inflight) {
+      const l = inflight[id]!;
+      if (l.kind === "tlbi" && l.late === true && l.to === c && l.id !== except) out.push(l);
+    }
+    return out;
+  }
+
+  took(msg: BusMessage, removed: number, ack: AckMessage | null, late?: TlbiMessage): void {
+    const m = this.m;
+    const ev = { seq: m.state.seq, t: m.now, core: msg.to, type: "bus.deliver", msg, removed, ack } as const;
+    m.record(late ? { ...ev, late } : ev);
+  }
+
+  received(c: number, id: number): void {
+    this.m.mem?.receive(c, id);
+  }
 }

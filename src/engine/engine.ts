@@ -7,9 +7,11 @@
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
 import { CoreActor } from "../../bus/core-actor.js";
-import { corePort } from "./core-port.js";
+import { EnginePort } from "./core-port.js";
 import type { EventBody, SimEvent } from "../events/index.js";
-import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
+import type { Invariant, Violation } from "../invariants/invariant.js";
+import { InvariantObserver } from "../invariants/observer.js";
+import { EventStream } from "./event-stream.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
 import { type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
@@ -52,7 +54,9 @@ export class Engine implements Machine {
   private readonly isWaiting: Uint8Array;
   private readonly coreNames: string[];
   private readonly describeChoices: boolean;
-  private readonly check: (s: MachineState, ev: SimEvent) => Violation | null;
+  /** Every recorded event, in order, to whoever subscribes (the log, a run's schedule, exploration's fingerprints). */
+  readonly events = new EventStream<SimEvent>();
+  private readonly checks: InvariantObserver;
   private readonly spec: SpeculativeWalks | null;
   readonly runQueues: RunQueues;
   readonly mem: ArmMemory | null;
@@ -62,7 +66,6 @@ export class Engine implements Machine {
     readonly state: MachineState,
     private readonly chooser: Chooser,
     invariants: readonly Invariant[],
-    private readonly sink: (ev: SimEvent) => void,
   ) {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
@@ -79,7 +82,8 @@ export class Engine implements Machine {
     this.runQueues = new RunQueues(state);
     this.coreNames = coreNames(opts.cores);
     this.describeChoices = opts.describeChoices !== false;
-    this.check = checker(invariants);
+    this.checks = new InvariantObserver(state, invariants);
+    this.events.subscribe(this.checks.next);
     this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
     this.mem = opts.memoryModel === "armv8" ? new ArmMemory(opts.cores) : null;
   }
@@ -106,10 +110,9 @@ export class Engine implements Machine {
     if (ev.type === "sched.pick" || ev.type === "sched.yield" || ev.type === "task.exit") this.runQueues.changed(ev.task);
     if (ev.core >= 0) this.touched(ev.core);
     this.spec?.seen(ev);
-    this.sink(ev);
-    if (this.stopped || ev.type === "violation") return;
-    const v = this.check(this.state, ev);
-    if (v) this.stop(v);
+    this.events.next(ev);
+    const v = this.checks.found;
+    if (v !== null && this.stopped === null) this.stop(v);
   }
 
   /** `core` names the core the choice is about; `coreOf`, when given, the core of the picked option. */
@@ -132,6 +135,7 @@ export class Engine implements Machine {
 
   private stop(v: Violation): void {
     this.stopped = v;
+    this.checks.found = v;
     this.emit(-1, { type: "violation", invariant: v.invariant, message: v.message, at: v.at });
   }
 
@@ -326,7 +330,7 @@ export class Engine implements Machine {
   /** The bus and a core actor on it per core (bus/core-actor.ts): the receivers do their own work. */
   private wire(): Bus {
     const bus = new Bus(this.opts.cores);
-    const port = corePort(this, {
+    const port = new EnginePort(this, {
       completed: (l) => this.ready.delivered(l),
       interrupted: (c, m) => this.push(c, this.system!.ipiHandler(c, m), m),
     });
