@@ -1,12 +1,11 @@
 /**
  * The inter-processor bus. Messages in flight live in the machine state (the log replays them); the
- * bus is how a delivery the engine has chosen reaches the receiving core. Each core observes only the
- * messages addressed to it. Receivers never act inside `next`: they put the message in their inbox and
- * the engine processes the inbox after `next` returns, so no handler ever runs re-entrantly.
+ * bus is how a delivery the engine has chosen reaches the receiving core's actor (bus/core-actor.ts),
+ * which does the receiver's work while `deliver` runs. Each core observes only its own line.
  */
 // rxjs's public entry point only (its internal deep paths are not a stable API). Loading the whole package costs
 // each exploration worker a few tens of milliseconds once, at start-up, against seconds of exploring.
-import { Subject, type Observable, type Subscription } from "rxjs";
+import { Subject, type Observable } from "rxjs";
 import type { BusMessage } from "./messages.js";
 
 export class Bus {
@@ -15,16 +14,11 @@ export class Bus {
    * filter per core made every delivery run every core's filter: cores² work per shootdown at 64 cores.)
    */
   private readonly lines: Subject<BusMessage>[];
-  private readonly inboxes: BusMessage[][];
-  private readonly subscriptions: Subscription[] = [];
+  /** What a receiver threw during the current delivery (see `receive`). */
+  private failure: { error: unknown } | null = null;
 
   constructor(cores: number) {
-    this.inboxes = Array.from({ length: cores }, () => []);
     this.lines = Array.from({ length: cores }, () => new Subject<BusMessage>());
-    for (let c = 0; c < cores; c++) {
-      const inbox = this.inboxes[c]!;
-      this.subscriptions.push(this.addressedTo(c).subscribe((m) => inbox.push(m)));
-    }
   }
 
   /** Messages delivered to one core, in delivery order. */
@@ -32,18 +26,32 @@ export class Bus {
     return this.lines[core]!.asObservable();
   }
 
-  /** Delivers a message the engine picked; the receiver finds it with `take`. */
-  deliver(m: BusMessage): void {
-    this.lines[m.to]!.next(m);
+  /**
+   * Subscribes a core's receiver. rxjs reports an exception thrown by an observer asynchronously (on a
+   * timer, rxjs 7 reportUnhandledError): here it reaches `deliver`'s caller, as a direct call's would
+   * (an exploration's Abandon, a bug), so a run never goes on after a receiver failed.
+   */
+  receive(core: number, take: (m: BusMessage) => void): void {
+    this.addressedTo(core).subscribe((m) => {
+      try {
+        take(m);
+      } catch (error) {
+        this.failure ??= { error };
+      }
+    });
   }
 
-  /** Takes the oldest message delivered to a core and not yet processed. */
-  take(core: number): BusMessage | undefined {
-    return this.inboxes[core]?.shift();
+  /** Delivers a message the engine picked: its receiver has done its work when this returns. */
+  deliver(m: BusMessage): void {
+    this.lines[m.to]!.next(m);
+    const f = this.failure;
+    if (f) {
+      this.failure = null;
+      throw f.error;
+    }
   }
 
   close(): void {
-    for (const s of this.subscriptions) s.unsubscribe();
     for (const l of this.lines) l.complete();
   }
 }

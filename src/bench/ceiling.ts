@@ -22,7 +22,7 @@ import { asidGenerationMonotonic } from "../invariants/asid-generation.js";
 import { asidRegister } from "../invariants/asid-register.js";
 import { coherence } from "../invariants/coherence.js";
 import { isolation } from "../invariants/isolation.js";
-import { ownTable } from "../state/apply.js";
+import { ownTable } from "../state/own-table.js";
 import type { MachineState } from "../state/machine-state.js";
 
 export interface CeilingResult {

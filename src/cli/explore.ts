@@ -1,16 +1,13 @@
 /** `smpsim explore`: search the interleavings of a scenario for an invariant violation. */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { encodeSchedule } from "../engine/schedule.js";
-import { columns } from "../explore/columns.js";
+import { counterexample } from "../explore/counterexample.js";
 import { exploreYielding, type ExploreResult } from "../explore/explorer.js";
-import { shrink } from "../explore/shrink.js";
 import type { StrategyName } from "../explore/strategy.js";
 import { exploreInWorkers } from "../explore/workers.js";
 import { exploreOnQueue } from "../distributed/coordinator.js";
 import { naming } from "../kernel/asid/registry.js";
 import { resolveModules } from "../modules/resolve.js";
-import { runScenario } from "../run/run-scenario.js";
 import { intOption, parse, type Parsed } from "./args.js";
 import type { Catalog } from "./catalog.js";
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from "./errors.js";
@@ -185,28 +182,21 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
     return exitFor(stopped);
   }
 
-  const shrunk = shrink(target, result.found.picks, result.found.violation.invariant);
-  const schedule = encodeSchedule(shrunk.exec.picks);
   mkdirSync(out, { recursive: true });
-  const run = await runScenario({
-    scenario, baseDir, seed, strategy: "fifo", schedule, keepEvents: true,
-    log: { path: files[0]!, force },
-  });
-  writeFileSync(files[1]!, schedule + "\n");
-  const v = run.outcome.violation!;
+  const cx = await counterexample(target, { picks: result.found.picks, invariant: result.found.violation.invariant }, { baseDir, seed }, { log: files[0]!, schedule: files[1]!, force });
+  const { schedule, shrunk, violation: v } = cx;
   if (a.values.json) {
     io.out(JSON.stringify({
       scenario: scenario.id, ...summary(result), verdict: "violation", workers, violation: v,
-      schedule, shrunk: { explicitChoices: shrunk.prefix.length, choices: shrunk.exec.picks.length, events: shrunk.exec.events, attempts: shrunk.attempts },
-      counterexample: files[0], scheduleFile: files[1],
+      schedule, shrunk, counterexample: files[0], scheduleFile: files[1],
     }));
     return EXIT_VIOLATION;
   }
   io.out(`explore ${scenario.id} ${searchName(result)}: VIOLATION of ${v.invariant} in schedule #${result.found.index + 1} of ${result.schedules}`);
   io.out(`  ${v.message}`);
-  io.out(`shrunk from ${result.found.picks.length} choices to ${shrunk.exec.picks.length} (${shrunk.prefix.length} explicit, then fifo), ${shrunk.exec.events} events, in ${shrunk.attempts} re-executions`);
+  io.out(`shrunk from ${result.found.picks.length} choices to ${shrunk.choices} (${shrunk.explicitChoices} explicit, then fifo), ${shrunk.events} events, in ${shrunk.attempts} re-executions`);
   io.out("");
-  io.out(columns(run.events, scenario.machine.cores));
+  io.out(cx.columns);
   io.out("");
   io.out(`schedule: ${schedule}`);
   io.out(`counterexample: ${files[0]}  (smpsim replay ${files[0]}; smpsim run ${scenario.id} --schedule "$(cat ${files[1]})")`);

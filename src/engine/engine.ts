@@ -1,15 +1,17 @@
 /**
  * The engine: owns the virtual clock and the ready work (core steps, bus messages in flight, possible
  * speculative walks), picks one item at a time through the chooser (a logged `choice` whenever there
- * is more than one), and carries it out. Nothing runs re-entrantly: a delivered message lands in the
- * receiver's inbox and is processed by the engine after the bus returns.
+ * is more than one), and carries it out. A delivered message is carried out by its receiver, a core actor
+ * on the bus (bus/core-actor.ts), before the bus returns.
  */
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
-import { tlbiCount } from "../../cores/tlb.js";
-import { completeLate, lateChoice } from "./late-tlbi.js";
+import { CoreActor } from "../../bus/core-actor.js";
+import { EnginePort } from "./core-port.js";
 import type { EventBody, SimEvent } from "../events/index.js";
-import { checker, type Invariant, type Violation } from "../invariants/invariant.js";
+import type { Invariant, Violation } from "../invariants/invariant.js";
+import { InvariantObserver } from "../invariants/observer.js";
+import { EventStream } from "./event-stream.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
 import { type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
@@ -52,7 +54,9 @@ export class Engine implements Machine {
   private readonly isWaiting: Uint8Array;
   private readonly coreNames: string[];
   private readonly describeChoices: boolean;
-  private readonly check: (s: MachineState, ev: SimEvent) => Violation | null;
+  /** Every recorded event, in order, to whoever subscribes (the log, a run's schedule, exploration's fingerprints). */
+  readonly events = new EventStream<SimEvent>();
+  private readonly checks: InvariantObserver;
   private readonly spec: SpeculativeWalks | null;
   readonly runQueues: RunQueues;
   readonly mem: ArmMemory | null;
@@ -62,7 +66,6 @@ export class Engine implements Machine {
     readonly state: MachineState,
     private readonly chooser: Chooser,
     invariants: readonly Invariant[],
-    private readonly sink: (ev: SimEvent) => void,
   ) {
     this.stacks = Array.from({ length: opts.cores }, () => []);
     this.readyAt = new Array<number>(opts.cores).fill(0);
@@ -79,7 +82,8 @@ export class Engine implements Machine {
     this.runQueues = new RunQueues(state);
     this.coreNames = coreNames(opts.cores);
     this.describeChoices = opts.describeChoices !== false;
-    this.check = checker(invariants);
+    this.checks = new InvariantObserver(state, invariants);
+    this.events.subscribe(this.checks.next);
     this.spec = opts.speculation.enabled ? new SpeculativeWalks(opts) : null;
     this.mem = opts.memoryModel === "armv8" ? new ArmMemory(opts.cores, opts.fencedLocks === true) : null;
   }
@@ -106,10 +110,9 @@ export class Engine implements Machine {
     if (ev.type === "sched.pick" || ev.type === "sched.yield" || ev.type === "task.exit") this.runQueues.changed(ev.task);
     if (ev.core >= 0) this.touched(ev.core);
     this.spec?.seen(ev);
-    this.sink(ev);
-    if (this.stopped || ev.type === "violation") return;
-    const v = this.check(this.state, ev);
-    if (v) this.stop(v);
+    this.events.next(ev);
+    const v = this.checks.found;
+    if (v !== null && this.stopped === null) this.stop(v);
   }
 
   /** `core` names the core the choice is about; `coreOf`, when given, the core of the picked option. */
@@ -132,6 +135,7 @@ export class Engine implements Machine {
 
   private stop(v: Violation): void {
     this.stopped = v;
+    this.checks.found = v;
     this.emit(-1, { type: "violation", invariant: v.invariant, message: v.message, at: v.at });
   }
 
@@ -339,28 +343,17 @@ export class Engine implements Machine {
   }
 
   private deliver(m: BusMessage): void {
-    const bus = (this.bus ??= new Bus(this.opts.cores));
-    bus.deliver(m);
-    const got = bus.take(m.to)!;
-    const core = this.state.cores[got.to]!;
-    // A TLBI acked before it completed completes at the latest when its core takes a message (an IPI
-    // is an exception entry; a later broadcast is ordered after it): src/engine/late-tlbi.ts.
-    if (this.opts.lateTlbi) {
-      if (got.kind === "tlbi" && !got.late && lateChoice(this, got)) return;
-      completeLate(this, bus, got, (l) => this.ready.delivered(l));
-    }
-    if (got.kind !== "tlbi") this.mem?.receive(got.to, got.id);
-    if (got.kind === "ipi") {
-      this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
-      this.push(got.to, this.system!.ipiHandler(got.to, got), got);
-      return;
-    }
-    if (got.kind === "tlbi") {
-      const removed = tlbiCount(core.tlb, got.op, got.vmid);
-      const ack = got.late ? null : ackFor(this, got.to, got.from, got.id, "tlbi");
-      this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed, ack });
-      return;
-    }
-    this.record({ seq: this.state.seq, t: this.clock, core: got.to, type: "bus.deliver", msg: got, removed: 0, ack: null });
+    (this.bus ??= this.wire()).deliver(m);
+  }
+
+  /** The bus and a core actor on it per core (bus/core-actor.ts): the receivers do their own work. */
+  private wire(): Bus {
+    const bus = new Bus(this.opts.cores);
+    const port = new EnginePort(this, {
+      completed: (l) => this.ready.delivered(l),
+      interrupted: (c, m) => this.push(c, this.system!.ipiHandler(c, m), m),
+    });
+    for (let c = 0; c < this.opts.cores; c++) new CoreActor(c, bus, port);
+    return bus;
   }
 }

@@ -2,7 +2,8 @@
  * The unit of change: one spec per event type, kept by its family (`*-spec.ts` beside each `*-events.ts`)
  * and assembled in `specs.ts`, where TypeScript checks that every type of the union has one. Whatever
  * an event means to a subsystem (which parts of the state it changes, what DPOR sees it touch, how it
- * reads in a sentence) is read from here; the reducer (src/state/apply.ts) is the one place that says
+ * reads in a sentence) is read from here; the reducer table (src/state/reducers.ts; the state is the layer
+ * above this vocabulary, so it keeps its own table, checked complete the same way) is the one place that says
  * how the state changes, and a test checks that it changes only the parts declared.
  */
 import type { EventBase } from "./base.js";

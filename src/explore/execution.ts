@@ -45,7 +45,7 @@ export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHo
   let fp: Fingerprinter | undefined;
   const sinkFor = (state: MachineState) => {
     const f = (fp = new Fingerprinter(state, tablesOf(t.scenario)));
-    return (ev: SimEvent): void => {
+    const schedule = (ev: SimEvent): void => {
       if (ev.type === "choice") {
         picks.push(ev.pick);
         if (statesSeen && ev.kind === "step") {
@@ -53,8 +53,8 @@ export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHo
           statesSeen.add(f.a, f.b);
         }
       } else f.observe(state, ev);
-      onEvent?.(ev, state);
     };
+    return onEvent ? [schedule, (ev: SimEvent) => onEvent(ev, state)] : schedule;
   };
   const { programView, attach } = chooser as Pick<SetUpOptions, "programView" | "attach">;
   const machine = setUp(t.scenario, t.allocator, chooser, sinkFor, {

@@ -140,7 +140,8 @@ export class Resumer {
       }
       onEvent?.(ev, state);
     };
-    const engine = new Engine({ ...engineOptions(scenario), describeChoices: false }, state, chooser, machineInvariants, sink);
+    const engine = new Engine({ ...engineOptions(scenario), describeChoices: false }, state, chooser, machineInvariants);
+    engine.events.subscribe(sink);
     // The kernel is made inside the replay too: what it reads as it is made is in the log, first.
     const makeSystem = (): System => kernelSystem(scenario, chooser.programView(state), allocator);
     chooser.trace.log = log;

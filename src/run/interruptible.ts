@@ -7,6 +7,7 @@
  * The engine's work is the same as in one `run()` call, slice or not: the log is unchanged.
  */
 import type { Chooser } from "../engine/chooser.js";
+import type { EventObserver } from "../engine/event-stream.js";
 import type { SimEvent } from "../events/index.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { Scenario } from "../scenario/types.js";
@@ -36,7 +37,7 @@ export async function simulateInterruptibly(
   scenario: Scenario,
   allocator: AsidAllocator,
   chooser: Chooser,
-  sink: (ev: SimEvent) => void,
+  sink: EventObserver<SimEvent> | readonly EventObserver<SimEvent>[],
   stopped: StopFlag,
   describeChoices = true,
 ): Promise<Simulation> {

@@ -4,6 +4,7 @@
  */
 import { FifoChooser, RandomChooser, ScheduleChooser, type Chooser, type StrategyName } from "../engine/chooser.js";
 import type { RunOutcome } from "../engine/engine.js";
+import type { EventObserver } from "../engine/event-stream.js";
 import { ScheduleSyntaxError, decodeScheduleLazily } from "../engine/schedule.js";
 import { ScheduleStream } from "./schedule-stream.js";
 import type { SimEvent } from "../events/index.js";
@@ -69,11 +70,14 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
   const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy, req.schedule), req.log.force) : null;
   const picks = new ScheduleStream(req.keepSchedule !== false || writer !== null);
   const events: SimEvent[] = [];
-  const sink = (ev: SimEvent): void => {
-    if (ev.type === "choice") picks.add(ev.pick);
-    if (req.keepEvents) events.push(ev);
-    writer?.event(ev);
-  };
+  // The run's observers of its event stream: the schedule, the kept events, the log; only those asked for.
+  const sink: EventObserver<SimEvent>[] = [
+    (ev) => {
+      if (ev.type === "choice") picks.add(ev.pick);
+    },
+  ];
+  if (req.keepEvents) sink.push((ev) => events.push(ev));
+  if (writer) sink.push((ev) => writer.event(ev));
   try {
     // What each choice picked is written only into kept events (a log, or keepEvents): without them
     // describing every choice is work nobody reads (half the events of a shootdown-heavy run are choices).

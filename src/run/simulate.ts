@@ -1,6 +1,7 @@
 /** One run of a scenario: initial state, kernel, engine, invariants; events go to a sink. */
 import { Engine, type RunOutcome, type System } from "../engine/engine.js";
 import type { Chooser } from "../engine/chooser.js";
+import type { EventObserver } from "../engine/event-stream.js";
 import type { EngineOptions } from "../engine/machine.js";
 import type { SimEvent } from "../events/index.js";
 import { machineInvariants } from "../invariants/index.js";
@@ -78,18 +79,21 @@ export interface SetUpOptions {
 /**
  * The one engine set-up: the scenario's initial state, the engine over it with the invariants, and
  * the kernel (with its hypervisor) it runs. `run`, exploration and the tests start a machine here.
- * `sinkFor` makes the event sink from the live state (which sinks that fingerprint or copy it need).
+ * `sinkFor` makes the observers of the event stream from the live state (observers that fingerprint or
+ * copy it need it); each subscribes to the engine's stream, after the invariants.
  */
 export function setUp(
   scenario: Scenario,
   allocator: AsidAllocator,
   chooser: Chooser,
-  sinkFor: (state: MachineState) => (ev: SimEvent) => void,
+  sinkFor: (state: MachineState) => EventObserver<SimEvent> | readonly EventObserver<SimEvent>[],
   opts: SetUpOptions = {},
 ): SetUp {
   const state = scenarioInitialState(scenario, allocator);
   const engineOpts = opts.describeChoices === undefined ? engineOptions(scenario) : { ...engineOptions(scenario), describeChoices: opts.describeChoices };
-  const engine = new Engine(engineOpts, state, chooser, opts.invariants ?? machineInvariants, sinkFor(state));
+  const engine = new Engine(engineOpts, state, chooser, opts.invariants ?? machineInvariants);
+  const sinks = sinkFor(state);
+  for (const sink of typeof sinks === "function" ? [sinks] : sinks) engine.events.subscribe(sink);
   return {
     state,
     run: () => {
@@ -115,7 +119,7 @@ export function simulate(
   scenario: Scenario,
   allocator: AsidAllocator,
   chooser: Chooser,
-  sink: (ev: SimEvent) => void,
+  sink: EventObserver<SimEvent> | readonly EventObserver<SimEvent>[],
   invariants: readonly Invariant[] = machineInvariants,
   describeChoices = true,
 ): Simulation {

@@ -88,7 +88,7 @@ export interface MachineConfig {
   latencies: Latencies;
   speculation: { enabled: boolean; rate: number; vas: number[] };
   maxEvents: number;
-  /** TLB maintenance knobs (src/engine/late-tlbi.ts); absent in logs written before them (= off). */
+  /** TLB maintenance knobs (bus/core-actor.ts); absent in logs written before them (= off). */
   tlbi?: { lateCompletion: boolean };
   /**
    * "sc": every shared variable and page-table entry is sequentially consistent (a store is seen by

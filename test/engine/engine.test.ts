@@ -63,8 +63,8 @@ function handRun(
     state,
     opts.chooser ?? new FifoChooser(),
     machineInvariants,
-    (ev) => events.push(ev),
   );
+  engine.events.subscribe((ev) => events.push(ev));
   const system: System = {
     main: (c): Program => main(c),
     ipiHandler: (c, msg): Program => {

@@ -25,7 +25,8 @@ describe("the speculative walks kept per core", () => {
       for (let c = 0; c < opts.cores; c++) expect([...kept.of(state, c)]).toEqual([...fresh.of(state, c)]);
       checked++;
     };
-    const engine = new Engine(opts, state, new RandomChooser(3, 0.2), machineInvariants, sink);
+    const engine = new Engine(opts, state, new RandomChooser(3, 0.2), machineInvariants);
+    engine.events.subscribe(sink);
     engine.run(kernelSystem(scenario, state, allocator));
     expect(checked).toBeGreaterThan(10);
   });

@@ -48,7 +48,8 @@ describe("the exploration fingerprint kept up to date from events", () => {
       expect(fp.string(state)).toBe(fingerprint(state));
       checked++;
     };
-    const engine = new Engine(engineOptions(scenario), state, new RandomChooser(5, scenario.machine.speculation.rate), machineInvariants, sink);
+    const engine = new Engine(engineOptions(scenario), state, new RandomChooser(5, scenario.machine.speculation.rate), machineInvariants);
+    engine.events.subscribe(sink);
     engine.run(kernelSystem(scenario, state, allocator));
     expect(checked).toBeGreaterThan(10);
   });
