@@ -1,0 +1,30 @@
+/**
+ * A set-associative TLB (machine.tlbWays): the entries form sets of `ways` entries, a page can live
+ * only in the set its VA page number selects (index = VPN mod sets: with a power-of-two number of sets,
+ * the low VPN bits above the page offset, as the hardware indexes), and a fill into a full set evicts
+ * within that set (least recently used, or a recorded choice among its ways). Real geometries: the
+ * Cortex-A53 main TLB is 512 entries, 4-way (Cortex-A53 TRM, ARM DDI 0500, 5.2.3 "Main TLB"); the
+ * Neoverse N1 L2 TLB is 1,280 entries, 5-way (Neoverse N1 TRM, ARM 100616, A5.2 "TLB organization").
+ * With one set (ways = entries) this is the fully associative TLB, slot for slot.
+ */
+import type { TlbEntry } from "./tlb.js";
+
+/** The set a page number indexes. */
+export function setOf(vpn: number, sets: number): number {
+  return vpn % sets;
+}
+
+/** The slots whose entries are in vpn's set, ascending. */
+export function setSlots(tlb: readonly TlbEntry[], vpn: number, sets: number): number[] {
+  const s = setOf(vpn, sets);
+  const out: number[] = [];
+  for (let i = 0; i < tlb.length; i++) if (setOf(tlb[i]!.vpn, sets) === s) out.push(i);
+  return out;
+}
+
+/** The least recently used of `slots` (ties: the lowest slot, as `lruVictim`). */
+export function setLruVictim(tlb: readonly TlbEntry[], slots: readonly number[]): number {
+  let best = slots[0]!;
+  for (const s of slots) if (tlb[s]!.lastUsed < tlb[best]!.lastUsed) best = s;
+  return best;
+}
