@@ -7,19 +7,38 @@
  * Neoverse N1 L2 TLB is 1,280 entries, 5-way (Neoverse N1 TRM, ARM 100616, A5.2 "TLB organization").
  * With one set (ways = entries) this is the fully associative TLB, slot for slot.
  */
-import type { TlbEntry } from "./tlb.js";
+import { slotMoves, type TlbEntry } from "./tlb.js";
 
 /** The set a page number indexes. */
 export function setOf(vpn: number, sets: number): number {
   return vpn % sets;
 }
 
-/** The slots whose entries are in vpn's set, ascending. */
-export function setSlots(tlb: readonly TlbEntry[], vpn: number, sets: number): number[] {
-  const s = setOf(vpn, sets);
-  const out: number[] = [];
-  for (let i = 0; i < tlb.length; i++) if (setOf(tlb[i]!.vpn, sets) === s) out.push(i);
-  return out;
+/**
+ * The slots of each set, kept per TLB array so that a miss does not pass over every entry. Slots are
+ * only ever appended, refilled within their own set (a fill goes to a new slot or evicts within the
+ * page's set) or moved by maintenance (`slotMoves` counts that): so the lists are made again after a
+ * move, extended by the slots appended since, and otherwise stay true.
+ */
+interface SetLists {
+  sets: number;
+  moves: number;
+  /** Slots below this are in the lists. */
+  seen: number;
+  members: number[][];
+}
+const lists = new WeakMap<readonly TlbEntry[], SetLists>();
+
+/** The slots whose entries are in vpn's set, ascending (the returned array is the cache's own). */
+export function setSlots(tlb: readonly TlbEntry[], vpn: number, sets: number): readonly number[] {
+  let l = lists.get(tlb);
+  const moved = slotMoves(tlb);
+  if (!l || l.sets !== sets || l.moves !== moved || l.seen > tlb.length) {
+    l = { sets, moves: moved, seen: 0, members: Array.from({ length: sets }, () => []) };
+    lists.set(tlb, l);
+  }
+  for (; l.seen < tlb.length; l.seen++) l.members[setOf(tlb[l.seen]!.vpn, sets)]!.push(l.seen);
+  return l.members[setOf(vpn, sets)]!;
 }
 
 /** The least recently used of `slots` (ties: the lowest slot, as `lruVictim`). */

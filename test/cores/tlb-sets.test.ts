@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { readScenario } from "../../scenarios/format.js";
 import type { SimEvent } from "../../src/events/index.js";
 import { runScenario } from "../../src/run/run-scenario.js";
+import { applyTlbi, fillSlot, type TlbEntry } from "../../cores/tlb.js";
+import { setLruVictim, setOf, setSlots } from "../../cores/tlb-sets.js";
 
 const hex = (n: number): string => "0x" + n.toString(16);
 
@@ -69,5 +71,32 @@ describe("a set-associative TLB", () => {
   it("refuses ways that do not divide the entries, naming the field", () => {
     expect(() => readScenario(scenario([1], { tlbEntries: 64, tlbWays: 5 }), "s.json")).toThrow(/machine\.tlbWays: must divide machine\.tlbEntries/);
     expect(() => readScenario(scenario([1], { tlbEntries: 64, tlbWays: 0 }), "s.json")).toThrow(/machine\.tlbWays/);
+  });
+
+  it("keeps each set's slots as a pass over the entries finds them, through fills and maintenance", () => {
+    const aStep = fc.oneof(
+      fc.record({ k: fc.constant("fill" as const), vpn: fc.nat(15) }),
+      fc.record({ k: fc.constant("tlbi" as const), vpn: fc.nat(15) }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(1, 2, 4), fc.constantFrom(1, 2, 3), fc.array(aStep, { maxLength: 60 }), (sets, ways, steps) => {
+        const tlb: TlbEntry[] = [];
+        steps.forEach((st, seq) => {
+          if (st.k === "tlbi") {
+            applyTlbi(tlb, { scope: "vaa", vpn: st.vpn }, 0);
+            return;
+          }
+          const set = setSlots(tlb, st.vpn, sets);
+          const slot = set.length < ways ? tlb.length : setLruVictim(tlb, set);
+          fillSlot(tlb, slot, { vpn: st.vpn, asid: 0, vmid: 0, global: false, pa: 0, writable: true, table: "A", gen: 0, filledAt: seq, lastUsed: seq });
+        });
+        for (let vpn = 0; vpn < 16; vpn++) {
+          const linear = tlb.flatMap((e, i) => (setOf(e.vpn, sets) === setOf(vpn, sets) ? [i] : []));
+          expect([...setSlots(tlb, vpn, sets)]).toEqual(linear);
+          expect(linear.length).toBeLessThanOrEqual(ways);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
