@@ -106,7 +106,7 @@ export function formatScale(s: ScaleSection): string {
   let group = "";
   for (const r of s.rows) {
     if (r.group !== group) lines.push(`  ${(group = r.group)}`);
-    lines.push(`    ${r.label.padEnd(16)} ${r.secondsPerMillion.toFixed(2).padStart(6)} s  ${r.ratio.toFixed(2)}×  ${r.pass ? "ok" : "OVER"}`);
+    lines.push(`    ${r.label.padEnd(18)} ${r.secondsPerMillion.toFixed(2).padStart(6)} s  ${r.ratio.toFixed(2)}×  ${r.pass ? "ok" : "OVER"}`);
   }
   lines.push("", `  peak RSS of a ${s.rss.events.toLocaleString("en-US")}-event run: ${s.rss.maxRssMB.toFixed(0)} MB (target ≤ ${SCALE_TARGETS.rssMB} MB) ${s.rss.pass ? "ok" : "OVER"}`);
   return lines.join("\n");
