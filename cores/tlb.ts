@@ -90,8 +90,17 @@ export function applyTlbi(tlb: TlbEntry[], op: Tlbi, vmid: number): number {
   const removed = tlb.length - w;
   tlb.length = w;
   // Slots moved: the index is made again on its next use (a TLBI is a pass over the entries anyway).
-  if (removed > 0) indexes.delete(tlb);
+  if (removed > 0) {
+    indexes.delete(tlb);
+    moves.set(tlb, (moves.get(tlb) ?? 0) + 1);
+  }
   return removed;
+}
+
+/** How many times maintenance moved the array's slots (caches of slots, as tlb-sets.ts keeps, start again). */
+const moves = new WeakMap<readonly TlbEntry[], number>();
+export function slotMoves(tlb: readonly TlbEntry[]): number {
+  return moves.get(tlb) ?? 0;
 }
 
 /** The least recently used slot (ties: lowest slot). */

@@ -92,15 +92,18 @@ function readChoices(f: Fields, v: unknown, path: string): string {
 
 function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
   const o = f.object(raw, "machine");
-  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "pageOffset", "costs", "latencies", "speculation", "maxEvents", "tlbi", "walkCache", "sharedTlb", "memoryModel"]);
+  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "tlbWays", "pageOffset", "costs", "latencies", "speculation", "maxEvents", "tlbi", "walkCache", "sharedTlb", "memoryModel"]);
   const spec = f.object(o.speculation ?? {}, "machine.speculation");
   f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
   const knobs = readHardwareKnobs(f, o);
+  const tlbEntries = f.opt(o, "tlbEntries", "machine", 64, (v, p) => f.int(v, p, 1, 4096));
+  const tlbWays = readTlbWays(f, o.tlbWays, tlbEntries);
   return {
     arch: f.opt(o, "arch", "machine", "armv7", (v, p) => f.oneOf(v, p, ARCHES)),
     cores: f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)),
-    tlbEntries: f.opt(o, "tlbEntries", "machine", 64, (v, p) => f.int(v, p, 1, 4096)),
+    tlbEntries,
     tlbPolicy: f.opt(o, "tlbPolicy", "machine", "lru", (v, p) => f.oneOf(v, p, ["lru", "random"] as const)),
+    ...(tlbWays !== undefined ? { tlbWays } : {}),
     pageOffset: f.opt(o, "pageOffset", "machine", DEFAULT_PAGE_OFFSET, (v, p) => f.address(v, p)),
     costs: readNumbers(f, o.costs, "machine.costs", defaultCosts),
     latencies: readNumbers(f, o.latencies, "machine.latencies", defaultLatencies),
@@ -115,6 +118,14 @@ function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig 
     ...knobs,
     memoryModel: f.opt(o, "memoryModel", "machine", "sc", (v, p) => f.oneOf(v, p, ["sc", "armv8"] as const)),
   };
+}
+
+/** `machine.tlbWays`: ways per set of a set-associative TLB, dividing tlbEntries (cores/tlb-sets.ts). */
+function readTlbWays(f: Fields, raw: unknown, entries: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const ways = f.int(raw, "machine.tlbWays", 1, 4096);
+  if (entries % ways !== 0) f.fail("machine.tlbWays", `must divide machine.tlbEntries (${entries} entries do not make sets of ${ways} ways)`);
+  return ways;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface ScaleMachine {
   rep: number;
   shoot: boolean;
   maxEvents: number;
+  /** Ways per set of a set-associative TLB (machine.tlbWays); absent: fully associative. */
+  ways?: number;
 }
 
 export const BASE_MACHINE: ScaleMachine = { cores: 2, tlb: 16, tasks: 4, pages: 4, rep: 8, shoot: false, maxEvents: 1e6 };
@@ -49,7 +51,7 @@ export function scaleScenarioJson(id: string, p: ScaleMachine): unknown {
   return {
     id,
     expect: "clean",
-    machine: { cores: p.cores, tlbEntries: p.tlb, maxEvents: p.maxEvents },
+    machine: { cores: p.cores, tlbEntries: p.tlb, ...(p.ways !== undefined ? { tlbWays: p.ways } : {}), maxEvents: p.maxEvents },
     tables,
     kernelTable: "kernel",
     kernel: { asidAllocator: "static", asidBits: 16, switchSequence: "reserved-asid" },

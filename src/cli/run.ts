@@ -155,7 +155,7 @@ function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: R
   const m = sc.machine;
   io.out(`SEED=${seed}  scenario ${sc.id}: ${sc.description}`);
   io.out(
-    `machine: ${m.cores} cores, ${m.tlbEntries}-entry ${m.tlbPolicy} TLBs, PAGE_OFFSET ${hex(m.pageOffset)}, ` +
+    `machine: ${m.cores} cores, ${m.tlbEntries}-entry ${m.tlbWays ? `${m.tlbWays}-way ` : ""}${m.tlbPolicy} TLBs, PAGE_OFFSET ${hex(m.pageOffset)}, ` +
       `speculative walks ${m.speculation.enabled ? `on (rate ${m.speculation.rate})` : "off"}; ` +
       `kernel: ASID allocator ${sc.kernel.asidAllocator} (${sc.kernel.asidBits}-bit), switch ${sc.kernel.switchSequence}; strategy ${strategy}`,
   );

@@ -289,9 +289,9 @@ export class Engine implements Machine {
   }
 
   private carryOut(i: number): void {
-    const { cores, msgs } = this.ready;
-    if (i >= cores.length + msgs.length) {
-      const j = i - cores.length - msgs.length;
+    const { cores, nMsgs } = this.ready;
+    if (i >= cores.length + nMsgs) {
+      const j = i - cores.length - nMsgs;
       const { specs, flushes } = this.items;
       if (j >= specs.length) {
         propagateStep(this, this.mem!, flushes[j - specs.length]!);
@@ -302,9 +302,9 @@ export class Engine implements Machine {
       return;
     }
     if (i >= cores.length) {
-      const m = msgs[i - cores.length]!;
+      const m = this.ready.msgAt(i - cores.length);
       this.clock = Math.max(this.clock, m.deliverAt);
-      this.ready.delivered(m, i - cores.length);
+      this.ready.delivered(m);
       this.deliver(m);
       return;
     }

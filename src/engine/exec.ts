@@ -8,6 +8,7 @@ import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
 import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
 import { findEntry, tlbiCount, victimSlot, type TlbEntry } from "../../cores/tlb.js";
+import { setLruVictim, setSlots } from "../../cores/tlb-sets.js";
 import { walk, type WalkResult } from "../../cores/walk.js";
 import type { WalkCacheUse } from "../events/tlb-events.js";
 import type { Machine } from "./machine.js";
@@ -259,8 +260,17 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
   let target = slot;
   let evicted = false;
   if (target < 0) {
-    if (core.tlb.length < m.opts.tlbEntries) target = core.tlb.length;
-    else {
+    // Set-associative (cores/tlb-sets.ts): a free way in the page's set, else a victim among its ways.
+    const ways = m.opts.tlbWays;
+    const set = ways === undefined ? null : setSlots(core.tlb, vpn, m.opts.tlbEntries / ways);
+    if (set ? set.length < ways! : core.tlb.length < m.opts.tlbEntries) target = core.tlb.length;
+    else if (set) {
+      evicted = true;
+      target =
+        m.opts.tlbPolicy === "lru"
+          ? setLruVictim(core.tlb, set)
+          : set[m.choose(c, "victim", set.length, (i) => `evict slot ${set[i]!} (VA ${hex(core.tlb[set[i]!]!.vpn * PAGE_SIZE)})`)]!;
+    } else {
       evicted = true;
       target =
         m.opts.tlbPolicy === "lru"

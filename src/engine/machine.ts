@@ -13,6 +13,8 @@ export interface EngineOptions {
   pageOffset: number;
   tlbEntries: number;
   tlbPolicy: TlbPolicy;
+  /** Ways per set of a set-associative TLB (cores/tlb-sets.ts); absent: fully associative. */
+  tlbWays?: number;
   latencies: Latencies;
   speculation: {
     enabled: boolean;

@@ -7,40 +7,7 @@
  * kernel/sched's per-CPU run queues answer without looking at every task.
  */
 import type { MachineState } from "../state/machine-state.js";
-
-/** Ready flags over list positions, as a Fenwick tree: count, set and k-th in O(log n). */
-class ReadyTree {
-  private readonly tree: Int32Array;
-  private readonly flags: Uint8Array;
-  total = 0;
-  constructor(readonly size: number) {
-    this.tree = new Int32Array(size + 1);
-    this.flags = new Uint8Array(size);
-  }
-  set(pos: number, ready: boolean): void {
-    const v = ready ? 1 : 0;
-    if (this.flags[pos] === v) return;
-    this.flags[pos] = v;
-    const d = ready ? 1 : -1;
-    this.total += d;
-    for (let i = pos + 1; i <= this.size; i += i & -i) this.tree[i]! += d;
-  }
-  /** Position of the k-th (from 0) ready task. */
-  kth(k: number): number {
-    let pos = 0;
-    let rest = k + 1;
-    let step = 1;
-    while (step * 2 <= this.size) step *= 2;
-    for (; step > 0; step >>= 1) {
-      const next = pos + step;
-      if (next <= this.size && this.tree[next]! < rest) {
-        pos = next;
-        rest -= this.tree[next]!;
-      }
-    }
-    return pos;
-  }
-}
+import { FlagTree } from "./flag-tree.js";
 
 /** A min-heap of [readySince, position] with stale entries dropped when they come to the top. */
 class OldestFirst {
@@ -84,14 +51,14 @@ class OldestFirst {
 const less = (a: [number, number], b: [number, number]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 
 export class RunQueue {
-  private readonly ready: ReadyTree;
+  private readonly ready: FlagTree;
   /** Made at the first round-robin pick (an "any" scheduler never asks: no heap growing with every yield). */
   private oldest: OldestFirst | null = null;
   constructor(
     readonly ids: readonly string[],
     private readonly s: MachineState,
   ) {
-    this.ready = new ReadyTree(ids.length);
+    this.ready = new FlagTree(ids.length);
     for (let pos = 0; pos < ids.length; pos++) this.changed(pos);
   }
   /** Task at `pos` may have changed state. */

@@ -4,6 +4,7 @@
  * buffer holds a write (both listed afresh each step). Item i is known to the chooser by its index,
  * to exploration by its key (`coreKey`, `msgKey`, `specKey`, `flushKey`) and to the log by a sentence.
  */
+import type { BusMessage } from "../../bus/messages.js";
 import { hex } from "../../cores/page-table.js";
 import type { ArmMemory } from "../memory/views.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -17,6 +18,8 @@ export class StepItems {
   /** The step options, filled only for a chooser that needs more than their number (reused objects). */
   private readonly options: StepOption[] = [];
   private nOptions = 0;
+  /** The deliverable messages, listed with the options (reused). */
+  private readonly msgs: BusMessage[] = [];
 
   constructor(
     readonly ready: ReadySet,
@@ -32,18 +35,19 @@ export class StepItems {
     if (spec) for (let c = 0; c < this.cores; c++) for (const it of spec.of(s, c)) specs.push(it);
     // Under armv8: each core with buffered writes may have one reach memory (src/memory/views.ts).
     if (mem) for (let c = 0; c < this.cores; c++) if (mem.hasBuffered(c)) flushes.push(c);
-    return this.ready.cores.length + this.ready.msgs.length + specs.length + flushes.length;
+    return this.ready.steps + specs.length + flushes.length;
   }
 
   /** The chooser's pick among `of` items: by their number when it needs no more, else from the options. */
   pick(chooser: Chooser, of: number, readyAt: readonly number[], clock: number): number {
     this.ready.specs = this.specs.length;
-    this.ready.stale();
     // The ready view knows cores, messages and walks; with store-buffer items the options are listed.
     const pick = this.flushes.length === 0 ? chooser.pickByCount?.(this.ready) : undefined;
     if (pick !== undefined) return pick;
     this.nOptions = 0;
-    const { cores, msgs } = this.ready;
+    const { cores } = this.ready;
+    const msgs = this.msgs;
+    this.ready.listMsgs(msgs);
     for (const c of cores) this.option(readyAt[c]!, false, coreKey(c));
     for (const m of msgs) this.option(m.deliverAt, false, msgKey(m.id));
     for (const it of this.specs) this.option(clock, true, specKey(it.c, it.vaIndex));
@@ -63,10 +67,10 @@ export class StepItems {
   }
 
   keyOf(i: number): number {
-    const { cores, msgs } = this.ready;
+    const { cores, nMsgs } = this.ready;
     if (i < cores.length) return coreKey(cores[i]!);
-    if (i < cores.length + msgs.length) return msgKey(msgs[i - cores.length]!.id);
-    const j = i - cores.length - msgs.length;
+    if (i < cores.length + nMsgs) return msgKey(this.ready.msgAt(i - cores.length).id);
+    const j = i - cores.length - nMsgs;
     if (j >= this.specs.length) return flushKey(this.flushes[j - this.specs.length]!);
     const it = this.specs[j]!;
     return specKey(it.c, it.vaIndex);
@@ -74,23 +78,23 @@ export class StepItems {
 
   /** The core item i is about: the core that steps, the receiver of a message, the core that walks or drains. */
   coreOf(i: number): number {
-    const { cores, msgs } = this.ready;
+    const { cores, nMsgs } = this.ready;
     if (i < cores.length) return cores[i]!;
-    if (i < cores.length + msgs.length) return msgs[i - cores.length]!.to;
-    const j = i - cores.length - msgs.length;
+    if (i < cores.length + nMsgs) return this.ready.msgAt(i - cores.length).to;
+    const j = i - cores.length - nMsgs;
     return j >= this.specs.length ? this.flushes[j - this.specs.length]! : this.specs[j]!.c;
   }
 
   describe(i: number, coreNames: readonly string[]): string {
-    const { cores, msgs } = this.ready;
+    const { cores, nMsgs } = this.ready;
     if (i < cores.length) return coreNames[cores[i]!]!;
-    if (i >= cores.length + msgs.length) {
-      const j = i - cores.length - msgs.length;
+    if (i >= cores.length + nMsgs) {
+      const j = i - cores.length - nMsgs;
       if (j >= this.specs.length) return `core ${this.flushes[j - this.specs.length]!}'s store buffer`;
       const it = this.specs[j]!;
       return `speculative walk on core ${it.c} of VA ${hex(it.va)}`;
     }
-    const m = msgs[i - cores.length]!;
+    const m = this.ready.msgAt(i - cores.length);
     const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}` : `ack of #${m.of}`;
     return `deliver #${m.id} ${what} from core ${m.from} to core ${m.to}`;
   }

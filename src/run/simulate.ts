@@ -44,6 +44,7 @@ export function engineOptions(scenario: Scenario): EngineOptions {
     pageOffset: m.pageOffset,
     tlbEntries: m.tlbEntries,
     tlbPolicy: m.tlbPolicy,
+    ...(m.tlbWays !== undefined ? { tlbWays: m.tlbWays } : {}),
     latencies: m.latencies,
     speculation: m.speculation,
     maxEvents: m.maxEvents,

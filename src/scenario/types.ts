@@ -82,6 +82,11 @@ export interface MachineConfig {
   cores: number;
   tlbEntries: number;
   tlbPolicy: TlbPolicy;
+  /**
+   * Ways per set: a set-associative TLB of tlbEntries / tlbWays sets (cores/tlb-sets.ts). Absent (the
+   * default): fully associative, and absent from logs written before it.
+   */
+  tlbWays?: number;
   /** First VA of the kernel's half (translated through TTBR1 where the architecture splits). */
   pageOffset: number;
   costs: Costs;

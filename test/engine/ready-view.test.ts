@@ -30,6 +30,10 @@ const aMachine = fc.record({
   window: fc.constantFrom(Infinity, 0, 5, 20, 100),
   // Then cores step (their readyAt moves later), leave and come back.
   moves: fc.array(fc.record({ c: fc.nat(7), dt: fc.integer({ min: 1, max: 60 }), ready: fc.boolean() }), { maxLength: 12 }),
+  // Message slots to start with: few, so that sends move and grow them.
+  capacity: fc.constantFrom(2, 4, 256),
+  // After each move: a message sent or delivered, a core's interrupts masked or unmasked.
+  later: fc.array(fc.record({ kind: fc.constantFrom("ipi" as const, "tlbi" as const, "ack" as const), to: fc.nat(7), deliver: fc.nat(60), irq: fc.boolean() }), { maxLength: 12 }),
 });
 
 describe("the engine's ready view", () => {
@@ -37,23 +41,35 @@ describe("the engine's ready view", () => {
     fc.assert(
       fc.property(aMachine, (m) => {
         const n = m.readyAt.length;
-        const set = new ReadySet(n, () => true, m.readyAt);
+        const set = new ReadySet(n, () => true, m.readyAt, m.capacity);
         for (let c = 0; c < n; c++) set.setCore(c, m.ready[c]!);
         let t = 0;
         const sent = m.sends.map((s, id) => msg(id, s.kind, (t += s.gap), s.to % n));
         for (const s of sent) set.sent(s);
-        for (const d of m.delivered) if (sent[d]) set.delivered(sent[d]);
-        for (let c = 0; c < n; c++) set.irqChanged(c, !m.masked[c]);
+        const gone = new Set<number>();
+        for (const d of m.delivered) {
+          if (!sent[d]) continue;
+          set.delivered(sent[d]);
+          gone.add(d);
+        }
+        const masked = m.masked.slice(0, n);
+        for (let c = 0; c < n; c++) set.irqChanged(c, !masked[c]);
         set.specs = m.specs;
+        const listed = (): BusMessage[] => {
+          const out: BusMessage[] = [];
+          set.listMsgs(out);
+          return out;
+        };
         const agree = (): void => {
-        const options: StepOption[] = [
+          const options: StepOption[] = [
           ...set.cores.map((c) => ({ readyAt: m.readyAt[c]!, spec: false, key: c })),
-          ...set.msgs.map((x) => ({ readyAt: x.deliverAt, spec: false, key: 64 + x.id })),
+          ...listed().map((x) => ({ readyAt: x.deliverAt, spec: false, key: 64 + x.id })),
           ...Array.from({ length: m.specs }, (_, i) => ({ readyAt: 0, spec: true, key: -1 - i })),
         ];
         // What the lists hold: cores that are ready, messages not delivered and not IPIs to masked cores.
-        const expected = sent.filter((x, id) => !m.delivered.includes(id) && !(x.kind === "ipi" && m.masked[x.to]));
-        expect(set.msgs.map((x) => x.id)).toEqual(expected.map((x) => x.id));
+        const expected = sent.filter((x, id) => !gone.has(id) && !(x.kind === "ipi" && masked[x.to]));
+        expect(listed().map((x) => x.id)).toEqual(expected.map((x) => x.id));
+        expect(expected.map((_, i) => set.msgAt(i).id)).toEqual(expected.map((x) => x.id));
         const of = options.length;
         if (of === 0) return;
         const a = new RandomChooser(m.seed, 0.3, m.window);
@@ -62,17 +78,30 @@ describe("the engine's ready view", () => {
         expect(new FifoChooser().pickByCount(set)).toBe(new FifoChooser().pick("step", of, options));
         };
         agree();
-        for (const mv of m.moves) {
+        m.moves.forEach((mv, i) => {
           const c = mv.c % n;
           const was = m.readyAt[c]!;
           m.readyAt[c] = was + mv.dt;
           set.coreMoved(c, was);
           set.setCore(c, mv.ready);
-          set.stale();
           agree();
-        }
+          const l = m.later[i];
+          if (!l) return;
+          const to = l.to % n;
+          if (sent[l.deliver] && !gone.has(l.deliver)) {
+            set.delivered(sent[l.deliver]!);
+            gone.add(l.deliver);
+          } else {
+            const x = msg(sent.length, l.kind, (t += mv.dt), to);
+            sent.push(x);
+            set.sent(x);
+          }
+          masked[to] = !l.irq;
+          set.irqChanged(to, l.irq);
+          agree();
+        });
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 });
