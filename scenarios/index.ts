@@ -25,6 +25,7 @@ import { readScenario } from "./format.js";
 import tlbShootdownMunmapLocalOnly from "./tlb-shootdown-munmap-local-only.js";
 import tlbShootdownMunmap, { munmapArmv8, munmapNoDsbArmv8 } from "./tlb-shootdown-munmap.js";
 import { vheVmidRollover516, vheVmidSmall516 } from "./vhe-vmid.js";
+import vheVmidRolloverArmv8 from "./vhe-vmid-rollover-armv8.js";
 import { walkCacheTableFree, walkCacheTableFreeLastLevel } from "./walk-cache-table-free.js";
 
 import { duplicateKey, withoutBom } from "./json-text.js";
@@ -63,6 +64,7 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   walkCacheTableFreeLastLevel,
   walkCacheTableFree,
   a15VmidRolloverArmv8,
+  vheVmidRolloverArmv8,
 ].map((raw) => ({ id: raw.id, description: raw.description, expect: raw.expect, shownBy: shownBy(raw), raw }));
 
 /**

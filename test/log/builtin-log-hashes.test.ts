@@ -58,6 +58,7 @@ const PINS: Record<string, { random1: string; random2: string; fifo: string }> =
   "walk-cache-table-free-last-level": { random1: "3a70cb7939f71472", random2: "d1dccaa789635b63", fifo: "28a337aa13c3463b" },
   "walk-cache-table-free": { random1: "3dd2da982e0fd295", random2: "6889e7479d4c6a51", fifo: "9b5172710e3ea2bf" },
   "a15-vmid-rollover-armv8": { random1: "3570dc72e5774b9f", random2: "7655a1c844c97b96", fifo: "2990907b6234e9d4" },
+  "vhe-vmid-rollover-armv8": { random1: "044b5a4b702564b0", random2: "7dc5992dcbfb2807", fifo: "5194644f2719e8a9" },
 };
 
 describe("built-in scenario logs", () => {
