@@ -43,7 +43,8 @@ export class SpillSorter<T> {
   private dir: string | null = null;
   private made = 0;
 
-  constructor(private readonly codec: Codec<T>, private readonly limit = Infinity) {}
+  /** `root`: where the run files' directory is made (the system's temporary directory by default). */
+  constructor(private readonly codec: Codec<T>, private readonly limit = Infinity, private readonly root = tmpdir()) {}
 
   add(key: SortKey, item: T): void {
     this.held.push({ key, item });
@@ -51,7 +52,7 @@ export class SpillSorter<T> {
   }
 
   private spill(): void {
-    this.dir ??= mkdtempSync(join(tmpdir(), "smpsim-trace-"));
+    this.dir ??= mkdtempSync(join(this.root, "smpsim-trace-"));
     const path = join(this.dir, `run-${++this.made}`);
     this.write(path, this.held.sort((a, b) => compareKeys(a.key, b.key)));
     this.runs.push(path);

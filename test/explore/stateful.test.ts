@@ -16,9 +16,19 @@ import { builtinTarget, rd, run, tinyTarget, unmap } from "./explore-helpers.js"
 const verdict = (r: ExploreResult): string => r.found?.violation.invariant ?? "clean";
 const finals = (r: ExploreResult): string[] => [...(r.fingerprints?.finals ?? [])].sort();
 
-const SCENARIOS = ["tlb-shootdown-munmap", "tlb-shootdown-munmap-local-only", "asid-small-generation", "asid-small-arm64", "asid-small-ipi"];
-// Stateless DFS within 2 preemptions takes a minute on the two roll-over scenarios: 1 there.
-const cases = SCENARIOS.flatMap((name) => (name === "asid-small-generation" || name === "asid-small-arm64" ? [1] : [1, 2]).map((p) => [name, p] as const));
+// Each case runs stateless DFS, the expensive half: 2 preemptions where the space stays small (the
+// local-only munmap's violation, asid-small-ipi's IRQ window), 1 on the clean munmap and on a roll-over
+// scenario. asid-small-arm64 stands for the roll-over allocators (a generation, active and reserved
+// ASIDs, as the 4.x allocator has, updated by cmpxchg); asid-small-generation is left to bounded DPOR's
+// comparison with DFS (dpor-bounded.test.ts) and the fingerprint test (every built-in).
+const cases = [
+  ["tlb-shootdown-munmap", 1],
+  ["tlb-shootdown-munmap-local-only", 1],
+  ["tlb-shootdown-munmap-local-only", 2],
+  ["asid-small-arm64", 1],
+  ["asid-small-ipi", 1],
+  ["asid-small-ipi", 2],
+] as const;
 
 describe("stateful dfs finds what stateless dfs finds", () => {
   it.each(cases)("%s within %i preemptions: same verdict, same final states, fewer or as many schedules", async (name, p) => {
