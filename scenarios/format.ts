@@ -278,8 +278,14 @@ function readOp(f: Fields, raw: unknown, path: string, depth = 0): WorkloadOp {
         writable: f.opt(o, "writable", path, true, (v, p) => f.bool(v, p)),
       };
     case "unmap":
-      f.known(o, path, ["op", "va", "shootdown"]);
-      return { op, va: f.address(o.va, `${path}.va`), shootdown: f.opt(o, "shootdown", path, "broadcast", (v, p) => f.oneOf(v, p, SHOOTDOWNS)) };
+      f.known(o, path, ["op", "va", "shootdown", "pages"]);
+      return {
+        op,
+        va: f.address(o.va, `${path}.va`),
+        shootdown: f.opt(o, "shootdown", path, "broadcast", (v, p) => f.oneOf(v, p, SHOOTDOWNS)),
+        // Only when given, so the headers of scenarios without it stay as they were.
+        ...(o.pages !== undefined ? { pages: f.int(o.pages, `${path}.pages`, 1, 4096) } : {}),
+      };
     case "free-table":
       f.known(o, path, ["op", "va", "flush"]);
       return { op, va: f.address(o.va, `${path}.va`), flush: f.opt(o, "flush", path, "pgtable", (v, p) => f.oneOf(v, p, ["pgtable", "last-level"] as const)) };

@@ -27,6 +27,11 @@ export interface KernelCtx {
   unmapPage(cpu: number, mm: string, va: number, how: Shootdown): Generator<Op, void, number>;
   /** The scenario's page-table page free (built-in src/kernel/free-table.ts, or the TlbFlush module's freeTable). */
   freeTable(cpu: number, mm: string, va: number, flush: TableFlush): Generator<Op, void, number>;
+  /** The unmap of several pages (src/kernel/flush-range.ts unmapRange), calling `flushTlbRange`. */
+  unmapRange(cpu: number, mm: string, va: number, pages: number, how: Shootdown): Generator<Op, void, number>;
+  /** The scenario's flush_tlb_range and flush_tlb_mm (built-in or the TlbFlush module's). */
+  flushTlbRange(cpu: number, mm: string, start: number, end: number, how: Shootdown): Generator<Op, void, number>;
+  flushTlbMm(cpu: number, mm: string, how: Shootdown): Generator<Op, void, number>;
   /** Per-CPU kernel data that only its own CPU touches (per_cpu(current_mm), ...). */
   readonly percpu: {
     currentMm: string;

@@ -35,6 +35,15 @@ export interface TlbFlush {
    * `pt-free`. Absent: the built-in (src/kernel/free-table.ts).
    */
   freeTable?(k: KernelCtx, cpu: number, mm: string, va: number, flush: TableFlush): Generator<Op, void, number>;
+  /**
+   * flush_tlb_range(vma, start, end): invalidate `mm`'s translations of [start, end) everywhere they may
+   * be cached (`how` is the scenario's shootdown); a workload `unmap` of several `pages` calls it after
+   * clearing their PTEs. It may call `k.flushTlbMm` (arm64 does for large ranges). Absent: the built-in
+   * (src/kernel/flush-range.ts).
+   */
+  flushTlbRange?(k: KernelCtx, cpu: number, mm: string, start: number, end: number, how: Shootdown): Generator<Op, void, number>;
+  /** flush_tlb_mm(mm): invalidate every translation of `mm` (its ASID). Absent: the built-in. */
+  flushTlbMm?(k: KernelCtx, cpu: number, mm: string, how: Shootdown): Generator<Op, void, number>;
   /** IPI handlers by name (flush_tlb_page's ipi_flush_tlb_page, ...). */
   readonly ipiHandlers: Readonly<Record<string, IpiHandler>>;
 }

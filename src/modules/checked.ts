@@ -8,7 +8,7 @@ import { call, checked, checkedVars, mustBe, show, type CheckOptions } from "../
 import { AllocatorError } from "../kernel/asid/errors.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
 import type { ContextSwitch, TlbFlush } from "../kernel/modules.js";
-import type { TableFlush } from "../scenario/types.js";
+import type { Shootdown, TableFlush } from "../scenario/types.js";
 import type { VmidAllocator } from "../hyp/context.js";
 import type { WorldSwitchModel } from "../hyp/world-switch.js";
 
@@ -48,6 +48,20 @@ export function checkedTlbFlush(file: string, user: TlbFlush): TlbFlush {
     unmapPage(k, cpu, mm, va, how) {
       return program(file, "unmapPage", k, cpu, () => user.unmapPage(k, cpu, mm, va, how), { extraOps: PAGE_TABLE_OPS });
     },
+    ...(typeof user.flushTlbRange === "function"
+      ? {
+          flushTlbRange(k: KernelCtx, cpu: number, mm: string, start: number, end: number, how: Shootdown): Generator<Op, void, number> {
+            return program(file, "flushTlbRange", k, cpu, () => user.flushTlbRange!(k, cpu, mm, start, end, how));
+          },
+        }
+      : {}),
+    ...(typeof user.flushTlbMm === "function"
+      ? {
+          flushTlbMm(k: KernelCtx, cpu: number, mm: string, how: Shootdown): Generator<Op, void, number> {
+            return program(file, "flushTlbMm", k, cpu, () => user.flushTlbMm!(k, cpu, mm, how));
+          },
+        }
+      : {}),
     ...(typeof user.freeTable === "function"
       ? {
           freeTable(k: KernelCtx, cpu: number, mm: string, va: number, flush: TableFlush): Generator<Op, void, number> {

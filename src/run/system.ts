@@ -9,6 +9,7 @@ import { tasksOn } from "../scenario/initial-state.js";
 import type { AsidAllocator } from "../kernel/asid/allocator.js";
 import type { IpiHandler, KernelCtx } from "../kernel/context.js";
 import { freePteTable } from "../kernel/free-table.js";
+import { flushTlbMm, flushTlbRange, rangeIpiHandlers, unmapRange } from "../kernel/flush-range.js";
 import { builtinTlbFlush } from "../kernel/munmap.js";
 import { builtinContextSwitch } from "../kernel/switch-mm.js";
 import { modulesOf } from "../modules/attach.js";
@@ -58,6 +59,15 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     freeTable(cpu, mm, va, how) {
       return (flush.freeTable ?? freePteTable)(this, cpu, mm, va, how);
     },
+    unmapRange(cpu, mm, va, pages, how) {
+      return unmapRange(this, cpu, mm, va, pages, how);
+    },
+    flushTlbRange(cpu, mm, start, end, how) {
+      return (flush.flushTlbRange ?? flushTlbRange)(this, cpu, mm, start, end, how);
+    },
+    flushTlbMm(cpu, mm, how) {
+      return (flush.flushTlbMm ?? flushTlbMm)(this, cpu, mm, how);
+    },
   };
   const hv = scenario.hyp ? hypervisor(k, scenario.hyp, allocator, modules.hyp) : null;
   const vcpus = new Set(scenario.tasks.filter((t) => t.vcpu !== undefined).map((t) => t.id));
@@ -68,6 +78,7 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     return p;
   };
   const handlers: Record<string, IpiHandler> = {
+    ...rangeIpiHandlers,
     ...flush.ipiHandlers,
     ...allocator.ipiHandlers,
     ...hv?.ipiHandlers,

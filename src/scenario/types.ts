@@ -20,7 +20,8 @@ export type WorkloadOp =
   | { op: "read" | "write"; va: number }
   | { op: "yield" }
   | { op: "map"; va: number; pa: number; global: boolean; writable: boolean }
-  | { op: "unmap"; va: number; shootdown: Shootdown }
+  /** `pages` (only when given): unmap that many pages from `va`, flushed with flush_tlb_range. */
+  | { op: "unmap"; va: number; shootdown: Shootdown; pages?: number }
   /** machine.walkCache: free the (emptied) page-table page of `va`'s 2 MB (free_pte_range). */
   | { op: "free-table"; va: number; flush: TableFlush }
   | { op: "repeat"; times: number; body: WorkloadOp[] }

@@ -58,6 +58,21 @@ describe("a broken module is reported as the module's error", () => {
     expect(msg).toMatch(/flush-yields\.mjs: unmapPage on core \d: yielded "tlbi", which is not an operation/);
   });
 
+  it("a TLB flush whose flushTlbRange or flushTlbMm yields a non-operation names the file and the entry point", async () => {
+    const f = moduleFile(
+      "flush-range-yields.mjs",
+      `import b from ${JSON.stringify(join(FIXTURES, "tlb-flush-module.mjs"))}; export default { ...b, *flushTlbRange() { yield "r"; } };`,
+    );
+    const range = (pages: number, file: string) => (r: Record<string, any>) => {
+      r.kernel = { ...r.kernel, tlbFlush: file };
+      for (const t of r.tasks) for (const op of t.script) if (op.op === "unmap") op.pages = pages;
+    };
+    expect(await failure("tlb-shootdown-munmap", range(2, f))).toMatch(/flush-range-yields\.mjs: flushTlbRange on core \d: yielded "r"/);
+    // 512 pages: the example's flushTlbRange calls k.flushTlbMm, the module's own (MAX_TLBI_OPS).
+    const g = moduleFile("flush-mm-yields.mjs", `import b from ${JSON.stringify(join(FIXTURES, "tlb-flush-module.mjs"))}; export default { ...b, *flushTlbMm() { yield "m"; } };`);
+    expect(await failure("tlb-shootdown-munmap", range(512, g))).toMatch(/flush-mm-yields\.mjs: flushTlbMm on core \d: yielded "m"/);
+  });
+
   it("a TLB flush that writes a PTE of a table that does not exist is refused", async () => {
     const f = moduleFile("flush-pte.mjs", `export default { name: "x", *unmapPage(k, cpu, mm, va) { yield { k: "pte", table: "nope", va, pte: null }; }, ipiHandlers: {} };`);
     const msg = await failure("tlb-shootdown-munmap", (r) => (r.kernel = { ...r.kernel, tlbFlush: f }));
