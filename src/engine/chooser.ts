@@ -18,6 +18,9 @@ export interface StepOption {
   key: number;
 }
 
+/** The options of a choice that is not a step (they have none to describe). */
+export const NO_OPTIONS: readonly StepOption[] = [];
+
 /** Keys of ready items: core c → c; bus message #m → MSG_KEY_BASE + m; speculative walk → negative. */
 export const MSG_KEY_BASE = 64;
 export const coreKey = (c: number): number => c;

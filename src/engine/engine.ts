@@ -14,23 +14,21 @@ import { InvariantObserver } from "../invariants/observer.js";
 import { EventStream } from "./event-stream.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
-import { type ChoiceKind, type Chooser, type StepOption } from "./chooser.js";
-import { access, ackFor, execOp, isBlocked } from "./exec.js";
+import { NO_OPTIONS, type ChoiceKind, type Chooser } from "./chooser.js";
+import { access, execOp, isBlocked } from "./exec.js";
 import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";
 import { SpeculativeWalks } from "./speculation.js";
 import { StepItems } from "./step-items.js";
-import { advanceFrame, RETURN, type Frame } from "./frames.js";
+import { advanceFrame, frameReturned, RETURN, type Frame } from "./frames.js";
 import { anyInFlight, coreNames, type RunOutcome, type StopReason, type System } from "./system.js";
-
-export type { RunOutcome, StopReason, System } from "./system.js";
-
-const NO_OPTIONS: readonly StepOption[] = [];
 import { ReadySet } from "./ready.js";
 import { RunQueues } from "./run-queues.js";
 import { ArmMemory } from "../memory/views.js";
-import { drain, propagateStep } from "./memory-ops.js";
+import { propagateStep } from "./memory-ops.js";
+
+export type { RunOutcome, StopReason, System } from "./system.js";
 
 export class Engine implements Machine {
   private readonly stacks: Frame[][];
@@ -161,10 +159,9 @@ export class Engine implements Machine {
   }
 
   /**
-   * Stateful search (src/explore/resume.ts) carries on from a copied state instead of starting over:
-   * `times` is what it keeps beside the state (and each core's stack of operations, to check the
-   * stacks it rebuilds); `adopt` takes the system, the program stacks rebuilt for it and the times,
-   * in place of `start` (every other field is derived from the state).
+   * Stateful search (src/explore/resume.ts) carries on from a copied state: `times` is what it keeps beside
+   * the state (and each core's operations, to check the stacks it rebuilds); `adopt` takes the system, the
+   * program stacks rebuilt for it and the times in place of `start` (every other field derives from the state).
    */
   times(): { readyAt: number[]; clock: number; ops: Op[][] } {
     return { readyAt: this.readyAt.slice(), clock: this.clock, ops: this.stacks.map((s) => s.map((f) => f.op)) };
@@ -323,14 +320,7 @@ export class Engine implements Machine {
     const top = stack[stack.length - 1]!;
     if (top.op.k === "return") {
       stack.pop();
-      if (top.msg) {
-        const m = top.msg;
-        // csd_unlock (kernel/smp.c): smp_store_release of the csd's flags, after the handler's stores.
-        if (this.mem) drain(this, this.mem, c);
-        const ack = ackFor(this, c, m.from, m.id, "ipi");
-        this.mem?.send(c, ack.id);
-        this.record({ seq: this.state.seq, t: this.clock, core: c, type: "ipi.done", of: m.id, ack });
-      } else this.record({ seq: this.state.seq, t: this.clock, core: c, type: "core.done" });
+      frameReturned(this, c, top);
       return;
     }
     const out = execOp(this, c, top.op);

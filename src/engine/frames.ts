@@ -1,6 +1,9 @@
 /** A core's stack of step programs: its main program, called programs, IPI handlers (src/engine/engine.ts). */
 import type { IpiMessage } from "../../bus/messages.js";
 import type { Chooser } from "./chooser.js";
+import { ackFor } from "./exec.js";
+import type { Machine } from "./machine.js";
+import { drain } from "./memory-ops.js";
 import type { Op } from "./ops.js";
 
 export interface Frame {
@@ -52,3 +55,17 @@ export function advanceFrame(stack: Frame[], top: Frame, value: number, chooser:
   }
 }
 
+
+/** Core c's top frame has returned: an IPI handler acks its sender, the main program is done. */
+export function frameReturned(m: Machine, c: number, top: Frame): void {
+  const msg = top.msg;
+  if (!msg) {
+    m.record({ seq: m.state.seq, t: m.now, core: c, type: "core.done" });
+    return;
+  }
+  // csd_unlock (kernel/smp.c): smp_store_release of the csd's flags, after the handler's stores.
+  if (m.mem) drain(m, m.mem, c);
+  const ack = ackFor(m, c, msg.from, msg.id, "ipi");
+  m.mem?.send(c, ack.id);
+  m.record({ seq: m.state.seq, t: m.now, core: c, type: "ipi.done", of: msg.id, ack });
+}
