@@ -18,7 +18,10 @@ export default tseslint.config(
       // Numbers in messages are the norm here (addresses, cores, event numbers), formatted on purpose.
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
       // `(line) => process.stderr.write(line)` as a callback is the idiom for sinks and progress.
-      "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true }],
+      "@typescript-eslint/no-confusing-void-expression": [
+        "error",
+        { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
+      ],
       // The machine state is plain JSON-like records (hashed, logged, frozen by immer): an entry leaves a
       // record by `delete`. Warned until the records that shrink are Maps (a change to the state's shape).
       "@typescript-eslint/no-dynamic-delete": "warn",

@@ -9,7 +9,8 @@ if (!existsSync(dist("src/cli/main.js"))) {
   process.exit(2);
 }
 // A reader that stops early (`smpsim list | head -1`) is not an error.
-for (const s of [process.stdout, process.stderr]) s.on("error", (e) => (e.code === "EPIPE" ? process.exit(process.exitCode ?? 0) : Promise.reject(e)));
+for (const s of [process.stdout, process.stderr])
+  s.on("error", (e) => (e.code === "EPIPE" ? process.exit(process.exitCode ?? 0) : Promise.reject(e)));
 const { main } = await import(dist("src/cli/main.js"));
 const { catalog } = await import(dist("scenarios/index.js"));
 process.exitCode = await main(process.argv.slice(2), catalog);

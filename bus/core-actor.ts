@@ -79,11 +79,23 @@ export class CoreActor {
   /** Whether the TLBI `got` completes late (a recorded choice); if so, records its early ack. */
   private completesLate(got: TlbiMessage): boolean {
     const port = this.port;
-    const pick = port.choose(this.core, 2, (i) => (i === 1 ? `TLBI #${got.id} on core ${got.to} completes late` : `TLBI #${got.id} completes now`));
+    const pick = port.choose(this.core, 2, (i) =>
+      i === 1 ? `TLBI #${got.id} on core ${got.to} completes late` : `TLBI #${got.id} completes now`,
+    );
     if (pick !== 1) return false;
     const ack = port.ack(this.core, got.from, got.id, "tlbi");
     const now = port.now;
-    const late: TlbiMessage = { id: ack.id + 1, from: got.from, to: got.to, sentAt: now, deliverAt: now, kind: "tlbi", op: got.op, vmid: got.vmid, late: true };
+    const late: TlbiMessage = {
+      id: ack.id + 1,
+      from: got.from,
+      to: got.to,
+      sentAt: now,
+      deliverAt: now,
+      kind: "tlbi",
+      op: got.op,
+      vmid: got.vmid,
+      late: true,
+    };
     port.took(got, 0, ack, late);
     return true;
   }

@@ -5,10 +5,7 @@ import type { TlbEntry } from "./tlb.js";
 import type { WalkCacheEntry } from "./walk-cache.js";
 
 export type Wait =
-  | { on: "lock"; name: string }
-  | { on: "acks"; outstanding: number }
-  | { on: "dsb"; outstanding: number }
-  | { on: "idle" };
+  { on: "lock"; name: string } | { on: "acks"; outstanding: number } | { on: "dsb"; outstanding: number } | { on: "idle" };
 
 export interface CoreState {
   id: number;

@@ -29,8 +29,23 @@ export interface Counters {
 
 export function zeroCounters(): Counters {
   return {
-    accesses: 0, hits: 0, misses: 0, faults: 0, walks: 0, walkSteps: 0, specWalks: 0,
-    flushes: 0, fullFlushes: 0, entriesFlushed: 0, ipiSent: 0, ipiReceived: 0, switches: 0, worldSwitches: 0,
-    rollovers: 0, rolloversSeen: 0, vmidRollovers: 0, cycles: 0,
+    accesses: 0,
+    hits: 0,
+    misses: 0,
+    faults: 0,
+    walks: 0,
+    walkSteps: 0,
+    specWalks: 0,
+    flushes: 0,
+    fullFlushes: 0,
+    entriesFlushed: 0,
+    ipiSent: 0,
+    ipiReceived: 0,
+    switches: 0,
+    worldSwitches: 0,
+    rollovers: 0,
+    rolloversSeen: 0,
+    vmidRollovers: 0,
+    cycles: 0,
   };
 }

@@ -33,7 +33,13 @@ export interface WalkCacheEntry {
 }
 
 /** The index of the entry a walk of `vpn` under (asid, vmid) uses, or -1. */
-export function walkCacheLookup(wc: readonly WalkCacheEntry[], cfg: WalkCacheConfig, vpn: number, asid: number, vmid: number): number {
+export function walkCacheLookup(
+  wc: readonly WalkCacheEntry[],
+  cfg: WalkCacheConfig,
+  vpn: number,
+  asid: number,
+  vmid: number,
+): number {
   const l1 = l1Of(vpn);
   for (let i = 0; i < wc.length; i++) {
     const e = wc[i]!;

@@ -12,7 +12,15 @@
  */
 import { vmidLoad } from "./a15-vmid-rollover.js";
 
-const load = { cores: 2, vcpus: [2], rounds: 1, vmidBits: 2, vmidAllocator: "kvm-3.9", vmidPublish: "v5.0", pinned: true } as const;
+const load = {
+  cores: 2,
+  vcpus: [2],
+  rounds: 1,
+  vmidBits: 2,
+  vmidAllocator: "kvm-3.9",
+  vmidPublish: "v5.0",
+  pinned: true,
+} as const;
 
 function armv8Load(id: string, description: string, expect: "clean" | "violation", barriers: boolean) {
   const base = vmidLoad(id, description, expect, load);

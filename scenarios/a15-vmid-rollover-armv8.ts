@@ -28,5 +28,7 @@ export default {
   // gives vm1 VMID 1 of generation 1; core 3 (vm1.vcpu1) reads vm1.arch.vmid_gen = 1, passes both
   // checks, and its world switch reads vm1.arch.vttbr = 0 (the boot value) although the 1 had reached
   // memory: VMID 0, the host's.
-  schedule: { choices: "201107303320330220202122310010020{3}10{9}101{3}0{4}3220010102120021{3}20{5}12121{3}212113{4}03{15}03310122330123" },
+  schedule: {
+    choices: "201107303320330220202122310010020{3}10{9}101{3}0{4}3220010102120021{3}20{5}12121{3}212113{4}03{15}03310122330123",
+  },
 };

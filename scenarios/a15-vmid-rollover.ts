@@ -36,7 +36,9 @@ export function vmidLoad(id: string, description: string, expect: "clean" | "vio
     const ram = 0x40000000;
     const host = 0x60000000 + i * 0x100000;
     const ipa = (n: number) => ({ pa: pa(ram + n * 0x1000) });
-    tables[`${vm}.s2`] = Object.fromEntries(Array.from({ length: 8 }, (_, n) => [pa(ram + n * 0x1000), { pa: pa(host + n * 0x1000) }]));
+    tables[`${vm}.s2`] = Object.fromEntries(
+      Array.from({ length: 8 }, (_, n) => [pa(ram + n * 0x1000), { pa: pa(host + n * 0x1000) }]),
+    );
     tables[`${vm}.kernel`] = { "0xc0000000": ipa(0), "0xc0001000": ipa(1) };
     tables[`${vm}.init`] = { "0x8000": ipa(2), "0x9000": ipa(3) };
     tables[`${vm}.app`] = { "0x8000": ipa(4) };
@@ -44,17 +46,32 @@ export function vmidLoad(id: string, description: string, expect: "clean" | "vio
       id: vm,
       stage2: `${vm}.s2`,
       kernelTable: `${vm}.kernel`,
-      guestTasks: [{ id: "init", table: `${vm}.init`, asid: 1 }, { id: "app", table: `${vm}.app`, asid: 2 }],
+      guestTasks: [
+        { id: "init", table: `${vm}.init`, asid: 1 },
+        { id: "app", table: `${vm}.app`, asid: 2 },
+      ],
     };
   });
   const slice = [
-    rd("0x8000"), rd("0x9000"), rd("0xc0000000"), rd("0x8000"), { op: "hvc", host: ["0xc0010000"] },
-    { op: "guest-switch", task: "app" }, rd("0x8000"), rd("0xc0001000"), rd("0x8000"),
-    { op: "guest-switch", task: "init" }, { op: "yield" },
+    rd("0x8000"),
+    rd("0x9000"),
+    rd("0xc0000000"),
+    rd("0x8000"),
+    { op: "hvc", host: ["0xc0010000"] },
+    { op: "guest-switch", task: "app" },
+    rd("0x8000"),
+    rd("0xc0001000"),
+    rd("0x8000"),
+    { op: "guest-switch", task: "init" },
+    { op: "yield" },
   ];
   const tasks = load.vcpus
     .flatMap((n, i) => Array.from({ length: n }, (_, v) => ({ id: `vm${i + 1}.vcpu${v}`, mm: "qemu", vcpu: `vm${i + 1}` })))
-    .map((t, i) => ({ ...t, cores: load.pinned ? [i % load.cores] : [], script: [{ op: "repeat", times: load.rounds, body: slice }] }));
+    .map((t, i) => ({
+      ...t,
+      cores: load.pinned ? [i % load.cores] : [],
+      script: [{ op: "repeat", times: load.rounds, body: slice }],
+    }));
   return {
     id,
     description,
@@ -65,8 +82,16 @@ export function vmidLoad(id: string, description: string, expect: "clean" | "vio
     tables,
     // The host: a v7 kernel with the generation allocator and TTBR0 on the swapper tables while it
     // switches; under VHE an arm64 kernel (ASID and table base in one TTBR write, cpu_do_switch_mm).
-    kernel: vhe ? { asidAllocator: "arm64", switchSequence: "atomic" } : { asidAllocator: "linux-4.x", switchSequence: "reserved-ttbr0" },
-    hyp: { worldSwitch: vhe ? "vhe" : "a15-hyp", vmidAllocator: load.vmidAllocator, vmidBits: load.vmidBits, vmidPublish: load.vmidPublish, vms },
+    kernel: vhe
+      ? { asidAllocator: "arm64", switchSequence: "atomic" }
+      : { asidAllocator: "linux-4.x", switchSequence: "reserved-ttbr0" },
+    hyp: {
+      worldSwitch: vhe ? "vhe" : "a15-hyp",
+      vmidAllocator: load.vmidAllocator,
+      vmidBits: load.vmidBits,
+      vmidPublish: load.vmidPublish,
+      vms,
+    },
     tasks,
   };
 }

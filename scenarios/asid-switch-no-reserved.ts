@@ -23,6 +23,20 @@ export default {
   tasks: [
     { id: "A", mm: "A", cores: [0], script: [{ op: "repeat", times: 4, body: [{ op: "read", va: "0x8000" }, { op: "yield" }] }] },
     { id: "B", mm: "B", cores: [0], script: [{ op: "repeat", times: 4, body: [{ op: "read", va: "0x8000" }, { op: "yield" }] }] },
-    { id: "C", mm: "C", cores: [1], script: [{ op: "repeat", times: 4, body: [{ op: "read", va: "0x8000" }, { op: "read", va: "0xc0008000" }] }] },
+    {
+      id: "C",
+      mm: "C",
+      cores: [1],
+      script: [
+        {
+          op: "repeat",
+          times: 4,
+          body: [
+            { op: "read", va: "0x8000" },
+            { op: "read", va: "0xc0008000" },
+          ],
+        },
+      ],
+    },
   ],
 };

@@ -7,7 +7,11 @@
 export function defaultScenario(scale = 1) {
   const rd = (va: string) => ({ op: "read", va });
   const wr = (va: string) => ({ op: "write", va });
-  const user = (_mm: string, i: number) => ({ "0x8000": { pa: `0x${(0x100 + i * 4).toString(16)}000` }, "0x9000": { pa: `0x${(0x101 + i * 4).toString(16)}000` }, "0xa000": { pa: `0x${(0x102 + i * 4).toString(16)}000`, writable: false } });
+  const user = (_mm: string, i: number) => ({
+    "0x8000": { pa: `0x${(0x100 + i * 4).toString(16)}000` },
+    "0x9000": { pa: `0x${(0x101 + i * 4).toString(16)}000` },
+    "0xa000": { pa: `0x${(0x102 + i * 4).toString(16)}000`, writable: false },
+  });
   const mms = ["A", "B", "C", "D", "E"];
   const tables: Record<string, object> = {
     kernel: { "0xc0008000": { pa: "0x80008000" }, "0xc0009000": { pa: "0x80009000" } },
@@ -17,12 +21,17 @@ export function defaultScenario(scale = 1) {
   // core), enters the kernel, and ends in a yield; every other slice maps and unmaps a scratch page.
   const slice = [
     { op: "repeat", times: 8, body: [rd("0x8000"), wr("0x9000"), rd("0xa000")] },
-    rd("0xc0008000"), rd("0xc0009000"),
+    rd("0xc0008000"),
+    rd("0xc0009000"),
   ];
   const body = (_mm: string, n: number) => [
-    ...slice, { op: "yield" },
-    { op: "map", va: "0xb000", pa: `0x${(0x200 + n).toString(16)}000` }, wr("0xb000"), ...slice,
-    { op: "unmap", va: "0xb000", shootdown: "broadcast" }, { op: "yield" },
+    ...slice,
+    { op: "yield" },
+    { op: "map", va: "0xb000", pa: `0x${(0x200 + n).toString(16)}000` },
+    wr("0xb000"),
+    ...slice,
+    { op: "unmap", va: "0xb000", shootdown: "broadcast" },
+    { op: "yield" },
   ];
   const tasks = mms.flatMap((mm, i) => {
     const threads = i < 2 ? 2 : 1;

@@ -2,23 +2,32 @@
  * The scenario format: reads a scenario (from a JSON file or a built-in's object), checks every field,
  * fills in the defaults and returns the resolved Scenario. README.md documents the fields.
  */
-import { defaultLatencies, type Latencies } from "../bus/messages.js";
-import { defaultCosts, type Costs } from "../cores/costs.js";
-import { pageBase } from "../cores/page-table.js";
-import type { WalkCacheConfig } from "../cores/walk-cache.js";
-import { ARCHES, defaultFlushAllScope, type Arch } from "../src/scenario/arch.js";
-import type { KernelConfig, MachineConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
+import { defaultFlushAllScope, type Arch } from "../src/scenario/arch.js";
+import type { KernelConfig, PteSpec, Scenario, TaskSpec, WorkloadOp } from "../src/scenario/types.js";
 import { decodeSchedule } from "../src/engine/schedule.js";
 import { Fields } from "./fields.js";
 import { looksLikePath } from "../src/modules/load.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
+import { readMachine } from "./machine-format.js";
 
 const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
 const SHOOTDOWNS = ["broadcast", "local", "ipi", "broadcast-no-dsb", "broadcast-last-level"] as const;
-const OPS = ["read", "write", "yield", "map", "unmap", "free-table", "repeat", "exit", "guest-switch", "hvc", "inject-irq"] as const;
+const OPS = [
+  "read",
+  "write",
+  "yield",
+  "map",
+  "unmap",
+  "free-table",
+  "repeat",
+  "exit",
+  "guest-switch",
+  "hvc",
+  "inject-irq",
+] as const;
 const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "hyp", "schedule"];
 
-export const DEFAULT_PAGE_OFFSET = 0xc0000000;
+export { DEFAULT_PAGE_OFFSET } from "./machine-format.js";
 
 export function readScenario(raw: unknown, file: string): Scenario {
   const f = new Fields(file);
@@ -39,18 +48,23 @@ export function readScenario(raw: unknown, file: string): Scenario {
   const machine = readMachine(f, o.machine ?? {}, tasks);
   // Page-table pages exist only in the two-level model that machine.walkCache turns on.
   const noTables = tasks.findIndex((t) => usesOp(t.script, "free-table"));
-  if (noTables >= 0 && !machine.walkCache) f.fail(`tasks[${noTables}].script`, "free-table needs machine.walkCache (page-table pages are modelled only with it)");
+  if (noTables >= 0 && !machine.walkCache)
+    f.fail(`tasks[${noTables}].script`, "free-table needs machine.walkCache (page-table pages are modelled only with it)");
   const kernel = readKernel(f, o.kernel ?? {}, machine.arch);
   const hyp = o.hyp === undefined || o.hyp === null ? null : readHyp(f, o.hyp);
   checkVcpuTasks(f, tasks, hyp);
   const plain = readTables(f, o.tables ?? {}, kernelTable);
   const tables = hyp ? resolveHypTables(f, hyp, plain, kernelTable, machine.pageOffset) : plain;
   for (const [i, t] of tasks.entries()) {
-    for (const c of t.cores) if (c >= machine.cores) f.fail(`tasks[${i}].cores`, `core ${c} does not exist (${machine.cores} cores)`);
+    for (const c of t.cores)
+      if (c >= machine.cores) f.fail(`tasks[${i}].cores`, `core ${c} does not exist (${machine.cores} cores)`);
     // Without a table every access of the task faults and the run looks clean: a typo, almost always.
     // A scenario that means it says so with an empty table.
     if (t.mm !== kernelTable && !Object.hasOwn(tables, t.mm)) {
-      f.fail(`tasks[${i}].mm`, `mm "${t.mm}" has no page table (tables.${t.mm}), so every access would fault; add its table, or "${t.mm}": {} in tables if the faults are intended`);
+      f.fail(
+        `tasks[${i}].mm`,
+        `mm "${t.mm}" has no page table (tables.${t.mm}), so every access would fault; add its table, or "${t.mm}": {} in tables if the faults are intended`,
+      );
     }
   }
   const sched = f.object(o.schedule ?? {}, "schedule");
@@ -90,103 +104,6 @@ function readChoices(f: Fields, v: unknown, path: string): string {
   return s;
 }
 
-function readMachine(f: Fields, raw: unknown, tasks: TaskSpec[]): MachineConfig {
-  const o = f.object(raw, "machine");
-  f.known(o, "machine", ["arch", "cores", "tlbEntries", "tlbPolicy", "tlbWays", "pageOffset", "costs", "latencies", "speculation", "maxEvents", "tlbi", "walkCache", "sharedTlb", "memoryModel"]);
-  const spec = f.object(o.speculation ?? {}, "machine.speculation");
-  f.known(spec, "machine.speculation", ["enabled", "rate", "vas"]);
-  const knobs = readHardwareKnobs(f, o);
-  const tlbEntries = f.opt(o, "tlbEntries", "machine", 64, (v, p) => f.int(v, p, 1, 4096));
-  const tlbWays = readTlbWays(f, o.tlbWays, tlbEntries);
-  return {
-    arch: f.opt(o, "arch", "machine", "armv7", (v, p) => f.oneOf(v, p, ARCHES)),
-    cores: f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)),
-    tlbEntries,
-    tlbPolicy: f.opt(o, "tlbPolicy", "machine", "lru", (v, p) => f.oneOf(v, p, ["lru", "random"] as const)),
-    ...(tlbWays !== undefined ? { tlbWays } : {}),
-    pageOffset: f.opt(o, "pageOffset", "machine", DEFAULT_PAGE_OFFSET, (v, p) => f.address(v, p)),
-    costs: readNumbers(f, o.costs, "machine.costs", defaultCosts),
-    latencies: readNumbers(f, o.latencies, "machine.latencies", defaultLatencies),
-    speculation: {
-      enabled: f.opt(spec, "enabled", "machine.speculation", false, (v, p) => f.bool(v, p)),
-      rate: f.opt(spec, "rate", "machine.speculation", 0.1, (v, p) => f.number(v, p, 0, 1)),
-      vas: f.opt(spec, "vas", "machine.speculation", touchedVas(tasks), (v, p) =>
-        f.array(v, p).map((x, i) => f.address(x, `${p}[${i}]`)),
-      ),
-    },
-    maxEvents: f.opt(o, "maxEvents", "machine", 10_000_000, (v, p) => f.int(v, p, 1, 1e9)),
-    ...knobs,
-    memoryModel: f.opt(o, "memoryModel", "machine", "sc", (v, p) => f.oneOf(v, p, ["sc", "armv8"] as const)),
-  };
-}
-
-/** `machine.tlbWays`: ways per set of a set-associative TLB, dividing tlbEntries (cores/tlb-sets.ts). */
-function readTlbWays(f: Fields, raw: unknown, entries: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const ways = f.int(raw, "machine.tlbWays", 1, 4096);
-  if (entries % ways !== 0) f.fail("machine.tlbWays", `must divide machine.tlbEntries (${entries} entries do not make sets of ${ways} ways)`);
-  return ways;
-}
-
-/**
- * Hardware knobs, each off by default (`tlbi` is always resolved, so `--set machine.tlbi.X` finds it). `tlbi.lateCompletion`: src/engine/late-tlbi.ts.
- * `sharedTlb`: false, or groups of cores that share one TLB (src/state/shared-tlb.ts), kept only when on.
- * `walkCache`: false, or `{ entries, asidTagged }` (cores/walk-cache.ts), kept only when on.
- */
-function readHardwareKnobs(
-  f: Fields,
-  o: Record<string, unknown>,
-): { tlbi: { lateCompletion: boolean }; sharedTlb?: number[][]; walkCache?: WalkCacheConfig } {
-  const t = f.object(o.tlbi ?? {}, "machine.tlbi");
-  f.known(t, "machine.tlbi", ["lateCompletion"]);
-  const shared = readSharedTlb(f, o.sharedTlb, f.opt(o, "cores", "machine", 4, (v, p) => f.int(v, p, 1, 64)));
-  const wc = readWalkCache(f, o.walkCache);
-  return {
-    tlbi: { lateCompletion: f.opt(t, "lateCompletion", "machine.tlbi", false, (v, p) => f.bool(v, p)) },
-    ...(shared ? { sharedTlb: shared } : {}),
-    ...(wc ? { walkCache: wc } : {}),
-  };
-}
-
-/** `machine.walkCache`: false (the default), true (4 ASID-tagged entries) or `{ entries, asidTagged }`. */
-function readWalkCache(f: Fields, raw: unknown): WalkCacheConfig | null {
-  if (raw === undefined || raw === false) return null;
-  if (raw === true) return { entries: 4, asidTagged: true };
-  const path = "machine.walkCache";
-  const o = f.object(raw, path);
-  f.known(o, path, ["entries", "asidTagged"]);
-  return {
-    entries: f.opt(o, "entries", path, 4, (v, p) => f.int(v, p, 1, 1024)),
-    asidTagged: f.opt(o, "asidTagged", path, true, (v, p) => f.bool(v, p)),
-  };
-}
-
-/** `machine.sharedTlb`: false, or disjoint groups of two or more cores, e.g. [[0, 1], [2, 3]] (SMT pairs). */
-function readSharedTlb(f: Fields, raw: unknown, cores: number): number[][] | null {
-  if (raw === undefined || raw === false) return null;
-  const path = "machine.sharedTlb";
-  const seen = new Set<number>();
-  const groups = f.array(raw, path).map((g, i) => {
-    const members = f.array(g, `${path}[${i}]`).map((c, j) => f.int(c, `${path}[${i}][${j}]`, 0, cores - 1));
-    if (members.length < 2) f.fail(`${path}[${i}]`, "a shared TLB needs two or more cores");
-    for (const c of members) {
-      if (seen.has(c)) f.fail(`${path}[${i}]`, `core ${c} is in two groups (a core has one TLB)`);
-      seen.add(c);
-    }
-    return members;
-  });
-  return groups.length ? groups : null;
-}
-
-function readNumbers<T extends Costs | Latencies>(f: Fields, raw: unknown, path: string, defaults: T): T {
-  const out = { ...defaults } as T & Record<string, number>;
-  if (raw === undefined) return out;
-  const o = f.object(raw, path);
-  f.known(o, path, Object.keys(defaults));
-  for (const [k, v] of Object.entries(o)) out[k] = f.int(v, `${path}.${k}`, 0, 1e9);
-  return out;
-}
-
 function readKernel(f: Fields, raw: unknown, arch: Arch): KernelConfig {
   const o = f.object(raw, "kernel");
   f.known(o, "kernel", ["asidAllocator", "asidBits", "switchSequence", "flushAllScope", "scheduler", "switchMm", "tlbFlush"]);
@@ -202,7 +119,9 @@ function readKernel(f: Fields, raw: unknown, arch: Arch): KernelConfig {
     asidAllocator: f.opt(o, "asidAllocator", "kernel", "static", (v, p) => f.string(v, p)),
     asidBits: f.opt(o, "asidBits", "kernel", 8, (v, p) => f.int(v, p, 2, 16)),
     switchSequence: f.opt(o, "switchSequence", "kernel", "reserved-asid", (v, p) => f.oneOf(v, p, SWITCHES)),
-    flushAllScope: f.opt(o, "flushAllScope", "kernel", defaultFlushAllScope(arch), (v, p) => f.oneOf(v, p, ["local", "inner-shareable"] as const)),
+    flushAllScope: f.opt(o, "flushAllScope", "kernel", defaultFlushAllScope(arch), (v, p) =>
+      f.oneOf(v, p, ["local", "inner-shareable"] as const),
+    ),
     scheduler: f.opt(o, "scheduler", "kernel", "any", (v, p) => f.oneOf(v, p, ["any", "round-robin"] as const)),
     ...modules,
   };
@@ -267,7 +186,10 @@ function readOp(f: Fields, raw: unknown, path: string, depth = 0): WorkloadOp {
       return { op, task: f.name(o.task, `${path}.task`) };
     case "hvc":
       f.known(o, path, ["op", "host"]);
-      return { op, host: f.opt(o, "host", path, [] as number[], (v, p) => f.array(v, p).map((x, i) => f.address(x, `${p}[${i}]`))) };
+      return {
+        op,
+        host: f.opt(o, "host", path, [] as number[], (v, p) => f.array(v, p).map((x, i) => f.address(x, `${p}[${i}]`))),
+      };
     case "map":
       f.known(o, path, ["op", "va", "pa", "global", "writable"]);
       return {
@@ -288,7 +210,11 @@ function readOp(f: Fields, raw: unknown, path: string, depth = 0): WorkloadOp {
       };
     case "free-table":
       f.known(o, path, ["op", "va", "flush"]);
-      return { op, va: f.address(o.va, `${path}.va`), flush: f.opt(o, "flush", path, "pgtable", (v, p) => f.oneOf(v, p, ["pgtable", "last-level"] as const)) };
+      return {
+        op,
+        va: f.address(o.va, `${path}.va`),
+        flush: f.opt(o, "flush", path, "pgtable", (v, p) => f.oneOf(v, p, ["pgtable", "last-level"] as const)),
+      };
     case "repeat":
       f.known(o, path, ["op", "times", "body"]);
       if (depth >= MAX_REPEAT_DEPTH) f.fail(path, `repeats nest more than ${MAX_REPEAT_DEPTH} deep`);
@@ -305,18 +231,7 @@ function usesOp(ops: WorkloadOp[], name: WorkloadOp["op"]): boolean {
 }
 
 function hasUserOps(ops: WorkloadOp[]): boolean {
-  return ops.some((op) => op.op === "map" || op.op === "unmap" || op.op === "free-table" || (op.op === "repeat" && hasUserOps(op.body)));
-}
-
-/** Every VA a workload touches, in first-touch order: where speculative walks may happen by default. */
-function touchedVas(tasks: TaskSpec[]): number[] {
-  const seen = new Set<number>();
-  const visit = (ops: WorkloadOp[]): void => {
-    for (const op of ops) {
-      if ("va" in op) seen.add(pageBase(op.va));
-      if (op.op === "repeat") visit(op.body);
-    }
-  };
-  for (const t of tasks) visit(t.script);
-  return [...seen];
+  return ops.some(
+    (op) => op.op === "map" || op.op === "unmap" || op.op === "free-table" || (op.op === "repeat" && hasUserOps(op.body)),
+  );
 }

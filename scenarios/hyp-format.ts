@@ -9,11 +9,20 @@ import { pageBase } from "../cores/page-table.js";
 import type { Fields } from "./fields.js";
 import { looksLikePath } from "../src/modules/load.js";
 
-const HYP_FIELDS = ["worldSwitch", "hostKernelMappings", "flushOnSwitch", "sharedPage", "vmidAllocator", "vmidBits", "vmidPublish", "vmidBarriers", "vms"];
+const HYP_FIELDS = [
+  "worldSwitch",
+  "hostKernelMappings",
+  "flushOnSwitch",
+  "sharedPage",
+  "vmidAllocator",
+  "vmidBits",
+  "vmidPublish",
+  "vmidBarriers",
+  "vms",
+];
 export const SHARED_PAGE = 0xffff1000;
 
 type Tables = Record<string, Record<number, PteSpec>>;
-
 
 export function readHyp(f: Fields, raw: unknown): HypConfig {
   const o = f.object(raw, "hyp");
@@ -26,11 +35,17 @@ export function readHyp(f: Fields, raw: unknown): HypConfig {
     ids.add(vm.id);
   }
   return {
-    worldSwitch: f.opt(o, "worldSwitch", "hyp", "a15-hyp", (v, p) => builtinOrModule(f, v, p, "world switch", ["armv6-kvm", "a15-hyp", "vhe"])),
-    hostKernelMappings: f.opt(o, "hostKernelMappings", "hyp", "global", (v, p) => f.oneOf(v, p, ["global", "non-global"] as const)),
+    worldSwitch: f.opt(o, "worldSwitch", "hyp", "a15-hyp", (v, p) =>
+      builtinOrModule(f, v, p, "world switch", ["armv6-kvm", "a15-hyp", "vhe"]),
+    ),
+    hostKernelMappings: f.opt(o, "hostKernelMappings", "hyp", "global", (v, p) =>
+      f.oneOf(v, p, ["global", "non-global"] as const),
+    ),
     flushOnSwitch: f.opt(o, "flushOnSwitch", "hyp", false, (v, p) => f.bool(v, p)),
     sharedPage: f.opt(o, "sharedPage", "hyp", SHARED_PAGE, (v, p) => f.address(v, p)),
-    vmidAllocator: f.opt(o, "vmidAllocator", "hyp", "kvm-3.9", (v, p) => builtinOrModule(f, v, p, "VMID allocator", ["kvm-3.9", "kvm-5.16"])),
+    vmidAllocator: f.opt(o, "vmidAllocator", "hyp", "kvm-3.9", (v, p) =>
+      builtinOrModule(f, v, p, "VMID allocator", ["kvm-3.9", "kvm-5.16"]),
+    ),
     vmidBits: f.opt(o, "vmidBits", "hyp", 8, (v, p) => f.int(v, p, 2, 16)),
     vmidPublish: f.opt(o, "vmidPublish", "hyp", "v3.9", (v, p) => f.oneOf(v, p, ["v3.9", "v4.17", "v5.0"] as const)),
     vmidBarriers: f.opt(o, "vmidBarriers", "hyp", true, (v, p) => f.bool(v, p)),
@@ -42,7 +57,10 @@ export function readHyp(f: Fields, raw: unknown): HypConfig {
 function builtinOrModule(f: Fields, v: unknown, path: string, what: string, builtins: readonly string[]): string {
   const s = f.string(v, path);
   if (builtins.includes(s) || looksLikePath(s)) return s;
-  return f.fail(path, `unknown ${what} "${s}" (built-in: ${builtins.join(", ")}; or a module path such as ./my-${what.replace(/ /g, "-").toLowerCase()}.mjs)`);
+  return f.fail(
+    path,
+    `unknown ${what} "${s}" (built-in: ${builtins.join(", ")}; or a module path such as ./my-${what.replace(/ /g, "-").toLowerCase()}.mjs)`,
+  );
 }
 
 function readVm(f: Fields, raw: unknown, path: string): VmSpec {
@@ -71,13 +89,18 @@ export function checkVcpuTasks(f: Fields, tasks: TaskSpec[], hyp: HypConfig | nu
   for (const [i, t] of tasks.entries()) {
     const vm = t.vcpu === undefined ? undefined : hyp?.vms.find((v) => v.id === t.vcpu);
     if (t.vcpu !== undefined && !vm) {
-      f.fail(`tasks[${i}].vcpu`, hyp ? `no VM "${t.vcpu}" in hyp.vms` : `task "${t.id}" is a vCPU but the scenario has no "hyp" section`);
+      f.fail(
+        `tasks[${i}].vcpu`,
+        hyp ? `no VM "${t.vcpu}" in hyp.vms` : `task "${t.id}" is a vCPU but the scenario has no "hyp" section`,
+      );
     }
     const visit = (ops: WorkloadOp[], path: string): void => {
       for (const [j, op] of ops.entries()) {
         const p = `${path}[${j}]`;
-        if (!vm && GUEST_OPS.has(op.op)) f.fail(`${p}.op`, `"${op.op}" runs in a guest: only a vCPU task (with "vcpu") may use it`);
-        if (vm && HOST_ONLY_OPS.has(op.op)) f.fail(`${p}.op`, `a vCPU's script runs in the guest, where "${op.op}" is not modelled`);
+        if (!vm && GUEST_OPS.has(op.op))
+          f.fail(`${p}.op`, `"${op.op}" runs in a guest: only a vCPU task (with "vcpu") may use it`);
+        if (vm && HOST_ONLY_OPS.has(op.op))
+          f.fail(`${p}.op`, `a vCPU's script runs in the guest, where "${op.op}" is not modelled`);
         if (vm && op.op === "guest-switch" && !vm.guestTasks.some((g) => g.id === op.task)) {
           f.fail(`${p}.task`, `VM "${vm.id}" has no guest task "${op.task}"`);
         }

@@ -77,10 +77,10 @@ function shownBy(raw: { id: string; expect: string }): "run" | "explore" | "-" {
   return raw.id === "asid-small-ipi" ? "explore" : "-";
 }
 
-
 export function loadScenario(nameOrPath: string): LoadedScenario {
   const builtin = builtinScenarios.find((s) => s.id === nameOrPath);
-  if (builtin) return { scenario: readScenario(builtin.raw, `built-in scenario ${builtin.id}`), baseDir: process.cwd(), source: "built-in" };
+  if (builtin)
+    return { scenario: readScenario(builtin.raw, `built-in scenario ${builtin.id}`), baseDir: process.cwd(), source: "built-in" };
   let isFile: boolean;
   try {
     isFile = statSync(nameOrPath).isFile();
@@ -90,7 +90,10 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   if (!isFile) {
     throw new ScenarioError(
       `${nameOrPath}: no built-in scenario has this name and no such file exists` +
-        `${didYouMean(nameOrPath, builtinScenarios.map((s) => s.id))} (\`smpsim list\` shows the built-ins)`,
+        `${didYouMean(
+          nameOrPath,
+          builtinScenarios.map((s) => s.id),
+        )} (\`smpsim list\` shows the built-ins)`,
     );
   }
   let text: string;
@@ -108,7 +111,10 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
     throw new ScenarioError(`${nameOrPath}: line ${where.line}, column ${where.column}: not valid JSON (${msg})`);
   }
   const dup = duplicateKey(text);
-  if (dup) throw new ScenarioError(`${nameOrPath}: line ${dup.line}, column ${dup.column}: key "${dup.key}" appears twice in one object (JSON keeps only the last)`);
+  if (dup)
+    throw new ScenarioError(
+      `${nameOrPath}: line ${dup.line}, column ${dup.column}: key "${dup.key}" appears twice in one object (JSON keeps only the last)`,
+    );
   const baseDir = dirname(resolve(nameOrPath));
   return { scenario: withAbsoluteModule(readScenario(raw, nameOrPath), baseDir), baseDir, source: nameOrPath };
 }

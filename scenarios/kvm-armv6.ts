@@ -23,7 +23,15 @@ function guestSlice(user: string[]) {
  * `cores`: 2 (the daemon on its own core) or 1, the uniprocessor ARM11 (ARM1136/ARM1176) of the seed
  * thread's measurement, where the daemon shares the core with the vCPU thread and the shell.
  */
-export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global", flushOnSwitch: boolean, expect: "clean" | "violation", description: string, rounds = 6, cores: 1 | 2 = 2) {
+export function kvmArmv6(
+  id: string,
+  hostKernelMappings: "global" | "non-global",
+  flushOnSwitch: boolean,
+  expect: "clean" | "violation",
+  description: string,
+  rounds = 6,
+  cores: 1 | 2 = 2,
+) {
   const hostKernel: Record<string, object> = {
     "0xc0000000": { pa: "0x80000000" },
     "0xc0001000": { pa: "0x80001000" },
@@ -33,13 +41,19 @@ export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global"
     "0xffff0000": { pa: "0x8fff0000" },
     "0xffff1000": { pa: "0x8fff1000" },
   };
-  const user = (base: number) => ({ "0x8000": { pa: pa(base) }, "0x9000": { pa: pa(base + 0x1000) }, "0xa000": { pa: pa(base + 0x2000) } });
+  const user = (base: number) => ({
+    "0x8000": { pa: pa(base) },
+    "0x9000": { pa: pa(base + 0x1000) },
+    "0xa000": { pa: pa(base + 0x2000) },
+  });
   // Guest-physical (IPA) layout: guest RAM at 0x40000000, backed by host pages at 0x60000000.
   const ipa = (n: number) => ({ pa: pa(0x40000000 + n * 0x1000) });
   const stage2: Record<string, object> = {};
   for (let n = 0; n < 16; n++) stage2[pa(0x40000000 + n * 0x1000)] = { pa: pa(0x60000000 + n * 0x1000) };
   const hostReads = ["0xc0010000", "0xc0011000", "0xc0012000"];
-  const hostSlice = [{ op: "repeat", times: 3, body: [rd("0x8000"), wr("0x9000"), rd("0xa000"), ...hostReads.map(rd), rd("0xc0000000")] }];
+  const hostSlice = [
+    { op: "repeat", times: 3, body: [rd("0x8000"), wr("0x9000"), rd("0xa000"), ...hostReads.map(rd), rd("0xc0000000")] },
+  ];
   return {
     id,
     description,
@@ -61,7 +75,17 @@ export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global"
       worldSwitch: "armv6-kvm",
       hostKernelMappings,
       flushOnSwitch,
-      vms: [{ id: "vm1", stage2: "vm1.s2", kernelTable: "vm1.kernel", guestTasks: [{ id: "init", table: "vm1.init", asid: 1 }, { id: "sh", table: "vm1.sh", asid: 2 }] }],
+      vms: [
+        {
+          id: "vm1",
+          stage2: "vm1.s2",
+          kernelTable: "vm1.kernel",
+          guestTasks: [
+            { id: "init", table: "vm1.init", asid: 1 },
+            { id: "sh", table: "vm1.sh", asid: 2 },
+          ],
+        },
+      ],
     },
     tasks: [
       {
@@ -69,43 +93,74 @@ export function kvmArmv6(id: string, hostKernelMappings: "global" | "non-global"
         mm: "qemu",
         vcpu: "vm1",
         cores: [0],
-        script: [{
-          op: "repeat",
-          times: rounds,
-          body: [
-            ...guestSlice(["0x8000", "0x9000"]), { op: "hvc", host: hostReads },
-            { op: "guest-switch", task: "sh" }, ...guestSlice(["0x8000", "0xa000"]), { op: "hvc", host: hostReads },
-            // A device interrupt for the guest: the host takes it and injects it through low vectors.
-            { op: "inject-irq" }, rd("0xc0000000"),
-            { op: "guest-switch", task: "init" }, { op: "yield" },
-          ],
-        }],
+        script: [
+          {
+            op: "repeat",
+            times: rounds,
+            body: [
+              ...guestSlice(["0x8000", "0x9000"]),
+              { op: "hvc", host: hostReads },
+              { op: "guest-switch", task: "sh" },
+              ...guestSlice(["0x8000", "0xa000"]),
+              { op: "hvc", host: hostReads },
+              // A device interrupt for the guest: the host takes it and injects it through low vectors.
+              { op: "inject-irq" },
+              rd("0xc0000000"),
+              { op: "guest-switch", task: "init" },
+              { op: "yield" },
+            ],
+          },
+        ],
       },
       { id: "shell", mm: "shell", cores: [0], script: [{ op: "repeat", times: rounds, body: [...hostSlice, { op: "yield" }] }] },
-      { id: "daemon", mm: "daemon", cores: [cores - 1], script: [{ op: "repeat", times: rounds, body: [...hostSlice, { op: "yield" }] }] },
+      {
+        id: "daemon",
+        mm: "daemon",
+        cores: [cores - 1],
+        script: [{ op: "repeat", times: rounds, body: [...hostSlice, { op: "yield" }] }],
+      },
     ],
   };
 }
 
 export const kvmArmv6GlobalKernel = kvmArmv6(
-  "kvm-armv6-global-kernel", "global", false, "violation",
+  "kvm-armv6-global-kernel",
+  "global",
+  false,
+  "violation",
   "ARMv6 KVM, host kernel mapped global, no TLB flush on world switch: the guest hits the host's kernel entries (violation)",
 );
 export const kvmArmv6Flush = kvmArmv6(
-  "kvm-armv6-flush", "global", true, "clean",
+  "kvm-armv6-flush",
+  "global",
+  true,
+  "clean",
   "ARMv6 KVM, host kernel mapped global, TLB flushed on every world switch (clean; the seed's baseline)",
 );
 export const kvmArmv6Nonglobal = kvmArmv6(
-  "kvm-armv6-nonglobal", "non-global", false, "clean",
+  "kvm-armv6-nonglobal",
+  "non-global",
+  false,
+  "clean",
   "ARMv6 KVM, host kernel mapped non-global, no flush on world switch (clean; the seed's proposal)",
 );
 
 // The seed's measurement was on a uniprocessor ARM11 (issue 13, item 10): the same load on one core.
 export const kvmArmv6FlushUp = kvmArmv6(
-  "kvm-armv6-flush-up", "global", true, "clean",
-  "ARMv6 KVM on a uniprocessor (the seed's ARM11), host kernel global, TLB flushed on every world switch (clean)", 6, 1,
+  "kvm-armv6-flush-up",
+  "global",
+  true,
+  "clean",
+  "ARMv6 KVM on a uniprocessor (the seed's ARM11), host kernel global, TLB flushed on every world switch (clean)",
+  6,
+  1,
 );
 export const kvmArmv6NonglobalUp = kvmArmv6(
-  "kvm-armv6-nonglobal-up", "non-global", false, "clean",
-  "ARMv6 KVM on a uniprocessor (the seed's ARM11), host kernel non-global, no flush on world switch (clean)", 6, 1,
+  "kvm-armv6-nonglobal-up",
+  "non-global",
+  false,
+  "clean",
+  "ARMv6 KVM on a uniprocessor (the seed's ARM11), host kernel non-global, no flush on world switch (clean)",
+  6,
+  1,
 );

@@ -20,17 +20,33 @@ export const FULL: LoadSize = { cores: 4, mms: 10, slices: 6, thread: true, pinn
  *  switch rolls over). */
 export const SMALL: LoadSize = { cores: 2, mms: 4, slices: 1, thread: false, pinned: true };
 
-export function rolloverLoad(id: string, description: string, kernel: Record<string, unknown>, speculation: boolean, size: LoadSize = FULL) {
+export function rolloverLoad(
+  id: string,
+  description: string,
+  kernel: Record<string, unknown>,
+  speculation: boolean,
+  size: LoadSize = FULL,
+) {
   const mms = Array.from({ length: size.mms }, (_, i) => `M${i}`);
   const tables: Record<string, Record<string, { pa: string }>> = {
     kernel: { "0xc0008000": { pa: "0x80008000" } },
   };
   mms.forEach((mm, i) => {
-    tables[mm] = { "0x8000": { pa: `0x${(0x100 + 2 * i).toString(16)}000` }, "0x9000": { pa: `0x${(0x101 + 2 * i).toString(16)}000` } };
+    tables[mm] = {
+      "0x8000": { pa: `0x${(0x100 + 2 * i).toString(16)}000` },
+      "0x9000": { pa: `0x${(0x101 + 2 * i).toString(16)}000` },
+    };
   });
-  const slice = size === FULL
-    ? [{ op: "read", va: "0x8000" }, { op: "write", va: "0x9000" }, { op: "read", va: "0x8000" }, { op: "read", va: "0xc0008000" }, { op: "yield" }]
-    : [{ op: "read", va: "0x8000" }, { op: "yield" }];
+  const slice =
+    size === FULL
+      ? [
+          { op: "read", va: "0x8000" },
+          { op: "write", va: "0x9000" },
+          { op: "read", va: "0x8000" },
+          { op: "read", va: "0xc0008000" },
+          { op: "yield" },
+        ]
+      : [{ op: "read", va: "0x8000" }, { op: "yield" }];
   const tasks = mms.map((mm, i) => ({
     id: mm,
     mm,
@@ -43,7 +59,12 @@ export function rolloverLoad(id: string, description: string, kernel: Record<str
     description,
     expect: "clean",
     // arm64's allocator runs on arm64 (TTBR0/TTBR1 split); the 32-bit ARM allocators on ARMv7 without LPAE.
-    machine: { arch: kernel.asidAllocator === "arm64" ? "armv8" : "armv7", cores: size.cores, tlbEntries: 16, speculation: { enabled: speculation, rate: 0.05 } },
+    machine: {
+      arch: kernel.asidAllocator === "arm64" ? "armv8" : "armv7",
+      cores: size.cores,
+      tlbEntries: 16,
+      speculation: { enabled: speculation, rate: 0.05 },
+    },
     tables,
     kernel,
     tasks,

@@ -11,12 +11,29 @@ export const vheVmidSmall516 = vmidLoad(
   "vhe-vmid-small-5.16",
   "arm64 VHE world switch with kvm-5.16, 2 cores, 4 VMs, 2-bit VMIDs: VMID update and VTTBR load are separate steps, for search (clean)",
   "clean",
-  { cores: 2, vcpus: [2, 1, 1, 1], rounds: 3, vmidBits: 2, vmidAllocator: "kvm-5.16", vmidPublish: "v5.0", pinned: true, worldSwitch: "vhe" },
+  {
+    cores: 2,
+    vcpus: [2, 1, 1, 1],
+    rounds: 3,
+    vmidBits: 2,
+    vmidAllocator: "kvm-5.16",
+    vmidPublish: "v5.0",
+    pinned: true,
+    worldSwitch: "vhe",
+  },
 );
 
 export const vheVmidRollover516 = vmidLoad(
   "vhe-vmid-rollover-5.16",
   "arm64 VHE world switch with kvm-5.16, 9 VMs (10 vCPUs) on 4 cores, 3-bit VMIDs: roll-overs with vCPUs moving between cores (clean)",
   "clean",
-  { cores: 4, vcpus: [2, 1, 1, 1, 1, 1, 1, 1, 1], rounds: 6, vmidBits: 3, vmidAllocator: "kvm-5.16", vmidPublish: "v5.0", worldSwitch: "vhe" },
+  {
+    cores: 4,
+    vcpus: [2, 1, 1, 1, 1, 1, 1, 1, 1],
+    rounds: 6,
+    vmidBits: 3,
+    vmidAllocator: "kvm-5.16",
+    vmidPublish: "v5.0",
+    worldSwitch: "vhe",
+  },
 );

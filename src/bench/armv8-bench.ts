@@ -31,7 +31,12 @@ export async function armv8Section(runScenario: Scenario, exploreScenario: Scena
       let events = 0;
       const t0 = performance.now();
       for (let seed = 1; seed <= runs; seed++) {
-        events += simulate(s, allocator, makeChooser("random", seed, s.machine.speculation.rate, s.schedule.windowCycles), () => {}).outcome.events;
+        events += simulate(
+          s,
+          allocator,
+          makeChooser("random", seed, s.machine.speculation.rate, s.schedule.windowCycles),
+          () => {},
+        ).outcome.events;
       }
       return events / ((performance.now() - t0) / 1000);
     };
@@ -47,13 +52,19 @@ export async function armv8Section(runScenario: Scenario, exploreScenario: Scena
       return r.schedules / ((performance.now() - t0) / 1000);
     };
     once();
-    rows.push({ what: `explore ${exploreScenario.id} random (${budget} schedules)`, model, rate: median([once(), once(), once()]), unit: "schedules/s" });
+    rows.push({
+      what: `explore ${exploreScenario.id} random (${budget} schedules)`,
+      model,
+      rate: median([once(), once(), once()]),
+      unit: "schedules/s",
+    });
   }
   return rows;
 }
 
 export function formatArmv8(rows: readonly Armv8Row[]): string {
   const out = ["armv8 memory model (machine.memoryModel; same process, median of 3)"];
-  for (const r of rows) out.push(`  ${r.what.padEnd(58)} ${r.model.padEnd(6)} ${Math.round(r.rate).toLocaleString("en-US").padStart(12)} ${r.unit}`);
+  for (const r of rows)
+    out.push(`  ${r.what.padEnd(58)} ${r.model.padEnd(6)} ${Math.round(r.rate).toLocaleString("en-US").padStart(12)} ${r.unit}`);
   return out.join("\n");
 }

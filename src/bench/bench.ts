@@ -31,8 +31,22 @@ export interface BenchOptions {
 /** The full bench (issue 2: ≥ 1,000,000 events) and the quick smoke test (~50,000 events). */
 export function benchPreset(quick: boolean): Omit<BenchOptions, "scenarioAt"> {
   return quick
-    ? { minEvents: 50_000, seed: 1, warmups: 1, repetitions: 3, immerPrefix: 10_000, timeTravel: { k: DEFAULT_K, seeks: 200, seed: 1 } }
-    : { minEvents: 1_000_000, seed: 1, warmups: 1, repetitions: 3, immerPrefix: 50_000, timeTravel: { k: DEFAULT_K, seeks: 1000, seed: 1 } };
+    ? {
+        minEvents: 50_000,
+        seed: 1,
+        warmups: 1,
+        repetitions: 3,
+        immerPrefix: 10_000,
+        timeTravel: { k: DEFAULT_K, seeks: 200, seed: 1 },
+      }
+    : {
+        minEvents: 1_000_000,
+        seed: 1,
+        warmups: 1,
+        repetitions: 3,
+        immerPrefix: 50_000,
+        timeTravel: { k: DEFAULT_K, seeks: 1000, seed: 1 },
+      };
 }
 
 export interface BenchRow extends Measurement {

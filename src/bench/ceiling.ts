@@ -194,7 +194,12 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[], seed =
         if (c.ctx && ev.generation > c.ctx.generation) n.rolloversSeen++;
         if (ev.generation > c.maxGeneration) c.maxGeneration = ev.generation;
         c.ctx = { mm: ev.mm, generation: ev.generation, asid: ev.asid };
-        if (uniqueAsidActive.check(s, ev) !== null || sameAsidThreads.check(s, ev) !== null || asidGenerationMonotonic.check(s, ev) !== null) violations++;
+        if (
+          uniqueAsidActive.check(s, ev) !== null ||
+          sameAsidThreads.check(s, ev) !== null ||
+          asidGenerationMonotonic.check(s, ev) !== null
+        )
+          violations++;
         break;
       case "asid.rollover":
         n.rollovers++;

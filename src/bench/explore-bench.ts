@@ -53,7 +53,13 @@ const REPEATS = 3;
  * row measures the steady rate; worker threads start cold (each compiles the code again), which the
  * 2-worker row pays.
  */
-async function oneAndTwo(t: Target, label: string, req: Omit<ExploreRequest, "target">, repeats: number, say: (l: string) => void): Promise<ExploreRow[]> {
+async function oneAndTwo(
+  t: Target,
+  label: string,
+  req: Omit<ExploreRequest, "target">,
+  repeats: number,
+  say: (l: string) => void,
+): Promise<ExploreRow[]> {
   const rows: ExploreRow[] = [];
   explore({ ...req, target: t, budget: Math.max(1, Math.floor(req.budget / 10)) });
   for (const workers of [1, 2]) {
@@ -63,10 +69,19 @@ async function oneAndTwo(t: Target, label: string, req: Omit<ExploreRequest, "ta
     for (let i = 0; i < repeats; i++) {
       const start = performance.now();
       const cpu = process.cpuUsage();
-      const r = workers > 1 ? await exploreInWorkers(full, { scenario: t.scenario, baseDir: process.cwd() }, workers) : explore(full);
+      const r =
+        workers > 1 ? await exploreInWorkers(full, { scenario: t.scenario, baseDir: process.cwd() }, workers) : explore(full);
       const seconds = (performance.now() - start) / 1000;
       const what = `${label}, ${workers} worker${workers > 1 ? "s" : ""}`;
-      runs.push({ scenario: t.scenario.id, what, schedules: r.schedules, events: r.events, seconds, cpuSeconds: cpuSecondsSince(cpu), found: r.found !== null });
+      runs.push({
+        scenario: t.scenario.id,
+        what,
+        schedules: r.schedules,
+        events: r.events,
+        seconds,
+        cpuSeconds: cpuSecondsSince(cpu),
+        found: r.found !== null,
+      });
     }
     const row = runs.sort((x, y) => x.seconds - y.seconds)[Math.floor(runs.length / 2)]!;
     if (workers > 1) row.speedup = row.schedules / row.seconds / (rows[0]!.schedules / rows[0]!.seconds);
@@ -92,18 +107,42 @@ export async function exploreSection(
   const repeats = quick ? 1 : REPEATS;
   for (const { violating, clean } of pairs) {
     const twin = await targetOf(clean);
-    rows.push(...(await oneAndTwo(twin, "random (clean twin)", { strategy: "random", budget, seed: 1, depth: 3, preemptions: 2 }, repeats, say)));
+    rows.push(
+      ...(await oneAndTwo(
+        twin,
+        "random (clean twin)",
+        { strategy: "random", budget, seed: 1, depth: 3, preemptions: 2 },
+        repeats,
+        say,
+      )),
+    );
     const target = await targetOf(violating);
     for (const strategy of STRATEGIES) {
       say(`explore ${violating.id}: ${strategy} to the first violation ...`);
       const start = performance.now();
       const cpu = process.cpuUsage();
       const r = explore({ target, strategy, budget: quick ? 5_000 : 200_000, seed: 1, depth: 3, preemptions: 2 });
-      rows.push({ scenario: violating.id, what: `${strategy}: first violation`, schedules: r.schedules, events: r.events, seconds: (performance.now() - start) / 1000, cpuSeconds: cpuSecondsSince(cpu), found: r.found !== null });
+      rows.push({
+        scenario: violating.id,
+        what: `${strategy}: first violation`,
+        schedules: r.schedules,
+        events: r.events,
+        seconds: (performance.now() - start) / 1000,
+        cpuSeconds: cpuSecondsSince(cpu),
+        found: r.found !== null,
+      });
     }
   }
   const dfs = await targetOf(dfsCase);
-  rows.push(...(await oneAndTwo(dfs, "dfs exhaustive, 2 preemptions", { strategy: "dfs", budget: quick ? 300 : 1_000_000, seed: 1, depth: 3, preemptions: 2 }, repeats, say)));
+  rows.push(
+    ...(await oneAndTwo(
+      dfs,
+      "dfs exhaustive, 2 preemptions",
+      { strategy: "dfs", budget: quick ? 300 : 1_000_000, seed: 1, depth: 3, preemptions: 2 },
+      repeats,
+      say,
+    )),
+  );
   return { rows, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), quick };
 }
 
@@ -120,8 +159,15 @@ export function formatExplore(s: ExploreSection): string {
   // threads got a core (another process on a 2-core machine takes one away).
   const head = ["scenario", "search", "schedules", "events", "seconds", "cpu s", "schedules/s", "events/s", "speed-up", "found"];
   const cells = s.rows.map((r) => [
-    r.scenario, r.what, String(r.schedules), String(r.events), r.seconds.toFixed(2), r.cpuSeconds.toFixed(2),
-    fmt(rate(r)), fmt(r.events / r.seconds), r.speedup === undefined ? "" : `${r.speedup.toFixed(2)}×`,
+    r.scenario,
+    r.what,
+    String(r.schedules),
+    String(r.events),
+    r.seconds.toFixed(2),
+    r.cpuSeconds.toFixed(2),
+    fmt(rate(r)),
+    fmt(r.events / r.seconds),
+    r.speedup === undefined ? "" : `${r.speedup.toFixed(2)}×`,
     r.what.includes("first") ? (r.found ? "yes" : "NO") : "",
   ]);
   const all = [head, ...cells];
@@ -133,7 +179,9 @@ export function formatExplore(s: ExploreSection): string {
     const verdict = s.quick ? "(not judged with --quick)" : rate(r) >= SMALL_SCENARIO_RATE ? "PASS" : "MISS";
     return `  ${r.scenario} twin (${perSchedule} events a schedule): ${fmt(rate(r))} schedules/s ${verdict}`;
   });
-  const speedups = s.rows.filter((r) => r.speedup !== undefined).map((r) => `${r.scenario} ${r.what.split(",")[0]} ${r.speedup!.toFixed(2)}×`);
+  const speedups = s.rows
+    .filter((r) => r.speedup !== undefined)
+    .map((r) => `${r.scenario} ${r.what.split(",")[0]} ${r.speedup!.toFixed(2)}×`);
   return [
     `exploration (worker rows: ${s.quick ? "one run" : `the median of ${REPEATS} runs`} after a warm-up; targets: ≥ 10,000 schedules/s on one worker for small scenarios; near-linear speed-up; ≤ 1 GB)`,
     ...lines,

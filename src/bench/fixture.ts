@@ -44,7 +44,11 @@ export function runWith(scenario: Scenario, allocator: AsidAllocator, seed: numb
 }
 
 /** One run into an array. */
-export function runToArray(scenario: Scenario, allocator: AsidAllocator, seed: number): { events: SimEvent[]; outcome: RunOutcome } {
+export function runToArray(
+  scenario: Scenario,
+  allocator: AsidAllocator,
+  seed: number,
+): { events: SimEvent[]; outcome: RunOutcome } {
   const events: SimEvent[] = [];
   const { outcome } = runWith(scenario, allocator, seed, (ev) => events.push(ev));
   return { events, outcome };
@@ -98,7 +102,8 @@ export async function prepareFixture(at: ScenarioAtScale, minEvents: number, see
         let memo: SimEvent[] | null = null;
         const events = (): SimEvent[] => {
           memo ??= runToArray(scenario, allocator, seed).events;
-          if (memo.length !== outcome.events) throw new Error(`bench: a second run gave ${memo.length} events, the first ${outcome.events}`);
+          if (memo.length !== outcome.events)
+            throw new Error(`bench: a second run gave ${memo.length} events, the first ${outcome.events}`);
           return memo;
         };
         return { scenario, scale, seed, allocator, count: outcome.events, outcome, events, dir, logPath };

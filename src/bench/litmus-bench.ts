@@ -21,7 +21,10 @@ export interface LitmusSection {
 export const LITMUS_MS_PER_TEST_TARGET = 6 * 10;
 
 export function litmusSection(dir: string): LitmusSection {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".litmus")).sort().map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".litmus"))
+    .sort()
+    .map((f) => join(dir, f));
   let candidates = 0;
   const pass = (): number => {
     const t0 = performance.now();

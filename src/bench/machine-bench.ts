@@ -39,7 +39,8 @@ export function machineCases(f: Fixture, opts: MachineBenchOptions): BenchCase[]
   const n = f.count;
   const sample = (name: string, count: number, seconds: number): Sample => ({ name, events: count, seconds });
   const sameLength = (name: string, got: number): void => {
-    if (got !== n) throw new Error(`bench case "${name}": ${got} events, the fixture's run had ${n} (the run is not deterministic?)`);
+    if (got !== n)
+      throw new Error(`bench case "${name}": ${got} events, the fixture's run had ${n} (the run is not deterministic?)`);
   };
   const fold = (name: string, check: boolean): BenchCase => ({
     name,
@@ -65,7 +66,11 @@ export function machineCases(f: Fixture, opts: MachineBenchOptions): BenchCase[]
       name: MACHINE_CASES.runDiscard,
       run: () => {
         let count = 0;
-        const { seconds } = timed(() => runWith(scenario, allocator, seed, () => { count++; }));
+        const { seconds } = timed(() =>
+          runWith(scenario, allocator, seed, () => {
+            count++;
+          }),
+        );
         sameLength(MACHINE_CASES.runDiscard, count);
         return sample(MACHINE_CASES.runDiscard, n, seconds);
       },
@@ -99,7 +104,11 @@ export function machineCases(f: Fixture, opts: MachineBenchOptions): BenchCase[]
       name: MACHINE_CASES.ceiling,
       run: () => {
         const events = f.events();
-        return sample(MACHINE_CASES.ceiling, n, timed(() => ceilingFold(scenarioInitialState(scenario, allocator), events, seed)).seconds);
+        return sample(
+          MACHINE_CASES.ceiling,
+          n,
+          timed(() => ceilingFold(scenarioInitialState(scenario, allocator), events, seed)).seconds,
+        );
       },
     },
     {

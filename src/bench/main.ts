@@ -44,11 +44,16 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
     return 2;
   }
   if (values.help) {
-    process.stdout.write(`${USAGE}\n  --quick  about 50,000 events instead of over 1,000,000 (smoke test)\n  --json   one JSON object on stdout\n`);
+    process.stdout.write(
+      `${USAGE}\n  --quick  about 50,000 events instead of over 1,000,000 (smoke test)\n  --json   one JSON object on stdout\n`,
+    );
     return 0;
   }
   // Exploration first: its peak RSS is then the process's, before the machine bench loads a million events.
-  const twin = (id: string, clean: (s: Scenario) => Scenario) => ({ violating: scenarios.load(id), clean: clean(scenarios.load(id)) });
+  const twin = (id: string, clean: (s: Scenario) => Scenario) => ({
+    violating: scenarios.load(id),
+    clean: clean(scenarios.load(id)),
+  });
   const exploration = await exploreSection(
     [
       twin("tlb-shootdown-munmap-local-only", () => scenarios.load("tlb-shootdown-munmap")),
@@ -64,7 +69,9 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
     (line) => process.stderr.write(`bench: ${line}\n`),
   );
   // Exploration over Redis (when redis-server is installed; not in --quick, a smoke test).
-  const queue = values.quick ? null : await queueSection(scenarios.load("tlb-shootdown-munmap"), (line) => process.stderr.write(`bench: ${line}\n`));
+  const queue = values.quick
+    ? null
+    : await queueSection(scenarios.load("tlb-shootdown-munmap"), (line) => process.stderr.write(`bench: ${line}\n`));
   // The whole litmus suite in one process (issue 12); from dist/src/bench/ the suite is ../../../test/litmus.
   const litmus = litmusSection(fileURLToPath(new URL("../../../test/litmus", import.meta.url)));
   const armv8 = await armv8Section(scenarios.load("default"), scenarios.load("tlb-shootdown-munmap"), values.quick === true);
@@ -73,7 +80,9 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
     scenarioAt: (scale) => scenarios.defaultAt(scale),
     progress: (line) => process.stderr.write(`bench: ${line}\n`),
   });
-  const scale = scaleSection(values.quick === true, childRunner(process.argv[1]!), (line) => process.stderr.write(`bench: ${line}\n`));
+  const scale = scaleSection(values.quick === true, childRunner(process.argv[1]!), (line) =>
+    process.stderr.write(`bench: ${line}\n`),
+  );
   process.stdout.write(
     values.json
       ? `${JSON.stringify({ ...report, exploration, queue, stateful, litmus, armv8, scale }, null, 2)}\n`

@@ -36,7 +36,15 @@ export interface QueueSection {
   scenario: string;
   units: number;
   /** The queue's cost per unit (ms): median, lowest and highest of the repeats; null without Redis. */
-  overhead: { median: number; low: number; high: number; perRepeat: number[]; units: number; unitSchedules: number; unitMs: number } | null;
+  overhead: {
+    median: number;
+    low: number;
+    high: number;
+    perRepeat: number[];
+    units: number;
+    unitSchedules: number;
+    unitMs: number;
+  } | null;
   /** The median cost as a share of a default-size unit's run time. */
   overheadShare: number | null;
 }
@@ -92,11 +100,15 @@ export async function queueSection(scenario: Scenario, say: (l: string) => void)
     return seconds;
   };
   explore({ ...req, budget: BUDGET / 10 }); // warm-up, as the explore section does
-  for (const k of [1, 2, 4]) await (time(`local, ${k} thread${k === 1 ? "" : "s"}`, () => exploreInWorkers(req, { scenario, baseDir: process.cwd() }, k)));
-  const onQueue = (unitSchedules: number) => () => exploreOnQueue(req, process.cwd(), { url, resume: false, unitSchedules, say: () => undefined });
+  for (const k of [1, 2, 4])
+    await time(`local, ${k} thread${k === 1 ? "" : "s"}`, () => exploreInWorkers(req, { scenario, baseDir: process.cwd() }, k));
+  const onQueue = (unitSchedules: number) => () =>
+    exploreOnQueue(req, process.cwd(), { url, resume: false, unitSchedules, say: () => undefined });
   const dir = mkdtempSync(join(tmpdir(), "smpsim-bench-redis-"));
   const port = await freePort();
-  const redis = spawn(server, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  const redis = spawn(server, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+    stdio: "ignore",
+  });
   const url = `redis://127.0.0.1:${port}`;
   const workers: ChildProcess[] = [];
   const costs: number[] = [];
@@ -106,7 +118,9 @@ export async function queueSection(scenario: Scenario, say: (l: string) => void)
     await new Promise((r) => setTimeout(r, 300));
     for (const k of [1, 2, 4]) {
       while (workers.length < k) {
-        const w = spawn(process.execPath, [bin, "worker", "--queue", url, "--threads", "1"], { stdio: ["ignore", "pipe", "ignore"] });
+        const w = spawn(process.execPath, [bin, "worker", "--queue", url, "--threads", "1"], {
+          stdio: ["ignore", "pipe", "ignore"],
+        });
         workers.push(w);
         await printed(w, /smpsim worker/);
       }
@@ -134,7 +148,15 @@ export async function queueSection(scenario: Scenario, say: (l: string) => void)
   }
   const sorted = [...costs].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  const overhead = { median, low: sorted[0]!, high: sorted.at(-1)!, perRepeat: costs, units: SMALL_UNITS, unitSchedules: SMALL_UNIT, unitMs };
+  const overhead = {
+    median,
+    low: sorted[0]!,
+    high: sorted.at(-1)!,
+    perRepeat: costs,
+    units: SMALL_UNITS,
+    unitSchedules: SMALL_UNIT,
+    unitMs,
+  };
   return { rows, scenario: scenario.id, units, overhead, overheadShare: median / unitMs };
 }
 
@@ -150,11 +172,20 @@ async function inProcess(req: ExploreRequest, unitSchedules: number): Promise<nu
 
 export function formatQueue(s: QueueSection): string {
   if (!s.rows) return "queue (explore --queue): skipped: redis-server is not installed";
-  const lines = [`queue (explore --queue): ${s.scenario}, random, ${BUDGET} schedules in ${s.units} units of ${DEFAULT_UNIT_SCHEDULES}`];
-  for (const r of s.rows) lines.push(`  ${r.what.padEnd(26)} ${String(Math.round(r.schedules / r.seconds)).padStart(8)} schedules/s  (${r.seconds.toFixed(2)} s)`);
+  const lines = [
+    `queue (explore --queue): ${s.scenario}, random, ${BUDGET} schedules in ${s.units} units of ${DEFAULT_UNIT_SCHEDULES}`,
+  ];
+  for (const r of s.rows)
+    lines.push(
+      `  ${r.what.padEnd(26)} ${String(Math.round(r.schedules / r.seconds)).padStart(8)} schedules/s  (${r.seconds.toFixed(2)} s)`,
+    );
   const o = s.overhead!;
   const ms = (x: number): string => x.toFixed(1);
-  lines.push(`  queue cost: ${ms(o.median)} ms a unit (median of ${o.perRepeat.length}; ${ms(o.low)} to ${ms(o.high)}), ${(s.overheadShare! * 100).toFixed(1)} % of a unit of ${DEFAULT_UNIT_SCHEDULES} (${o.unitMs.toFixed(0)} ms); target <= 5 %`);
-  lines.push(`    (${o.units} units of ${o.unitSchedules} schedules run in this process by the unit runner, then through the queue by 1 worker process, alternated; cost = difference / units)`);
+  lines.push(
+    `  queue cost: ${ms(o.median)} ms a unit (median of ${o.perRepeat.length}; ${ms(o.low)} to ${ms(o.high)}), ${(s.overheadShare! * 100).toFixed(1)} % of a unit of ${DEFAULT_UNIT_SCHEDULES} (${o.unitMs.toFixed(0)} ms); target <= 5 %`,
+  );
+  lines.push(
+    `    (${o.units} units of ${o.unitSchedules} schedules run in this process by the unit runner, then through the queue by 1 worker process, alternated; cost = difference / units)`,
+  );
   return lines.join("\n");
 }

@@ -54,15 +54,31 @@ interface Case {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const cores of [2, 8, 32, 64]) out.push({ group: "cores (plain)", label: `${cores} cores`, machine: { cores, tasks: 2 * cores } });
-  for (const cores of [2, 8, 32, 64]) out.push({ group: "cores (broadcast shootdowns)", label: `${cores} cores`, machine: { cores, tasks: 2 * cores, shoot: true } });
+  for (const cores of [2, 8, 32, 64])
+    out.push({ group: "cores (plain)", label: `${cores} cores`, machine: { cores, tasks: 2 * cores } });
+  for (const cores of [2, 8, 32, 64])
+    out.push({
+      group: "cores (broadcast shootdowns)",
+      label: `${cores} cores`,
+      machine: { cores, tasks: 2 * cores, shoot: true },
+    });
   // More pages than entries, swept once per slice: every access misses and evicts the LRU entry.
   for (const tlb of [16, 256, 1024, 4096]) {
-    out.push({ group: "TLB entries (every access misses)", label: `${tlb} entries`, machine: { tlb, tasks: 2, pages: tlb + tlb / 16 + 4, rep: 1 } });
+    out.push({
+      group: "TLB entries (every access misses)",
+      label: `${tlb} entries`,
+      machine: { tlb, tasks: 2, pages: tlb + tlb / 16 + 4, rep: 1 },
+    });
   }
   // The same sweeps on set-associative TLBs (machine.tlbWays): 4-way as the Cortex-A53 main TLB, and
   // the Neoverse N1 L2 TLB's 1,280 entries in 5 ways; against the 16-entry fully associative row.
-  for (const [tlb, ways] of [[16, 16], [256, 4], [1024, 4], [4096, 4], [1280, 5]] as const) {
+  for (const [tlb, ways] of [
+    [16, 16],
+    [256, 4],
+    [1024, 4],
+    [4096, 4],
+    [1280, 5],
+  ] as const) {
     out.push({
       group: "set-associative TLB (every access misses)",
       label: tlb === ways ? `${tlb} entries, 1 set` : `${tlb}, ${ways}-way`,
@@ -87,12 +103,22 @@ export function scaleSection(quick: boolean, run: Runner, progress: (line: strin
       const perMillion = (f.cpuSeconds / f.events) * 1e6;
       if (!first.has(c.group)) first.set(c.group, perMillion);
       const ratio = perMillion / first.get(c.group)!;
-      rows.push({ group: c.group, label: c.label, events: f.events, secondsPerMillion: perMillion, ratio, pass: ratio <= SCALE_TARGETS.ratio });
+      rows.push({
+        group: c.group,
+        label: c.label,
+        events: f.events,
+        secondsPerMillion: perMillion,
+        ratio,
+        pass: ratio <= SCALE_TARGETS.ratio,
+      });
       progress(`scaling: ${c.group}, ${c.label}: ${perMillion.toFixed(2)} s per million events`);
     }
     const long = quick ? 2e5 : 1e7;
     const file = join(dir, "long.json");
-    writeFileSync(file, JSON.stringify(scaleScenarioJson("long", { ...BASE_MACHINE, cores: 4, tlb: 64, tasks: 8, maxEvents: long })));
+    writeFileSync(
+      file,
+      JSON.stringify(scaleScenarioJson("long", { ...BASE_MACHINE, cores: 4, tlb: 64, tasks: 8, maxEvents: long })),
+    );
     progress(`scaling: a ${long.toLocaleString("en-US")}-event run for its peak RSS`);
     const f = run(file);
     return { rows, rss: { events: f.events, maxRssMB: f.maxRssMB, pass: f.maxRssMB <= SCALE_TARGETS.rssMB } };
@@ -102,12 +128,20 @@ export function scaleSection(quick: boolean, run: Runner, progress: (line: strin
 }
 
 export function formatScale(s: ScaleSection): string {
-  const lines = ["Engine at scale: CPU seconds per million events (run, no log), against each group's first row (target ≤ 2×)", ""];
+  const lines = [
+    "Engine at scale: CPU seconds per million events (run, no log), against each group's first row (target ≤ 2×)",
+    "",
+  ];
   let group = "";
   for (const r of s.rows) {
     if (r.group !== group) lines.push(`  ${(group = r.group)}`);
-    lines.push(`    ${r.label.padEnd(18)} ${r.secondsPerMillion.toFixed(2).padStart(6)} s  ${r.ratio.toFixed(2)}×  ${r.pass ? "ok" : "OVER"}`);
+    lines.push(
+      `    ${r.label.padEnd(18)} ${r.secondsPerMillion.toFixed(2).padStart(6)} s  ${r.ratio.toFixed(2)}×  ${r.pass ? "ok" : "OVER"}`,
+    );
   }
-  lines.push("", `  peak RSS of a ${s.rss.events.toLocaleString("en-US")}-event run: ${s.rss.maxRssMB.toFixed(0)} MB (target ≤ ${SCALE_TARGETS.rssMB} MB) ${s.rss.pass ? "ok" : "OVER"}`);
+  lines.push(
+    "",
+    `  peak RSS of a ${s.rss.events.toLocaleString("en-US")}-event run: ${s.rss.maxRssMB.toFixed(0)} MB (target ≤ ${SCALE_TARGETS.rssMB} MB) ${s.rss.pass ? "ok" : "OVER"}`,
+  );
   return lines.join("\n");
 }

@@ -12,7 +12,13 @@ import type { ScaleFigure } from "./scale-bench.js";
 export async function scaleChild(file: string, read: (raw: unknown, file: string) => Scenario): Promise<ScaleFigure> {
   const scenario = read(JSON.parse(readFileSync(file, "utf8")), file);
   const before = process.cpuUsage();
-  const r = await runScenario({ scenario, baseDir: dirname(file), seed: scenario.schedule.seed, strategy: "random", keepSchedule: false });
+  const r = await runScenario({
+    scenario,
+    baseDir: dirname(file),
+    seed: scenario.schedule.seed,
+    strategy: "random",
+    keepSchedule: false,
+  });
   const cpu = process.cpuUsage(before);
   return { events: r.outcome.events, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024 };
 }

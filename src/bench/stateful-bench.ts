@@ -32,7 +32,11 @@ function timed(req: ExploreRequest, capSeconds: number): { r: ExploreResult; sec
   const heap = process.memoryUsage().heapUsed;
   const start = performance.now();
   const r = explore({ ...req, proceed: () => (performance.now() - start) / 1000 < capSeconds });
-  return { r, seconds: (performance.now() - start) / 1000, heapMB: Math.max(0, (process.memoryUsage().heapUsed - heap) / 1048576) };
+  return {
+    r,
+    seconds: (performance.now() - start) / 1000,
+    heapMB: Math.max(0, (process.memoryUsage().heapUsed - heap) / 1048576),
+  };
 }
 
 export async function statefulSection(scenarios: Scenario[], quick: boolean, say: (l: string) => void): Promise<StatefulSection> {
@@ -43,26 +47,58 @@ export async function statefulSection(scenarios: Scenario[], quick: boolean, say
     const base = { target, budget: 1e9, seed: 1, depth: 3, preemptions: 2 };
     say(`stateful ${scenario.id}: stateless dpor, up to ${capSeconds} s ...`);
     const d = timed({ ...base, strategy: "dpor" }, capSeconds);
-    rows.push({ scenario: scenario.id, search: "dpor (stateless)", schedules: d.r.schedules, seconds: d.seconds, heapMB: d.heapMB, exhausted: d.r.exhausted === true, verdict: d.r.found?.violation.invariant ?? "clean" });
+    rows.push({
+      scenario: scenario.id,
+      search: "dpor (stateless)",
+      schedules: d.r.schedules,
+      seconds: d.seconds,
+      heapMB: d.heapMB,
+      exhausted: d.r.exhausted === true,
+      verdict: d.r.found?.violation.invariant ?? "clean",
+    });
     say(`stateful ${scenario.id}: stateful dfs, up to ${capSeconds} s ...`);
     const s = timed({ ...base, strategy: "dfs", preemptions: Infinity, stateful: { store: "hash" } }, capSeconds);
     const st = s.r.stateful!;
     rows.push({
-      scenario: scenario.id, search: "dfs --stateful (hash)", schedules: s.r.schedules, states: st.statesStored, transitions: st.transitions,
-      bytesPerState: st.statesStored ? st.storeBytes / st.statesStored : 0, seconds: s.seconds, heapMB: s.heapMB,
-      exhausted: s.r.exhausted === true, verdict: s.r.found?.violation.invariant ?? "clean",
+      scenario: scenario.id,
+      search: "dfs --stateful (hash)",
+      schedules: s.r.schedules,
+      states: st.statesStored,
+      transitions: st.transitions,
+      bytesPerState: st.statesStored ? st.storeBytes / st.statesStored : 0,
+      seconds: s.seconds,
+      heapMB: s.heapMB,
+      exhausted: s.r.exhausted === true,
+      verdict: s.r.found?.violation.invariant ?? "clean",
     });
   }
   return { capSeconds, rows };
 }
 
 export function formatStateful(s: StatefulSection): string {
-  const head = ["scenario", "search", "schedules", "states stored", "states/s", "transitions/s", "bytes/state", "seconds", "heap MB", "verdict"];
+  const head = [
+    "scenario",
+    "search",
+    "schedules",
+    "states stored",
+    "states/s",
+    "transitions/s",
+    "bytes/state",
+    "seconds",
+    "heap MB",
+    "verdict",
+  ];
   const cells = s.rows.map((r) => [
-    r.scenario, r.search, String(r.schedules), r.states === undefined ? "" : String(r.states),
+    r.scenario,
+    r.search,
+    String(r.schedules),
+    r.states === undefined ? "" : String(r.states),
     r.states === undefined ? "" : String(Math.round(r.states / r.seconds)),
-    r.transitions === undefined ? "" : String(Math.round(r.transitions / r.seconds)), r.bytesPerState === undefined ? "" : r.bytesPerState.toFixed(0),
-    r.seconds.toFixed(1), r.heapMB.toFixed(0), r.exhausted ? `${r.verdict}, exhausted` : `${r.verdict}, NOT exhausted within ${s.capSeconds} s`,
+    r.transitions === undefined ? "" : String(Math.round(r.transitions / r.seconds)),
+    r.bytesPerState === undefined ? "" : r.bytesPerState.toFixed(0),
+    r.seconds.toFixed(1),
+    r.heapMB.toFixed(0),
+    r.exhausted ? `${r.verdict}, exhausted` : `${r.verdict}, NOT exhausted within ${s.capSeconds} s`,
   ]);
   const all = [head, ...cells];
   const w = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));

@@ -24,11 +24,18 @@ function verdict(row: BenchRow): string {
 }
 
 /** Columns left-aligned for text, right-aligned for numbers. */
-export function alignColumns(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {
+export function alignColumns(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: readonly boolean[],
+): string[] {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
   const line = (r: readonly string[]): string =>
-    r.map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
+    r
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
 }
 
@@ -55,7 +62,9 @@ export function formatReport(r: BenchReport): string {
   }
   if (r.ceilingSkipped.length) out.push(`note: event types the ceiling loop skips: ${r.ceilingSkipped.join(", ")}`);
   if (r.ceilingMismatches || r.ceilingViolations) {
-    out.push(`note: the ceiling loop re-derived ${r.ceilingMismatches} decisions differently and saw ${r.ceilingViolations} invariant failures; its figure is not a fair ceiling.`);
+    out.push(
+      `note: the ceiling loop re-derived ${r.ceilingMismatches} decisions differently and saw ${r.ceilingViolations} invariant failures; its figure is not a fair ceiling.`,
+    );
   }
   if (r.timeTravel) out.push("", ...formatTimeTravel(r.timeTravel));
   return out.join("\n");
@@ -74,12 +83,45 @@ export function formatTimeTravel(s: TimeTravelSection): string[] {
     "",
   ];
   const rows = [
-    [`seek to a random event (${s.seek.count})`, ms(s.seek.medianMs), ms(s.seek.p99Ms), ms(s.seek.maxMs), latencyTarget, ttVerdict(s.seekPass)],
-    [`back from a random point (${s.back.count})`, ms(s.back.medianMs), ms(s.back.p99Ms), ms(s.back.maxMs), latencyTarget, ttVerdict(s.backPass)],
-    [`loaded log + snapshots: RSS ${(s.rssBytes / MB).toFixed(0)} MB (heap ${(s.heapUsedBytes / MB).toFixed(0)} MB)`, "", "", "", `RSS ≤ ${t.rssMB} MB`, ttVerdict(s.rssPass)],
+    [
+      `seek to a random event (${s.seek.count})`,
+      ms(s.seek.medianMs),
+      ms(s.seek.p99Ms),
+      ms(s.seek.maxMs),
+      latencyTarget,
+      ttVerdict(s.seekPass),
+    ],
+    [
+      `back from a random point (${s.back.count})`,
+      ms(s.back.medianMs),
+      ms(s.back.p99Ms),
+      ms(s.back.maxMs),
+      latencyTarget,
+      ttVerdict(s.backPass),
+    ],
+    [
+      `loaded log + snapshots: RSS ${(s.rssBytes / MB).toFixed(0)} MB (heap ${(s.heapUsedBytes / MB).toFixed(0)} MB)`,
+      "",
+      "",
+      "",
+      `RSS ≤ ${t.rssMB} MB`,
+      ttVerdict(s.rssPass),
+    ],
   ];
-  out.push(...alignColumns(["case", "median ms", "p99 ms", "max ms", "target", "verdict"], rows, [false, true, true, true, false, false]));
+  out.push(
+    ...alignColumns(["case", "median ms", "p99 ms", "max ms", "target", "verdict"], rows, [
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]),
+  );
   out.push("", "snapshot methods, median µs on a mid-log state: take one (given the previous) / restore a working copy");
-  for (const c of s.copiers) out.push(`  ${c.name.padEnd(40)} ${c.snapshotUs.toFixed(1).padStart(8)} / ${c.restoreUs === null ? "—" : c.restoreUs.toFixed(1)}`);
+  for (const c of s.copiers)
+    out.push(
+      `  ${c.name.padEnd(40)} ${c.snapshotUs.toFixed(1).padStart(8)} / ${c.restoreUs === null ? "—" : c.restoreUs.toFixed(1)}`,
+    );
   return out;
 }

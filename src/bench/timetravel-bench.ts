@@ -26,7 +26,10 @@ export const MB = 1e6;
 function childFigures(logPath: string, opts: TimeTravelOptions): TimeTravelFigures | null {
   const child = fileURLToPath(new URL("./timetravel-child.js", import.meta.url));
   if (!import.meta.url.endsWith(".js") || !existsSync(child)) return null;
-  const r = spawnSync(process.execPath, [child, logPath, String(opts.k), String(opts.seeks), String(opts.seed)], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [child, logPath, String(opts.k), String(opts.seeks), String(opts.seed)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`bench: the time-travel child failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as TimeTravelFigures;
 }

@@ -62,7 +62,12 @@ function rng(seed: number): () => number {
 
 function latency(ms: number[]): Latency {
   const s = [...ms].sort((a, b) => a - b);
-  return { count: s.length, medianMs: median(s), p99Ms: s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]!, maxMs: s[s.length - 1]! };
+  return {
+    count: s.length,
+    medianMs: median(s),
+    p99Ms: s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]!,
+    maxMs: s[s.length - 1]!,
+  };
 }
 
 function timeMs(fn: () => void): number {
@@ -87,7 +92,13 @@ function reconcile(draft: Record<string, unknown> | unknown[], cur: Record<strin
   for (const k of Object.keys(c)) {
     const v = c[k];
     const old = d[k];
-    if (typeof v === "object" && v !== null && typeof old === "object" && old !== null && Array.isArray(v) === Array.isArray(old)) {
+    if (
+      typeof v === "object" &&
+      v !== null &&
+      typeof old === "object" &&
+      old !== null &&
+      Array.isArray(v) === Array.isArray(old)
+    ) {
       reconcile(old as Record<string, unknown>, v as Record<string, unknown>);
     } else if (old !== v) d[k] = typeof v === "object" && v !== null ? thaw(v) : v;
   }
@@ -96,9 +107,23 @@ function reconcile(draft: Record<string, unknown> | unknown[], cur: Record<strin
 function copiers(prev: MachineState, cur: MachineState): CopierFigure[] {
   const reps = 200;
   return [
-    { name: "sharing copier + immer freeze (used)", snapshotUs: perCallUs(reps, () => snapshotOf(cur, prev)), restoreUs: perCallUs(reps, () => thaw(prev)) },
-    { name: "structuredClone + deep freeze", snapshotUs: perCallUs(reps, () => freeze(structuredClone(cur), true)), restoreUs: perCallUs(reps, () => structuredClone(prev)) },
-    { name: "immer produce (reconcile a draft)", snapshotUs: perCallUs(reps, () => produce(prev, (d) => reconcile(d as unknown as Record<string, unknown>, cur as unknown as Record<string, unknown>))), restoreUs: null },
+    {
+      name: "sharing copier + immer freeze (used)",
+      snapshotUs: perCallUs(reps, () => snapshotOf(cur, prev)),
+      restoreUs: perCallUs(reps, () => thaw(prev)),
+    },
+    {
+      name: "structuredClone + deep freeze",
+      snapshotUs: perCallUs(reps, () => freeze(structuredClone(cur), true)),
+      restoreUs: perCallUs(reps, () => structuredClone(prev)),
+    },
+    {
+      name: "immer produce (reconcile a draft)",
+      snapshotUs: perCallUs(reps, () =>
+        produce(prev, (d) => reconcile(d as unknown as Record<string, unknown>, cur as unknown as Record<string, unknown>)),
+      ),
+      restoreUs: null,
+    },
   ];
 }
 

@@ -52,13 +52,25 @@ export function parse(command: string, argv: string[], options: Options, positio
   const [min, max] = [positionals[0]!, positionals[1] ?? positionals[0]!];
   if (found.length < min || found.length > max) {
     const want = min === max ? `${min} argument${min === 1 ? "" : "s"}` : `${min} to ${max} arguments`;
-    const extra = found.length > max ? ` (unexpected: ${found.slice(max).map((p) => JSON.stringify(p)).join(", ")})` : "";
+    const extra =
+      found.length > max
+        ? ` (unexpected: ${found
+            .slice(max)
+            .map((p) => JSON.stringify(p))
+            .join(", ")})`
+        : "";
     fail(`expected ${want}, got ${found.length}${extra}`);
   }
   return r;
 }
 
-export function intOption(command: string, name: string, v: string | boolean | string[] | undefined, min: number, max: number): number | undefined {
+export function intOption(
+  command: string,
+  name: string,
+  v: string | boolean | string[] | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (typeof v !== "string" || !/^\d+$/.test(v) || n < min || n > max) {

@@ -28,12 +28,14 @@ const OPTIONS = { seed: { type: "string" }, set: { type: "string", multiple: tru
 const pct = (x: number | null): string => (x === null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
 
 function rowsTable(rows: readonly Row[], a: string, b: string): string {
-  return table([["", a, b, "change"], ...rows.map((r) => [r.label, String(r.a), String(r.b), pct(r.change)])], [1, 2, 3]).join("\n");
+  return table([["", a, b, "change"], ...rows.map((r) => [r.label, String(r.a), String(r.b), pct(r.change)])], [1, 2, 3]).join(
+    "\n",
+  );
 }
 
 export async function compare(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("compare", argv, OPTIONS, [2]);
-  if (a.values.help) return io.out(compareHelp), 0;
+  if (a.values.help) return (io.out(compareHelp), 0);
   const sets = (a.values.set as unknown as string[] | undefined) ?? [];
   const load = (name: string): { scenario: Scenario; baseDir: string } => {
     const l = catalog.load(name);
@@ -50,14 +52,24 @@ export async function compare(argv: string[], catalog: Catalog, io: Io): Promise
   const [ia, ib] = [base.scenario.id, other.scenario.id];
   const violated = [ra, rb].some((r) => r.outcome.violation);
   if (a.values.json) {
-    const side = (id: string, r: RunResult, t: typeof ta) => ({ scenario: id, verdict: verdictOf(r.outcome), violation: r.outcome.violation, events: r.outcome.events, totals: t });
+    const side = (id: string, r: RunResult, t: typeof ta) => ({
+      scenario: id,
+      verdict: verdictOf(r.outcome),
+      violation: r.outcome.violation,
+      events: r.outcome.events,
+      totals: t,
+    });
     io.out(JSON.stringify({ seed, baseline: side(ia, ra, ta), other: side(ib, rb, tb), rows, ...g }));
     return violated ? EXIT_VIOLATION : EXIT_OK;
   }
   io.out(`SEED=${seed}`);
   io.out(rowsTable(rows, ia, ib));
-  for (const [id, r] of [[ia, ra], [ib, rb]] as const) {
-    if (r.outcome.violation) io.out(`${id}: VIOLATION of ${r.outcome.violation.invariant} at event ${r.outcome.violation.at}: its figures stop there`);
+  for (const [id, r] of [
+    [ia, ra],
+    [ib, rb],
+  ] as const) {
+    if (r.outcome.violation)
+      io.out(`${id}: VIOLATION of ${r.outcome.violation.invariant} at event ${r.outcome.violation.at}: its figures stop there`);
   }
   const walk = ta.walkCycles === 0 ? "" : `, table-walk cycles ${pct((tb.walkCycles - ta.walkCycles) / ta.walkCycles)}`;
   io.out(

@@ -31,13 +31,24 @@ A truncated log loads the complete events before its damaged tail (and says so o
 Exit status: 0 ok, 2 bad input (the log, or a command with --eval).`;
 
 export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<number> {
-  const a = parse("debug", argv, { eval: { type: "string" }, k: { type: "string" }, json: { type: "boolean" }, ...ALLOW_MODULES_OPTION }, [1]);
-  if (a.values.help) return io.out(debugHelp), EXIT_OK;
+  const a = parse(
+    "debug",
+    argv,
+    { eval: { type: "string" }, k: { type: "string" }, json: { type: "boolean" }, ...ALLOW_MODULES_OPTION },
+    [1],
+  );
+  if (a.values.help) return (io.out(debugHelp), EXIT_OK);
   const k = intOption("debug", "k", a.values.k, 1, 1_000_000_000);
   const path = a.positionals[0]!;
-  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true, k === undefined ? {} : { k });
+  const opened = await openLog(
+    path,
+    (raw, where) => catalog.check(raw, where),
+    a.values["allow-modules"] === true,
+    k === undefined ? {} : { k },
+  );
   const { log } = opened;
-  if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); loaded the ${log.events.length} complete events before it`);
+  if (log.truncated)
+    io.err(`${path}: log truncated (${log.truncated}); loaded the ${log.events.length} complete events before it`);
   const timeline = timelineOf(opened, k ?? DEFAULT_K);
   // A log that ends in a violation (a counterexample) opens at the violating event: that is what it is
   // opened for. `goto start` goes back to the beginning.
@@ -50,7 +61,10 @@ export async function debug(argv: string[], catalog: Catalog, io: Io): Promise<n
   const script = a.values.eval;
   const json = Boolean(a.values.json);
   if (typeof script === "string") return json ? evalJson(session, script, path, io) : evalScript(session, script, io);
-  if (!json) io.out(`smpsim debug: ${path}: scenario ${opened.scenario.id}, seed ${log.header.seed}, ${log.events.length} events${log.truncated ? " (truncated)" : ""}, ${opened.scenario.machine.cores} cores. \`help\` lists the commands.`);
+  if (!json)
+    io.out(
+      `smpsim debug: ${path}: scenario ${opened.scenario.id}, seed ${log.header.seed}, ${log.events.length} events${log.truncated ? " (truncated)" : ""}, ${opened.scenario.machine.cores} cores. \`help\` lists the commands.`,
+    );
   return interactive(session, io, json);
 }
 
@@ -76,7 +90,10 @@ function jsonResult(session: DebugSession, cmd: string, execute?: (cmd: string) 
 
 function evalJson(session: DebugSession, script: string, path: string, io: Io): number {
   const results: object[] = [];
-  for (const cmd of script.split(/[;\n]/).map((c) => c.trim()).filter(Boolean)) {
+  for (const cmd of script
+    .split(/[;\n]/)
+    .map((c) => c.trim())
+    .filter(Boolean)) {
     const r = jsonResult(session, cmd);
     results.push(r);
     if ("error" in r || session.quit) break;
@@ -104,7 +121,10 @@ function loadHistory(file: string | null): string[] {
 
 /** Runs each command, echoing it after the prompt as a transcript would show it. */
 function evalScript(session: DebugSession, script: string, io: Io): number {
-  const cmds = script.split(/[;\n]/).map((c) => c.trim()).filter(Boolean);
+  const cmds = script
+    .split(/[;\n]/)
+    .map((c) => c.trim())
+    .filter(Boolean);
   for (const cmd of cmds) {
     io.out(`${session.prompt()}${cmd}`);
     try {
@@ -120,7 +140,24 @@ function evalScript(session: DebugSession, script: string, io: Io): number {
 }
 
 async function interactive(session: DebugSession, io: Io, json: boolean): Promise<number> {
-  const names = ["goto", "step", "back", "next", "prev", "state", "core", "tlb", "why", "diff", "find", "watch", "where", "choices", "help", "quit"];
+  const names = [
+    "goto",
+    "step",
+    "back",
+    "next",
+    "prev",
+    "state",
+    "core",
+    "tlb",
+    "why",
+    "diff",
+    "find",
+    "watch",
+    "where",
+    "choices",
+    "help",
+    "quit",
+  ];
   const file = historyFile();
   const rl = createInterface({
     input: process.stdin,

@@ -102,21 +102,26 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
 }
 
 async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: SearchWatch[]): Promise<number> {
-  if (a.values.help) return io.out(exploreHelp), 0;
+  if (a.values.help) return (io.out(exploreHelp), 0);
   const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
   const scenario = applyOverrides(named, (a.values.set as string[] | undefined) ?? [], catalog);
   const asked0 = (a.values.strategy ?? "random") as string;
-  if (!STRATEGIES.includes(asked0)) throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${asked0}"`);
+  if (!STRATEGIES.includes(asked0))
+    throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${asked0}"`);
   const stateful = asked0 === "stateful" || Boolean(a.values.stateful);
   const strategy = (asked0 === "stateful" ? "dfs" : asked0) as StrategyName;
   if (stateful && strategy !== "dfs") {
-    throw new UsageError(`explore: --stateful works with --strategy dfs (stateful DFS); stateless dpor is the other exhaustive search (README, "Stateful search")`);
+    throw new UsageError(
+      `explore: --stateful works with --strategy dfs (stateful DFS); stateless dpor is the other exhaustive search (README, "Stateful search")`,
+    );
   }
   const store = (a.values.store ?? "hash") as StoreKind;
   if (!STORES.includes(store)) throw new UsageError(`explore: --store must be one of ${STORES.join(", ")}, got "${store}"`);
-  if ((a.values.store !== undefined || a.values["hash-bits"] !== undefined) && !stateful) throw new UsageError("explore: --store and --hash-bits go with --stateful");
+  if ((a.values.store !== undefined || a.values["hash-bits"] !== undefined) && !stateful)
+    throw new UsageError("explore: --store and --hash-bits go with --stateful");
   const order = a.values.order as string | undefined;
-  if (order !== undefined && order !== "first" && order !== "random" && order !== "pct") throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);
+  if (order !== undefined && order !== "first" && order !== "random" && order !== "pct")
+    throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);
   if (order !== undefined && strategy !== "dpor") throw new UsageError("explore: --order goes with --strategy dpor");
   const dporOrder: "random" | "pct" | undefined = order === "random" ? "random" : order === "pct" ? "pct" : undefined;
   const log2Bits = intOption("explore", "hash-bits", a.values["hash-bits"], 10, 36);
@@ -131,7 +136,10 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const asked = intOption("explore", "workers", a.values.workers, 1, 64) ?? 1;
   // DPOR's backtrack sets span the whole search tree: it runs on one thread (README, "Exploration").
   const workers = strategy === "dpor" || stateful ? 1 : asked;
-  if (asked > workers) io.err(`explore: ${stateful ? "stateful search" : "dpor"} runs on one thread (${stateful ? "its state store" : "its backtrack sets"} span${stateful ? "s" : ""} the whole search); --workers ${asked} ignored`);
+  if (asked > workers)
+    io.err(
+      `explore: ${stateful ? "stateful search" : "dpor"} runs on one thread (${stateful ? "its state store" : "its backtrack sets"} span${stateful ? "s" : ""} the whole search); --workers ${asked} ignored`,
+    );
   const force = Boolean(a.values.force);
   const queue = a.values.queue as string | undefined;
   const resume = Boolean(a.values.resume);
@@ -143,29 +151,52 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const clash = files.find((f) => existsSync(f));
   if (clash && !force) throw new UsageError(`explore: ${clash} exists; not overwriting it without --force`);
 
-  const allocator = await naming(source === "built-in" ? `built-in scenario ${named.id}` : source, () => resolveModules(scenario, baseDir));
+  const allocator = await naming(source === "built-in" ? `built-in scenario ${named.id}` : source, () =>
+    resolveModules(scenario, baseDir),
+  );
   const target = { scenario, allocator };
   const limitS = a.values.time === undefined ? null : parseDuration(a.values.time as string);
   // The seed first, as run prints it: with the scenario and the commit it reproduces the search.
-  if (!a.values.json) io.out(`SEED=${seed}  explore ${scenario.id} --strategy ${strategy}, budget ${budget}${limitS !== null ? `, time limit ${limitS} s` : ""}`);
+  if (!a.values.json)
+    io.out(
+      `SEED=${seed}  explore ${scenario.id} --strategy ${strategy}, budget ${budget}${limitS !== null ? `, time limit ${limitS} s` : ""}`,
+    );
   const watch = new SearchWatch(io, `explore ${scenario.id} ${strategy}`, budget, limitS, !a.values.json);
   watching.push(watch);
   if (stateful) {
     const why = canTrace(scenario);
-    if (why) throw new UsageError(`explore: --stateful needs every task pinned to one core (its program state is traced per core), but ${why}`);
+    if (why)
+      throw new UsageError(
+        `explore: --stateful needs every task pinned to one core (its program state is traced per core), but ${why}`,
+      );
   }
   const request = {
-    target, strategy, budget, seed, depth, preemptions, ...(dporPreemptions !== undefined ? { dporPreemptions } : {}),
+    target,
+    strategy,
+    budget,
+    seed,
+    depth,
+    preemptions,
+    ...(dporPreemptions !== undefined ? { dporPreemptions } : {}),
     ...(dporOrder ? { dporOrder } : {}),
     ...(stateful ? { stateful: { store, ...(log2Bits !== undefined ? { log2Bits } : {}) } } : {}),
-    onProgress: watch.onProgress, proceed: watch.proceed,
+    onProgress: watch.onProgress,
+    proceed: watch.proceed,
   };
   let result: ExploreResult;
   try {
     // One thread: the search yields to the event loop now and then, so Ctrl-C is heard at once.
-    result = queue !== undefined
-      ? await exploreOnQueue(request, baseDir, { url: queue, resume, say: (line) => io.err(line), ...(unit !== undefined ? { unitSchedules: unit } : {}) })
-      : workers > 1 ? await exploreInWorkers(request, { scenario, baseDir }, workers) : await exploreYielding(request);
+    result =
+      queue !== undefined
+        ? await exploreOnQueue(request, baseDir, {
+            url: queue,
+            resume,
+            say: (line) => io.err(line),
+            ...(unit !== undefined ? { unitSchedules: unit } : {}),
+          })
+        : workers > 1
+          ? await exploreInWorkers(request, { scenario, baseDir }, workers)
+          : await exploreYielding(request);
   } finally {
     watch.finish();
   }
@@ -174,8 +205,12 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   if (!result.found) {
     if (a.values.json) io.out(JSON.stringify({ scenario: scenario.id, ...summary(result), verdict: "clean", stopped, workers }));
     else {
-      const why = stopped ? `stopped by ${stopped === "time limit" ? "the time limit" : stopped} after ${Math.round(watch.seconds())} s: ` : "";
-      io.out(`explore ${scenario.id} ${searchName(result)}: ${why}no violation in ${result.schedules} schedules (${result.events} events)`);
+      const why = stopped
+        ? `stopped by ${stopped === "time limit" ? "the time limit" : stopped} after ${Math.round(watch.seconds())} s: `
+        : "";
+      io.out(
+        `explore ${scenario.id} ${searchName(result)}: ${why}no violation in ${result.schedules} schedules (${result.events} events)`,
+      );
       io.out(coverage(result));
       if (result.stateful) for (const l of statefulLines(result.stateful, result)) io.out(l);
     }
@@ -183,18 +218,36 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   }
 
   mkdirSync(out, { recursive: true });
-  const cx = await counterexample(target, { picks: result.found.picks, invariant: result.found.violation.invariant }, { baseDir, seed }, { log: files[0]!, schedule: files[1]!, force });
+  const cx = await counterexample(
+    target,
+    { picks: result.found.picks, invariant: result.found.violation.invariant },
+    { baseDir, seed },
+    { log: files[0]!, schedule: files[1]!, force },
+  );
   const { schedule, shrunk, violation: v } = cx;
   if (a.values.json) {
-    io.out(JSON.stringify({
-      scenario: scenario.id, ...summary(result), verdict: "violation", workers, violation: v,
-      schedule, shrunk, counterexample: files[0], scheduleFile: files[1],
-    }));
+    io.out(
+      JSON.stringify({
+        scenario: scenario.id,
+        ...summary(result),
+        verdict: "violation",
+        workers,
+        violation: v,
+        schedule,
+        shrunk,
+        counterexample: files[0],
+        scheduleFile: files[1],
+      }),
+    );
     return EXIT_VIOLATION;
   }
-  io.out(`explore ${scenario.id} ${searchName(result)}: VIOLATION of ${v.invariant} in schedule #${result.found.index + 1} of ${result.schedules}`);
+  io.out(
+    `explore ${scenario.id} ${searchName(result)}: VIOLATION of ${v.invariant} in schedule #${result.found.index + 1} of ${result.schedules}`,
+  );
   io.out(`  ${v.message}`);
-  io.out(`shrunk from ${result.found.picks.length} choices to ${shrunk.choices} (${shrunk.explicitChoices} explicit, then fifo), ${shrunk.events} events, in ${shrunk.attempts} re-executions`);
+  io.out(
+    `shrunk from ${result.found.picks.length} choices to ${shrunk.choices} (${shrunk.explicitChoices} explicit, then fifo), ${shrunk.events} events, in ${shrunk.attempts} re-executions`,
+  );
   io.out("");
   io.out(cx.columns);
   io.out("");
@@ -224,21 +277,28 @@ function searchName(r: ExploreResult): string {
 
 function summary(r: ExploreResult) {
   return {
-    strategy: r.strategy, ...(r.preemptionBound !== undefined ? { preemptionBound: r.preemptionBound } : {}),
-    schedules: r.schedules, events: r.events, exhausted: r.exhausted,
-    distinctFinalStates: r.distinctFinalStates, distinctStatesSeen: r.distinctStatesSeen,
+    strategy: r.strategy,
+    ...(r.preemptionBound !== undefined ? { preemptionBound: r.preemptionBound } : {}),
+    schedules: r.schedules,
+    events: r.events,
+    exhausted: r.exhausted,
+    distinctFinalStates: r.distinctFinalStates,
+    distinctStatesSeen: r.distinctStatesSeen,
     ...(r.statesSeenCapped ? { statesSeenCapped: true } : {}),
     ...(r.stateful ? { stateful: r.stateful } : {}),
   };
 }
 
 function coverage(r: ExploreResult): string {
-  const space = r.preemptionBound !== undefined ? `the space within ${r.preemptionBound} preemption${r.preemptionBound === 1 ? "" : "s"}` : "the space";
+  const space =
+    r.preemptionBound !== undefined
+      ? `the space within ${r.preemptionBound} preemption${r.preemptionBound === 1 ? "" : "s"}`
+      : "the space";
   // A bound is a choice of the user's: exhausting it says nothing of schedules beyond it.
-  const beyond = r.preemptionBound !== undefined
-    ? ` (a bug that needs more than ${r.preemptionBound} preemption${r.preemptionBound === 1 ? "" : "s"} may lie beyond it: raise --preemptions${r.strategy === "dpor" ? ", or drop it for unbounded DPOR" : ""})`
-    : "";
+  const beyond =
+    r.preemptionBound !== undefined
+      ? ` (a bug that needs more than ${r.preemptionBound} preemption${r.preemptionBound === 1 ? "" : "s"} may lie beyond it: raise --preemptions${r.strategy === "dpor" ? ", or drop it for unbounded DPOR" : ""})`
+      : "";
   const ex = r.exhausted === null ? "" : r.exhausted ? `; ${space} was exhausted${beyond}` : `; ${space} was not exhausted`;
   return `coverage: ${r.schedules} schedules, ${r.distinctFinalStates} distinct final states, ${r.statesSeenCapped ? `at least ${r.distinctStatesSeen}` : r.distinctStatesSeen} distinct states seen${r.statesSeenCapped ? " (the set of states seen is full; it is capped to bound memory)" : ""}${ex}`;
 }
-

@@ -12,9 +12,14 @@ schedule the scenario records; explore: only \`smpsim explore NAME\` finds it; -
 
 export function list(argv: string[], catalog: Catalog, io: Io): number {
   const a = parse("list", argv, { json: { type: "boolean" } }, [0]);
-  if (a.values.help) return io.out(listHelp), 0;
-  const all = catalog.list().map((s) => ({ id: s.id, expect: s.expect, shownBy: s.shownBy ?? (s.expect === "violation" ? "run" : "-"), description: s.description }));
-  if (a.values.json) return io.out(JSON.stringify({ scenarios: all })), 0;
+  if (a.values.help) return (io.out(listHelp), 0);
+  const all = catalog.list().map((s) => ({
+    id: s.id,
+    expect: s.expect,
+    shownBy: s.shownBy ?? (s.expect === "violation" ? "run" : "-"),
+    description: s.description,
+  }));
+  if (a.values.json) return (io.out(JSON.stringify({ scenarios: all })), 0);
   const w = Math.max("SCENARIO".length, ...all.map((s) => s.id.length));
   // The header only on a terminal: `smpsim list | awk '{print $1}'` reads one scenario per line.
   if (io.outTty === true) io.out(`${"SCENARIO".padEnd(w)}  ${"EXPECT".padEnd(9)}  ${"SHOWN BY".padEnd(8)}  DESCRIPTION`);

@@ -30,7 +30,13 @@ function expand(paths: string[]): string[] {
     } catch {
       throw new UsageError(`litmus: ${p}: no such file or directory`);
     }
-    if (st.isDirectory()) files.push(...readdirSync(p).filter((f) => f.endsWith(".litmus")).sort().map((f) => join(p, f)));
+    if (st.isDirectory())
+      files.push(
+        ...readdirSync(p)
+          .filter((f) => f.endsWith(".litmus"))
+          .sort()
+          .map((f) => join(p, f)),
+      );
     else files.push(p);
   }
   return files;
@@ -38,7 +44,7 @@ function expand(paths: string[]): string[] {
 
 export function litmus(argv: string[], _catalog: Catalog, io: Io): number {
   const a = parse("litmus", argv, { json: { type: "boolean" } }, [1, Infinity]);
-  if (a.values.help) return io.out(litmusHelp), EXIT_OK;
+  if (a.values.help) return (io.out(litmusHelp), EXIT_OK);
   const results: { result: LitmusResult; quantifier: string; condition: string }[] = [];
   const errors: string[] = [];
   for (const file of expand(a.positionals)) {
@@ -56,10 +62,21 @@ export function litmus(argv: string[], _catalog: Catalog, io: Io): number {
   }
   const reachable = results.filter((r) => r.result.verdict === "Allowed").length;
   if (a.values.json) {
-    const tests = results.map(({ result, quantifier, condition }) => ({ ...result, quantifier, condition, states: result.states.map((s) => ({ ...Object.fromEntries(result.observables.map((o, i) => [o, s.values[i]])), executions: s.executions, satisfies: s.satisfies })) }));
+    const tests = results.map(({ result, quantifier, condition }) => ({
+      ...result,
+      quantifier,
+      condition,
+      states: result.states.map((s) => ({
+        ...Object.fromEntries(result.observables.map((o, i) => [o, s.values[i]])),
+        executions: s.executions,
+        satisfies: s.satisfies,
+      })),
+    }));
     io.out(JSON.stringify({ tests, errors }));
   } else {
-    io.out(`Summary: ${results.length} test(s) decided (condition reachable in ${reachable}, unreachable in ${results.length - reachable}), ${errors.length} not taken`);
+    io.out(
+      `Summary: ${results.length} test(s) decided (condition reachable in ${reachable}, unreachable in ${results.length - reachable}), ${errors.length} not taken`,
+    );
   }
   return errors.length > 0 ? EXIT_BAD_INPUT : EXIT_OK;
 }

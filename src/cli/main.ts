@@ -37,11 +37,23 @@ commands:
 the version. Exit status: 0 ok, 1 invariant violated or replay diverged, 2 bad input or usage (with a one-line reason on stderr).`;
 
 type Command = (argv: string[], catalog: Catalog, io: Io) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { list, show, run, replay, explore: exploreCommand, worker: workerCommand, debug, trace, ui, compare, litmus };
+const COMMANDS: Record<string, Command> = {
+  list,
+  show,
+  run,
+  replay,
+  explore: exploreCommand,
+  worker: workerCommand,
+  debug,
+  trace,
+  ui,
+  compare,
+  litmus,
+};
 
 export async function main(argv: string[], catalog: Catalog, io: Io = processIo): Promise<number> {
   const [first, ...after] = argv;
-  if (first === "--version" || first === "-V") return io.out(`smpsim ${toolVersion()}`), 0;
+  if (first === "--version" || first === "-V") return (io.out(`smpsim ${toolVersion()}`), 0);
   // `smpsim help run` is `smpsim run --help`, as in git and npm.
   const [cmd, rest] = first === "help" && after.length > 0 ? [after[0]!, ["--help"]] : [first, after];
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
@@ -54,7 +66,9 @@ export async function main(argv: string[], catalog: Catalog, io: Io = processIo)
       const names = Object.keys(COMMANDS);
       const option = cmd.startsWith("-");
       const hint = didYouMean(cmd, option ? ["--version", "--help"] : names);
-      throw new UsageError(`unknown ${option ? "option" : "command"} "${cmd}"${hint} (commands: ${names.join(", ")}; see smpsim --help)`);
+      throw new UsageError(
+        `unknown ${option ? "option" : "command"} "${cmd}"${hint} (commands: ${names.join(", ")}; see smpsim --help)`,
+      );
     }
     return await command(rest, catalog, io);
   } catch (e) {

@@ -19,7 +19,8 @@ export function applyOverrides(scenario: Scenario, sets: readonly string[], cata
     if (eq <= 0) throw new UsageError(`--set ${s}: expected path=value`);
     const path = s.slice(0, eq).split(".");
     const bad = path.find((k) => FORBIDDEN.has(k) || k === "");
-    if (bad !== undefined) throw new UsageError(`--set ${s}: ${bad === "" ? "an empty path segment" : `"${bad}" is not a scenario field`}`);
+    if (bad !== undefined)
+      throw new UsageError(`--set ${s}: ${bad === "" ? "an empty path segment" : `"${bad}" is not a scenario field`}`);
     const text = s.slice(eq + 1);
     let value: unknown;
     try {
@@ -36,7 +37,8 @@ export function applyOverrides(scenario: Scenario, sets: readonly string[], cata
     const last = path.at(-1)!;
     if (Array.isArray(o)) {
       // An element of a list, or one more at its end: no "length", no holes.
-      if (!/^\d+$/.test(last) || Number(last) > o.length) throw new UsageError(`--set ${s}: ${last} is not an index of that list (0 to ${o.length})`);
+      if (!/^\d+$/.test(last) || Number(last) > o.length)
+        throw new UsageError(`--set ${s}: ${last} is not an index of that list (0 to ${o.length})`);
       o[Number(last)] = value;
     } else Object.defineProperty(o, last, { value, writable: true, enumerable: true, configurable: true });
   }

@@ -6,7 +6,11 @@
 export class ProgressBar {
   private readonly start = process.hrtime.bigint();
   private lastDraw = 0n;
-  constructor(private readonly enabled: boolean, private readonly total: number, private readonly label: string) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly total: number,
+    private readonly label: string,
+  ) {}
 
   update(done: number, found: number): void {
     if (!this.enabled) return;

@@ -32,17 +32,19 @@ Exit status: 0 clean and consistent, 1 the log shows a violation or replay diver
 
 export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("replay", argv, { verify: { type: "boolean" }, json: { type: "boolean" }, ...ALLOW_MODULES_OPTION }, [1]);
-  if (a.values.help) return io.out(replayHelp), 0;
+  if (a.values.help) return (io.out(replayHelp), 0);
   const path = a.positionals[0]!;
   // The log streams through the fold (and, with --verify, a second time through re-execution): memory
   // does not grow with the file.
   const { config, allocator, stream } = await openStream(path, catalog, a.values["allow-modules"] === true);
   const fold = new Fold(config, allocator);
   const schedule = new ScheduleEncoder();
-  namingFile(path, () => stream.forEach((ev) => {
-    fold.add(ev);
-    if (ev.type === "choice") schedule.add(ev.pick);
-  }));
+  namingFile(path, () =>
+    stream.forEach((ev) => {
+      fold.add(ev);
+      if (ev.type === "choice") schedule.add(ev.pick);
+    }),
+  );
   const { header, footer, truncated } = stream;
   const events = stream.count;
   if (truncated) io.err(`${path}: log truncated (${truncated}); replaying the ${events} complete events before it`);
@@ -60,13 +62,23 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   const unverified = Boolean(a.values.verify) && (truncated !== null || noDigest);
   const bad = Boolean(fold.violation) || hashOk === false || scheduleOk === false || divergence !== null || unverified;
   if (a.values.json) {
-    io.out(JSON.stringify({
-      log: path, scenario: config.id, seed: header.seed, events,
-      truncated, stateHash: hash, stateHashMatches: hashOk, scheduleMatches: scheduleOk,
-      toolVersion: { log: writtenBy, this: toolVersion() },
-      violation: fold.violation, verified: a.values.verify ? divergence === null && !unverified : null, divergence,
-      perCore: coreReports(fold.state),
-    }));
+    io.out(
+      JSON.stringify({
+        log: path,
+        scenario: config.id,
+        seed: header.seed,
+        events,
+        truncated,
+        stateHash: hash,
+        stateHashMatches: hashOk,
+        scheduleMatches: scheduleOk,
+        toolVersion: { log: writtenBy, this: toolVersion() },
+        violation: fold.violation,
+        verified: a.values.verify ? divergence === null && !unverified : null,
+        divergence,
+        perCore: coreReports(fold.state),
+      }),
+    );
     return bad ? EXIT_VIOLATION : EXIT_OK;
   }
   io.out(`log ${path}: scenario ${config.id}, seed ${header.seed}, ${events} events${truncated ? " (truncated)" : ""}`);
@@ -74,17 +86,30 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
   if (fold.violation) io.out(`VIOLATION of ${fold.violation.invariant} at event ${fold.violation.at}: ${fold.violation.message}`);
   else io.out("invariants: clean over every event");
   if (hashOk === null) io.out(`state hash ${hash} (no footer to compare with)`);
-  else io.out(hashOk ? `state hash ${hash} matches the log` : `state hash ${hash} DIFFERS from the log's ${footer!.end.stateHash}`);
+  else
+    io.out(hashOk ? `state hash ${hash} matches the log` : `state hash ${hash} DIFFERS from the log's ${footer!.end.stateHash}`);
   if (scheduleOk === false) io.out(`the choices in the log DIFFER from the footer's schedule`);
   if (a.values.verify) {
     if (otherVersion) {
       const who = writtenBy ? `smpsim ${writtenBy}` : "an smpsim from before logs recorded their version";
-      io.out(`note: this log was written by ${who}, and this is smpsim ${toolVersion()}: a difference below may be a change of the model between versions rather than a damaged log`);
+      io.out(
+        `note: this log was written by ${who}, and this is smpsim ${toolVersion()}: a difference below may be a change of the model between versions rather than a damaged log`,
+      );
     }
-    if (!divergence && noDigest) io.out("re-execution: every event identical, but the footer has no digest of the header (an older smpsim's log, or an edited one): the header is NOT verified");
-    else if (!divergence) io.out(truncated ? "re-execution: every event identical over the complete prefix; the rest of the run is not in the log, so it is NOT verified" : "re-execution: every event identical; verified");
+    if (!divergence && noDigest)
+      io.out(
+        "re-execution: every event identical, but the footer has no digest of the header (an older smpsim's log, or an edited one): the header is NOT verified",
+      );
+    else if (!divergence)
+      io.out(
+        truncated
+          ? "re-execution: every event identical over the complete prefix; the rest of the run is not in the log, so it is NOT verified"
+          : "re-execution: every event identical; verified",
+      );
     else {
-      io.out(`re-execution DIVERGED at event ${divergence.seq}: ${divergence.reason}${divergence.field ? ` (${divergence.field})` : ""}`);
+      io.out(
+        `re-execution DIVERGED at event ${divergence.seq}: ${divergence.reason}${divergence.field ? ` (${divergence.field})` : ""}`,
+      );
       io.out(`  logged:      ${divergence.logged ?? "(nothing)"}`);
       io.out(`  re-executed: ${divergence.reexecuted ?? "(nothing)"}`);
     }
@@ -93,7 +118,11 @@ export async function replay(argv: string[], catalog: Catalog, io: Io): Promise<
 }
 
 /** The log opened as a stream, its header's configuration checked and its events checked against their schemas. */
-async function openStream(path: string, catalog: Catalog, allowModules: boolean): Promise<{ config: Scenario; allocator: AsidAllocator; stream: LogStream }> {
+async function openStream(
+  path: string,
+  catalog: Catalog,
+  allowModules: boolean,
+): Promise<{ config: Scenario; allocator: AsidAllocator; stream: LogStream }> {
   const stream = LogStream.open(path);
   try {
     const config = catalog.check(stream.header.config, `${path}: line 1: config`);
@@ -111,13 +140,17 @@ async function openStream(path: string, catalog: Catalog, allowModules: boolean)
 async function verifyFile(path: string, catalog: Catalog, allowModules: boolean): Promise<Divergence | null> {
   const { allocator, stream } = await openStream(path, catalog, allowModules);
   try {
-    return verifyRun({
-      header: stream.header,
-      nextLine: () => namingFile(path, () => stream.next()?.line ?? null),
-      ending: () => ({ footer: stream.footer, truncated: stream.truncated }),
-    }, allocator);
+    return verifyRun(
+      {
+        header: stream.header,
+        nextLine: () => namingFile(path, () => stream.next()?.line ?? null),
+        ending: () => ({ footer: stream.footer, truncated: stream.truncated }),
+      },
+      allocator,
+    );
   } catch (e) {
-    if (e instanceof ScheduleSyntaxError || (e instanceof LogError && e.message.startsWith("line 1:"))) throw new LogError(`${path}: line 1: header: ${e.message}`);
+    if (e instanceof ScheduleSyntaxError || (e instanceof LogError && e.message.startsWith("line 1:")))
+      throw new LogError(`${path}: line 1: header: ${e.message}`);
     throw e;
   } finally {
     stream.close();

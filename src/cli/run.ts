@@ -80,19 +80,21 @@ function reuseIdentical(written: string, id: string, seed: number): string {
 
 export async function run(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("run", argv, OPTIONS, [1]);
-  if (a.values.help) return io.out(runHelp), 0;
+  if (a.values.help) return (io.out(runHelp), 0);
   const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
   const loaded = applyOverrides(named, (a.values.set as unknown as string[] | undefined) ?? [], catalog);
   const maxEvents = intOption("run", "max-events", a.values["max-events"], 1, 1e9);
   const scenario: Scenario = maxEvents ? { ...loaded, machine: { ...loaded.machine, maxEvents } } : loaded;
   const seed = intOption("run", "seed", a.values.seed, 0, 0x7fffffff) ?? scenario.schedule.seed;
   const strategy = (a.values.strategy ?? scenario.schedule.strategy) as string;
-  if (strategy !== "random" && strategy !== "fifo") throw new UsageError(`run: --strategy must be random or fifo, got "${strategy}"`);
+  if (strategy !== "random" && strategy !== "fifo")
+    throw new UsageError(`run: --strategy must be random or fifo, got "${strategy}"`);
   if (a.values["no-log"] && a.values.log) throw new UsageError("run: --log and --no-log contradict each other");
   const byDefault = !a.values["no-log"] && a.values.log === undefined;
   const logPath = a.values["no-log"] ? null : ((a.values.log as string | undefined) ?? defaultLogPath(scenario.id, seed));
   // A scenario that records the schedule of its violation is run along it unless told otherwise.
-  const schedule = (a.values.schedule as string | undefined) ?? (a.values.seed === undefined ? scenario.schedule.choices : undefined);
+  const schedule =
+    (a.values.schedule as string | undefined) ?? (a.values.seed === undefined ? scenario.schedule.choices : undefined);
   if (logPath) removeStaleTemps(logPath, io);
   let r: RunResult;
   try {
@@ -110,7 +112,9 @@ export async function run(argv: string[], catalog: Catalog, io: Io): Promise<num
     });
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
-    io.err(`smpsim: run: ${e.message}; ${logPath ? `removed the unfinished log (${logPath} was not written)` : "no log was being written"}`);
+    io.err(
+      `smpsim: run: ${e.message}; ${logPath ? `removed the unfinished log (${logPath} was not written)` : "no log was being written"}`,
+    );
     return e.exitCode;
   }
   const kept = byDefault && logPath ? reuseIdentical(logPath, scenario.id, seed) : logPath;
@@ -151,7 +155,15 @@ export function runJson(scenario: Scenario, seed: number, strategy: string, r: R
   };
 }
 
-function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: RunResult, log: string | null, recorded: boolean): void {
+function printSummary(
+  io: Io,
+  sc: Scenario,
+  seed: number,
+  strategy: string,
+  r: RunResult,
+  log: string | null,
+  recorded: boolean,
+): void {
   const m = sc.machine;
   io.out(`SEED=${seed}  scenario ${sc.id}: ${sc.description}`);
   io.out(
@@ -161,15 +173,19 @@ function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: R
   );
   const h = sc.hyp;
   if (h) {
-    const how = h.worldSwitch === "armv6-kvm"
-      ? `host kernel mappings ${h.hostKernelMappings}, TLB flush on world switch ${h.flushOnSwitch ? "on" : "off"}`
-      : `VMID allocator ${h.vmidAllocator} (${h.vmidBits}-bit, publish ${h.vmidPublish})`;
+    const how =
+      h.worldSwitch === "armv6-kvm"
+        ? `host kernel mappings ${h.hostKernelMappings}, TLB flush on world switch ${h.flushOnSwitch ? "on" : "off"}`
+        : `VMID allocator ${h.vmidAllocator} (${h.vmidBits}-bit, publish ${h.vmidPublish})`;
     io.out(`hypervisor: ${h.worldSwitch}, ${h.vms.length} VMs, ${how}`);
   }
   if (recorded) {
     io.out(`following the scenario's recorded schedule (schedule.choices; --seed N runs the random strategy instead)`);
   }
-  io.out(`${r.outcome.events} events, virtual time ${r.state.t} cycles` + (r.outcome.reason === "limit" ? " (stopped at the event limit)" : ""));
+  io.out(
+    `${r.outcome.events} events, virtual time ${r.state.t} cycles` +
+      (r.outcome.reason === "limit" ? " (stopped at the event limit)" : ""),
+  );
   io.out("");
   io.out(coreTable(coreReports(r.state), r.state.hyp !== undefined));
   io.out(
@@ -180,6 +196,8 @@ function printSummary(io: Io, sc: Scenario, seed: number, strategy: string, r: R
   const v = r.outcome.violation;
   if (v) io.out(`VIOLATION of ${v.invariant} at event ${v.at}: ${v.message}`);
   else io.out(`verdict: clean (${machineInvariants.map((i) => i.name).join(", ")} and liveness held after every event)`);
-  io.out(`schedule: ${r.scheduleLength > 200 ? r.schedule.slice(0, 200) + `... (${r.scheduleLength} characters; the log has all)` : r.schedule || "(no choices)"}`);
+  io.out(
+    `schedule: ${r.scheduleLength > 200 ? r.schedule.slice(0, 200) + `... (${r.scheduleLength} characters; the log has all)` : r.schedule || "(no choices)"}`,
+  );
   io.out(log ? `log: ${log}` : "log: not written (--no-log)");
 }

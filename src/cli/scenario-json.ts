@@ -31,7 +31,10 @@ export function scenarioWithHex(s: Scenario): unknown {
       Object.fromEntries(Object.entries(t).map(([va, p]) => [hex(Number(va)), { ...p, pa: hex(p.pa) }])),
     ]),
   );
-  const hyp: unknown = s.hyp === null ? null : ({ ...s.hyp, sharedPage: hex(s.hyp.sharedPage) } satisfies Omit<HypConfig, "sharedPage"> & { sharedPage: string });
+  const hyp: unknown =
+    s.hyp === null
+      ? null
+      : ({ ...s.hyp, sharedPage: hex(s.hyp.sharedPage) } satisfies Omit<HypConfig, "sharedPage"> & { sharedPage: string });
   return {
     ...s,
     machine: {

@@ -14,7 +14,7 @@ in and addresses in hex: a starting point for a scenario of your own.
 
 export function show(argv: string[], catalog: Catalog, io: Io): number {
   const a = parse("show", argv, { set: { type: "string", multiple: true } }, [1]);
-  if (a.values.help) return io.out(showHelp), 0;
+  if (a.values.help) return (io.out(showHelp), 0);
   const { scenario } = catalog.load(a.positionals[0]!);
   const s = applyOverrides(scenario, (a.values.set as string[] | undefined) ?? [], catalog);
   io.out(compactJson(scenarioWithHex(s)));

@@ -1,7 +1,11 @@
 /** The figures of a stateful search, in SPIN's terms (its "State-vector ... / states, stored" block). */
 import type { ExploreResult, StatefulReport } from "../explore/explorer.js";
 
-const STORE_NAMES = { exact: "exact (full state encoding)", hash: "hash compaction (64 bits a state)", bitstate: "bitstate (3 bits a state)" };
+const STORE_NAMES = {
+  exact: "exact (full state encoding)",
+  hash: "hash compaction (64 bits a state)",
+  bitstate: "bitstate (3 bits a state)",
+};
 
 export function statefulLines(r: StatefulReport, result: ExploreResult): string[] {
   const perState = r.statesStored > 0 ? Math.round(r.storeBytes / r.statesStored) : 0;
@@ -16,7 +20,9 @@ export function statefulLines(r: StatefulReport, result: ExploreResult): string[
     `  ${r.resumed} executions resumed from a stored state's snapshot${r.startedOver ? `, ${r.startedOver} started over (programs' replay failed)` : ""}`,
   ];
   if (r.store !== "exact") {
-    lines.push(`  expected states missed by hash collisions: ${r.expectedMissed.toPrecision(3)}${r.hashFactor !== undefined ? ` (hash factor ${r.hashFactor.toFixed(1)}; best above 100)` : ""}`);
+    lines.push(
+      `  expected states missed by hash collisions: ${r.expectedMissed.toPrecision(3)}${r.hashFactor !== undefined ? ` (hash factor ${r.hashFactor.toFixed(1)}; best above 100)` : ""}`,
+    );
   }
   return lines;
 }

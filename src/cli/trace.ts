@@ -30,8 +30,13 @@ Exit status: 0 written, 2 bad input (the log, or FILE exists without --force).`;
 const SPILL_EVERY = 10_000;
 
 export async function trace(argv: string[], catalog: Catalog, io: Io): Promise<number> {
-  const a = parse("trace", argv, { out: { type: "string", short: "o" }, force: { type: "boolean" }, ...ALLOW_MODULES_OPTION }, [1]);
-  if (a.values.help) return io.out(traceHelp), EXIT_OK;
+  const a = parse(
+    "trace",
+    argv,
+    { out: { type: "string", short: "o" }, force: { type: "boolean" }, ...ALLOW_MODULES_OPTION },
+    [1],
+  );
+  if (a.values.help) return (io.out(traceHelp), EXIT_OK);
   const out = a.values.out;
   if (typeof out !== "string" || !out) throw new UsageError("trace: -o FILE is required (see smpsim trace --help)");
   const force = a.values.force === true;
@@ -40,9 +45,15 @@ export async function trace(argv: string[], catalog: Catalog, io: Io): Promise<n
   const path = a.positionals[0]!;
   const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true, { k: null });
   const { log, scenario } = opened;
-  if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); exporting the ${log.events.length} complete events before it`);
+  if (log.truncated)
+    io.err(`${path}: log truncated (${log.truncated}); exporting the ${log.events.length} complete events before it`);
   // Sorted through run files of SPILL_EVERY events: a log of any size is written in bounded memory.
-  const t = namingFile(path, () => streamTrace({ scenario, initial: opened.initial(), events: log.events, title: `smpsim ${scenario.id} seed ${log.header.seed}` }, SPILL_EVERY));
+  const t = namingFile(path, () =>
+    streamTrace(
+      { scenario, initial: opened.initial(), events: log.events, title: `smpsim ${scenario.id} seed ${log.header.seed}` },
+      SPILL_EVERY,
+    ),
+  );
   const counts = new Map<string, number>();
   let total = 0;
   function* counted(): Generator<TraceEvent> {
@@ -55,14 +66,25 @@ export async function trace(argv: string[], catalog: Catalog, io: Io): Promise<n
     }
   }
   try {
-    writeTrace(out, counted(), {
-      source: path, scenario: scenario.id, seed: log.header.seed, events: log.events.length, truncated: log.truncated,
-      time: "ts and dur are microseconds = modelled cycles / 1000 (1 cycle shows as 1 ns)",
-    }, force);
+    writeTrace(
+      out,
+      counted(),
+      {
+        source: path,
+        scenario: scenario.id,
+        seed: log.header.seed,
+        events: log.events.length,
+        truncated: log.truncated,
+        time: "ts and dur are microseconds = modelled cycles / 1000 (1 cycle shows as 1 ns)",
+      },
+      force,
+    );
   } finally {
     t.dispose();
   }
-  io.out(`trace ${out}: ${total} trace events from ${log.events.length} log events: ${counts.get("X") ?? 0} slices, ${(counts.get("s") ?? 0)} flows, ${counts.get("i") ?? 0} instants, ${counts.get("C") ?? 0} counter samples, ${scenario.machine.cores} core tracks`);
+  io.out(
+    `trace ${out}: ${total} trace events from ${log.events.length} log events: ${counts.get("X") ?? 0} slices, ${counts.get("s") ?? 0} flows, ${counts.get("i") ?? 0} instants, ${counts.get("C") ?? 0} counter samples, ${scenario.machine.cores} core tracks`,
+  );
   if (t.stretched) io.out(`note: ${t.stretched} slices were stretched to nest properly`);
   return EXIT_OK;
 }

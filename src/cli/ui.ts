@@ -37,20 +37,34 @@ const DEFAULT_PORT = 7357;
 const PAGE_DIR = fileURLToPath(new URL("../../ui/", import.meta.url));
 
 export async function ui(argv: string[], catalog: Catalog, io: Io): Promise<number> {
-  const a = parse("ui", argv, { port: { type: "string" }, host: { type: "string" }, k: { type: "string" }, ...ALLOW_MODULES_OPTION }, [1]);
-  if (a.values.help) return io.out(uiHelp), EXIT_OK;
+  const a = parse(
+    "ui",
+    argv,
+    { port: { type: "string" }, host: { type: "string" }, k: { type: "string" }, ...ALLOW_MODULES_OPTION },
+    [1],
+  );
+  if (a.values.help) return (io.out(uiHelp), EXIT_OK);
   const port = intOption("ui", "port", a.values.port, 0, 65535) ?? DEFAULT_PORT;
   const k = intOption("ui", "k", a.values.k, 1, 1_000_000_000);
   const host = typeof a.values.host === "string" && a.values.host ? a.values.host : "127.0.0.1";
   const path = a.positionals[0]!;
-  const opened = await openLog(path, (raw, where) => catalog.check(raw, where), a.values["allow-modules"] === true, k === undefined ? {} : { k });
+  const opened = await openLog(
+    path,
+    (raw, where) => catalog.check(raw, where),
+    a.values["allow-modules"] === true,
+    k === undefined ? {} : { k },
+  );
   const { log } = opened;
-  if (log.truncated) io.err(`${path}: log truncated (${log.truncated}); showing the ${log.events.length} complete events before it`);
+  if (log.truncated)
+    io.err(`${path}: log truncated (${log.truncated}); showing the ${log.events.length} complete events before it`);
   const files = loadStaticFiles(PAGE_DIR);
-  if (!files.has("/index.html")) io.err(`smpsim ui: the page is not built (${PAGE_DIR} has no index.html): run \`npm ci\` or \`npm run build\``);
+  if (!files.has("/index.html"))
+    io.err(`smpsim ui: the page is not built (${PAGE_DIR} has no index.html): run \`npm ci\` or \`npm run build\``);
   const model = new ViewerModel(opened, timelineOf(opened, k ?? DEFAULT_K));
   const running = await listen(viewerServer(model, files, host), port, host);
-  io.out(`smpsim ui: ${path} (${opened.scenario.id}, ${log.events.length} events${model.meta().violation ? ", with a violation" : ""}) at ${running.url}`);
+  io.out(
+    `smpsim ui: ${path} (${opened.scenario.id}, ${log.events.length} events${model.meta().violation ? ", with a violation" : ""}) at ${running.url}`,
+  );
   io.out("Ctrl-C to stop.");
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -24,7 +24,7 @@ const OPTIONS = { queue: { type: "string" }, threads: { type: "string" } } as co
 
 export async function workerCommand(argv: string[], _catalog: Catalog, io: Io): Promise<number> {
   const a = parse("worker", argv, OPTIONS, [0]);
-  if (a.values.help) return io.out(workerHelp), 0;
+  if (a.values.help) return (io.out(workerHelp), 0);
   const url = a.values.queue as string | undefined;
   if (url === undefined) throw new UsageError("worker: --queue redis://HOST:PORT is required (see smpsim help worker)");
   redisOptions(url); // a bad URL is a usage error before anything starts

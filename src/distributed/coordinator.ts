@@ -50,7 +50,10 @@ export async function exploreOnQueue(req: ExploreRequest, baseDir: string, run: 
 
 /** The run's id: the current one of these arguments with --resume, else a new one (the old one's units are withdrawn). */
 async function generation(redis: Redis, queue: Queue, units: UnitDraft[], run: QueueRun): Promise<string> {
-  const args = createHash("sha256").update(JSON.stringify({ build: buildId(), units, size: run.unitSchedules ?? null })).digest("hex").slice(0, 16);
+  const args = createHash("sha256")
+    .update(JSON.stringify({ build: buildId(), units, size: run.unitSchedules ?? null }))
+    .digest("hex")
+    .slice(0, 16);
   const previous = await redis.get(keys.current(args));
   let gen = previous;
   if (gen && run.resume) run.say(`queue: resuming run ${gen} (${units.length} units)`);
@@ -64,7 +67,9 @@ async function generation(redis: Redis, queue: Queue, units: UnitDraft[], run: Q
     await redis.set(keys.current(args), gen, "EX", KEY_TTL_S);
   }
   // Adding a job whose id is there already does nothing: a resumed run keeps what it has.
-  await queue.addBulk(units.map((u) => ({ name: "unit", data: { ...u, run: gen } satisfies QueueUnit, opts: jobOptions(gen, u.n) })));
+  await queue.addBulk(
+    units.map((u) => ({ name: "unit", data: { ...u, run: gen } satisfies QueueUnit, opts: jobOptions(gen, u.n) })),
+  );
   return gen;
 }
 
@@ -76,7 +81,13 @@ const jobOptions = (gen: string, n: number) => ({
 });
 
 async function collect(
-  req: ExploreRequest, plan: Plan, units: QueueUnit[], redis: Redis, queue: Queue, run: QueueRun, lost: () => string | null,
+  req: ExploreRequest,
+  plan: Plan,
+  units: QueueUnit[],
+  redis: Redis,
+  queue: Queue,
+  run: QueueRun,
+  lost: () => string | null,
 ): Promise<ExploreResult> {
   const gen = units[0]!.run;
   const results = new Map<number, UnitResult>();
@@ -126,7 +137,9 @@ async function collect(
       lastStatus = ms();
       // The rate counts this coordinator's time only (units done before a restart are not in it).
       const rate = Math.round(((ran - resumedSchedules) * 1000) / Math.max(1, ms()));
-      run.say(`queue: ${workers} worker${workers === 1 ? "" : "s"} connected, units ${results.size}/${plan.units} done, ${ran} schedules, ${rate}/s`);
+      run.say(
+        `queue: ${workers} worker${workers === 1 ? "" : "s"} connected, units ${results.size}/${plan.units} done, ${ran} schedules, ${rate}/s`,
+      );
     }
     if (req.proceed && !req.proceed(ran)) {
       // Stopped by the user: the units stay on the queue (workers go on) for `--resume`.

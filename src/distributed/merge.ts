@@ -34,7 +34,10 @@ export interface Decision {
 export function decide(plan: Plan, results: ReadonlyMap<number, UnitResult>): Decision {
   if (plan.strategy === "dpor") {
     const r = results.get(0);
-    return { cut: null, result: r ? resultOf(plan, [r], { found: r.found, schedules: r.schedules, exhausted: r.exhausted }) : null };
+    return {
+      cut: null,
+      result: r ? resultOf(plan, [r], { found: r.found, schedules: r.schedules, exhausted: r.exhausted }) : null,
+    };
   }
   return plan.ranges ? decideSampled(plan, plan.ranges, results) : decideSerial(plan, results);
 }
@@ -61,8 +64,12 @@ function decideSerial(plan: Plan, results: ReadonlyMap<number, UnitResult>): Dec
     walked.push(r);
     if (r.state === "found") {
       const index = offset + r.found!.index;
-      if (index >= plan.budget) return { cut: n, result: resultOf(plan, walked, { found: null, schedules: plan.budget, exhausted: false }) };
-      return { cut: n, result: resultOf(plan, walked, { found: { ...r.found!, index }, schedules: index + 1, exhausted: false }) };
+      if (index >= plan.budget)
+        return { cut: n, result: resultOf(plan, walked, { found: null, schedules: plan.budget, exhausted: false }) };
+      return {
+        cut: n,
+        result: resultOf(plan, walked, { found: { ...r.found!, index }, schedules: index + 1, exhausted: false }),
+      };
     }
     if (r.state !== "done" || offset + r.schedules > plan.budget) {
       return { cut: n, result: resultOf(plan, walked, { found: null, schedules: plan.budget, exhausted: false }) };
@@ -93,5 +100,9 @@ function resultOf(plan: Plan, rs: UnitResult[], serial: Pick<ExploreResult, "fou
 export function partial(plan: Plan, results: ReadonlyMap<number, UnitResult>): ExploreResult {
   const rs = [...results.values()].sort((a, b) => a.n - b.n);
   const schedules = rs.reduce((s, r) => s + r.schedules, 0);
-  return resultOf(plan, rs, { found: null, schedules, exhausted: plan.strategy === "random" || plan.strategy === "pct" ? null : false });
+  return resultOf(plan, rs, {
+    found: null,
+    schedules,
+    exhausted: plan.strategy === "random" || plan.strategy === "pct" ? null : false,
+  });
 }

@@ -16,7 +16,11 @@ import { DEFAULT_UNIT_SCHEDULES, DFS_UNITS, type QueueUnit } from "./unit.js";
 /** The units without their run id (it is filled in once the run is known). */
 export type UnitDraft = Omit<QueueUnit, "run">;
 
-export function planUnits(req: ExploreRequest, baseDir: string, unitSchedules = DEFAULT_UNIT_SCHEDULES): { plan: Plan; units: UnitDraft[] } {
+export function planUnits(
+  req: ExploreRequest,
+  baseDir: string,
+  unitSchedules = DEFAULT_UNIT_SCHEDULES,
+): { plan: Plan; units: UnitDraft[] } {
   const scenario = req.target.scenario;
   const named: Record<string, string> = { ...modulePaths(scenario) };
   if (!builtinAllocator(scenario.kernel.asidAllocator)) named["kernel.asidAllocator"] = scenario.kernel.asidAllocator;
@@ -28,8 +32,15 @@ export function planUnits(req: ExploreRequest, baseDir: string, unitSchedules = 
     return { field, path: below.startsWith("..") || isAbsolute(below) ? file : below, sha256: sha256File(file) };
   });
   const common = {
-    build: buildId(), scenario, modules, strategy: req.strategy, budget: req.budget, seed: req.seed,
-    depth: req.depth, preemptions: req.preemptions, ...(req.dporPreemptions !== undefined ? { dporPreemptions: req.dporPreemptions } : {}),
+    build: buildId(),
+    scenario,
+    modules,
+    strategy: req.strategy,
+    budget: req.budget,
+    seed: req.seed,
+    depth: req.depth,
+    preemptions: req.preemptions,
+    ...(req.dporPreemptions !== undefined ? { dporPreemptions: req.dporPreemptions } : {}),
   };
   const bound = req.strategy === "dfs" ? req.preemptions : req.strategy === "dpor" ? req.dporPreemptions : undefined;
   const base = { strategy: req.strategy, budget: req.budget, ...(bound !== undefined ? { preemptionBound: bound } : {}) };

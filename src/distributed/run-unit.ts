@@ -10,7 +10,12 @@ import { explore, type ExploreRequest } from "../explore/explorer.js";
 import type { QueueUnit, UnitResult } from "./unit.js";
 
 /** `cut` Int32 [0]: units past it stop (unit.ts `keys.cut`); `onProgress`: schedules run so far. */
-export async function runQueueUnit(unit: QueueUnit, baseDir: string, cut: Int32Array, onProgress: (schedules: number) => void): Promise<UnitResult> {
+export async function runQueueUnit(
+  unit: QueueUnit,
+  baseDir: string,
+  cut: Int32Array,
+  onProgress: (schedules: number) => void,
+): Promise<UnitResult> {
   const allocator = await resolveModules(localScenario(unit, baseDir), baseDir);
   const cutNow = (): number => Atomics.load(cut, 0);
   let next = unit.range?.[0] ?? 0; // the next index of the range to hand out
@@ -45,7 +50,7 @@ export async function runQueueUnit(unit: QueueUnit, baseDir: string, cut: Int32A
   const seen = r.fingerprints!.seen;
   return {
     n: unit.n,
-    state: r.found ? "found" : cutShort || (r.exhausted === false) ? "stopped" : "done",
+    state: r.found ? "found" : cutShort || r.exhausted === false ? "stopped" : "done",
     schedules: r.schedules,
     events: r.events,
     exhausted: r.exhausted,

@@ -16,7 +16,9 @@ export interface ThreadTask {
 if (parentPort) {
   const port = parentPort;
   port.on("message", (task: ThreadTask) => {
-    runQueueUnit(task.unit, task.baseDir, new Int32Array(task.cut), (schedules) => port.postMessage({ progress: schedules })).then(
+    runQueueUnit(task.unit, task.baseDir, new Int32Array(task.cut), (schedules) =>
+      port.postMessage({ progress: schedules }),
+    ).then(
       (result) => port.postMessage({ result }),
       (e: unknown) => port.postMessage({ error: (e as Error).message }),
     );

@@ -73,11 +73,18 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
 export function lockDuration(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.SMPSIM_QUEUE_LOCK_MS;
   if (raw === undefined || raw === "") return LOCK_MS;
-  if (!/^\d+$/.test(raw) || Number(raw) < 200) throw new QueueError(`SMPSIM_QUEUE_LOCK_MS: wants whole milliseconds, 200 or more, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 200)
+    throw new QueueError(`SMPSIM_QUEUE_LOCK_MS: wants whole milliseconds, 200 or more, got "${raw}"`);
   return Number(raw);
 }
 
-async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Redis, idle: Thread[], o: WorkerOptions): Promise<UnitResult> {
+async function runJob(
+  job: Job<QueueUnit, UnitResult>,
+  build: string,
+  redis: Redis,
+  idle: Thread[],
+  o: WorkerOptions,
+): Promise<UnitResult> {
   const unit = job.data;
   const name = `unit ${unit.run}-${unit.n}`;
   if (unit.build !== build) {
@@ -86,8 +93,10 @@ async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Red
   const baseDir = process.cwd();
   for (const m of unit.modules) {
     const file = resolve(baseDir, m.path);
-    if (!existsSync(file)) throw new UnrecoverableError(`the worker has no module ${file} (the scenario's ${m.field} names ${m.path})`);
-    if (sha256File(file) !== m.sha256) throw new UnrecoverableError(`${file} (${m.field}) differs from the coordinator's (SHA-256 ${m.sha256.slice(0, 12)}...)`);
+    if (!existsSync(file))
+      throw new UnrecoverableError(`the worker has no module ${file} (the scenario's ${m.field} names ${m.path})`);
+    if (sha256File(file) !== m.sha256)
+      throw new UnrecoverableError(`${file} (${m.field}) differs from the coordinator's (SHA-256 ${m.sha256.slice(0, 12)}...)`);
   }
   o.say(`${name}: started`);
   // Test hook: hold the unit for ever (the lock is kept alive), so a test can kill this worker mid-unit.
@@ -106,7 +115,10 @@ async function runJob(job: Job<QueueUnit, UnitResult>, build: string, redis: Red
     void readCut().catch(() => undefined);
     if (schedules !== published) {
       published = schedules;
-      void redis.hset(keys.progress(unit.run), String(unit.n), String(schedules)).then(() => redis.expire(keys.progress(unit.run), KEY_TTL_S)).catch(() => undefined);
+      void redis
+        .hset(keys.progress(unit.run), String(unit.n), String(schedules))
+        .then(() => redis.expire(keys.progress(unit.run), KEY_TTL_S))
+        .catch(() => undefined);
     }
   }, POLL_MS);
   try {

@@ -13,7 +13,13 @@ import { stage1Table, walk, walkSteps, type Tables, type WalkResult } from "../.
 import type { WalkCacheUse } from "../events/tlb-events.js";
 import type { MachineState } from "../state/machine-state.js";
 
-export function cachedWalk(s: MachineState, core: CoreState, tables: Tables, vpn: number, pageOffsetVpn: number): WalkResult & { wc?: WalkCacheUse } {
+export function cachedWalk(
+  s: MachineState,
+  core: CoreState,
+  tables: Tables,
+  vpn: number,
+  pageOffsetVpn: number,
+): WalkResult & { wc?: WalkCacheUse } {
   const regs = core.regs;
   if (!s.pt || !s.walkCache || !core.walkCache || regs.stage2) return walk(tables, regs, vpn, pageOffsetVpn);
   const table = stage1Table(regs, vpn, pageOffsetVpn);

@@ -35,10 +35,7 @@ export const flushKey = (c: number): number => -(1 + FLUSH_KEY_BASE + c);
 
 /** What a ready-item key names: the inverse of coreKey, msgKey, specKey and flushKey. */
 export type ReadyItem =
-  | { k: "core"; c: number }
-  | { k: "msg"; id: number }
-  | { k: "spec"; c: number; vaIndex: number }
-  | { k: "flush"; c: number };
+  { k: "core"; c: number } | { k: "msg"; id: number } | { k: "spec"; c: number; vaIndex: number } | { k: "flush"; c: number };
 export function decodeKey(key: number): ReadyItem {
   if (key >= MSG_KEY_BASE) return { k: "msg", id: key - MSG_KEY_BASE };
   if (key >= 0) return { k: "core", c: key };

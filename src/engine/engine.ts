@@ -1,8 +1,7 @@
 /**
- * The engine: owns the virtual clock and the ready work (core steps, bus messages in flight, possible
- * speculative walks), picks one item at a time through the chooser (a logged `choice` whenever there
- * is more than one), and carries it out. A delivered message is carried out by its receiver, a core actor
- * on the bus (bus/core-actor.ts), before the bus returns.
+ * The engine: owns the virtual clock and the ready work (core steps, bus messages in flight, possible speculative
+ * walks), picks one item at a time through the chooser (a logged `choice` whenever there is more than one), and
+ * carries it out. A delivered message is carried out by its receiver, a core actor on the bus (bus/core-actor.ts).
  */
 import { Bus } from "../../bus/bus.js";
 import type { BusMessage, IpiMessage } from "../../bus/messages.js";
@@ -15,7 +14,8 @@ import { EventStream } from "./event-stream.js";
 import { applyInPlace } from "../state/apply.js";
 import type { MachineState } from "../state/machine-state.js";
 import { NO_OPTIONS, type ChoiceKind, type Chooser } from "./chooser.js";
-import { access, execOp, isBlocked } from "./exec.js";
+import { access } from "./access.js";
+import { execOp, isBlocked } from "./exec.js";
 import type { EngineOptions, Machine } from "./machine.js";
 import type { Op, Program } from "./ops.js";
 import { describeDeadlock } from "./deadlock.js";

@@ -6,17 +6,13 @@
 import type { AckMessage, IpiMessage, TlbiMessage } from "../../bus/messages.js";
 import { latencyOf } from "../../bus/messages.js";
 import type { Wait } from "../../cores/core-state.js";
-import { hex, PAGE_SIZE, vpnOf } from "../../cores/page-table.js";
-import { findEntry, tlbiCount, victimSlot, type TlbEntry } from "../../cores/tlb.js";
-import { setLruVictim, setSlots } from "../../cores/tlb-sets.js";
-import { walk, type WalkResult } from "../../cores/walk.js";
-import type { WalkCacheUse } from "../events/tlb-events.js";
+import { hex, vpnOf } from "../../cores/page-table.js";
+import { tlbiCount } from "../../cores/tlb.js";
 import type { Machine } from "./machine.js";
 import { armVarOp, drain } from "./memory-ops.js";
-import { cachedWalk } from "./cached-walk.js";
 import { allocTablePage, l1Of, type TablePages } from "../../cores/table-pages.js";
 import type { Op } from "./ops.js";
-import { walkTables } from "./stale-walk.js";
+import { access } from "./access.js";
 
 /** The value the operation yields back to its program, or why it cannot go on now (nothing allocated per op). */
 export type OpOutcome = number | Wait;
@@ -122,7 +118,13 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
         if (op.kind !== "ld") drain(m, m.mem, c);
         m.mem.dmb(c, op.kind);
       }
-      m.record({ seq: s.seq, t: m.now, core: c, type: "barrier", kind: op.kind === "full" ? "dmb" : op.kind === "ld" ? "dmb.ld" : "dmb.st" });
+      m.record({
+        seq: s.seq,
+        t: m.now,
+        core: c,
+        type: "barrier",
+        kind: op.kind === "full" ? "dmb" : op.kind === "ld" ? "dmb.ld" : "dmb.st",
+      });
       return 0;
     case "read":
     case "write":
@@ -130,8 +132,7 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
     case "cmpxchg": {
       if (m.mem) return armVarOp(m, m.mem, c, op);
       const old = s.vars[op.name] ?? 0;
-      const value =
-        op.k === "read" ? old : op.k === "cmpxchg" ? (old === op.expect ? op.value : old) : op.value;
+      const value = op.k === "read" ? old : op.k === "cmpxchg" ? (old === op.expect ? op.value : old) : op.value;
       m.record({ seq: s.seq, t: m.now, core: c, type: VAR_EVENT[op.k], name: op.name, old, value });
       return op.k === "write" ? 0 : old;
     }
@@ -160,7 +161,16 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
           // Written out, not spread from a common envelope: spreading into a literal is a slow path. The log's key order.
           const sentAt = m.now;
           const deliverAt = sentAt + latencyOf(m.opts.latencies, "tlbi");
-          msgs.push({ id: s.nextMsgId + msgs.length, from: c, to, sentAt, deliverAt, kind: "tlbi", op: op.op, vmid: core.regs.vmid });
+          msgs.push({
+            id: s.nextMsgId + msgs.length,
+            from: c,
+            to,
+            sentAt,
+            deliverAt,
+            kind: "tlbi",
+            op: op.op,
+            vmid: core.regs.vmid,
+          });
         }
       }
       m.record({ seq: s.seq, t: m.now, core: c, type: "tlbi", op: op.op, broadcast: op.broadcast, msgs, removed });
@@ -170,13 +180,17 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       // armv8: walkers may read the replaced descriptor until this core's DSB (src/memory/pte-visibility.ts).
       m.mem?.ptes.store(c, op.table, vpnOf(op.va), s.tables[op.table]?.[vpnOf(op.va)] ?? null);
       const ptAlloc = s.pt && op.pte ? tablePageNeeded(s.pt, op.table, op.va) : undefined;
-      if (ptAlloc !== undefined) m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte, ptAlloc });
+      if (ptAlloc !== undefined)
+        m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte, ptAlloc });
       else m.record({ seq: s.seq, t: m.now, core: c, type: "pte.write", table: op.table, va: op.va, pte: op.pte });
       return 0;
     }
     case "pmd-clear": {
       const pfn = s.pt?.pmd[op.table]?.[l1Of(vpnOf(op.va))];
-      if (pfn === undefined) throw new Error(`pmd-clear of ${op.table} ${hex(op.va)}: no table page there (machine.walkCache off, or already cleared)`);
+      if (pfn === undefined)
+        throw new Error(
+          `pmd-clear of ${op.table} ${hex(op.va)}: no table page there (machine.walkCache off, or already cleared)`,
+        );
       m.record({ seq: s.seq, t: m.now, core: c, type: "pt.unlink", table: op.table, va: op.va, pfn });
       return pfn;
     }
@@ -191,7 +205,16 @@ export function execOp(m: Machine, c: number, op: Op): OpOutcome {
       if (m.mem) drain(m, m.mem, c);
       const sentAt = m.now;
       const deliverAt = sentAt + latencyOf(m.opts.latencies, "ipi");
-      const msgs: IpiMessage[] = op.to.map((to, i) => ({ id: s.nextMsgId + i, from: c, to, sentAt, deliverAt, kind: "ipi", ipi: op.ipi, arg: op.arg }));
+      const msgs: IpiMessage[] = op.to.map((to, i) => ({
+        id: s.nextMsgId + i,
+        from: c,
+        to,
+        sentAt,
+        deliverAt,
+        kind: "ipi",
+        ipi: op.ipi,
+        arg: op.arg,
+      }));
       if (m.mem) for (const msg of msgs) m.mem.send(c, msg.id);
       m.record({ seq: s.seq, t: m.now, core: c, type: "ipi.send", msgs, wait: op.wait });
       return msgs.length;
@@ -232,70 +255,6 @@ export function ackFor(m: Machine, from: number, to: number, of: number, kind: "
   const sentAt = m.now;
   const deliverAt = sentAt + m.opts.latencies.ackTicks;
   return { id: m.state.nextMsgId, from, to, sentAt, deliverAt, kind: "ack", of, for: kind };
-}
-
-/**
- * A memory access (or, with `spec`, a speculative walk): hit, or walk and fill, or fault.
- * Returns 1 when the VA translated, 0 on a translation fault.
- */
-export function access(m: Machine, c: number, va: number, write: boolean, spec: boolean): number {
-  const s = m.state;
-  const core = s.cores[c]!;
-  const vpn = vpnOf(va);
-  const slot = findEntry(core.tlb, vpn, core.regs.asid, core.regs.vmid);
-  if (slot >= 0 && !spec) {
-    m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.hit", va, slot, write });
-    return 1;
-  }
-  const pte = m.mem
-    ? walkTables(s.tables, core.regs, c, va, vpnOf(m.opts.pageOffset), m.mem.ptes, (what) => m.choose(c, "read", 2, what))
-    : undefined;
-  const tables = pte?.tables ?? s.tables;
-  const w: WalkResult & { wc?: WalkCacheUse } = s.walkCache ? cachedWalk(s, core, tables, vpn, vpnOf(m.opts.pageOffset)) : walk(tables, core.regs, vpn, vpnOf(m.opts.pageOffset));
-  if (!w.pte) {
-    if (pte) m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps, pte: pte.read });
-    else m.record({ seq: s.seq, t: m.now, core: c, type: "mmu.fault", va, spec, table: w.table, steps: w.steps });
-    return 0;
-  }
-  let target = slot;
-  let evicted = false;
-  if (target < 0) {
-    // Set-associative (cores/tlb-sets.ts): a free way in the page's set, else a victim among its ways.
-    const ways = m.opts.tlbWays;
-    const set = ways === undefined ? null : setSlots(core.tlb, vpn, m.opts.tlbEntries / ways);
-    if (set ? set.length < ways! : core.tlb.length < m.opts.tlbEntries) target = core.tlb.length;
-    else if (set) {
-      evicted = true;
-      target =
-        m.opts.tlbPolicy === "lru"
-          ? setLruVictim(core.tlb, set)
-          : set[m.choose(c, "victim", set.length, (i) => `evict slot ${set[i]!} (VA ${hex(core.tlb[set[i]!]!.vpn * PAGE_SIZE)})`)]!;
-    } else {
-      evicted = true;
-      target =
-        m.opts.tlbPolicy === "lru"
-          ? victimSlot(core.tlb)
-          : m.choose(c, "victim", core.tlb.length, (i) => `evict slot ${i} (VA ${hex(core.tlb[i]!.vpn * PAGE_SIZE)})`);
-    }
-  }
-  const entry: TlbEntry = {
-    vpn,
-    asid: core.regs.asid,
-    vmid: core.regs.vmid,
-    global: w.pte.global,
-    pa: w.pte.pa,
-    writable: w.pte.writable,
-    table: w.table,
-    gen: core.ctx?.generation ?? 0,
-    filledAt: s.seq,
-    lastUsed: s.seq,
-  };
-  if (w.wc) {
-    const ev = { seq: s.seq, t: m.now, core: c, type: "tlb.fill" as const, va, spec, write, entry, slot: target, evicted, steps: w.steps };
-    m.record(pte ? { ...ev, pte: pte.read, wc: w.wc } : { ...ev, wc: w.wc });
-  } else if (pte) m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps, pte: pte.read });
-  else m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
-  return 1;
 }
 
 /** pte_alloc: the page a PTE store into a 2 MB without a table page allocates (none when it has one). */

@@ -55,7 +55,6 @@ export function advanceFrame(stack: Frame[], top: Frame, value: number, chooser:
   }
 }
 
-
 /** Core c's top frame has returned: an IPI handler acks its sender, the main program is done. */
 export function frameReturned(m: Machine, c: number, top: Frame): void {
   const msg = top.msg;

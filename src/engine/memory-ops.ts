@@ -83,7 +83,12 @@ export function drain(m: Machine, mem: ArmMemory, c: number): void {
 /** A step of core `c`'s store buffer: one of its writes that may go next reaches memory (a recorded choice). */
 export function propagateStep(m: Machine, mem: ArmMemory, c: number): void {
   const ready = mem.ready(c);
-  const i = m.choose(c, "store", ready.length, (k) => `${ready[k]!.name} = ${ready[k]!.value} (#${ready[k]!.seq}) reaches memory`);
+  const i = m.choose(
+    c,
+    "store",
+    ready.length,
+    (k) => `${ready[k]!.name} = ${ready[k]!.value} (#${ready[k]!.seq}) reaches memory`,
+  );
   propagateOne(m, mem, c, ready[i]!);
 }
 

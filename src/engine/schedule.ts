@@ -9,7 +9,7 @@ export class ScheduleSyntaxError extends Error {
 
 export function encodeSchedule(picks: readonly number[]): string {
   let out = "";
-  for (let i = 0; i < picks.length; ) {
+  for (let i = 0; i < picks.length;) {
     const p = picks[i]!;
     let run = 1;
     while (i + run < picks.length && picks[i + run] === p) run++;

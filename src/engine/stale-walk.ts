@@ -48,7 +48,11 @@ export function walkTables(
   const s1Table = stage1Table(regs, vpn, pageOffsetVpn);
   const old1 = ptes.stale(c, s1Table, vpn);
   if (old1 !== undefined) {
-    const pick = choose((i) => (i === 0 ? `walk of ${hex(va)} reads the new descriptor` : `walk of ${hex(va)} reads the descriptor before the unfinished PTE store`));
+    const pick = choose((i) =>
+      i === 0
+        ? `walk of ${hex(va)} reads the new descriptor`
+        : `walk of ${hex(va)} reads the descriptor before the unfinished PTE store`,
+    );
     if (pick === 1) {
       out = withEntry(out, s1Table, vpn, old1);
       read = "old";

@@ -4,7 +4,6 @@ import type { Violation } from "../invariants/invariant.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { Program } from "./ops.js";
 
-
 /** What runs on the machine: a main program per core and the handler for each IPI. */
 export interface System {
   main(core: number): Program;
@@ -25,14 +24,12 @@ export interface RunOutcome {
   events: number;
 }
 
-
 /** "core 0", "core 1", ...: what a step choice of a core says (made once, not per engine). */
 const names: string[] = [];
 export function coreNames(n: number): string[] {
   for (let c = names.length; c < n; c++) names.push(`core ${c}`);
   return names;
 }
-
 
 /** Whether a message is still in flight: with every core done, it can never be delivered (a deadlock). */
 export function anyInFlight(s: MachineState): boolean {

@@ -27,8 +27,7 @@ export const busSpecs: SpecTable<BusEvent> = {
         t.write(`regs:${ev.core}`);
         t.write(`running:${ev.core}`);
         t.write(`ipi:${ev.core}:${m.from}`);
-      }
-      else if (m.kind === "tlbi") t.write(`tlb:${ev.core}`);
+      } else if (m.kind === "tlbi") t.write(`tlb:${ev.core}`);
       else t.write(m.for === "ipi" ? `acks:${ev.core}` : `tacks:${ev.core}`);
     },
     describe: (ev) => {

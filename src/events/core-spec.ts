@@ -11,12 +11,20 @@ export const coreSpecs: SpecTable<CoreEvent> = {
       const r = ev.regs;
       // `running:C`: what the core runs under, which same-asid-threads and same-vmid-vcpus compare across
       // cores (an interrupt-mask write does not change it, so it does not make their checks dependent).
-      if (r.asid !== undefined || r.ttbr0 !== undefined || r.mode !== undefined || r.vmid !== undefined || r.stage2 !== undefined) {
+      if (
+        r.asid !== undefined ||
+        r.ttbr0 !== undefined ||
+        r.mode !== undefined ||
+        r.vmid !== undefined ||
+        r.stage2 !== undefined
+      ) {
         t.write(`running:${ev.core}`);
       }
     },
     describe: (ev) =>
-      Object.entries(ev.regs).map(([r, v]) => `${r}←${typeof v === "number" && r !== "asid" && r !== "vmid" ? hex(v) : String(v)}`).join(" "),
+      Object.entries(ev.regs)
+        .map(([r, v]) => `${r}←${typeof v === "number" && r !== "asid" && r !== "vmid" ? hex(v) : String(v)}`)
+        .join(" "),
   },
   barrier: {
     // A DSB that waited for broadcast maintenance stops waiting.

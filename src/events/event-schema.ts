@@ -23,22 +23,35 @@ const got = (v: unknown): string => {
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 30 ? s.slice(0, 27) + "..." : s;
 };
-const int = (min: number, max: number): Check => (v) =>
-  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? null : `expected an integer from ${min} to ${max}, got ${got(v)}`;
+const int =
+  (min: number, max: number): Check =>
+  (v) =>
+    typeof v === "number" && Number.isInteger(v) && v >= min && v <= max
+      ? null
+      : `expected an integer from ${min} to ${max}, got ${got(v)}`;
 const u32 = int(0, 0xffffffff);
 const count = int(0, Number.MAX_SAFE_INTEGER);
 const num: Check = (v) => (typeof v === "number" && Number.isFinite(v) ? null : `expected a number, got ${got(v)}`);
 const bool: Check = (v) => (typeof v === "boolean" ? null : `expected true or false, got ${got(v)}`);
 const str: Check = (v) => (typeof v === "string" ? null : `expected a string, got ${got(v)}`);
-const oneOf = (...options: readonly string[]): Check => (v) =>
-  typeof v === "string" && options.includes(v) ? null : `expected one of ${options.join(", ")}, got ${got(v)}`;
+const oneOf =
+  (...options: readonly string[]): Check =>
+  (v) =>
+    typeof v === "string" && options.includes(v) ? null : `expected one of ${options.join(", ")}, got ${got(v)}`;
 const core: Check = (v, cx) => int(0, cx.cores - 1)(v, cx);
 const slot: Check = (v, cx) => int(0, cx.tlbEntries - 1)(v, cx);
-const task: Check = (v, cx) => (typeof v === "string" && cx.tasks.has(v) ? null : `no task ${got(v)} in the header's config.tasks`);
+const task: Check = (v, cx) =>
+  typeof v === "string" && cx.tasks.has(v) ? null : `no task ${got(v)} in the header's config.tasks`;
 const taskOrNone: Check = (v, cx) => (v === "" ? null : task(v, cx));
 const vcpu: Check = (v, cx) => (typeof v === "string" && cx.vcpus.has(v) ? null : `no vCPU ${got(v)} in the header's config`);
-const nullable = (c: Check): Check => (v, cx) => (v === null ? null : c(v, cx));
-const optional = (c: Check): Check => (v, cx) => (v === undefined ? null : c(v, cx));
+const nullable =
+  (c: Check): Check =>
+  (v, cx) =>
+    v === null ? null : c(v, cx);
+const optional =
+  (c: Check): Check =>
+  (v, cx) =>
+    v === undefined ? null : c(v, cx);
 
 type Shape = Readonly<Record<string, Check>>;
 
@@ -71,21 +84,61 @@ function arr(item: Check): Check {
 
 const MODE = oneOf("USR", "SVC", "HYP");
 const REGS: Shape = {
-  mode: optional(MODE), ttbr0: optional(str), ttbr1: optional(str), asid: optional(count), vttbr: optional(str),
-  vmid: optional(count), stage2: optional(bool), vectorsHigh: optional(bool), irqOn: optional(bool),
-  ttbcrSplit: optional(bool), hcr: optional(count), cntvCtl: optional(count), cntvCval: optional(num), cntvoff: optional(num),
+  mode: optional(MODE),
+  ttbr0: optional(str),
+  ttbr1: optional(str),
+  asid: optional(count),
+  vttbr: optional(str),
+  vmid: optional(count),
+  stage2: optional(bool),
+  vectorsHigh: optional(bool),
+  irqOn: optional(bool),
+  ttbcrSplit: optional(bool),
+  hcr: optional(count),
+  cntvCtl: optional(count),
+  cntvCval: optional(num),
+  cntvoff: optional(num),
 };
-const TLBI = obj({ scope: oneOf("all", "asid", "va", "vaa", "vmid", "allvm"), asid: optional(count), vpn: optional(u32), vmid: optional(count), leaf: optional(bool) });
+const TLBI = obj({
+  scope: oneOf("all", "asid", "va", "vaa", "vmid", "allvm"),
+  asid: optional(count),
+  vpn: optional(u32),
+  vmid: optional(count),
+  leaf: optional(bool),
+});
 const WC_USE = obj({ l1: count, pfn: count, cached: bool, holds: optional(nullable(obj({ table: str, l1: count }))) });
 const ENVELOPE: Shape = { id: count, from: core, to: core, sentAt: num, deliverAt: num };
 const IPI_MSG = obj({ ...ENVELOPE, kind: oneOf("ipi"), ipi: str, arg: num });
-const TLBI_MSG = obj({ ...ENVELOPE, kind: oneOf("tlbi"), op: TLBI, vmid: count, late: optional((v) => (v === true ? null : `expected true, got ${got(v)}`)) });
+const TLBI_MSG = obj({
+  ...ENVELOPE,
+  kind: oneOf("tlbi"),
+  op: TLBI,
+  vmid: count,
+  late: optional((v) => (v === true ? null : `expected true, got ${got(v)}`)),
+});
 const ACK_MSG = obj({ ...ENVELOPE, kind: oneOf("ack"), of: count, for: oneOf("ipi", "tlbi") });
 const MSG: Check = (v, cx) => {
   const kind = typeof v === "object" && v !== null ? (v as { kind?: unknown }).kind : undefined;
-  return kind === "ipi" ? IPI_MSG(v, cx) : kind === "tlbi" ? TLBI_MSG(v, cx) : kind === "ack" ? ACK_MSG(v, cx) : `kind: expected ipi, tlbi or ack, got ${got(kind)}`;
+  return kind === "ipi"
+    ? IPI_MSG(v, cx)
+    : kind === "tlbi"
+      ? TLBI_MSG(v, cx)
+      : kind === "ack"
+        ? ACK_MSG(v, cx)
+        : `kind: expected ipi, tlbi or ack, got ${got(kind)}`;
 };
-const ENTRY = obj({ vpn: int(0, 0xfffff), asid: count, vmid: count, global: bool, pa: u32, writable: bool, table: str, gen: count, filledAt: count, lastUsed: optional(count) });
+const ENTRY = obj({
+  vpn: int(0, 0xfffff),
+  asid: count,
+  vmid: count,
+  global: bool,
+  pa: u32,
+  writable: bool,
+  table: str,
+  gen: count,
+  filledAt: count,
+  lastUsed: optional(count),
+});
 const PTE = obj({ pa: u32, global: bool, writable: bool });
 const WAIT: Check = (v, cx) => {
   const on = typeof v === "object" && v !== null ? (v as { on?: unknown }).on : undefined;
@@ -98,7 +151,12 @@ const hypOnly = (shape: Shape): Shape => shape;
 
 /** Every field but the common seq, t and core; the common ones are checked first for every type. */
 export const eventSchemas: { readonly [K in EventType]: Shape } = {
-  choice: { kind: oneOf("step", "program", "victim", "read", "store"), pick: count, of: int(1, Number.MAX_SAFE_INTEGER), what: str },
+  choice: {
+    kind: oneOf("step", "program", "victim", "read", "store"),
+    pick: count,
+    of: int(1, Number.MAX_SAFE_INTEGER),
+    what: str,
+  },
   violation: { invariant: str, message: str, at: count },
   "reg.write": { regs: obj(REGS) },
   barrier: { kind: oneOf("isb", "dsb", "dmb", "dmb.ld", "dmb.st"), ptw: optional(bool) },
@@ -112,7 +170,17 @@ export const eventSchemas: { readonly [K in EventType]: Shape } = {
   "lock.acquire": { name: str },
   "lock.release": { name: str },
   "tlb.hit": { va: u32, slot, write: bool },
-  "tlb.fill": { va: u32, spec: bool, write: bool, entry: ENTRY, slot, evicted: bool, steps: count, pte: optional(oneOf("new", "old")), wc: optional(WC_USE) },
+  "tlb.fill": {
+    va: u32,
+    spec: bool,
+    write: bool,
+    entry: ENTRY,
+    slot,
+    evicted: bool,
+    steps: count,
+    pte: optional(oneOf("new", "old")),
+    wc: optional(WC_USE),
+  },
   "mmu.fault": { va: u32, spec: bool, table: str, steps: count, pte: optional(oneOf("new", "old")) },
   tlbi: { op: TLBI, broadcast: bool, msgs: arr(TLBI_MSG), removed: count },
   "pte.write": { table: str, va: u32, pte: nullable(PTE), ptAlloc: optional(count) },
@@ -155,7 +223,8 @@ export function checkEvent(ev: SimEvent, cx: SchemaContext): string | null {
   const tWhy = num(o.t, cx);
   if (tWhy) return `t: ${tWhy}`;
   const c = o.core;
-  const coreOk = typeof c === "number" && Number.isInteger(c) && c < cx.cores && (c >= 0 || (c === -1 && MACHINE_WIDE.has(ev.type)));
+  const coreOk =
+    typeof c === "number" && Number.isInteger(c) && c < cx.cores && (c >= 0 || (c === -1 && MACHINE_WIDE.has(ev.type)));
   if (!coreOk) return `core: ${(MACHINE_WIDE.has(ev.type) ? int(-1, cx.cores - 1) : core)(c, cx) ?? "out of range"}`;
   for (const k in o) if (!COMMON.has(k) && !Object.hasOwn(shape, k)) return `${k}: unexpected field for a ${ev.type} event`;
   for (let i = 0; i < fields.length; i++) {
@@ -167,7 +236,11 @@ export function checkEvent(ev: SimEvent, cx: SchemaContext): string | null {
 }
 
 /** What a log written from `scenario` (its header's validated configuration) may refer to. */
-export function schemaOf(scenario: { machine: { cores: number; tlbEntries: number }; tasks: readonly { id: string; vcpu?: string }[]; hyp: unknown }): SchemaContext {
+export function schemaOf(scenario: {
+  machine: { cores: number; tlbEntries: number };
+  tasks: readonly { id: string; vcpu?: string }[];
+  hyp: unknown;
+}): SchemaContext {
   return {
     cores: scenario.machine.cores,
     tlbEntries: scenario.machine.tlbEntries,

@@ -11,8 +11,16 @@ export const kernelSpecs: SpecTable<KernelEvent> = {
     },
     describe: (ev) => `switch to ${ev.task} (mm ${ev.mm})`,
   },
-  "sched.yield": { changes: changes(["task"], ["tasks"]), touches: (ev, t) => t.write(`task:${ev.task}`), describe: (ev) => `${ev.task} yields` },
-  "task.exit": { changes: changes(["task"], ["tasks"]), touches: (ev, t) => t.write(`task:${ev.task}`), describe: (ev) => `${ev.task} exits` },
+  "sched.yield": {
+    changes: changes(["task"], ["tasks"]),
+    touches: (ev, t) => t.write(`task:${ev.task}`),
+    describe: (ev) => `${ev.task} yields`,
+  },
+  "task.exit": {
+    changes: changes(["task"], ["tasks"]),
+    touches: (ev, t) => t.write(`task:${ev.task}`),
+    describe: (ev) => `${ev.task} exits`,
+  },
   "asid.rollover": { changes: NOTHING, touches: touchesNothing, describe: (ev) => `ROLL-OVER to generation ${ev.generation}` },
   // The contexts cores run under: what the ASID invariants compare across cores.
   // Also each core's own (`ctx:C`), which same-asid-threads reads core by core.
@@ -22,5 +30,6 @@ export const kernelSpecs: SpecTable<KernelEvent> = {
       t.write("ctx");
       t.write(`ctx:${ev.core}`);
     },
-    describe: (ev) => `mm ${ev.mm} ASID ${ev.generation}:${ev.asid}` },
+    describe: (ev) => `mm ${ev.mm} ASID ${ev.generation}:${ev.asid}`,
+  },
 };

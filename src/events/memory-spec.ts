@@ -25,8 +25,17 @@ function writeTouches(ev: VarEvent, t: Touches): void {
 
 export const memorySpecs: SpecTable<MemoryEvent> = {
   // A read stores the value it read: the variables are as they were.
-  "var.read": { changes: NOTHING, touches: readTouches, describe: (ev) => `${ev.name} → ${ev.old}${ev.newest !== undefined ? ` (stale: from ${from(ev.from)}, not #${ev.newest})` : ""}` },
-  "var.write": { changes: VARS, touches: writeTouches, describe: (ev) => `${ev.name} ← ${ev.value}${ev.buffered ? " (store buffer)" : ""}` },
+  "var.read": {
+    changes: NOTHING,
+    touches: readTouches,
+    describe: (ev) =>
+      `${ev.name} → ${ev.old}${ev.newest !== undefined ? ` (stale: from ${from(ev.from)}, not #${ev.newest})` : ""}`,
+  },
+  "var.write": {
+    changes: VARS,
+    touches: writeTouches,
+    describe: (ev) => `${ev.name} ← ${ev.value}${ev.buffered ? " (store buffer)" : ""}`,
+  },
   "var.xchg": { changes: VARS, touches: writeTouches, describe: (ev) => `xchg ${ev.name} ${ev.old}→${ev.value}` },
   "var.cmpxchg": { changes: VARS, touches: writeTouches, describe: (ev) => `cmpxchg ${ev.name} ${ev.old}→${ev.value}` },
   // Memory takes the value: it is the variable's newest from now on.

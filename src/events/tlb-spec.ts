@@ -9,12 +9,18 @@ import type { TlbEvent } from "./tlb-events.js";
 /** A TLBI operation as the ARM ARM names it (B4.2.2; the IS suffix is added for broadcast). */
 export const tlbiText = (op: Tlbi): string => {
   switch (op.scope) {
-    case "all": return "TLBIALL";
-    case "allvm": return "TLBIALLNSNH";
-    case "vmid": return `TLBI VMID ${op.vmid ?? "cur"}`;
-    case "asid": return `TLBIASID ${op.asid}`;
-    case "va": return `TLBIMVA${op.leaf ? "L" : ""} ${hex((op.vpn ?? 0) * PAGE_SIZE)} ASID ${op.asid}`;
-    case "vaa": return `TLBIMVAA${op.leaf ? "L" : ""} ${hex((op.vpn ?? 0) * PAGE_SIZE)}`;
+    case "all":
+      return "TLBIALL";
+    case "allvm":
+      return "TLBIALLNSNH";
+    case "vmid":
+      return `TLBI VMID ${op.vmid ?? "cur"}`;
+    case "asid":
+      return `TLBIASID ${op.asid}`;
+    case "va":
+      return `TLBIMVA${op.leaf ? "L" : ""} ${hex((op.vpn ?? 0) * PAGE_SIZE)} ASID ${op.asid}`;
+    case "vaa":
+      return `TLBIMVAA${op.leaf ? "L" : ""} ${hex((op.vpn ?? 0) * PAGE_SIZE)}`;
   }
 };
 
@@ -53,7 +59,9 @@ export const tlbSpecs: SpecTable<TlbEvent> = {
     describe: (ev) => {
       const e = ev.entry;
       const tag = e.global ? "global" : `ASID ${e.gen ? `${e.gen}:` : ""}${e.asid}`;
-      const via = !ev.wc?.cached ? "" : ` via walk cache → table page ${hex(ev.wc.pfn * PAGE_SIZE)}${walkCacheHolds(ev.wc.holds)}`;
+      const via = !ev.wc?.cached
+        ? ""
+        : ` via walk cache → table page ${hex(ev.wc.pfn * PAGE_SIZE)}${walkCacheHolds(ev.wc.holds)}`;
       return `${ev.spec ? "spec walk" : ev.write ? "write miss" : "read miss"} ${hex(ev.va)}→${hex(e.pa)} ${tag} (${e.table})${via}`;
     },
   },

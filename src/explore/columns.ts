@@ -5,7 +5,12 @@
 import { describeEvent } from "../events/describe.js";
 import type { SimEvent } from "../events/index.js";
 
-export function columns(events: readonly SimEvent[], cores: number, rows = 60, width = cores <= 2 ? 48 : cores <= 4 ? 36 : 24): string {
+export function columns(
+  events: readonly SimEvent[],
+  cores: number,
+  rows = 60,
+  width = cores <= 2 ? 48 : cores <= 4 ? 36 : 24,
+): string {
   const shown = events.filter((e) => e.type !== "choice").slice(-rows);
   const cut = (s: string): string => (s.length > width ? s.slice(0, width - 1) + "…" : s.padEnd(width));
   const head = "   seq  " + Array.from({ length: cores }, (_, c) => cut(`core ${c}`)).join(" ");

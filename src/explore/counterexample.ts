@@ -40,7 +40,12 @@ export async function counterexample(
   const shrunk = shrink(t, found.picks, found.invariant);
   const schedule = encodeSchedule(shrunk.exec.picks);
   const r = await runScenario({
-    scenario: t.scenario, baseDir: run.baseDir, seed: run.seed, strategy: "fifo", schedule, keepEvents: true,
+    scenario: t.scenario,
+    baseDir: run.baseDir,
+    seed: run.seed,
+    strategy: "fifo",
+    schedule,
+    keepEvents: true,
     log: { path: files.log, force: files.force },
   });
   writeFileSync(files.schedule, schedule + "\n");
@@ -49,7 +54,12 @@ export async function counterexample(
   return {
     schedule,
     violation,
-    shrunk: { explicitChoices: shrunk.prefix.length, choices: shrunk.exec.picks.length, events: shrunk.exec.events, attempts: shrunk.attempts },
+    shrunk: {
+      explicitChoices: shrunk.prefix.length,
+      choices: shrunk.exec.picks.length,
+      events: shrunk.exec.events,
+      attempts: shrunk.attempts,
+    },
     columns: columns(r.events, t.scenario.machine.cores),
   };
 }

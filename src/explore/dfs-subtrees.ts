@@ -38,7 +38,9 @@ function probe(t: ExecutionTarget, prefix: readonly number[]): ChoiceNode | null
 /** The picks at a choice point in the order serial DFS tries them: the default, then the others within the bound. */
 function visitOrder(n: ChoiceNode, bound: number): number[] {
   const first = defaultPick(n.keys, n.prevKey);
-  const rest = Array.from({ length: n.of }, (_, i) => i).filter((i) => i !== first && n.preBefore + (isPreemption(n, i) ? 1 : 0) <= bound);
+  const rest = Array.from({ length: n.of }, (_, i) => i).filter(
+    (i) => i !== first && n.preBefore + (isPreemption(n, i) ? 1 : 0) <= bound,
+  );
   return [first, ...rest];
 }
 
@@ -64,7 +66,11 @@ export function splitSubtrees(t: ExecutionTarget, bound: number, want: number): 
       u.leaf = true; // the run makes no choice below this prefix: a single schedule
       continue;
     }
-    const children = visitOrder(n, bound).map((pick) => ({ prefix: [...u.prefix, pick], used: n.preBefore + (isPreemption(n, pick) ? 1 : 0), leaf: false }));
+    const children = visitOrder(n, bound).map((pick) => ({
+      prefix: [...u.prefix, pick],
+      used: n.preBefore + (isPreemption(n, pick) ? 1 : 0),
+      leaf: false,
+    }));
     if (units.length - 1 + children.length > MAX_SUBTREES) break;
     units.splice(i, 1, ...children);
   }
@@ -94,7 +100,11 @@ export interface SubtreeResults {
  * until none is left; one that an earlier find or the budget makes moot is marked and skipped. `req`
  * is the whole search's request (its budget is the search-wide B).
  */
-export function runSubtrees(req: ExploreRequest, table: SharedArrayBuffer, units: readonly (readonly number[])[]): SubtreeResults {
+export function runSubtrees(
+  req: ExploreRequest,
+  table: SharedArrayBuffer,
+  units: readonly (readonly number[])[],
+): SubtreeResults {
   const t = new Int32Array(table);
   const results: ExploreResult[] = [];
   const finds: SubtreeFind[] = [];

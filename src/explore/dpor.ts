@@ -88,8 +88,15 @@ class DporChooser implements Chooser {
       }
       const first = keys ? keys[pick]! : pick;
       n = {
-        keys, of, chosen: pick, backtrack: new Set([first]), done: new Set([first]), sleep: new Map(this.sleep), doneFp: new Map(),
-        prevKey: this.prevKey, preBefore: this.preemptions,
+        keys,
+        of,
+        chosen: pick,
+        backtrack: new Set([first]),
+        done: new Set([first]),
+        sleep: new Map(this.sleep),
+        doneFp: new Map(),
+        prevKey: this.prevKey,
+        preBefore: this.preemptions,
       };
       if (!keys) for (let i = 0; i < of; i++) n.backtrack.add(i);
       this.path.push(n);

@@ -58,7 +58,9 @@ export function execute(t: ExecutionTarget, chooser: Chooser, hooks: ExecutionHo
   };
   const { programView, attach } = chooser as Pick<SetUpOptions, "programView" | "attach">;
   const machine = setUp(t.scenario, t.allocator, chooser, sinkFor, {
-    describeChoices: false, ...(programView ? { programView } : {}), ...(attach ? { attach } : {}),
+    describeChoices: false,
+    ...(programView ? { programView } : {}),
+    ...(attach ? { attach } : {}),
   });
   const state = machine.state;
   try {

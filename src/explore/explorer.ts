@@ -106,18 +106,29 @@ export interface StatefulReport {
 function statefulReport(store: Visited, stats: StatefulStats): StatefulReport {
   const hf = (store as { hashFactor?: number }).hashFactor;
   return {
-    store: store.kind, statesStored: stats.stored, statesMatched: stats.matched, transitions: stats.stored + stats.matched,
-    depthReached: stats.depth, storeBytes: store.bytes, expectedMissed: store.expectedMissed, resumed: stats.resumed, startedOver: stats.startedOver,
+    store: store.kind,
+    statesStored: stats.stored,
+    statesMatched: stats.matched,
+    transitions: stats.stored + stats.matched,
+    depthReached: stats.depth,
+    storeBytes: store.bytes,
+    expectedMissed: store.expectedMissed,
+    resumed: stats.resumed,
+    startedOver: stats.startedOver,
     ...(hf !== undefined ? { hashFactor: hf } : {}),
   };
 }
 
 export function makeStrategy(name: StrategyName, o: StrategyOptions): Strategy {
   switch (name) {
-    case "random": return randomStrategy(o);
-    case "pct": return pctStrategy(o);
-    case "dfs": return dfsStrategy(o);
-    case "dpor": return dporStrategy(o);
+    case "random":
+      return randomStrategy(o);
+    case "pct":
+      return pctStrategy(o);
+    case "dfs":
+      return dfsStrategy(o);
+    case "dpor":
+      return dporStrategy(o);
   }
 }
 

@@ -144,7 +144,8 @@ const EFFECT: Record<string, number> = Object.create(null) as Record<string, num
 for (const t of EVENT_TYPES) {
   const { own, shared } = EVENT_SPECS[t].changes;
   // Changes are to the event's own core (the reducer applies it to `ev.core`).
-  EFFECT[t] = (own.some((a) => FP_CORE.has(a)) ? CORE_OWN : CORES_KEEP) | (shared.some((a) => FP_SHARED.has(a)) ? 0 : SHARED_KEEP);
+  EFFECT[t] =
+    (own.some((a) => FP_CORE.has(a)) ? CORE_OWN : CORES_KEEP) | (shared.some((a) => FP_SHARED.has(a)) ? 0 : SHARED_KEEP);
 }
 
 /**

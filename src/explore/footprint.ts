@@ -68,7 +68,13 @@ function readers(invariants: readonly Invariant[], type: string): readonly Invar
  * Adds what `ev` (just applied to `s`) touched to the footprint of the step it belongs to: what its
  * spec says it reads and writes (src/events/*-spec.ts), and what the invariants checked after it read.
  */
-export function addEvent(fp: Footprint, ev: SimEvent, s: MachineState, o: Objects, invariants: readonly Invariant[] = machineInvariants): void {
+export function addEvent(
+  fp: Footprint,
+  ev: SimEvent,
+  s: MachineState,
+  o: Objects,
+  invariants: readonly Invariant[] = machineInvariants,
+): void {
   const spec = specOf(ev.type);
   // Every event type has a spec, or DPOR would treat it as independent of all.
   if (!spec) throw new Error(`footprint: no spec for event type ${ev.type}`);

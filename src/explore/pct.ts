@@ -16,7 +16,11 @@ class PctChooser implements Chooser {
   private readonly changeAt: Map<number, number>;
   private step = 0;
 
-  constructor(private readonly prng: Prng, depth: number, steps: number) {
+  constructor(
+    private readonly prng: Prng,
+    depth: number,
+    steps: number,
+  ) {
     this.changeAt = new Map();
     for (let j = 1; j < depth; j++) this.changeAt.set(1 + prng.below(Math.max(1, steps)), j);
   }

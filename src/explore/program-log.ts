@@ -62,7 +62,8 @@ export class ProgramLog {
 
   resumed(core: number, value: number): void {
     if (this.replaying) {
-      if (this.kinds[this.entry] !== RESUMED || this.cores[this.entry] !== core || this.values[this.entry] !== value) throw new ReplayDiverged();
+      if (this.kinds[this.entry] !== RESUMED || this.cores[this.entry] !== core || this.values[this.entry] !== value)
+        throw new ReplayDiverged();
       this.entry++;
       return;
     }

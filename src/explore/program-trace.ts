@@ -112,7 +112,17 @@ export class ProgramTrace {
    */
   readonly stale = new WeakSet();
   staleObject(): object {
-    const gone = new Proxy({}, { get() { throw new ReplayDiverged(); }, has() { throw new ReplayDiverged(); } });
+    const gone = new Proxy(
+      {},
+      {
+        get() {
+          throw new ReplayDiverged();
+        },
+        has() {
+          throw new ReplayDiverged();
+        },
+      },
+    );
     this.stale.add(gone);
     return gone;
   }

@@ -116,7 +116,13 @@ export class Resumer {
     return this.go(t, chooser, hooks, null, 0);
   }
 
-  private go(t: ExecutionTarget, chooser: ResumableChooser, hooks: ExecutionHooks, snap: Snapshot | null, depth: number): Execution {
+  private go(
+    t: ExecutionTarget,
+    chooser: ResumableChooser,
+    hooks: ExecutionHooks,
+    snap: Snapshot | null,
+    depth: number,
+  ): Execution {
     const { scenario, allocator } = t;
     const { onEvent, statesSeen } = hooks;
     const state = snap ? copy(snap.state) : scenarioInitialState(scenario, allocator);
@@ -170,7 +176,13 @@ export class Resumer {
     try {
       if (!snap) engine.start(system);
       const outcome = engine.steps(Infinity)!;
-      return { violation: outcome.violation, abandoned: false, picks: picks.slice(), events: state.seq - startSeq, finalHash: fp.string(state) };
+      return {
+        violation: outcome.violation,
+        abandoned: false,
+        picks: picks.slice(),
+        events: state.seq - startSeq,
+        finalHash: fp.string(state),
+      };
     } catch (e) {
       if (!(e instanceof Abandon)) throw e;
       return { violation: null, abandoned: true, picks: picks.slice(), events: state.seq - startSeq, finalHash: "" };

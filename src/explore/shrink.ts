@@ -40,7 +40,7 @@ export function shrink(t: ExecutionTarget, picks: readonly number[], invariant: 
   }
   // 2. Delete chunks, large to small.
   for (let size = Math.max(1, prefix.length >> 1); size >= 1; size >>= 1) {
-    for (let i = 0; i + size <= prefix.length; ) {
+    for (let i = 0; i + size <= prefix.length;) {
       if (!accept([...prefix.slice(0, i), ...prefix.slice(i + size)])) i += size;
     }
   }

@@ -131,7 +131,9 @@ class StatefulChooser implements ResumableChooser {
       if (keys) {
         const key = stateKey(this.state!, this.trace, 0);
         // Unbounded, neither the preemptions so far nor the item last run matter.
-        const fresh = this.bounded ? this.store.visit(key, this.preemptions, lastClass(this.prevKey)) : this.store.visit(key, 0, 0);
+        const fresh = this.bounded
+          ? this.store.visit(key, this.preemptions, lastClass(this.prevKey))
+          : this.store.visit(key, 0, 0);
         if (!fresh) {
           this.stats.matched++;
           this.prunedAt = key;
@@ -140,7 +142,11 @@ class StatefulChooser implements ResumableChooser {
         this.stats.stored++;
         this.keys[this.path.length] = key;
         // The state before this pick, to resume the executions that pick otherwise here (resume.ts).
-        this.resumer.take(this.path.length, this.state!, { prevKey: this.prevKey, preemptions: this.preemptions, trace: this.trace.save() });
+        this.resumer.take(this.path.length, this.state!, {
+          prevKey: this.prevKey,
+          preemptions: this.preemptions,
+          trace: this.trace.save(),
+        });
       } else this.keys[this.path.length] = null;
       const pick = defaultPick(keys, this.prevKey);
       node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried: [pick] };
@@ -172,7 +178,13 @@ class StatefulChooser implements ResumableChooser {
 }
 
 /** `finals`: when given, gathers the final states reachable, pruned executions included. */
-export function statefulStrategy(o: StrategyOptions, store: Visited, stats: StatefulStats, cores: number, finals?: FinalsBelow): Strategy {
+export function statefulStrategy(
+  o: StrategyOptions,
+  store: Visited,
+  stats: StatefulStats,
+  cores: number,
+  finals?: FinalsBelow,
+): Strategy {
   if (o.share.of > 1 || o.share.index > 0 || o.share.prefix) throw new Error("stateful search runs on one thread");
   const path: ChoiceNode[] = [];
   const keys: (string | null)[] = [];

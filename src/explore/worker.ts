@@ -41,7 +41,14 @@ function stopFlag(unit: WorkUnit): Pick<ExploreRequest, "proceed"> {
 /** Runs a DFS unit: claims subtrees of the shared table until none is left. */
 export function runDfsUnit(unit: WorkUnit, base: Base): SubtreeResults {
   const { table, units } = unit.dfs!;
-  const req = { ...base, strategy: unit.strategy, budget: unit.budget, seed: unit.seed, depth: unit.depth, preemptions: unit.preemptions };
+  const req = {
+    ...base,
+    strategy: unit.strategy,
+    budget: unit.budget,
+    seed: unit.seed,
+    depth: unit.depth,
+    preemptions: unit.preemptions,
+  };
   return runSubtrees(req, table, units);
 }
 
@@ -94,7 +101,11 @@ const data = workerData as { smpsimExploreUnit?: WorkUnit } | null;
 if (parentPort && data?.smpsimExploreUnit) {
   const unit = data.smpsimExploreUnit;
   const allocator = await resolveModules(unit.scenario, unit.baseDir);
-  const base = { target: { scenario: unit.scenario, allocator }, onProgress: (p: ExploreProgress) => parentPort!.postMessage({ progress: p }), ...stopFlag(unit) };
+  const base = {
+    target: { scenario: unit.scenario, allocator },
+    onProgress: (p: ExploreProgress) => parentPort!.postMessage({ progress: p }),
+    ...stopFlag(unit),
+  };
   if (unit.dfs) parentPort.postMessage({ subtrees: runDfsUnit(unit, base) });
   else parentPort.postMessage({ result: runUnit(unit, base) });
 }

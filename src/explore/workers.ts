@@ -31,7 +31,7 @@ export async function exploreInWorkers(
   const stopFlag = new Int32Array(stop);
   const proceed = (n: number): boolean => {
     if (Atomics.load(stopFlag, 0) === 1) return false;
-    if (req.proceed && !req.proceed(n)) return Atomics.store(stopFlag, 0, 1), false;
+    if (req.proceed && !req.proceed(n)) return (Atomics.store(stopFlag, 0, 1), false);
     return true;
   };
   const best = new SharedArrayBuffer(4);
@@ -103,7 +103,12 @@ export async function exploreInWorkers(
     const all = [own, ...(await Promise.all(threads))];
     if (!dfs) return merge(all.map((r) => ("result" in r ? r.result : null)).filter((r) => r !== null));
     const parts = all.flatMap((r) => ("subtrees" in r ? [r.subtrees] : []));
-    const serial = mergeSubtrees(dfs.table, units.length, req.budget, parts.flatMap((p) => p.finds));
+    const serial = mergeSubtrees(
+      dfs.table,
+      units.length,
+      req.budget,
+      parts.flatMap((p) => p.finds),
+    );
     const merged = merge(parts.flatMap((p) => p.results));
     // Stopped by the caller: the serial order has gaps, so the count is what the threads ran.
     if (Atomics.load(stopFlag, 0) === 1 && !serial.found) return { ...merged, found: null, exhausted: false };
@@ -120,7 +125,9 @@ export async function exploreInWorkers(
 function sum(ps: ExploreProgress[]): ExploreProgress {
   // States seen by several threads overlap: the largest thread's count is what is known for certain.
   return ps.reduce((a, p) => ({
-    schedules: a.schedules + p.schedules, events: a.events + p.events, found: a.found + p.found,
+    schedules: a.schedules + p.schedules,
+    events: a.events + p.events,
+    found: a.found + p.found,
     statesSeen: Math.max(a.statesSeen ?? 0, p.statesSeen ?? 0),
   }));
 }
@@ -129,7 +136,11 @@ function merge(rs: ExploreResult[]): ExploreResult {
   const finals = new Set(rs.flatMap((r) => r.fingerprints?.finals ?? []));
   const seen = new StateSet();
   for (const r of rs) if (r.fingerprints) seen.addPacked(r.fingerprints.seen);
-  const found = rs.map((r) => r.found).filter((f) => f !== null).sort((a, b) => a.index - b.index)[0] ?? null;
+  const found =
+    rs
+      .map((r) => r.found)
+      .filter((f) => f !== null)
+      .sort((a, b) => a.index - b.index)[0] ?? null;
   const first = rs[0]!;
   return {
     strategy: first.strategy,

@@ -59,5 +59,9 @@ export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator, m
 /** The VMID allocator's shared variables at boot (none for armv6-kvm, which has no VMIDs). */
 export function hypInitialVars(hyp: HypConfig | null, cores: number, mods?: HypModules): Record<string, number> {
   if (!hyp || !worldSwitchOf(hyp, mods).usesVmids) return {};
-  return vmidAllocatorOf(hyp, mods).initialVars(hyp.vms.map((v) => v.id), cores, hyp.vmidBits);
+  return vmidAllocatorOf(hyp, mods).initialVars(
+    hyp.vms.map((v) => v.id),
+    cores,
+    hyp.vmidBits,
+  );
 }

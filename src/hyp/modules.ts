@@ -18,7 +18,11 @@ export interface HypModules {
   readonly worldSwitch?: WorldSwitchModel;
 }
 
-export const builtinWorldSwitches: Readonly<Record<string, WorldSwitchModel>> = { "armv6-kvm": armv6Kvm, "a15-hyp": a15Hyp, vhe: vheHyp };
+export const builtinWorldSwitches: Readonly<Record<string, WorldSwitchModel>> = {
+  "armv6-kvm": armv6Kvm,
+  "a15-hyp": a15Hyp,
+  vhe: vheHyp,
+};
 
 /** Own entries only, so "toString" or "__proto__" name none. */
 export const builtinWorldSwitch = (name: string): WorldSwitchModel | undefined =>
@@ -27,7 +31,8 @@ export const builtinVmidAllocator = (name: string): VmidAllocator | undefined =>
   Object.hasOwn(vmidAllocators, name) ? vmidAllocators[name as keyof typeof vmidAllocators] : undefined;
 
 const loaded = <T>(what: string, name: string, v: T | undefined): T => {
-  if (v === undefined) throw new Error(`assertion: hyp.${what} "${name}" is neither built in nor loaded (resolve the scenario's modules first)`);
+  if (v === undefined)
+    throw new Error(`assertion: hyp.${what} "${name}" is neither built in nor loaded (resolve the scenario's modules first)`);
   return v;
 };
 

@@ -72,7 +72,8 @@ function* trap(t: VcpuThread, reason: ExitReason): Step {
 }
 
 function* leave(t: VcpuThread, reason: ExitReason): Step {
-  if (inGuest(t.h, cpuOf(t), t.vcpu) && (yield* t.model.exit(t.h, cpuOf(t), t.vcpu, reason))) yield { k: "reg", regs: { irqOn: true } };
+  if (inGuest(t.h, cpuOf(t), t.vcpu) && (yield* t.model.exit(t.h, cpuOf(t), t.vcpu, reason)))
+    yield { k: "reg", regs: { irqOn: true } };
 }
 
 function* put(t: VcpuThread): Step {
@@ -91,7 +92,7 @@ function* guestSwitch(t: VcpuThread, g: GuestTaskSpec): Step {
   }
   // The guest kernel's own switch_mm (a v7 kernel: the reserved-ASID sequence), in the guest.
   const seq = switchSequence("reserved-asid", g.table, g.asid);
-  for (let r = seq.next(0); !r.done; ) r = seq.next(yield* guest(t, r.value));
+  for (let r = seq.next(0); !r.done;) r = seq.next(yield* guest(t, r.value));
 }
 
 function* run(t: VcpuThread, ops: readonly WorkloadOp[]): Step<boolean> {
@@ -102,7 +103,10 @@ function* run(t: VcpuThread, ops: readonly WorkloadOp[]): Step<boolean> {
         yield* guest(t, { k: "access", va: op.va, write: op.op === "write" });
         break;
       case "guest-switch":
-        yield* guestSwitch(t, t.vm.guestTasks.find((g) => g.id === op.task)!);
+        yield* guestSwitch(
+          t,
+          t.vm.guestTasks.find((g) => g.id === op.task)!,
+        );
         break;
       case "hvc":
         yield* trap(t, "hvc");

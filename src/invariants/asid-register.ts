@@ -19,7 +19,7 @@ export const asidRegister: Invariant = {
     // With stage 2, CONTEXTIDR belongs to whoever runs at EL1: the guest's ASIDs are the guest's own.
     // The world switch loads them (and the host's back) in Hyp mode.
     const mode = s.cores[ev.core]!.regs.mode;
-    if (mode === "HYP" || s.hyp?.cores[ev.core]!.inGuest && s.cores[ev.core]!.regs.stage2) return null;
+    if (mode === "HYP" || (s.hyp?.cores[ev.core]!.inGuest && s.cores[ev.core]!.regs.stage2)) return null;
     const ctx = s.cores[ev.core]!.ctx;
     if (!ctx || ctx.asid === ev.regs.asid) return null;
     return (

@@ -32,8 +32,7 @@ export const coherence: Invariant = {
         ? `map it to PA ${hex(w.pte.pa)}, not ${hex(e.pa)}`
         : `map it ${w.pte.writable ? "writable" : "read-only"}, not ${e.writable ? "writable" : "read-only"}`;
     return (
-      `core ${ev.core} used ${describeEntry(e)}; the current tables (${w.table}) of ` +
-      `${describeRunning(s, ev.core)} ${now}`
+      `core ${ev.core} used ${describeEntry(e)}; the current tables (${w.table}) of ` + `${describeRunning(s, ev.core)} ${now}`
     );
   },
 };

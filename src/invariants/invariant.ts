@@ -38,7 +38,11 @@ function dispatch(invariants: readonly Invariant[]): { table: Dispatch; any: rea
   if (!d) {
     const table: Dispatch = new Map();
     const types = new Set(invariants.flatMap((inv) => inv.on ?? []));
-    for (const t of types) table.set(t, invariants.filter((inv) => !inv.on || inv.on.includes(t)));
+    for (const t of types)
+      table.set(
+        t,
+        invariants.filter((inv) => !inv.on || inv.on.includes(t)),
+      );
     dispatchOf.set(invariants, (d = { table, any: invariants.filter((inv) => !inv.on) }));
   }
   return d;

@@ -29,7 +29,8 @@ const packRange = (vpn: number, pages: number, asid: number): number => (vpn * 4
 
 function* pageTlbis(vpn: number, pages: number, asid: number, how: Shootdown, broadcast: boolean): Gen {
   for (let i = 0; i < pages; i++) {
-    const op: Tlbi = how === "broadcast-last-level" ? { scope: "va", asid, vpn: vpn + i, leaf: true } : { scope: "va", asid, vpn: vpn + i };
+    const op: Tlbi =
+      how === "broadcast-last-level" ? { scope: "va", asid, vpn: vpn + i, leaf: true } : { scope: "va", asid, vpn: vpn + i };
     yield { k: "tlbi", op, broadcast };
   }
 }

@@ -20,7 +20,13 @@ import { vpnOf } from "../../cores/page-table.js";
 import { l1Of } from "../../cores/table-pages.js";
 import { contextVar, type KernelCtx } from "./context.js";
 
-export function* freePteTable(k: KernelCtx, _cpu: number, mm: string, va: number, flush: TableFlush): Generator<Op, void, number> {
+export function* freePteTable(
+  k: KernelCtx,
+  _cpu: number,
+  mm: string,
+  va: number,
+  flush: TableFlush,
+): Generator<Op, void, number> {
   // pmd_none: no table page here (never mapped, or freed already): free_pte_range has nothing to do.
   if (k.state.pt?.pmd[mm]?.[l1Of(vpnOf(va))] === undefined) return;
   const pfn = yield { k: "pmd-clear", table: mm, va };
@@ -29,7 +35,11 @@ export function* freePteTable(k: KernelCtx, _cpu: number, mm: string, va: number
   const id = yield { k: "read", name: contextVar(mm) };
   const asid = id & ((1 << k.asidBits) - 1);
   const leaf = flush === "last-level";
-  yield { k: "tlbi", op: leaf ? { scope: "va", asid, vpn: vpnOf(va), leaf: true } : { scope: "va", asid, vpn: vpnOf(va) }, broadcast: true };
+  yield {
+    k: "tlbi",
+    op: leaf ? { scope: "va", asid, vpn: vpnOf(va), leaf: true } : { scope: "va", asid, vpn: vpnOf(va) },
+    broadcast: true,
+  };
   yield { k: "dsb" };
   // __tlb_remove_table: the page goes back to the allocator, and may be reused for anything.
   yield { k: "pt-free", pfn };

@@ -23,7 +23,10 @@ export function* munmapPage(k: KernelCtx, cpu: number, mm: string, va: number, h
   const asid = id & ((1 << k.asidBits) - 1);
   // arm64 since v4.4 (4150e50bf5f2, "arm64: Use last level TLBI for user pte changes"): flush_tlb_page
   // is TLBI VALE1IS, which leaves walk-cache entries (cores/walk-cache.ts).
-  const op = how === "broadcast-last-level" ? { scope: "va" as const, asid, vpn: vpnOf(va), leaf: true } : { scope: "va" as const, asid, vpn: vpnOf(va) };
+  const op =
+    how === "broadcast-last-level"
+      ? { scope: "va" as const, asid, vpn: vpnOf(va), leaf: true }
+      : { scope: "va" as const, asid, vpn: vpnOf(va) };
   if (how === "broadcast" || how === "broadcast-no-dsb" || how === "broadcast-last-level") {
     // ARMv7 SMP: TLBIMVAIS reaches every core; the DSB after it waits for completion everywhere
     // (arch/arm/include/asm/tlbflush.h, v7wbi_flags with TLB_V7_UIS_PAGE).

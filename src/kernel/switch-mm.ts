@@ -46,7 +46,13 @@ export function* switchMm(k: KernelCtx, allocator: AsidAllocator, cpu: number, p
  * enter_lazy_tlb(oldmm, next); }`; ARM's enter_lazy_tlb does nothing). Every ARM kernel does this.
  * Otherwise switch_mm(prev, next), whose decision is the architecture's (above).
  */
-export function* contextSwitch(k: KernelCtx, asids: AsidAllocator, cpu: number, prev: string, next: string): Generator<Op, string, number> {
+export function* contextSwitch(
+  k: KernelCtx,
+  asids: AsidAllocator,
+  cpu: number,
+  prev: string,
+  next: string,
+): Generator<Op, string, number> {
   if (next === k.scenario.kernelTable) return prev;
   yield* switchMm(k, asids, cpu, prev, next);
   return next;

@@ -49,7 +49,8 @@ export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPositio
         yield { k: "dsb" };
         break;
       case "unmap":
-        if (op.pages !== undefined && op.pages > 1) yield* k.unmapRange(k.state.tasks[task]!.on, mm, op.va, op.pages, op.shootdown);
+        if (op.pages !== undefined && op.pages > 1)
+          yield* k.unmapRange(k.state.tasks[task]!.on, mm, op.va, op.pages, op.shootdown);
         else yield* k.unmapPage(k.state.tasks[task]!.on, mm, op.va, op.shootdown);
         break;
       case "free-table":

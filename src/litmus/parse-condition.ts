@@ -52,8 +52,7 @@ export function parseCondition(text: string, firstLine: number): { quantifier: Q
   } else if (peek() === "exists" || peek() === "forall") {
     quantifier = peek() as Quantifier;
     i++;
-  }
-  else return fail(`expected exists, ~exists or forall, got "${peek() ?? ""}" (filter and other conditions are not supported)`);
+  } else return fail(`expected exists, ~exists or forall, got "${peek() ?? ""}" (filter and other conditions are not supported)`);
 
   const value = (): Value => {
     const t = peek() ?? fail("expected a value");
@@ -88,14 +87,14 @@ export function parseCondition(text: string, firstLine: number): { quantifier: Q
   };
   const unary = (): Prop => {
     const t = peek();
-    if (t === "~" || t === "not") return i++, { k: "not", a: unary() };
+    if (t === "~" || t === "not") return (i++, { k: "not", a: unary() });
     if (t === "(") {
       i++;
       const p = implies();
       expect(")");
       return p;
     }
-    if (t === "true" || t === "false") return i++, { k: "const", value: t === "true" };
+    if (t === "true" || t === "false") return (i++, { k: "const", value: t === "true" });
     return atom();
   };
   const conj = (): Prop => {
@@ -116,7 +115,7 @@ export function parseCondition(text: string, firstLine: number): { quantifier: Q
   };
   const implies = (): Prop => {
     const p = disj();
-    if (peek() === "=>") return i++, { k: "implies", a: p, b: implies() };
+    if (peek() === "=>") return (i++, { k: "implies", a: p, b: implies() });
     return p;
   };
   const prop = implies();

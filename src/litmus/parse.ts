@@ -57,10 +57,15 @@ export function parseLitmus(source: string, file: string): LitmusTest {
   for (const chunk of initText.split(";")) {
     const entryLine = lineOf + 1;
     lineOf += (chunk.match(/\n/g) ?? []).length;
-    const e = chunk.trim().replace(TYPES, "").replace(/\s*([:=])\s*/g, "$1").replace(/\s+/g, " ");
+    const e = chunk
+      .trim()
+      .replace(TYPES, "")
+      .replace(/\s*([:=])\s*/g, "$1")
+      .replace(/\s+/g, " ");
     if (e === "") continue;
     const m = /^(?:(\d+):([A-Za-z]\w*)|\[?([A-Za-z_]\w*)\]?)\s*(?:=\s*(.+))?$/.exec(e);
-    if (!m || (m[4] !== undefined && !VALUE.test(m[4].trim()))) fail(entryLine, `cannot read initial-state entry "${e}" (expected P:Xn=v, x=v or a type and a location)`);
+    if (!m || (m[4] !== undefined && !VALUE.test(m[4].trim())))
+      fail(entryLine, `cannot read initial-state entry "${e}" (expected P:Xn=v, x=v or a type and a location)`);
     const v = m![4] === undefined ? 0 : parseValue(m![4].trim());
     if (m![1] !== undefined) {
       let reg: Reg;
@@ -78,7 +83,11 @@ export function parseLitmus(source: string, file: string): LitmusTest {
   // The program: a header row P0 | P1 | ... ; then rows of cells.
   skipBlank();
   const headerLine = n + 1;
-  const header = (lines[n] ?? "").trim().replace(/;$/, "").split("|").map((c) => c.trim());
+  const header = (lines[n] ?? "")
+    .trim()
+    .replace(/;$/, "")
+    .split("|")
+    .map((c) => c.trim());
   header.forEach((h, i) => {
     if (h !== `P${i}`) fail(headerLine, `expected the program header P0 | P1 | ... ;, got "${lines[headerLine - 1]?.trim()}"`);
   });
@@ -121,7 +130,10 @@ export function parseLitmus(source: string, file: string): LitmusTest {
   if (n < lines.length && /^locations\b/.test(lines[n]!.trim())) {
     const m = /^locations\s*\[(.*)\]\s*;?\s*$/.exec(lines[n]!.trim());
     if (!m) fail(n + 1, "expected locations [a; 0:X1; ...]");
-    for (const item of m![1]!.split(";").map((s) => s.trim()).filter(Boolean)) {
+    for (const item of m![1]!
+      .split(";")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const r = /^(\d+):(\w+)$/.exec(item);
       try {
         locations.push(r ? { thread: Number(r[1]), reg: parseReg(r[2]!) } : { loc: item.replace(/^\[|\]$/g, "") });
@@ -141,8 +153,15 @@ export function parseLitmus(source: string, file: string): LitmusTest {
     throw err;
   }
   const test: LitmusTest = {
-    name, file, regInit, memInit, threads, locations,
-    quantifier: cond.quantifier, condition: cond.prop, conditionText: cond.text,
+    name,
+    file,
+    regInit,
+    memInit,
+    threads,
+    locations,
+    quantifier: cond.quantifier,
+    condition: cond.prop,
+    conditionText: cond.text,
   };
   checkThreadsAndLocations(test, fail);
   return test;
@@ -150,7 +169,8 @@ export function parseLitmus(source: string, file: string): LitmusTest {
 
 /** Every thread the condition or initial state names exists; every location mentioned starts at 0 unless set. */
 function checkThreadsAndLocations(t: LitmusTest, fail: (line: number, why: string) => never): void {
-  for (const p of t.regInit.keys()) if (p >= t.threads.length) fail(1, `the initial state sets registers of P${p}, which the program does not have`);
+  for (const p of t.regInit.keys())
+    if (p >= t.threads.length) fail(1, `the initial state sets registers of P${p}, which the program does not have`);
   const locs = new Set<string>();
   const addVal = (v: Value) => typeof v === "string" && locs.add(v);
   for (const regs of t.regInit.values()) for (const v of regs.values()) addVal(v);
@@ -158,7 +178,8 @@ function checkThreadsAndLocations(t: LitmusTest, fail: (line: number, why: strin
   const visit = (p: LitmusTest["condition"]): void => {
     if (p.k === "eq") {
       if ("loc" in p.what) locs.add(p.what.loc);
-      else if (p.what.thread >= t.threads.length) fail(1, `the condition names P${p.what.thread}, which the program does not have`);
+      else if (p.what.thread >= t.threads.length)
+        fail(1, `the condition names P${p.what.thread}, which the program does not have`);
     } else if (p.k === "not") visit(p.a);
     else if (p.k !== "const") {
       visit(p.a);

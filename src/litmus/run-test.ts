@@ -37,7 +37,8 @@ export interface LitmusResult {
 function valueDomain(test: LitmusTest): Map<string, Value[]> {
   const domain = new Map<string, Value[]>([...test.memInit].map(([l, v]) => [l, [v]]));
   // A value in an allowed execution is computed through at most one write per store instruction.
-  const rounds = 1 + test.threads.reduce((n, t) => n + t.instrs.filter((i) => ["store", "swp", "cas", "ldop"].includes(i.instr.op)).length, 0);
+  const rounds =
+    1 + test.threads.reduce((n, t) => n + t.instrs.filter((i) => ["store", "swp", "cas", "ldop"].includes(i.instr.op)).length, 0);
   for (let round = 0; round < rounds; round++) {
     let grew = false;
     for (let t = 0; t < test.threads.length; t++) {
@@ -71,7 +72,8 @@ function observablesOf(test: LitmusTest): Observable[] {
   for (const o of test.locations) seen.set(observableName(o), o);
   visit(test.condition);
   // Registers by thread and number first, then locations by name (herd7's order).
-  const key = (o: Observable) => ("loc" in o ? `1 ${o.loc}` : `0 ${String(o.thread).padStart(4, "0")} ${String(o.reg === "zr" ? 99 : o.reg).padStart(2, "0")}`);
+  const key = (o: Observable) =>
+    "loc" in o ? `1 ${o.loc}` : `0 ${String(o.thread).padStart(4, "0")} ${String(o.reg === "zr" ? 99 : o.reg).padStart(2, "0")}`;
   return [...seen.values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }
 
@@ -107,8 +109,16 @@ export function runLitmus(test: LitmusTest): LitmusResult {
   const ok = test.quantifier === "exists" ? positive > 0 : test.quantifier === "~exists" ? positive === 0 : negative === 0;
   const sorted = [...states.values()].sort((a, b) => compareValues(a.values, b.values));
   return {
-    name: test.name, file: test.file, observables: observables.map(observableName), states: sorted,
-    positive, negative, ok, observation, verdict: positive > 0 ? "Allowed" : "Forbidden", candidates,
+    name: test.name,
+    file: test.file,
+    observables: observables.map(observableName),
+    states: sorted,
+    positive,
+    negative,
+    ok,
+    observation,
+    verdict: positive > 0 ? "Allowed" : "Forbidden",
+    candidates,
   };
 }
 
@@ -124,12 +134,18 @@ function compareValues(a: Value[], b: Value[]): number {
 
 function evaluate(p: Prop, value: (o: Observable) => Value): boolean {
   switch (p.k) {
-    case "eq": return value(p.what) === p.value;
-    case "and": return evaluate(p.a, value) && evaluate(p.b, value);
-    case "or": return evaluate(p.a, value) || evaluate(p.b, value);
-    case "implies": return !evaluate(p.a, value) || evaluate(p.b, value);
-    case "not": return !evaluate(p.a, value);
-    case "const": return p.value;
+    case "eq":
+      return value(p.what) === p.value;
+    case "and":
+      return evaluate(p.a, value) && evaluate(p.b, value);
+    case "or":
+      return evaluate(p.a, value) || evaluate(p.b, value);
+    case "implies":
+      return !evaluate(p.a, value) || evaluate(p.b, value);
+    case "not":
+      return !evaluate(p.a, value);
+    case "const":
+      return p.value;
   }
 }
 
@@ -137,7 +153,10 @@ function evaluate(p: Prop, value: (o: Observable) => Value): boolean {
  * Every rf (each read paired with a write of its location and value) and every coherence order (per
  * location, the initial write first and then each permutation of the others) of one event table.
  */
-function forEachCandidate(table: EventTable, visit: (rf: Int32Array, coRank: Int32Array, last: Map<string, number>) => void): void {
+function forEachCandidate(
+  table: EventTable,
+  visit: (rf: Int32Array, coRank: Int32Array, last: Map<string, number>) => void,
+): void {
   const { events } = table;
   const n = events.length;
   const writesTo = new Map<string, number[]>();

@@ -35,7 +35,11 @@ function join(a: Dep, b: Dep): Dep {
 }
 
 /** The dependency fields of an event: plain and pick sources of its address, data and control. */
-function deps(addr: Dep, data: Dep, ctrl: Dep): Pick<TraceEvent, "addrSrc" | "dataSrc" | "ctrlSrc" | "pickAddrSrc" | "pickDataSrc" | "pickCtrlSrc"> {
+function deps(
+  addr: Dep,
+  data: Dep,
+  ctrl: Dep,
+): Pick<TraceEvent, "addrSrc" | "dataSrc" | "ctrlSrc" | "pickAddrSrc" | "pickDataSrc" | "pickCtrlSrc"> {
   return { addrSrc: addr.t, dataSrc: data.t, ctrlSrc: ctrl.t, pickAddrSrc: addr.p, pickDataSrc: data.p, pickCtrlSrc: ctrl.p };
 }
 
@@ -70,7 +74,13 @@ function runPath(test: LitmusTest, tid: number, domain: ReadonlyMap<string, read
     if (off.v !== 0) fail(`address offset ${off.v} from ${base.v}: only offset 0 (the dependency idiom) is supported`);
     return { loc: base.v as string, d: join(base, off) };
   };
-  const event = (e: Pick<TraceEvent, "kind" | "loc" | "value" | "fence">, instr: number, addr: Dep, data: Dep, extra: Partial<TraceEvent> = {}): number => {
+  const event = (
+    e: Pick<TraceEvent, "kind" | "loc" | "value" | "fence">,
+    instr: number,
+    addr: Dep,
+    data: Dep,
+    extra: Partial<TraceEvent> = {},
+  ): number => {
     events.push({ ...e, instr, ...deps(addr, data, ctrl), ...extra });
     return events.length - 1;
   };
@@ -103,7 +113,10 @@ function runPath(test: LitmusTest, tid: number, domain: ReadonlyMap<string, read
       case "alu": {
         const a = get(i.rn);
         const b = operand(i.src);
-        const r = { v: alu(i.fn, a.v, b.v) ?? fail(`${i.fn.toUpperCase()} of ${a.v} and ${b.v}: arithmetic on addresses is not supported`), ...join(a, b) };
+        const r = {
+          v: alu(i.fn, a.v, b.v) ?? fail(`${i.fn.toUpperCase()} of ${a.v} and ${b.v}: arithmetic on addresses is not supported`),
+          ...join(a, b),
+        };
         // SUBS compares its operands; ADDS and ANDS compare the result with 0 (N and Z; no overflow modelled).
         if (i.setFlags) flags = i.fn === "sub" ? { a: a.v, b: b.v, d: r } : { a: r.v, b: 0, d: r };
         return void set(i.rd, r);
@@ -143,7 +156,9 @@ function runPath(test: LitmusTest, tid: number, domain: ReadonlyMap<string, read
         event({ kind: "W", loc: a.loc, value: data.v }, instr, a.d, data, release(i.release));
         return undefined;
       }
-      case "swp": case "cas": case "ldop": {
+      case "swp":
+      case "cas":
+      case "ldop": {
         const a = address(i.addr);
         const src = get(i.rs);
         const noRet = i.op === "ldop" && i.rt === "zr";
@@ -170,19 +185,22 @@ function runPath(test: LitmusTest, tid: number, domain: ReadonlyMap<string, read
         // CAS returns the old value in Rs; SWP and LDADD in Rt.
         return void set(i.op === "cas" ? i.rs : i.rt, { v: old, ...out });
       }
-      case "dmb": case "dsb":
+      case "dmb":
+      case "dsb":
         fence(`${i.op}.${i.kind}`, instr);
         return undefined;
       case "isb":
         fence("isb", instr);
         return undefined;
-      case "cbz": case "cbnz": {
+      case "cbz":
+      case "cbnz": {
         const x = get(i.rt);
         ctrl = join(ctrl, x);
         const zero = x.v === 0;
         return zero === (i.op === "cbz") ? code.labels.get(i.label)! : undefined;
       }
-      case "tbz": case "tbnz": {
+      case "tbz":
+      case "tbnz": {
         const x = get(i.rt);
         ctrl = join(ctrl, x);
         if (typeof x.v !== "number") return fail(`${i.op.toUpperCase()} on the address ${x.v}`);
@@ -193,7 +211,9 @@ function runPath(test: LitmusTest, tid: number, domain: ReadonlyMap<string, read
         if (i.cond === "") return code.labels.get(i.label)!;
         if (!flags) return fail(`B.${i.cond.toUpperCase()} without a flag-setting instruction before it`);
         ctrl = join(ctrl, flags.d);
-        return condHolds(i.cond, flags.a, flags.b) ?? fail(`B.${i.cond.toUpperCase()} orders an address`) ? code.labels.get(i.label)! : undefined;
+        return (condHolds(i.cond, flags.a, flags.b) ?? fail(`B.${i.cond.toUpperCase()} orders an address`))
+          ? code.labels.get(i.label)!
+          : undefined;
       }
     }
   }
@@ -212,18 +232,27 @@ function condHolds(c: Cond, a: Value, b: Value): boolean | undefined {
 function alu(fn: AluFn, a: Value, b: Value): Value | undefined {
   if (typeof a === "number" && typeof b === "number") {
     switch (fn) {
-      case "add": return a + b;
-      case "sub": return a - b;
-      case "eor": return a ^ b;
-      case "and": return a & b;
-      case "orr": return a | b;
-      case "lsl": return a * 2 ** b;
-      case "lsr": return Math.floor(a / 2 ** b);
-      case "asr": return a >> b;
+      case "add":
+        return a + b;
+      case "sub":
+        return a - b;
+      case "eor":
+        return a ^ b;
+      case "and":
+        return a & b;
+      case "orr":
+        return a | b;
+      case "lsl":
+        return a * 2 ** b;
+      case "lsr":
+        return Math.floor(a / 2 ** b);
+      case "asr":
+        return a >> b;
     }
   }
   if (fn === "eor" && a === b) return 0;
-  if ((fn === "add" || fn === "orr" || fn === "sub" || fn === "eor" || fn === "lsl" || fn === "lsr" || fn === "asr") && b === 0) return a;
+  if ((fn === "add" || fn === "orr" || fn === "sub" || fn === "eor" || fn === "lsl" || fn === "lsr" || fn === "asr") && b === 0)
+    return a;
   if ((fn === "add" || fn === "orr" || fn === "eor") && a === 0) return b;
   return undefined;
 }

@@ -9,7 +9,10 @@ import type { MachineState } from "../state/machine-state.js";
 import { LogError } from "./log-error.js";
 
 export class EventApplyError extends LogError {
-  constructor(readonly seq: number, why: string) {
+  constructor(
+    readonly seq: number,
+    why: string,
+  ) {
     super(`line ${seq + 2}: event #${seq} does not follow from the events before it (the log is damaged: ${why})`);
   }
   /** `e`, thrown while folding or checking `ev`, as the error to report (a LogError stays as it is). */

@@ -45,7 +45,8 @@ export class FileEvents implements EventList {
     readonly cacheBlocks = CACHE_BLOCKS,
     private readonly check: (ev: SimEvent) => string | null = () => null,
   ) {
-    if (!Number.isInteger(cacheBlocks) || cacheBlocks < 1) throw new RangeError(`cacheBlocks must be a positive integer, got ${cacheBlocks}`);
+    if (!Number.isInteger(cacheBlocks) || cacheBlocks < 1)
+      throw new RangeError(`cacheBlocks must be a positive integer, got ${cacheBlocks}`);
   }
 
   get length(): number {
@@ -122,7 +123,9 @@ export class FileEvents implements EventList {
         // reported below
       }
       if (!ev || typeof ev !== "object" || ev.seq !== first + k || this.check(ev) !== null) {
-        throw new LogError(`${this.path}: line ${first + k + 2}: the log changed on disk since it was opened (event #${first + k} is not there any more)`);
+        throw new LogError(
+          `${this.path}: line ${first + k + 2}: the log changed on disk since it was opened (event #${first + k} is not there any more)`,
+        );
       }
       evs.push(ev);
     }

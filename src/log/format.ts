@@ -43,7 +43,13 @@ export interface LogFooter {
 
 export function makeHeader(config: Scenario, seed: number, strategy: string, schedule?: string): LogHeader {
   return {
-    format: LOG_FORMAT, version: LOG_VERSION, toolVersion: toolVersion(), scenario: config.id, seed, strategy,
-    ...(schedule === undefined ? {} : { schedule }), config,
+    format: LOG_FORMAT,
+    version: LOG_VERSION,
+    toolVersion: toolVersion(),
+    scenario: config.id,
+    seed,
+    strategy,
+    ...(schedule === undefined ? {} : { schedule }),
+    config,
   };
 }

@@ -12,9 +12,15 @@ import { LogError } from "./reader.js";
 
 /** The option each log-reading command takes, and its help line. */
 export const ALLOW_MODULES_OPTION = { "allow-modules": { type: "boolean" } } as const;
-export const ALLOW_MODULES_HELP = "  --allow-modules  load the allocator module the log's header names (runs its code: only for a module you trust)";
+export const ALLOW_MODULES_HELP =
+  "  --allow-modules  load the allocator module the log's header names (runs its code: only for a module you trust)";
 
-export async function logAllocator(config: Scenario, logPath: string, allowModules: boolean, baseDir = process.cwd()): Promise<AsidAllocator> {
+export async function logAllocator(
+  config: Scenario,
+  logPath: string,
+  allowModules: boolean,
+  baseDir = process.cwd(),
+): Promise<AsidAllocator> {
   // Every module the header names (the ASID allocator, kernel.switchMm/tlbFlush, hyp.vmidAllocator/
   // worldSwitch when they are paths): all refused unless allowed.
   const name = config.kernel.asidAllocator;

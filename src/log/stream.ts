@@ -47,7 +47,12 @@ export class LogStream {
   private readonly headerLine: string;
 
   /** `text`: input already decoded (then `read` is not called until it is used up). */
-  constructor(readonly path: string, private readonly read: ChunkSource, private readonly done: () => void = () => {}, text = "") {
+  constructor(
+    readonly path: string,
+    private readonly read: ChunkSource,
+    private readonly done: () => void = () => {},
+    text = "",
+  ) {
     this.text = text;
     const first = this.rawLine();
     if (first === null || !first.complete) throw new LogError(`${path}: line 1: empty or incomplete log header`);
@@ -128,7 +133,8 @@ export class LogStream {
       // A footer cut short is truncation; one with something after its closing "}}" (which appears
       // nowhere else in it) was damaged, as was a last line that ended in its newline (above).
       const close = r.line.indexOf("}}");
-      if (r.line.startsWith('{"end":') && close >= 0 && close + 2 < r.line.length) throw new LogError(`${at}: malformed footer (the log is damaged)`);
+      if (r.line.startsWith('{"end":') && close >= 0 && close + 2 < r.line.length)
+        throw new LogError(`${at}: malformed footer (the log is damaged)`);
       this.truncated = `line ${lineNo} is incomplete`;
       this.finish();
       return null;
@@ -140,7 +146,9 @@ export class LogStream {
       this.footer = checkFooter(v as LogFooter, at, n);
       const digest = this.footer.end.header;
       if (digest !== undefined && digest !== fnv1a64(this.headerLine)) {
-        throw new LogError(`${this.path}: line 1: the header was changed after the run (the footer's digest of it, on line ${lineNo}, differs)`);
+        throw new LogError(
+          `${this.path}: line 1: the header was changed after the run (the footer's digest of it, on line ${lineNo}, differs)`,
+        );
       }
       this.finish();
       return null;
@@ -199,7 +207,8 @@ function parseHeader(line: string, path: string): LogHeader {
   } catch {
     throw new LogError(`${path}: line 1: not a smpsim log header (not JSON)`);
   }
-  if (typeof h !== "object" || h === null || Array.isArray(h)) throw new LogError(`${path}: line 1: not a smpsim log header (not a JSON object)`);
+  if (typeof h !== "object" || h === null || Array.isArray(h))
+    throw new LogError(`${path}: line 1: not a smpsim log header (not a JSON object)`);
   if (h.format !== LOG_FORMAT) throw new LogError(`${path}: line 1: not a smpsim log (format is ${JSON.stringify(h.format)})`);
   const by = typeof h.toolVersion === "string" ? ` (written by smpsim ${h.toolVersion})` : "";
   if (h.version !== LOG_VERSION) {
@@ -208,9 +217,12 @@ function parseHeader(line: string, path: string): LogHeader {
   // The tool version is informative: a log without it (older) or with a non-string one still loads.
   if (h.toolVersion !== undefined && typeof h.toolVersion !== "string") delete h.toolVersion;
   if (!h.config || typeof h.config !== "object") throw new LogError(`${path}: line 1: header has no config`);
-  if (typeof h.seed !== "number" || !Number.isInteger(h.seed)) throw new LogError(`${path}: line 1: header.seed: expected an integer`);
-  if (h.strategy !== "random" && h.strategy !== "fifo") throw new LogError(`${path}: line 1: header.strategy: expected random or fifo`);
-  if (h.schedule !== undefined && typeof h.schedule !== "string") throw new LogError(`${path}: line 1: header.schedule: expected a schedule string`);
+  if (typeof h.seed !== "number" || !Number.isInteger(h.seed))
+    throw new LogError(`${path}: line 1: header.seed: expected an integer`);
+  if (h.strategy !== "random" && h.strategy !== "fifo")
+    throw new LogError(`${path}: line 1: header.strategy: expected random or fifo`);
+  if (h.schedule !== undefined && typeof h.schedule !== "string")
+    throw new LogError(`${path}: line 1: header.schedule: expected a schedule string`);
   return h as LogHeader;
 }
 
@@ -223,7 +235,8 @@ function checkFooter(f: LogFooter, at: string, events: number): LogFooter {
   };
   if (Object.keys(f).length !== 1) throw new LogError(`${at}: malformed footer (fields other than "end")`);
   for (const k of Object.keys(end)) if (!["reason", "events", "stateHash", "schedule", "header"].includes(k)) wrong(k, "absent");
-  if (end.header !== undefined && (typeof end.header !== "string" || !/^[0-9a-f]{16}$/.test(end.header))) wrong("header", "a digest (16 hex digits)");
+  if (end.header !== undefined && (typeof end.header !== "string" || !/^[0-9a-f]{16}$/.test(end.header)))
+    wrong("header", "a digest (16 hex digits)");
   if (typeof end.reason !== "string" || !REASONS.includes(end.reason)) wrong("reason", REASONS.join(" or "));
   if (typeof end.events !== "number" || !Number.isInteger(end.events) || end.events < 0) wrong("events", "a count");
   if (typeof end.stateHash !== "string" || !/^[0-9a-f]+$/.test(end.stateHash)) wrong("stateHash", "a hex string");

@@ -22,7 +22,11 @@ export class LogWriter {
   private closed = false;
   private readonly headerDigest: string;
 
-  constructor(readonly path: string, header: LogHeader, force: boolean) {
+  constructor(
+    readonly path: string,
+    header: LogHeader,
+    force: boolean,
+  ) {
     if (!force && existsSync(path)) {
       throw new LogExistsError(`${path}: file exists; not overwriting it without --force`);
     }
@@ -65,7 +69,8 @@ export class LogWriter {
     } catch (e) {
       if (existsSync(this.tmp)) unlinkSync(this.tmp);
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EEXIST") throw new LogExistsError(`${this.path}: file appeared during the run; not overwriting it without --force`);
+      if (code === "EEXIST")
+        throw new LogExistsError(`${this.path}: file appeared during the run; not overwriting it without --force`);
       throw new LogError(`${this.path}: cannot put the log in place: ${code ?? (e as Error).message}`);
     }
   }

@@ -41,17 +41,26 @@ export function localReadSuccessors(evs: readonly TraceEvent[]): [number, number
     if (w.kind !== "W") return;
     for (let j = i + 1; j < evs.length; j++) {
       const r = evs[j]!;
-      if (r.kind === "R" && r.loc === w.loc && po(w, r) && !between(evs, i, j, (k) => k.kind === "W" && k.loc === w.loc)) out.push([i, j]);
+      if (r.kind === "R" && r.loc === w.loc && po(w, r) && !between(evs, i, j, (k) => k.kind === "W" && k.loc === w.loc))
+        out.push([i, j]);
     }
   });
   return out;
 }
 
 /** Adds the thread's barrier-, atomic-, local-write- and hardware-ordered edges (all but dependencies). */
-export function localOrderEdges(table: EventTable, t: number, trace: ThreadTrace, rel: Relation, lrs: readonly [number, number][]): void {
+export function localOrderEdges(
+  table: EventTable,
+  t: number,
+  trace: ThreadTrace,
+  rel: Relation,
+  lrs: readonly [number, number][],
+): void {
   const evs = trace.events;
   const g = table.offsets[t]!;
-  const amoAL = new Set(trace.rmw.filter((p) => p.amo && evs[p.read]!.acquire === "A" && evs[p.write]!.release).map((p) => p.write));
+  const amoAL = new Set(
+    trace.rmw.filter((p) => p.amo && evs[p.read]!.acquire === "A" && evs[p.write]!.release).map((p) => p.write),
+  );
   for (let i = 0; i < evs.length; i++) {
     const a = evs[i]!;
     for (let j = i + 1; j < evs.length; j++) {
@@ -127,12 +136,14 @@ export function dependencyEdges(
     for (const s of srcs) for (const r of pickReach(s)) f(r);
   };
   evs.forEach((e, k) => {
-    if (e.kind === "W") for (const srcs of [e.pickAddrSrc, e.pickDataSrc, e.pickCtrlSrc]) fromPick(srcs, (r) => rel.add(g + r, g + k));
+    if (e.kind === "W")
+      for (const srcs of [e.pickAddrSrc, e.pickDataSrc, e.pickCtrlSrc]) fromPick(srcs, (r) => rel.add(g + r, g + k));
     if (e.kind !== "F") {
       fromPick(e.pickAddrSrc, (r) => {
         for (let j = k + 1; j < evs.length; j++) {
           const b = evs[j]!;
-          if (po(e, b) && (b.kind === "W" || (b.kind === "R" && between(evs, k, j, (f) => fenceIs(f, ["isb"]))))) rel.add(g + r, g + j);
+          if (po(e, b) && (b.kind === "W" || (b.kind === "R" && between(evs, k, j, (f) => fenceIs(f, ["isb"])))))
+            rel.add(g + r, g + j);
         }
       });
     }

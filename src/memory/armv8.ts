@@ -32,7 +32,15 @@ export function prepare(table: EventTable, traces: readonly ThreadTrace[]): Prep
   const lrs = traces.map((tr) => localReadSuccessors(tr.events));
   traces.forEach((tr, t) => {
     localOrderEdges(table, t, tr, local, lrs[t]!);
-    dependencyEdges(table, t, tr, local, lrs[t]!, (s) => [s], (s) => [s]);
+    dependencyEdges(
+      table,
+      t,
+      tr,
+      local,
+      lrs[t]!,
+      (s) => [s],
+      (s) => [s],
+    );
   });
   return { table, traces, lrs, local };
 }
@@ -72,7 +80,15 @@ export function consistent(p: Prepared, rf: Int32Array, coRank: Int32Array): boo
       if (hi > lo + 1) {
         // fri; [W]; coi: an intervening write of this very thread exempts the pair.
         let own = false;
-        for (let w = 0; w < n; w++) if (thread[w] === t && events[w]!.kind === "W" && events[w]!.loc === events[g + write]!.loc && coRank[w]! > lo && coRank[w]! < hi) own = true;
+        for (let w = 0; w < n; w++)
+          if (
+            thread[w] === t &&
+            events[w]!.kind === "W" &&
+            events[w]!.loc === events[g + write]!.loc &&
+            coRank[w]! > lo &&
+            coRank[w]! < hi
+          )
+            own = true;
         if (!own) return false;
       }
     }
@@ -84,7 +100,8 @@ export function consistent(p: Prepared, rf: Int32Array, coRank: Int32Array): boo
     const w = rf[r]!;
     if (w < 0) continue;
     const er = events[r]!;
-    if (thread[w] !== thread[r]) ob.add(w, r); // rfe
+    if (thread[w] !== thread[r])
+      ob.add(w, r); // rfe
     else if (events[w]!.pickDataSrc.length + events[w]!.pickAddrSrc.length > 0) rfiCarriesDeps = true;
     for (let w2 = 0; w2 < n; w2++) {
       const e2 = events[w2]!;

@@ -72,7 +72,18 @@ export function eventTable(init: ReadonlyMap<string, MemValue>, traces: readonly
   const initWrite = new Map<string, number>();
   for (const [loc, value] of init) {
     initWrite.set(loc, events.length);
-    events.push({ kind: "W", instr: -1, loc, value, addrSrc: [], dataSrc: [], ctrlSrc: [], pickAddrSrc: [], pickDataSrc: [], pickCtrlSrc: [] });
+    events.push({
+      kind: "W",
+      instr: -1,
+      loc,
+      value,
+      addrSrc: [],
+      dataSrc: [],
+      ctrlSrc: [],
+      pickAddrSrc: [],
+      pickDataSrc: [],
+      pickCtrlSrc: [],
+    });
     thread.push(-1);
     index.push(-1);
   }

@@ -36,7 +36,9 @@ export function checkedContextSwitch(file: string, user: ContextSwitch): Context
     contextSwitch(k, asids, cpu, prev, next) {
       // The mm it leaves loaded must be one the machine has ("" only if nothing was ever loaded).
       const result = (v: unknown): string | null =>
-        typeof v === "string" && (Object.hasOwn(k.scenario.tables, v) || v === prev) ? null : `returned ${show(v)}, not the mm now loaded (a table name, or prev)`;
+        typeof v === "string" && (Object.hasOwn(k.scenario.tables, v) || v === prev)
+          ? null
+          : `returned ${show(v)}, not the mm now loaded (a table name, or prev)`;
       return program(file, "contextSwitch", k, cpu, () => user.contextSwitch(k, asids, cpu, prev, next), { result });
     },
   };
@@ -50,7 +52,14 @@ export function checkedTlbFlush(file: string, user: TlbFlush): TlbFlush {
     },
     ...(typeof user.flushTlbRange === "function"
       ? {
-          flushTlbRange(k: KernelCtx, cpu: number, mm: string, start: number, end: number, how: Shootdown): Generator<Op, void, number> {
+          flushTlbRange(
+            k: KernelCtx,
+            cpu: number,
+            mm: string,
+            start: number,
+            end: number,
+            how: Shootdown,
+          ): Generator<Op, void, number> {
             return program(file, "flushTlbRange", k, cpu, () => user.flushTlbRange!(k, cpu, mm, start, end, how));
           },
         }
@@ -83,7 +92,10 @@ export function checkedVmidAllocator(file: string, user: VmidAllocator): VmidAll
     recheck: (h, cpu, vm) => program(file, "recheck", h.k, cpu, () => user.recheck(h, cpu, vm), integer),
     vttbrVmid: (h, cpu, vm) =>
       program<number>(file, "vttbrVmid", h.k, cpu, () => user.vttbrVmid(h, cpu, vm), {
-        result: (v) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** h.hyp.vmidBits ? null : `returned ${show(v)}, not a VMID (0 to ${2 ** h.hyp.vmidBits - 1})`),
+        result: (v) =>
+          Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** h.hyp.vmidBits
+            ? null
+            : `returned ${show(v)}, not a VMID (0 to ${2 ** h.hyp.vmidBits - 1})`,
       }),
     put: (h, cpu) => program(file, "put", h.k, cpu, () => user.put(h, cpu)),
     ipiHandlers: handlers(file, user.ipiHandlers),
@@ -94,7 +106,9 @@ export function checkedWorldSwitch(file: string, user: WorldSwitchModel): WorldS
   return {
     usesVmids: user.usesVmids,
     guestMmuTraps: user.guestMmuTraps,
-    enter: (h, cpu, vcpu, inject) => program(file, "enter", h.k, cpu, () => user.enter(h, cpu, vcpu, inject), { extraOps: GUEST_OPS }),
-    exit: (h, cpu, vcpu, reason) => program(file, "exit", h.k, cpu, () => user.exit(h, cpu, vcpu, reason), { extraOps: GUEST_OPS, result: mustBe("boolean") }),
+    enter: (h, cpu, vcpu, inject) =>
+      program(file, "enter", h.k, cpu, () => user.enter(h, cpu, vcpu, inject), { extraOps: GUEST_OPS }),
+    exit: (h, cpu, vcpu, reason) =>
+      program(file, "exit", h.k, cpu, () => user.exit(h, cpu, vcpu, reason), { extraOps: GUEST_OPS, result: mustBe("boolean") }),
   };
 }

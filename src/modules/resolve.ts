@@ -46,13 +46,23 @@ async function loadOthers(s: Scenario, baseDir: string): Promise<ScenarioModules
   const p3 = get("hyp.vmidAllocator");
   if (p3 !== undefined) {
     const m = await importModule(p3, baseDir, "VMID allocator", "vmidAllocator", {
-      name: "string", initialVars: "function", update: "function", recheck: "function", vttbrVmid: "function", put: "function",
+      name: "string",
+      initialVars: "function",
+      update: "function",
+      recheck: "function",
+      vttbrVmid: "function",
+      put: "function",
     });
     hyp.vmid = checkedVmidAllocator(m.file, m.value as unknown as VmidAllocator);
   }
   const p4 = get("hyp.worldSwitch");
   if (p4 !== undefined) {
-    const m = await importModule(p4, baseDir, "world switch", "worldSwitch", { enter: "function", exit: "function", guestMmuTraps: "boolean", usesVmids: "boolean" });
+    const m = await importModule(p4, baseDir, "world switch", "worldSwitch", {
+      enter: "function",
+      exit: "function",
+      guestMmuTraps: "boolean",
+      usesVmids: "boolean",
+    });
     hyp.worldSwitch = checkedWorldSwitch(m.file, m.value as unknown as WorldSwitchModel);
   }
   const mods: { contextSwitch?: ContextSwitch; tlbFlush?: TlbFlush; hyp?: HypModules } = {};

@@ -23,7 +23,11 @@ export class Fold implements FoldResult {
   readonly state: MachineState;
   violation: Violation | null = null;
 
-  constructor(scenario: Scenario, allocator: AsidAllocator, private readonly check = true) {
+  constructor(
+    scenario: Scenario,
+    allocator: AsidAllocator,
+    private readonly check = true,
+  ) {
     this.state = scenarioInitialState(scenario, allocator);
   }
 

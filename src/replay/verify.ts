@@ -41,7 +41,8 @@ class Stop extends Error {}
 export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence | null {
   const h = log.header;
   const sc = h.config;
-  if (h.strategy !== "random" && h.strategy !== "fifo") throw new LogError(`line 1: header.strategy: expected random or fifo, got ${JSON.stringify(h.strategy)}`);
+  if (h.strategy !== "random" && h.strategy !== "fifo")
+    throw new LogError(`line 1: header.strategy: expected random or fifo, got ${JSON.stringify(h.strategy)}`);
   const base = makeChooser(h.strategy, h.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
   const prefix = h.schedule === undefined ? null : decodeScheduleLazily(h.schedule);
   const chooser = prefix ? new ScheduleChooser(prefix, base, true) : base;
@@ -57,12 +58,26 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
         truncatedAt = seq;
         throw new Stop();
       }
-      diverged = { seq, logged: null, reexecuted: JSON.stringify(ev), reason: "re-execution emits events past the end of the log" };
+      diverged = {
+        seq,
+        logged: null,
+        reexecuted: JSON.stringify(ev),
+        reason: "re-execution emits events past the end of the log",
+      };
       throw new Stop();
     }
     const line = JSON.stringify(ev);
     if (line !== logged) {
-      diverged = { seq, logged, reexecuted: line, field: differingField(logged, line), reason: seq === 0 || ev.type !== "choice" ? "the event differs" : "the event differs (a choice the header's seed, strategy and schedule do not make)" };
+      diverged = {
+        seq,
+        logged,
+        reexecuted: line,
+        field: differingField(logged, line),
+        reason:
+          seq === 0 || ev.type !== "choice"
+            ? "the event differs"
+            : "the event differs (a choice the header's seed, strategy and schedule do not make)",
+      };
       throw new Stop();
     }
     seq++;
@@ -82,8 +97,20 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
   if (!end || !footer) return null;
   const f = footer.end;
   const schedule = encodeSchedule(picks);
-  if (f.reason !== end.reason) return { seq, logged: `end.reason ${f.reason}`, reexecuted: `end.reason ${end.reason}`, reason: "the footer's stop reason differs" };
-  if (f.schedule !== schedule) return { seq, logged: `end.schedule ${f.schedule}`, reexecuted: `end.schedule ${schedule}`, reason: "the footer's schedule differs" };
+  if (f.reason !== end.reason)
+    return {
+      seq,
+      logged: `end.reason ${f.reason}`,
+      reexecuted: `end.reason ${end.reason}`,
+      reason: "the footer's stop reason differs",
+    };
+  if (f.schedule !== schedule)
+    return {
+      seq,
+      logged: `end.schedule ${f.schedule}`,
+      reexecuted: `end.schedule ${schedule}`,
+      reason: "the footer's schedule differs",
+    };
   if (f.stateHash !== end.hash) return { seq, logged: f.stateHash, reexecuted: end.hash, reason: "the final state hash differs" };
   return null;
 }
@@ -91,11 +118,14 @@ export function verifyRun(log: LoggedRun, allocator: AsidAllocator): Divergence 
 /** `verifyRun` over a log in memory. */
 export function verifyLog(log: LoadedLog, allocator: AsidAllocator): Divergence | null {
   let i = 0;
-  return verifyRun({
-    header: log.header,
-    nextLine: () => (i < log.lines.length ? log.lines[i++]! : null),
-    ending: () => ({ footer: log.footer, truncated: log.truncated }),
-  }, allocator);
+  return verifyRun(
+    {
+      header: log.header,
+      nextLine: () => (i < log.lines.length ? log.lines[i++]! : null),
+      ending: () => ({ footer: log.footer, truncated: log.truncated }),
+    },
+    allocator,
+  );
 }
 
 /** The first differing field of two event lines, or null when the logged line is not JSON. */

@@ -5,7 +5,18 @@
  */
 import type { MachineState } from "../state/machine-state.js";
 
-export type Metric = "accesses" | "hits" | "misses" | "walks" | "walkSteps" | "flushes" | "fullFlushes" | "entriesFlushed" | "worldSwitches" | "ipiSent" | "cycles";
+export type Metric =
+  | "accesses"
+  | "hits"
+  | "misses"
+  | "walks"
+  | "walkSteps"
+  | "flushes"
+  | "fullFlushes"
+  | "entriesFlushed"
+  | "worldSwitches"
+  | "ipiSent"
+  | "cycles";
 
 /** The rows `compare` prints, in order, with their labels. */
 export const METRICS: readonly [Metric, string][] = [
@@ -26,7 +37,7 @@ export type Totals = Record<Metric, number> & { walkCycles: number };
 
 export function totals(s: MachineState): Totals {
   const t = Object.fromEntries(METRICS.map(([m]) => [m, 0])) as Record<Metric, number>;
-  for (const c of s.cores) for (const [m] of METRICS) t[m] += (c.counters)[m];
+  for (const c of s.cores) for (const [m] of METRICS) t[m] += c.counters[m];
   return { ...t, walkCycles: t.walkSteps * s.costs.walkStepCycles };
 }
 
@@ -40,7 +51,13 @@ export interface Row {
 }
 
 export function compareTotals(a: Totals, b: Totals): Row[] {
-  return METRICS.map(([metric, label]) => ({ metric, label, a: a[metric], b: b[metric], change: a[metric] === 0 ? null : (b[metric] - a[metric]) / a[metric] }));
+  return METRICS.map(([metric, label]) => ({
+    metric,
+    label,
+    a: a[metric],
+    b: b[metric],
+    change: a[metric] === 0 ? null : (b[metric] - a[metric]) / a[metric],
+  }));
 }
 
 /**
@@ -48,5 +65,8 @@ export function compareTotals(a: Totals, b: Totals): Row[] {
  * work, as "x% fewer cycles" and as a speed-up, which is how the seed's 33% reads.
  */
 export function gain(a: Totals, b: Totals): { cycleReduction: number; speedup: number } {
-  return { cycleReduction: a.cycles === 0 ? 0 : (a.cycles - b.cycles) / a.cycles, speedup: b.cycles === 0 ? 0 : a.cycles / b.cycles };
+  return {
+    cycleReduction: a.cycles === 0 ? 0 : (a.cycles - b.cycles) / a.cycles,
+    speedup: b.cycles === 0 ? 0 : a.cycles / b.cycles,
+  };
 }

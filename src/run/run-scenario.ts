@@ -67,7 +67,9 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
   const base = makeChooser(req.strategy, req.seed, sc.machine.speculation.rate, sc.schedule.windowCycles);
   const given = req.schedule !== undefined ? new ScheduleChooser(decodeScheduleLazily(req.schedule), base, true) : null;
   const chooser = given ?? base;
-  const writer = req.log ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy, req.schedule), req.log.force) : null;
+  const writer = req.log
+    ? new LogWriter(req.log.path, makeHeader(req.scenario, req.seed, req.strategy, req.schedule), req.log.force)
+    : null;
   const picks = new ScheduleStream(req.keepSchedule !== false || writer !== null);
   const events: SimEvent[] = [];
   // The run's observers of its event stream: the schedule, the kept events, the log; only those asked for.
@@ -83,7 +85,10 @@ async function runResolved(req: RunRequest): Promise<RunResult> {
     // describing every choice is work nobody reads (half the events of a shootdown-heavy run are choices).
     const describe = writer !== null || req.keepEvents === true;
     const { outcome, state } = req.interruptible
-      ? await withStopSignals((stopped) => simulateInterruptibly(req.scenario, allocator, chooser, sink, stopped, describe), () => writer?.abandon())
+      ? await withStopSignals(
+          (stopped) => simulateInterruptibly(req.scenario, allocator, chooser, sink, stopped, describe),
+          () => writer?.abandon(),
+        )
       : simulate(req.scenario, allocator, chooser, sink, machineInvariants, describe);
     // A schedule with picks the run never asked for does not fit the scenario (README): bad input. A run
     // stopped at the event limit simply did not get that far.

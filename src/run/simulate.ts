@@ -26,7 +26,10 @@ function initialInput(scenario: Scenario, allocator: AsidAllocator): InitialStat
   let input = byAllocator.get(allocator);
   if (!input) {
     const m = scenario.machine;
-    const vars = { ...allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits), ...hypInitialVars(scenario.hyp, m.cores, modulesOf(allocator).hyp) };
+    const vars = {
+      ...allocator.initialVars(mmsOf(scenario), m.cores, scenario.kernel.asidBits),
+      ...hypInitialVars(scenario.hyp, m.cores, modulesOf(allocator).hyp),
+    };
     input = initialStateInput(scenario, vars);
     byAllocator.set(allocator, input);
   }
@@ -91,7 +94,10 @@ export function setUp(
   opts: SetUpOptions = {},
 ): SetUp {
   const state = scenarioInitialState(scenario, allocator);
-  const engineOpts = opts.describeChoices === undefined ? engineOptions(scenario) : { ...engineOptions(scenario), describeChoices: opts.describeChoices };
+  const engineOpts =
+    opts.describeChoices === undefined
+      ? engineOptions(scenario)
+      : { ...engineOptions(scenario), describeChoices: opts.describeChoices };
   const engine = new Engine(engineOpts, state, chooser, opts.invariants ?? machineInvariants);
   const sinks = sinkFor(state);
   for (const sink of typeof sinks === "function" ? [sinks] : sinks) engine.events.subscribe(sink);

@@ -94,7 +94,8 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     quiescent(cpu: number): string | null {
       // A user's module (allocator, switch_mm, TLB flush) may keep state of its own; a vCPU thread's loop
       // is a live generator.
-      if (hv || modules.contextSwitch || modules.tlbFlush || builtinAllocator(scenario.kernel.asidAllocator) !== allocator) return null;
+      if (hv || modules.contextSwitch || modules.tlbFlush || builtinAllocator(scenario.kernel.asidAllocator) !== allocator)
+        return null;
       const p = k.percpu[cpu]!;
       let out = `${p.activeMm}|${p.currentMm}|${p.reservedTtbr0}`;
       for (const task of tasksOn(scenario, cpu)) {

@@ -25,4 +25,7 @@ export const REDUCERS = {
 } satisfies ReducerTable<SimEvent>;
 
 /** The table typed for a general event: dispatch by the event's own type (prototype-less: no Object member is a type). */
-export const reducerOf: Readonly<Record<string, Reducer<SimEvent>>> = Object.assign(Object.create(null) as Record<string, Reducer<SimEvent>>, REDUCERS);
+export const reducerOf: Readonly<Record<string, Reducer<SimEvent>>> = Object.assign(
+  Object.create(null) as Record<string, Reducer<SimEvent>>,
+  REDUCERS,
+);

@@ -12,7 +12,6 @@ import type { MachineState } from "./machine-state.js";
 
 export { siblingsOf } from "./tlb-groups.js";
 
-
 /** The core whose number names core c's TLB (the lowest of its group): DPOR's `tlb:C` object. */
 export function tlbOwner(s: MachineState, c: number): number {
   const sib = s.tlbSiblings?.[c];

@@ -14,7 +14,14 @@ import type { MachineState } from "./machine-state.js";
 export function walkCacheFilled(s: MachineState, c: CoreState, ev: EventOf<"tlb.fill">): void {
   const wc = ev.wc;
   if (!wc || wc.cached || !c.walkCache || !s.walkCache) return;
-  walkCacheFill(c.walkCache, s.walkCache, { l1: wc.l1, pfn: wc.pfn, asid: ev.entry.asid, vmid: ev.entry.vmid, table: ev.entry.table, filledAt: ev.seq });
+  walkCacheFill(c.walkCache, s.walkCache, {
+    l1: wc.l1,
+    pfn: wc.pfn,
+    asid: ev.entry.asid,
+    vmid: ev.entry.vmid,
+    table: ev.entry.table,
+    filledAt: ev.seq,
+  });
 }
 
 /** TLB maintenance on core `c` acts on its walk cache too. */

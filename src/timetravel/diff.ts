@@ -53,7 +53,11 @@ export interface StateDiff {
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /** Keys of either record whose values differ, in the order of `a`'s keys then `b`'s new ones. */
-export function diffRecord<V>(a: Readonly<Record<string, V>>, b: Readonly<Record<string, V>>, eq: (x: V, y: V) => boolean = same): Change<string, V>[] {
+export function diffRecord<V>(
+  a: Readonly<Record<string, V>>,
+  b: Readonly<Record<string, V>>,
+  eq: (x: V, y: V) => boolean = same,
+): Change<string, V>[] {
   const out: Change<string, V>[] = [];
   for (const k of Object.keys(a)) {
     const to = Object.hasOwn(b, k) ? b[k] : undefined;
@@ -109,5 +113,14 @@ export function diffStates(a: MachineState, b: MachineState): StateDiff {
 
 /** Whether nothing changed at all. */
 export function isEmptyDiff(d: StateDiff): boolean {
-  return !d.cores.length && !d.vars.length && !d.locks.length && !d.tasks.length && !d.ptes.length && !d.sent.length && !d.delivered.length && !d.stale.length;
+  return (
+    !d.cores.length &&
+    !d.vars.length &&
+    !d.locks.length &&
+    !d.tasks.length &&
+    !d.ptes.length &&
+    !d.sent.length &&
+    !d.delivered.length &&
+    !d.stale.length
+  );
 }

@@ -56,7 +56,12 @@ export interface OpenOptions {
  * `allowModules`: the user allows loading an allocator module the header names (see log/modules.ts).
  * The log is read once: each event is checked, its place in the file noted, and folded into the snapshots.
  */
-export async function openLog(path: string, check: (raw: unknown, where: string) => Scenario, allowModules = false, opts: OpenOptions = {}): Promise<OpenedLog> {
+export async function openLog(
+  path: string,
+  check: (raw: unknown, where: string) => Scenario,
+  allowModules = false,
+  opts: OpenOptions = {},
+): Promise<OpenedLog> {
   const k = opts.k === undefined ? DEFAULT_K : opts.k;
   const stream = LogStream.open(path);
   const offsets = new EventOffsets(opts.block);
@@ -71,18 +76,27 @@ export async function openLog(path: string, check: (raw: unknown, where: string)
     allocator = await logAllocator(scenario, path, allowModules);
     stream.validateWith(schemaOf(scenario));
     const snapshots = (fold = k === null ? null : new SnapshotBuilder(scenarioInitialState(scenario, allocator), k));
-    namingFile(path, () => stream.forEach((ev) => {
-      snapshots?.add(ev);
-      offsets.add(stream.lineStart, stream.lineEnd);
-      types.add(ev.type);
-      if (ev.type === "violation" && !violation) violation = ev;
-    }));
+    namingFile(path, () =>
+      stream.forEach((ev) => {
+        snapshots?.add(ev);
+        offsets.add(stream.lineStart, stream.lineEnd);
+        types.add(ev.type);
+        if (ev.type === "violation" && !violation) violation = ev;
+      }),
+    );
   } finally {
     stream.close();
   }
   const schema = schemaOf(scenario);
   const events = new FileEvents(path, offsets, opts.cacheBlocks ?? CACHE_BLOCKS, (ev) => checkEvent(ev, schema));
-  const log: OpenedEvents = { header: stream.header, events, footer: stream.footer, truncated: stream.truncated, violation, types };
+  const log: OpenedEvents = {
+    header: stream.header,
+    events,
+    footer: stream.footer,
+    truncated: stream.truncated,
+    violation,
+    types,
+  };
   const snapshots = fold ? fold.done(events) : null;
   return { path, log, scenario, allocator, initial: () => scenarioInitialState(scenario, allocator), snapshots };
 }
@@ -93,5 +107,8 @@ export async function openLog(path: string, check: (raw: unknown, where: string)
  */
 export function timelineOf(opened: OpenedLog, k = DEFAULT_K): Timeline {
   const made = opened.snapshots?.k === k ? opened.snapshots : null;
-  return namingFile(opened.path, () => new Timeline(made ? null : opened.initial(), opened.log.events, made ?? k, opened.log.types));
+  return namingFile(
+    opened.path,
+    () => new Timeline(made ? null : opened.initial(), opened.log.events, made ?? k, opened.log.types),
+  );
 }

@@ -96,10 +96,16 @@ function clause(key: Key, value: string, known: readonly string[]): { test: Even
       const m = /^(\d+):(\d+)$/.exec(value);
       const gen = m ? Number(m[1]) : null;
       const asid = m ? Number(m[2]) : parseNumber(value, "asid");
-      return { test: (ev) => asidsOf(ev).some((t) => t.asid === asid && (gen === null || t.gen === null || t.gen === gen)), wantsChoice: false };
+      return {
+        test: (ev) => asidsOf(ev).some((t) => t.asid === asid && (gen === null || t.gen === null || t.gen === gen)),
+        wantsChoice: false,
+      };
     }
     case "mm":
-      return { test: (ev) => field(ev, "mm") === value || (ev.type === "tlb.fill" && ev.entry.table === value), wantsChoice: false };
+      return {
+        test: (ev) => field(ev, "mm") === value || (ev.type === "tlb.fill" && ev.entry.table === value),
+        wantsChoice: false,
+      };
     case "task":
       return { test: (ev) => field(ev, "task") === value, wantsChoice: false };
     case "var":
@@ -108,7 +114,9 @@ function clause(key: Key, value: string, known: readonly string[]): { test: Even
       return { test: (ev) => ev.type.startsWith("lock.") && field(ev, "name") === value, wantsChoice: false };
     case "ipi":
       return {
-        test: (ev) => (ev.type === "ipi.send" && ev.msgs.some((m) => m.ipi === value)) || (ev.type === "bus.deliver" && ev.msg.kind === "ipi" && ev.msg.ipi === value),
+        test: (ev) =>
+          (ev.type === "ipi.send" && ev.msgs.some((m) => m.ipi === value)) ||
+          (ev.type === "bus.deliver" && ev.msg.kind === "ipi" && ev.msg.ipi === value),
         wantsChoice: false,
       };
   }
@@ -120,7 +128,10 @@ const isKey = (s: string): s is Key => (PREDICATE_KEYS as readonly string[]).inc
 export function parsePredicate(text: string, seen: Iterable<string> = []): EventPredicate {
   const known = [...new Set<string>([...EVENT_TYPES, ...seen])];
   const words = text.trim().split(/\s+/).filter(Boolean);
-  if (!words.length) throw new PredicateError(`empty predicate (give ${PREDICATE_KEYS.map((k) => `${k}=...`).join(" ")}, an event type, or core N)`);
+  if (!words.length)
+    throw new PredicateError(
+      `empty predicate (give ${PREDICATE_KEYS.map((k) => `${k}=...`).join(" ")}, an event type, or core N)`,
+    );
   const clauses: { test: EventPredicate; wantsChoice: boolean }[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;

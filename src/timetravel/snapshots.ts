@@ -36,7 +36,10 @@ export class SnapshotBuilder {
   private n = 0;
 
   /** `initial` is used up as the working copy. */
-  constructor(private readonly s: MachineState, readonly k: number) {
+  constructor(
+    private readonly s: MachineState,
+    readonly k: number,
+  ) {
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`snapshot interval K must be a positive integer, got ${k}`);
     this.list.push((this.prev = snapshotOf(s, undefined)));
   }
@@ -58,7 +61,12 @@ export class Snapshots {
   private readonly list: MachineState[];
 
   /** Folds every event once from `initial` (which it uses up as its working copy); `built`: already folded. */
-  constructor(initial: MachineState | null, private readonly events: EventList, readonly k: number, built?: MachineState[]) {
+  constructor(
+    initial: MachineState | null,
+    private readonly events: EventList,
+    readonly k: number,
+    built?: MachineState[],
+  ) {
     if (built) {
       this.list = built;
       return;

@@ -40,7 +40,12 @@ export class Timeline {
    * `k`: the snapshot interval, or the snapshots already made (then `initial` is not used); `types`: the
    * event types of the log when the caller knows them (else found by a scan when asked).
    */
-  constructor(initial: MachineState | null, readonly events: EventList, k: number | Snapshots = DEFAULT_K, types?: ReadonlySet<string>) {
+  constructor(
+    initial: MachineState | null,
+    readonly events: EventList,
+    k: number | Snapshots = DEFAULT_K,
+    types?: ReadonlySet<string>,
+  ) {
     this.snapshots = k instanceof Snapshots ? k : new Snapshots(initial, events, k);
     if (types) this.types = new Set(types);
     this.cur = this.snapshots.stateAt(0);
@@ -180,7 +185,8 @@ export class Timeline {
       }
       // values[i] is the value at position lo + i; values[hi - lo] equals `target`.
       for (let i = hi - lo - 1; i >= 0; i--) {
-        if (values[i] !== target) return { expr: expr.text, seq: lo + i, position: lo + i + 1, from: values[i]!, to: values[i + 1]! };
+        if (values[i] !== target)
+          return { expr: expr.text, seq: lo + i, position: lo + i + 1, from: values[i]!, to: values[i + 1]! };
       }
       target = values[0]!;
       hi = lo;

@@ -19,7 +19,8 @@ export interface WatchExpr {
   read(s: MachineState): string;
 }
 
-export const WATCH_FORMS = "NAME | var NAME | core N REG|ctx|task|wait|irq | tlb N [size|VA] | lock NAME | task ID | pte TABLE VA | inflight";
+export const WATCH_FORMS =
+  "NAME | var NAME | core N REG|ctx|task|wait|irq | tlb N [size|VA] | lock NAME | task ID | pte TABLE VA | inflight";
 
 const ctxText = (ctx: CoreState["ctx"]): string => (ctx ? `${ctx.mm} ${ctx.generation}:${ctx.asid}` : "none");
 const entryText = (e: TlbEntry): string =>
@@ -51,7 +52,9 @@ export function parseWatch(text: string, sample: MachineState): WatchExpr {
     if (b === "wait") return make((s) => JSON.stringify(coreOf(s, n).wait));
     if (b === "irq") return make((s) => String(coreOf(s, n).inIrq));
     if (Object.hasOwn(c0.regs, b)) return make((s) => String((coreOf(s, n).regs as unknown as Record<string, unknown>)[b]));
-    throw new PredicateError(`core ${n} has no register or field "${b}" (registers: ${Object.keys(c0.regs).join(", ")}; or ctx, task, wait, irq)`);
+    throw new PredicateError(
+      `core ${n} has no register or field "${b}" (registers: ${Object.keys(c0.regs).join(", ")}; or ctx, task, wait, irq)`,
+    );
   }
   if (head === "tlb" && a !== undefined && w.length <= 3) {
     const n = parseNumber(a, "core");
@@ -65,7 +68,8 @@ export function parseWatch(text: string, sample: MachineState): WatchExpr {
       return i < 0 ? "no entry" : entryText(c.tlb[i]!);
     });
   }
-  if (head === "lock" && a !== undefined && w.length === 2) return make((s) => (Object.hasOwn(s.locks, a) ? `held by core ${s.locks[a]}` : "free"));
+  if (head === "lock" && a !== undefined && w.length === 2)
+    return make((s) => (Object.hasOwn(s.locks, a) ? `held by core ${s.locks[a]}` : "free"));
   if (head === "task" && a !== undefined && w.length === 2) {
     if (!sample.tasks[a]) throw new PredicateError(`no task "${a}" (tasks: ${Object.keys(sample.tasks).join(", ")})`);
     return make((s) => {
@@ -85,7 +89,9 @@ export function parseWatch(text: string, sample: MachineState): WatchExpr {
   if (name !== null && Object.hasOwn(sample.vars, name)) return make((s) => String(s.vars[name] ?? "unset"));
   if (name !== null && !KEYWORDS.has(name)) {
     const known = Object.keys(sample.vars);
-    throw new PredicateError(`no shared variable "${name}" (variables: ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", ..." : ""}; or ${WATCH_FORMS})`);
+    throw new PredicateError(
+      `no shared variable "${name}" (variables: ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", ..." : ""}; or ${WATCH_FORMS})`,
+    );
   }
   throw bad(text);
 }

@@ -66,7 +66,16 @@ export function streamTrace(input: TraceInput, spillEvery = Infinity): TraceStre
   const track = (s: Slice): void => bySlice.add([s.core, s.start, -s.end, seq], { s, n: seq++ });
   const per = Array.from({ length: cores }, (_, c) => new CoreSlices(c, track));
   const guests = new GuestSlices(machineTid + 1, (sl, tid) => {
-    const e: TraceEvent = { name: sl.name, cat: sl.cat, ph: "X", pid: PID, tid, ts: sl.start, dur: sl.end - sl.start, args: sl.args };
+    const e: TraceEvent = {
+      name: sl.name,
+      cat: sl.cat,
+      ph: "X",
+      pid: PID,
+      tid,
+      ts: sl.start,
+      dur: sl.end - sl.start,
+      args: sl.args,
+    };
     sorted.add(orderKey(e, 2, tid, 0, seq++), e);
   });
   const flows = new Flows(emit, track);
@@ -91,7 +100,16 @@ export function streamTrace(input: TraceInput, spillEvery = Infinity): TraceStre
     const c = ev.core;
     if (ev.type === "violation") {
       violations++;
-      emit({ name: `VIOLATION ${ev.invariant}`, cat: "violation", ph: "i", s: "g", pid: PID, tid: machineTid, ts: ev.t, args: { at: ev.at, message: ev.message } });
+      emit({
+        name: `VIOLATION ${ev.invariant}`,
+        cat: "violation",
+        ph: "i",
+        s: "g",
+        pid: PID,
+        tid: machineTid,
+        ts: ev.t,
+        args: { at: ev.at, message: ev.message },
+      });
       continue;
     }
     const core = per[c];
@@ -101,11 +119,38 @@ export function streamTrace(input: TraceInput, spillEvery = Infinity): TraceStre
     guests.event(ev);
     flows.event(ev, waiting);
     if (ev.type === "asid.rollover") {
-      emit({ name: `ASID roll-over → generation ${ev.generation}`, cat: "asid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
+      emit({
+        name: `ASID roll-over → generation ${ev.generation}`,
+        cat: "asid",
+        ph: "i",
+        s: "t",
+        pid: PID,
+        tid: c,
+        ts: ev.t,
+        args: { seq: ev.seq },
+      });
     } else if (ev.type === "vmid.rollover") {
-      emit({ name: `VMID roll-over → generation ${ev.gen}`, cat: "vmid", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq } });
+      emit({
+        name: `VMID roll-over → generation ${ev.gen}`,
+        cat: "vmid",
+        ph: "i",
+        s: "t",
+        pid: PID,
+        tid: c,
+        ts: ev.t,
+        args: { seq: ev.seq },
+      });
     } else if (ev.type === "mmu.fault" && !ev.spec) {
-      emit({ name: `fault ${hex(ev.va)}`, cat: "mmu", ph: "i", s: "t", pid: PID, tid: c, ts: ev.t, args: { seq: ev.seq, table: ev.table } });
+      emit({
+        name: `fault ${hex(ev.va)}`,
+        cat: "mmu",
+        ph: "i",
+        s: "t",
+        pid: PID,
+        tid: c,
+        ts: ev.t,
+        args: { seq: ev.seq, table: ev.table },
+      });
     } else {
       const tlb = tlbInstant(ev, s);
       if (tlb) emit(tlb);
@@ -117,7 +162,16 @@ export function streamTrace(input: TraceInput, spillEvery = Infinity): TraceStre
 
   // Each core's slices, nested, then in file order among the rest (ties: core, then the nesting order).
   const stretched = nestTracks(bySlice.drain(), (sl, end, n) => {
-    const e: TraceEvent = { name: sl.name, cat: sl.cat, ph: "X", pid: PID, tid: sl.core, ts: sl.start, dur: sl.end - sl.start, args: sl.args };
+    const e: TraceEvent = {
+      name: sl.name,
+      cat: sl.cat,
+      ph: "X",
+      pid: PID,
+      tid: sl.core,
+      ts: sl.start,
+      dur: sl.end - sl.start,
+      args: sl.args,
+    };
     sorted.add(orderKey(e, 1, sl.core, -end, n), e);
   });
   const meta: TraceEvent[] = [

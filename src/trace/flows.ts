@@ -27,7 +27,10 @@ export class Flows {
   /** IPI message id → its delivery, where the arrow of its ack starts. */
   private readonly delivered = new Map<number, { core: number; t: number }>();
 
-  constructor(private readonly emit: (e: TraceEvent) => void, private readonly point: (s: Slice) => void) {}
+  constructor(
+    private readonly emit: (e: TraceEvent) => void,
+    private readonly point: (s: Slice) => void,
+  ) {}
 
   private start(m: BusMessage, core: number, t: number, name: string): void {
     const cat = m.kind === "ack" ? `ack-${m.for}` : m.kind;

@@ -14,14 +14,27 @@ export class GuestSlices {
   readonly byVcpu = new Map<string, { vm: string; tid: number }>();
 
   /** `done` gets each finished slice with its vCPU's track id. */
-  constructor(private readonly firstTid: number, private readonly done: (s: Slice, tid: number) => void) {}
+  constructor(
+    private readonly firstTid: number,
+    private readonly done: (s: Slice, tid: number) => void,
+  ) {}
 
   event(ev: SimEvent): void {
     if (ev.type === "hyp.enter") {
       this.close(ev.core, ev.t);
       if (!this.byVcpu.has(ev.vcpu)) this.byVcpu.set(ev.vcpu, { vm: ev.vm, tid: this.firstTid + this.byVcpu.size });
       const name = `${ev.vm} on core ${ev.core} (VMID ${ev.gen}:${ev.vmid})`;
-      this.open.set(ev.core, { vcpu: ev.vcpu, slice: { name, cat: "guest", core: ev.core, start: ev.t, end: ev.t, args: { vcpu: ev.vcpu, vmid: ev.vmid, gen: ev.gen, seq: ev.seq } } });
+      this.open.set(ev.core, {
+        vcpu: ev.vcpu,
+        slice: {
+          name,
+          cat: "guest",
+          core: ev.core,
+          start: ev.t,
+          end: ev.t,
+          args: { vcpu: ev.vcpu, vmid: ev.vmid, gen: ev.gen, seq: ev.seq },
+        },
+      });
     } else if (ev.type === "hyp.exit") {
       const o = this.open.get(ev.core);
       if (o) o.slice.args.exit = ev.reason;

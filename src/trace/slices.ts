@@ -37,7 +37,10 @@ export class CoreSlices {
   /** The last event on this core outside handlers (where a switch ends when the next event is not its own). */
   private lastT = 0;
 
-  constructor(private readonly core: number, private readonly done: (s: Slice) => void) {}
+  constructor(
+    private readonly core: number,
+    private readonly done: (s: Slice) => void,
+  ) {}
 
   private open(name: string, cat: string, t: number, args: Record<string, unknown> = {}): Slice {
     return { name, cat, core: this.core, start: t, end: t, args };
@@ -54,7 +57,10 @@ export class CoreSlices {
   /** Feeds one event of this core (choices excluded). */
   event(ev: SimEvent): void {
     if (ev.type === "bus.deliver" && ev.msg.kind === "ipi") {
-      this.irqs.push({ id: ev.msg.id, slice: this.open(`IPI ${ev.msg.ipi}`, "ipi", ev.t, { msg: ev.msg.id, from: ev.msg.from, arg: ev.msg.arg }) });
+      this.irqs.push({
+        id: ev.msg.id,
+        slice: this.open(`IPI ${ev.msg.ipi}`, "ipi", ev.t, { msg: ev.msg.id, from: ev.msg.from, arg: ev.msg.arg }),
+      });
       return;
     }
     if (ev.type === "ipi.done") {
@@ -70,14 +76,20 @@ export class CoreSlices {
       case "sched.pick":
         this.task = this.close(this.task, ev.t);
         this.task = this.open(ev.task, "task", ev.t, { task: ev.task, mm: ev.mm, prev: ev.prev || null });
-        this.sw = { slice: this.open(`switch_mm → ${ev.mm}`, "switch", ev.t, { task: ev.task, prev: ev.prev || null, mm: ev.mm }), assigned: false };
+        this.sw = {
+          slice: this.open(`switch_mm → ${ev.mm}`, "switch", ev.t, { task: ev.task, prev: ev.prev || null, mm: ev.mm }),
+          assigned: false,
+        };
         break;
       case "sched.yield":
       case "task.exit":
         this.task = this.close(this.task, ev.t);
         break;
       case "ipi.send":
-        if (ev.wait) this.call = this.open(`smp_call_function ${ev.msgs[0]?.ipi ?? ""} (wait)`, "ipi", ev.t, { to: ev.msgs.map((m) => m.to) });
+        if (ev.wait)
+          this.call = this.open(`smp_call_function ${ev.msgs[0]?.ipi ?? ""} (wait)`, "ipi", ev.t, {
+            to: ev.msgs.map((m) => m.to),
+          });
         break;
       case "ipi.acked":
         this.call = this.close(this.call, ev.t);
@@ -91,7 +103,11 @@ export class CoreSlices {
     const sw = this.sw;
     if (!sw) return;
     const ends =
-      ev.type === "sched.pick" || ev.type === "sched.yield" || ev.type === "task.exit" || ev.type === "core.done" || ACCESS.has(ev.type) ||
+      ev.type === "sched.pick" ||
+      ev.type === "sched.yield" ||
+      ev.type === "task.exit" ||
+      ev.type === "core.done" ||
+      ACCESS.has(ev.type) ||
       (sw.assigned && ev.type !== "reg.write" && ev.type !== "barrier");
     if (ends) {
       this.sw = this.close(sw.slice, this.lastT);

@@ -44,7 +44,11 @@ export class SpillSorter<T> {
   private made = 0;
 
   /** `root`: where the run files' directory is made (the system's temporary directory by default). */
-  constructor(private readonly codec: Codec<T>, private readonly limit = Infinity, private readonly root = tmpdir()) {}
+  constructor(
+    private readonly codec: Codec<T>,
+    private readonly limit = Infinity,
+    private readonly root = tmpdir(),
+  ) {}
 
   add(key: SortKey, item: T): void {
     this.held.push({ key, item });
@@ -54,7 +58,10 @@ export class SpillSorter<T> {
   private spill(): void {
     this.dir ??= mkdtempSync(join(this.root, "smpsim-trace-"));
     const path = join(this.dir, `run-${++this.made}`);
-    this.write(path, this.held.sort((a, b) => compareKeys(a.key, b.key)));
+    this.write(
+      path,
+      this.held.sort((a, b) => compareKeys(a.key, b.key)),
+    );
     this.runs.push(path);
     this.held = [];
     if (this.runs.length >= MAX_RUNS) this.compact();
@@ -181,7 +188,7 @@ class Heap<T> {
   push(x: T): void {
     const a = this.a;
     a.push(x);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (this.less(a[i]!, a[p]!) >= 0) break;
       [a[i], a[p]] = [a[p]!, a[i]!];
@@ -197,7 +204,7 @@ class Heap<T> {
   replaceTop(x: T): void {
     const a = this.a;
     a[0] = x;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;

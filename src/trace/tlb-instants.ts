@@ -13,17 +13,38 @@ import { PID, type TraceEvent } from "./trace-event.js";
 /** The instant for a TLB or page-table event (called after the event is applied to `s`), or null. */
 export function tlbInstant(ev: SimEvent, s: MachineState): TraceEvent | null {
   const at = (cat: string, args: Record<string, unknown>): TraceEvent => ({
-    name: describeEvent(ev), cat, ph: "i", s: "t", pid: PID, tid: ev.core, ts: ev.t, args: { seq: ev.seq, ...args },
+    name: describeEvent(ev),
+    cat,
+    ph: "i",
+    s: "t",
+    pid: PID,
+    tid: ev.core,
+    ts: ev.t,
+    args: { seq: ev.seq, ...args },
   });
   switch (ev.type) {
     case "tlb.fill": {
       const e = ev.entry;
-      return at("tlb", { va: hex(ev.va), pa: hex(e.pa), asid: e.asid, vmid: e.vmid, global: e.global, table: e.table, slot: ev.slot, evicted: ev.evicted, spec: ev.spec });
+      return at("tlb", {
+        va: hex(ev.va),
+        pa: hex(e.pa),
+        asid: e.asid,
+        vmid: e.vmid,
+        global: e.global,
+        table: e.table,
+        slot: ev.slot,
+        evicted: ev.evicted,
+        spec: ev.spec,
+      });
     }
     case "tlb.hit": {
       // The entry that served it: after the event it is still in its slot (a hit changes only LRU age).
       const e = s.cores[ev.core]?.tlb[ev.slot];
-      return at("tlb", { va: hex(ev.va), slot: ev.slot, ...(e ? { pa: hex(e.pa), asid: e.asid, vmid: e.vmid, table: e.table, filledAt: e.filledAt } : {}) });
+      return at("tlb", {
+        va: hex(ev.va),
+        slot: ev.slot,
+        ...(e ? { pa: hex(e.pa), asid: e.asid, vmid: e.vmid, table: e.table, filledAt: e.filledAt } : {}),
+      });
     }
     case "tlbi":
       return at("tlbi", { op: ev.op, broadcast: ev.broadcast, removed: ev.removed });

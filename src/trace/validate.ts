@@ -24,7 +24,10 @@ export function validateTrace(file: unknown): string[] {
     if (!PHASES.has(e.ph)) bad(i, `unknown ph ${JSON.stringify(e.ph)}`);
     if (typeof e.pid !== "number") bad(i, "no pid");
     if (e.ph === "M") return;
-    if (typeof e.ts !== "number" || !Number.isFinite(e.ts) || e.ts < 0) { bad(i, `ts ${JSON.stringify(e.ts)} is not a time ≥ 0`); return; }
+    if (typeof e.ts !== "number" || !Number.isFinite(e.ts) || e.ts < 0) {
+      bad(i, `ts ${JSON.stringify(e.ts)} is not a time ≥ 0`);
+      return;
+    }
     if (e.ph !== "C" && typeof e.tid !== "number") bad(i, "no tid");
     const track = e.ph === "C" ? `counter ${e.name}` : `${e.pid}/${e.tid}`;
     if (e.ts < (lastTs.get(track) ?? 0)) bad(i, `ts ${e.ts} goes back on track ${track} (was ${lastTs.get(track)})`);
@@ -33,7 +36,10 @@ export function validateTrace(file: unknown): string[] {
       if (typeof e.dur !== "number" || e.dur < 0) bad(i, `slice dur ${JSON.stringify(e.dur)} is not ≥ 0`);
       else (slices.get(track) ?? slices.set(track, []).get(track)!).push({ ts: e.ts, end: e.ts + e.dur });
     } else if (e.ph === "s" || e.ph === "f") {
-      if (typeof e.id !== "number") { bad(i, "flow without a numeric id"); return; }
+      if (typeof e.id !== "number") {
+        bad(i, "flow without a numeric id");
+        return;
+      }
       const fl = flows.get(e.id) ?? flows.set(e.id, { s: [], f: [] }).get(e.id)!;
       fl[e.ph].push(i);
     } else if (e.ph === "C") {
@@ -51,7 +57,8 @@ export function validateTrace(file: unknown): string[] {
     list.forEach((sl, i) => {
       while (stack.length && list[stack[stack.length - 1]!]!.end <= sl.ts) stack.pop();
       const top = stack.length ? list[stack[stack.length - 1]!]! : undefined;
-      if (top && sl.end > top.end) problems.push(`track ${track}: slice [${sl.ts}, ${sl.end}] overlaps [${top.ts}, ${top.end}] without nesting`);
+      if (top && sl.end > top.end)
+        problems.push(`track ${track}: slice [${sl.ts}, ${sl.end}] overlaps [${top.ts}, ${top.end}] without nesting`);
       parent.push(stack.length ? stack[stack.length - 1]! : -1);
       stack.push(i);
     });
@@ -80,8 +87,10 @@ export function validateTrace(file: unknown): string[] {
       continue;
     }
     const [s, f] = [fl.s[0]!, fl.f[0]!];
-    if (events[f]!.ts! < events[s]!.ts!) problems.push(`flow ${id}: finishes at ${events[f]!.ts} before it starts at ${events[s]!.ts}`);
-    for (const i of [s, f]) if (!enclosed(i)) bad(i, `flow ${id} endpoint at ts ${events[i]!.ts} is inside no slice on its track`);
+    if (events[f]!.ts! < events[s]!.ts!)
+      problems.push(`flow ${id}: finishes at ${events[f]!.ts} before it starts at ${events[s]!.ts}`);
+    for (const i of [s, f])
+      if (!enclosed(i)) bad(i, `flow ${id} endpoint at ts ${events[i]!.ts} is inside no slice on its track`);
   }
   return problems;
 }

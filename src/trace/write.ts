@@ -21,7 +21,9 @@ export function writeTrace(path: string, events: Iterable<TraceEvent>, otherData
   try {
     fd = openSync(tmp, "wx");
   } catch (e) {
-    throw new TraceFileError(`${path}: cannot write the trace here: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new TraceFileError(
+      `${path}: cannot write the trace here: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   let open = true;
   try {
@@ -48,8 +50,11 @@ export function writeTrace(path: string, events: Iterable<TraceEvent>, otherData
       try {
         linkSync(tmp, path);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new TraceFileError(`${path}: file appeared meanwhile; not overwriting it without --force`);
-        throw new TraceFileError(`${path}: cannot put the trace in place: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code === "EEXIST")
+          throw new TraceFileError(`${path}: file appeared meanwhile; not overwriting it without --force`);
+        throw new TraceFileError(
+          `${path}: cannot put the trace in place: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
       unlinkSync(tmp);
     }

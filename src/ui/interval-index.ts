@@ -8,7 +8,11 @@ export class IntervalIndex<T> {
   private readonly buckets: number[][];
 
   /** `bounds(item)` gives its first and last event number (inclusive). */
-  constructor(private readonly items: readonly T[], private readonly bounds: (item: T) => [number, number], readonly bucketSize = 1024) {
+  constructor(
+    private readonly items: readonly T[],
+    private readonly bounds: (item: T) => [number, number],
+    readonly bucketSize = 1024,
+  ) {
     const buckets: number[][] = [];
     items.forEach((item, i) => {
       const [lo, hi] = bounds(item);

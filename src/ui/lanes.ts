@@ -47,7 +47,10 @@ export function buildLanes(events: EventList, cores: number): Lanes {
   };
 
   const spans: Span[] = [];
-  const slices = Array.from({ length: cores }, (_, c) => new CoreSlices(c, (s) => spans.push({ lane: c, cat: s.cat, name: s.name, start: s.start, end: s.end })));
+  const slices = Array.from(
+    { length: cores },
+    (_, c) => new CoreSlices(c, (s) => spans.push({ lane: c, cat: s.cat, name: s.name, start: s.start, end: s.end })),
+  );
   const arrows: Arrow[] = [];
   const opened = new Map<number, TraceEvent>();
   /** Ack message id → where its IPI handler returned (the arrow starts there, not at the delivery). */
@@ -60,7 +63,15 @@ export function buildLanes(events: EventList, cores: number): Lanes {
       opened.delete(e.id!);
       const from = ackFrom.get(e.id!) ?? { core: s.tid!, seq: s.ts! };
       ackFrom.delete(e.id!);
-      arrows.push({ id: e.id!, cat: s.cat ?? "", name: s.name, fromLane: from.core, fromSeq: from.seq, toLane: e.tid!, toSeq: e.ts! });
+      arrows.push({
+        id: e.id!,
+        cat: s.cat ?? "",
+        name: s.name,
+        fromLane: from.core,
+        fromSeq: from.seq,
+        toLane: e.tid!,
+        toSeq: e.ts!,
+      });
     },
     () => {}, // zero-length slices that Perfetto needs to bind flows to; the viewer draws events anyway
   );

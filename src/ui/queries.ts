@@ -23,7 +23,11 @@ const FINE = 4096;
 export class ViewerQueries {
   private fine: { per: number; types: Map<string, Uint32Array> } | null = null;
 
-  constructor(private readonly tl: Timeline, private readonly events: EventList, private readonly mark: (ev: SimEvent) => EventMark) {}
+  constructor(
+    private readonly tl: Timeline,
+    private readonly events: EventList,
+    private readonly mark: (ev: SimEvent) => EventMark,
+  ) {}
 
   private predicate(q: string): (ev: SimEvent) => boolean {
     const text = q.trim();
@@ -58,7 +62,7 @@ export class ViewerQueries {
     if (choices) return Math.max(0, Math.min(n, at + by));
     const dir = by < 0 ? -1 : 1;
     let p = at;
-    for (let left = Math.abs(by); left > 0; ) {
+    for (let left = Math.abs(by); left > 0;) {
       const next = p + dir;
       if (next < 0 || next > n) break;
       p = next;
@@ -88,12 +92,17 @@ export class ViewerQueries {
       throw new BadRequest(`watch "${expr}": ${(e as Error).message}`);
     }
     const hit = dir > 0 ? this.tl.watchForward(w, at) : at > 0 ? this.tl.watchBackward(w, at - 1) : null;
-    return { expr: w.text, now: w.read(this.tl.state(at)), hit: hit && { seq: hit.seq, position: hit.position, from: hit.from, to: hit.to } };
+    return {
+      expr: w.text,
+      now: w.read(this.tl.state(at)),
+      hit: hit && { seq: hit.seq, position: hit.position, from: hit.from, to: hit.to },
+    };
   }
 
   /** Counts of each event type in `buckets` equal parts of the whole log (one scan, on first use). */
   density(buckets: number): Density {
-    if (!Number.isInteger(buckets) || buckets < 1 || buckets > 2000) throw new BadRequest(`buckets must be 1 to 2000, got ${buckets}`);
+    if (!Number.isInteger(buckets) || buckets < 1 || buckets > 2000)
+      throw new BadRequest(`buckets must be 1 to 2000, got ${buckets}`);
     const fine = (this.fine ??= this.scanDensity());
     const n = this.events.length;
     const per = Math.max(1, Math.ceil(n / buckets));

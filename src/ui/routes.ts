@@ -29,7 +29,9 @@ const ROUTES: Record<string, Handler> = {
   "/api/state": (m, q) => m.state(intParam(q, "at")),
   "/api/diff": (m, q) => m.diff(intParam(q, "at")),
   "/api/list": (m, q) => m.queries.list(q.get("q") ?? "", intParam(q, "from", 0), dirParam(q)),
-  "/api/step": (m, q) => ({ at: m.queries.step(m.checkedPosition(intParam(q, "at")), signedParam(q, "by"), q.get("choices") === "1") }),
+  "/api/step": (m, q) => ({
+    at: m.queries.step(m.checkedPosition(intParam(q, "at")), signedParam(q, "by"), q.get("choices") === "1"),
+  }),
   "/api/why": (m, q) => m.queries.why(m.checkedPosition(intParam(q, "at")), intParam(q, "core"), q.get("va") ?? ""),
   "/api/watch": (m, q) => m.queries.watch(q.get("expr") ?? "", m.checkedPosition(intParam(q, "at")), dirParam(q)),
   "/api/density": (m, q) => m.queries.density(intParam(q, "buckets", 400)),

@@ -36,7 +36,9 @@ export function hostAllowed(header: string | undefined, server: Server, host?: s
 export function viewerServer(model: ViewerModel, files: ReadonlyMap<string, StaticFile>, host?: string): Server {
   const server: Server = createServer((req, res) => {
     if (!hostAllowed(req.headers.host, server, host)) {
-      res.writeHead(421, { "content-type": "text/plain; charset=utf-8" }).end("misdirected request: this viewer answers only its own address\n");
+      res
+        .writeHead(421, { "content-type": "text/plain; charset=utf-8" })
+        .end("misdirected request: this viewer answers only its own address\n");
       return;
     }
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -52,7 +54,9 @@ export function viewerServer(model: ViewerModel, files: ReadonlyMap<string, Stat
         reply = { status: 500, body: { error: `internal error: ${(e as Error).message}` } };
       }
       const body = JSON.stringify(reply.body);
-      res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(req.method === "HEAD" ? undefined : body);
+      res
+        .writeHead(reply.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
+        .end(req.method === "HEAD" ? undefined : body);
       return;
     }
     const file = files.get(url.pathname);
@@ -70,7 +74,12 @@ export function viewerServer(model: ViewerModel, files: ReadonlyMap<string, Stat
 export function listen(server: Server, port: number, host: string): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) => {
-      const why = e.code === "EADDRINUSE" ? "is already in use (choose another with --port, or --port 0 for any free one)" : e.code === "EACCES" ? "needs privileges" : `cannot be used (${e.code ?? e.message})`;
+      const why =
+        e.code === "EADDRINUSE"
+          ? "is already in use (choose another with --port, or --port 0 for any free one)"
+          : e.code === "EACCES"
+            ? "needs privileges"
+            : `cannot be used (${e.code ?? e.message})`;
       reject(new ListenError(`ui: port ${port} on ${host} ${why}`));
     });
     server.listen(port, host, () => {
@@ -79,10 +88,11 @@ export function listen(server: Server, port: number, host: string): Promise<Runn
       resolve({
         server,
         url: `http://${h}:${a.port}/`,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });

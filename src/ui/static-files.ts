@@ -28,7 +28,11 @@ export function loadStaticFiles(dir: string): Map<string, StaticFile> {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else files.set("/" + relative(dir, p).split(sep).join("/"), { type: TYPES[extname(p)] ?? "application/octet-stream", body: readFileSync(p) });
+      else
+        files.set("/" + relative(dir, p).split(sep).join("/"), {
+          type: TYPES[extname(p)] ?? "application/octet-stream",
+          body: readFileSync(p),
+        });
     }
   };
   walk(dir);

@@ -16,7 +16,19 @@ import type { Timeline } from "../timetravel/timeline.js";
 import { IntervalIndex } from "./interval-index.js";
 import { buildLanes, type Lanes } from "./lanes.js";
 import { staleSlots } from "./stale-entries.js";
-import type { Arrow, Change, DiffView, EventDetail, EventMark, EventsWindow, JsonObject, LanesWindow, Meta, Span, StateView } from "./protocol.js";
+import type {
+  Arrow,
+  Change,
+  DiffView,
+  EventDetail,
+  EventMark,
+  EventsWindow,
+  JsonObject,
+  LanesWindow,
+  Meta,
+  Span,
+  StateView,
+} from "./protocol.js";
 
 export { BadRequest };
 
@@ -24,7 +36,22 @@ export { BadRequest };
 export const MAX_WINDOW = 20_000;
 
 /** Machine-wide state fields the diff module compares (the rest are diffed generically, e.g. vcpus). */
-const KNOWN_MACHINE_FIELDS = new Set(["seq", "t", "cores", "tables", "stale", "vars", "locks", "inflight", "nextMsgId", "tasks", "kernelTable", "pageOffset", "costs", "violation"]);
+const KNOWN_MACHINE_FIELDS = new Set([
+  "seq",
+  "t",
+  "cores",
+  "tables",
+  "stale",
+  "vars",
+  "locks",
+  "inflight",
+  "nextMsgId",
+  "tasks",
+  "kernelTable",
+  "pageOffset",
+  "costs",
+  "violation",
+]);
 
 const json = (v: unknown): JsonObject => v as JsonObject;
 const changes = <K, V>(cs: readonly StateChange<K, V>[]): Change[] => cs.map((c) => json(c) as unknown as Change);
@@ -37,7 +64,10 @@ export class ViewerModel {
   /** Questions about the whole log: filter, search, step, why, watch, density (queries.ts). */
   readonly queries: ViewerQueries;
 
-  constructor(private readonly opened: OpenedLog, private readonly timeline: Timeline) {
+  constructor(
+    private readonly opened: OpenedLog,
+    private readonly timeline: Timeline,
+  ) {
     const { log, scenario } = opened;
     this.lanes = buildLanes(log.events, scenario.machine.cores);
     this.spanIndex = new IntervalIndex(this.lanes.spans, (s) => [s.start, s.end]);
@@ -83,12 +113,20 @@ export class ViewerModel {
   }
 
   private position(at: number): number {
-    if (!Number.isInteger(at) || at < 0 || at > this.length) throw new BadRequest(`at must be an integer position from 0 to ${this.length}, got ${at}`);
+    if (!Number.isInteger(at) || at < 0 || at > this.length)
+      throw new BadRequest(`at must be an integer position from 0 to ${this.length}, got ${at}`);
     return at;
   }
 
   private mark(ev: SimEvent): EventMark {
-    return { seq: ev.seq, t: ev.t, core: ev.core, type: ev.type, text: describeEvent(ev) ?? ev.type, lane: this.lanes.laneOf[ev.seq]! };
+    return {
+      seq: ev.seq,
+      t: ev.t,
+      core: ev.core,
+      type: ev.type,
+      text: describeEvent(ev) ?? ev.type,
+      lane: this.lanes.laneOf[ev.seq]!,
+    };
   }
 
   private detail(at: number): EventDetail | null {
@@ -124,7 +162,8 @@ export class ViewerModel {
     const to = this.stateAt(at);
     const from = at > 0 ? this.timeline.state(at - 1) : to;
     const d = diffStates(from, to);
-    const hypOf = (s: MachineState, c: number): Record<string, unknown> => ((s.cores[c] as unknown as { hyp?: Record<string, unknown> | null }).hyp ?? {});
+    const hypOf = (s: MachineState, c: number): Record<string, unknown> =>
+      (s.cores[c] as unknown as { hyp?: Record<string, unknown> | null }).hyp ?? {};
     const cores = d.cores.map((c) => ({
       core: c.core,
       regs: changes(c.regs),
@@ -140,7 +179,8 @@ export class ViewerModel {
       const hyp = changes(diffRecord(hypOf(from, c), hypOf(to, c)));
       if (hyp.length) cores.push({ core: c, regs: [], fields: [], tlbAdded: [], tlbRemoved: [], counters: [], hyp });
     }
-    const rest = (s: MachineState): Record<string, unknown> => Object.fromEntries(Object.entries(s).filter(([k]) => !KNOWN_MACHINE_FIELDS.has(k)));
+    const rest = (s: MachineState): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(s).filter(([k]) => !KNOWN_MACHINE_FIELDS.has(k)));
     return {
       at,
       event: this.detail(at),

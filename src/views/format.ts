@@ -22,15 +22,24 @@ export const ctxText = (ctx: CoreState["ctx"]): string => (ctx ? `${ctx.mm} ${ge
 export function waitText(w: Wait | null): string {
   if (!w) return "—";
   switch (w.on) {
-    case "lock": return `lock ${w.name}`;
-    case "acks": return `IPI acks (${w.outstanding})`;
-    case "dsb": return `DSB, TLBI acks (${w.outstanding})`;
-    case "idle": return "idle";
+    case "lock":
+      return `lock ${w.name}`;
+    case "acks":
+      return `IPI acks (${w.outstanding})`;
+    case "dsb":
+      return `DSB, TLBI acks (${w.outstanding})`;
+    case "idle":
+      return "idle";
   }
 }
 
 export function messageText(m: BusMessage): string {
-  const what = m.kind === "ipi" ? `IPI ${m.ipi}` : m.kind === "tlbi" ? `TLBI ${m.op.scope}${m.op.vpn !== undefined ? ` ${hex(vaOfVpn(m.op.vpn))}` : ""}${m.op.asid !== undefined ? ` ASID ${m.op.asid}` : ""}` : `ack of #${m.of}`;
+  const what =
+    m.kind === "ipi"
+      ? `IPI ${m.ipi}`
+      : m.kind === "tlbi"
+        ? `TLBI ${m.op.scope}${m.op.vpn !== undefined ? ` ${hex(vaOfVpn(m.op.vpn))}` : ""}${m.op.asid !== undefined ? ` ASID ${m.op.asid}` : ""}`
+        : `ack of #${m.of}`;
   return `#${m.id} ${what} ${m.from}→${m.to} (sent t=${m.sentAt}, due t=${m.deliverAt})`;
 }
 
@@ -51,7 +60,12 @@ export function positionText(position: number, length: number, events: EventList
 export function table(rows: readonly (readonly string[])[], right: readonly number[] = []): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** A row label followed by one cell per core. */

@@ -69,12 +69,19 @@ export function stateView(s: MachineState, scenario: Scenario): string[] {
   const tasks = Object.entries(s.tasks).map(([id, t]) => `${id}(${t.mm}) ${t.status === "running" ? `on ${t.on}` : t.status}`);
   out.push(`tasks: ${tasks.join(", ")}`);
   if (s.hyp) {
-    const vcpus = Object.entries(s.hyp.vcpus).map(([id, v]) => `${id}(${v.vm}) ${v.loadedOn >= 0 ? `loaded on ${v.loadedOn}` : "not loaded"}`);
+    const vcpus = Object.entries(s.hyp.vcpus).map(
+      ([id, v]) => `${id}(${v.vm}) ${v.loadedOn >= 0 ? `loaded on ${v.loadedOn}` : "not loaded"}`,
+    );
     out.push(`vCPUs: ${vcpus.join(", ")}`);
   }
   const stale = Object.entries(s.stale);
-  if (stale.length) out.push(`old translations awaiting maintenance: ${stale.map(([k, pas]) => `${k} (${pas.map(hex).join(", ")})`).join("; ")}`);
-  out.push(s.violation ? `VIOLATION of ${s.violation.invariant} at #${s.violation.at}: ${s.violation.message}` : "violation: none so far");
+  if (stale.length)
+    out.push(`old translations awaiting maintenance: ${stale.map(([k, pas]) => `${k} (${pas.map(hex).join(", ")})`).join("; ")}`);
+  out.push(
+    s.violation
+      ? `VIOLATION of ${s.violation.invariant} at #${s.violation.at}: ${s.violation.message}`
+      : "violation: none so far",
+  );
   return out;
 }
 
@@ -132,8 +139,16 @@ export function tlbView(s: MachineState, n: number, scenario: Scenario): string[
   c.tlb.forEach((e, i) => {
     const live = lookup(c.tlb, e.vpn, c.regs.asid, c.regs.vmid) === i ? "*" : " ";
     rows.push([
-      `${live}${i}`, hex(vaOfVpn(e.vpn)), tagText(e), String(e.vmid), hex(e.pa), e.writable ? "rw" : "ro", e.table,
-      `#${e.filledAt}`, `#${e.lastUsed}`, entryNote(s, e.table, e.vpn, e.pa, e.writable),
+      `${live}${i}`,
+      hex(vaOfVpn(e.vpn)),
+      tagText(e),
+      String(e.vmid),
+      hex(e.pa),
+      e.writable ? "rw" : "ro",
+      e.table,
+      `#${e.filledAt}`,
+      `#${e.lastUsed}`,
+      entryNote(s, e.table, e.vpn, e.pa, e.writable),
     ]);
   });
   return [head, ...table(rows, [0]).map((l) => `  ${l}`), ...walkCacheView(s, c)];

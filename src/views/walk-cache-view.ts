@@ -30,7 +30,16 @@ export function walkCacheView(s: MachineState, c: CoreState): string[] {
   const rows = [["", "VA (2 MB)", "ASID", "VMID", "table page", "table", "filled", ""]];
   wc.forEach((e, i) => {
     const live = walkCacheLookup(wc, cfg, e.l1 << LEVEL2_BITS, c.regs.asid, c.regs.vmid) === i ? "*" : " ";
-    rows.push([live, regionOf(e.l1), cfg.asidTagged ? String(e.asid) : "any", String(e.vmid), hex(e.pfn * PAGE_SIZE), e.table, `#${e.filledAt}`, note(s, e)]);
+    rows.push([
+      live,
+      regionOf(e.l1),
+      cfg.asidTagged ? String(e.asid) : "any",
+      String(e.vmid),
+      hex(e.pfn * PAGE_SIZE),
+      e.table,
+      `#${e.filledAt}`,
+      note(s, e),
+    ]);
   });
   return [head, ...table(rows).map((l) => `  ${l}`)];
 }

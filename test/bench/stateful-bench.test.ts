@@ -16,7 +16,12 @@ describe("bench: stateful search rows", () => {
   }, 60_000);
 
   it("says when a search did not finish within the cap", () => {
-    const text = formatStateful({ capSeconds: 120, rows: [{ scenario: "x", search: "dpor (stateless)", schedules: 5, seconds: 120, heapMB: 1, exhausted: false, verdict: "clean" }] });
+    const text = formatStateful({
+      capSeconds: 120,
+      rows: [
+        { scenario: "x", search: "dpor (stateless)", schedules: 5, seconds: 120, heapMB: 1, exhausted: false, verdict: "clean" },
+      ],
+    });
     expect(text).toMatch(/clean, NOT exhausted within 120 s/);
   });
 });

@@ -14,7 +14,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("time-travel bench section", () => {
   it("measures load, seek, back, memory and the snapshot methods, and judges the targets", async () => {
     const path = join(dir, "a.log");
-    const run = await runScenario({ scenario: builtin("asid-rollover-ipi"), baseDir: process.cwd(), seed: 3, strategy: "random", log: { path, force: false } });
+    const run = await runScenario({
+      scenario: builtin("asid-rollover-ipi"),
+      baseDir: process.cwd(),
+      seed: 3,
+      strategy: "random",
+      log: { path, force: false },
+    });
     const s = await timeTravelSection(path, { k: 64, seeks: 50, seed: 1 });
     expect(s.events).toBe(run.outcome.events);
     expect(s.snapshots).toBe(Math.floor(s.events / 64) + 1);

@@ -5,9 +5,25 @@ import { CoreActor, type CorePort } from "../../bus/core-actor.js";
 import type { AckMessage, BusMessage, IpiMessage, TlbiMessage } from "../../bus/messages.js";
 import type { TlbEntry } from "../../cores/tlb.js";
 
-const entry = (vpn: number, asid: number): TlbEntry => ({ vpn, asid, vmid: 0, global: false, pa: vpn, writable: true, table: "t", gen: 0, filledAt: 0, lastUsed: 0 });
+const entry = (vpn: number, asid: number): TlbEntry => ({
+  vpn,
+  asid,
+  vmid: 0,
+  global: false,
+  pa: vpn,
+  writable: true,
+  table: "t",
+  gen: 0,
+  filledAt: 0,
+  lastUsed: 0,
+});
 
-interface Took { msg: BusMessage; removed: number; ack: AckMessage | null; late?: TlbiMessage }
+interface Took {
+  msg: BusMessage;
+  removed: number;
+  ack: AckMessage | null;
+  late?: TlbiMessage;
+}
 
 /** A port that writes down what the actors did; `picks` answers its choices in order. */
 function fakePort(tlbs: TlbEntry[][], opts: { lateTlbi?: boolean; picks?: number[]; lagging?: TlbiMessage[] } = {}) {
@@ -30,8 +46,26 @@ function fakePort(tlbs: TlbEntry[][], opts: { lateTlbi?: boolean; picks?: number
   return { port, took, interrupted, completed };
 }
 
-const tlbi = (id: number, to: number, asid: number): TlbiMessage => ({ id, from: 0, to, sentAt: 0, deliverAt: 20, kind: "tlbi", op: { scope: "asid", asid }, vmid: 0 });
-const ipi = (id: number, to: number): IpiMessage => ({ id, from: 0, to, sentAt: 0, deliverAt: 100, kind: "ipi", ipi: "reset-context", arg: 0 });
+const tlbi = (id: number, to: number, asid: number): TlbiMessage => ({
+  id,
+  from: 0,
+  to,
+  sentAt: 0,
+  deliverAt: 20,
+  kind: "tlbi",
+  op: { scope: "asid", asid },
+  vmid: 0,
+});
+const ipi = (id: number, to: number): IpiMessage => ({
+  id,
+  from: 0,
+  to,
+  sentAt: 0,
+  deliverAt: 100,
+  kind: "ipi",
+  ipi: "reset-context",
+  arg: 0,
+});
 
 function wired(cores: number, port: CorePort): Bus {
   const bus = new Bus(cores);
@@ -43,7 +77,9 @@ describe("a core actor", () => {
   it("counts what a broadcast TLBI removes from its own TLB and acks it to the sender", () => {
     const f = fakePort([[entry(1, 5)], [entry(1, 5), entry(2, 5), entry(3, 6)]]);
     wired(2, f.port).deliver(tlbi(3, 1, 5));
-    expect(f.took).toEqual([{ msg: tlbi(3, 1, 5), removed: 2, ack: expect.objectContaining({ from: 1, to: 0, of: 3, for: "tlbi" }) }]);
+    expect(f.took).toEqual([
+      { msg: tlbi(3, 1, 5), removed: 2, ack: expect.objectContaining({ from: 1, to: 0, of: 3, for: "tlbi" }) },
+    ]);
   });
 
   it("takes an IPI by entering its handler, and only the core it is addressed to does", () => {
@@ -66,7 +102,10 @@ describe("a core actor", () => {
     const f = fakePort([[], [entry(1, 5)]], { lateTlbi: true, lagging: [lag] });
     wired(2, f.port).deliver(ipi(10, 1));
     expect(f.completed).toEqual([9]);
-    expect(f.took.map((t) => [t.msg.id, t.removed])).toEqual([[9, 1], [10, 0]]);
+    expect(f.took.map((t) => [t.msg.id, t.removed])).toEqual([
+      [9, 1],
+      [10, 0],
+    ]);
   });
 });
 

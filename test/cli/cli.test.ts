@@ -52,14 +52,11 @@ const at = (name: string): string => join(cwd, name);
 
 describe("help and usage", () => {
   const helps = [["--help"], ["list", "--help"], ["run", "--help"], ["replay", "--help"], ["run", "-h"]];
-  it.each(helps.map((args) => [args.join(" "), args] as const))(
-    "smpsim %s prints usage and exits 0",
-    (_name, args) => {
-      const r = smpsim(...args);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^usage: smpsim/);
-    },
-  );
+  it.each(helps.map((args) => [args.join(" "), args] as const))("smpsim %s prints usage and exits 0", (_name, args) => {
+    const r = smpsim(...args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: smpsim/);
+  });
 
   it("exits 2 with the usage when no command is given", () => {
     const r = smpsim();
@@ -85,7 +82,10 @@ describe("list", () => {
   it("lists the built-in scenarios one per line", () => {
     const r = smpsim("list");
     expect(r.code).toBe(0);
-    const names = r.stdout.trimEnd().split("\n").map((l) => l.split(/\s+/)[0]);
+    const names = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.split(/\s+/)[0]);
     for (const id of ids) expect(names).toContain(id);
     expect(r.stdout).toMatch(/tlb-shootdown-munmap-local-only\s+violation\s+/);
   });
@@ -130,7 +130,9 @@ describe("run", () => {
   it("reuses the default log of an identical earlier run instead of writing a copy", () => {
     expect(smpsim("run", "tlb-shootdown-munmap").code).toBe(0);
     const again = smpsim("run", "tlb-shootdown-munmap");
-    expect(again.stdout).toMatch(/^log: smpsim-runs\/tlb-shootdown-munmap-seed1\.log \(this run's log is identical to it, so no new file\)$/m);
+    expect(again.stdout).toMatch(
+      /^log: smpsim-runs\/tlb-shootdown-munmap-seed1\.log \(this run's log is identical to it, so no new file\)$/m,
+    );
     expect(readdirSync(at("smpsim-runs"))).toEqual(["tlb-shootdown-munmap-seed1.log"]);
   });
 
@@ -171,7 +173,10 @@ describe("run", () => {
   });
 
   it("exits 2 for a scenario file with a bad field, naming the file and the field", () => {
-    writeFileSync(at("field.json"), JSON.stringify({ id: "x", machine: { cores: 99 }, tasks: [{ id: "t", mm: "A", script: [] }] }));
+    writeFileSync(
+      at("field.json"),
+      JSON.stringify({ id: "x", machine: { cores: 99 }, tasks: [{ id: "t", mm: "A", script: [] }] }),
+    );
     expect(badInput(smpsim("run", "field.json", "--no-log"))).toMatch(/field\.json: machine\.cores: /);
   });
 
@@ -192,7 +197,9 @@ describe("run", () => {
     expect(seed).toBeLessThan(300);
     const r = smpsim("run", "tlb-shootdown-munmap-local-only", "--seed", String(seed), "--log", "v.log");
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/VIOLATION of translation-coherence at event \d+: core \d used a TLB entry for VA 0x8000 filled at event \d+/);
+    expect(r.stdout).toMatch(
+      /VIOLATION of translation-coherence at event \d+: core \d used a TLB entry for VA 0x8000 filled at event \d+/,
+    );
     // Its log replays to the same verdict.
     const replay = smpsim("replay", "v.log", "--verify");
     expect(replay.code).toBe(1);

@@ -52,9 +52,15 @@ describe("--json", () => {
 describe("the prompt", () => {
   it("repeats the last command on an empty line and keeps the history in SMPSIM_HISTORY", () => {
     const history = join(cwd, "history");
-    const r = smpsimIn(cwd, ["debug", "v.log"], { input: "goto 10\nstep\n\n\nquit\n", env: { ...process.env, SMPSIM_HISTORY: history } });
+    const r = smpsimIn(cwd, ["debug", "v.log"], {
+      input: "goto 10\nstep\n\n\nquit\n",
+      env: { ...process.env, SMPSIM_HISTORY: history },
+    });
     expect(r.code, r.stderr).toBe(0);
-    const ats = r.stdout.split("\n").filter((l) => l.startsWith("at #")).map((l) => Number(/^at #(\d+)/.exec(l)![1]));
+    const ats = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("at #"))
+      .map((l) => Number(/^at #(\d+)/.exec(l)![1]));
     expect(ats).toHaveLength(4);
     expect(ats[1]! < ats[2]! && ats[2]! < ats[3]!).toBe(true);
     expect(readFileSync(history, "utf8")).toBe("goto 10\nstep\nquit\n");

@@ -13,7 +13,12 @@ beforeAll(() => {
   cwd = tempDir();
   // The default scenario with one task reading forever: 200,000 events, the lock never taken again (a
   // watch over them takes about 0.8 s of CPU here, several times the 150 ms before the interrupt).
-  const long = ["--set", "machine.maxEvents=200000", "--set", 'tasks.0.script=[{"op":"repeat","times":100000000,"body":[{"op":"read","va":"0x8000"}]}]'];
+  const long = [
+    "--set",
+    "machine.maxEvents=200000",
+    "--set",
+    'tasks.0.script=[{"op":"repeat","times":100000000,"body":[{"op":"read","va":"0x8000"}]}]',
+  ];
   expect(smpsimIn(cwd, ["run", "default", ...long, "--log", "long.log"], { timeout: 120_000 }).code).toBe(0);
 }, 180_000);
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));

@@ -22,7 +22,12 @@ interface Result {
 }
 
 function smpsim(args: string[], input?: string): Result {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 30_000, ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 30_000,
+    ...(input !== undefined ? { input } : {}),
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -43,7 +48,8 @@ beforeAll(() => {
   }
   expect(smpsim(["run", "asid-rollover-ipi", "--seed", "3", "--log", "ipi.log"]).code).toBe(0);
   for (let seed = 1; seed < 100 && !violating; seed++) {
-    if (smpsim(["run", "tlb-shootdown-munmap-local-only", "--seed", String(seed), "--log", `v${seed}.log`]).code === 1) violating = `v${seed}.log`;
+    if (smpsim(["run", "tlb-shootdown-munmap-local-only", "--seed", String(seed), "--log", `v${seed}.log`]).code === 1)
+      violating = `v${seed}.log`;
   }
   expect(violating).not.toBe("");
 }, 120_000);
@@ -84,7 +90,10 @@ describe("smpsim debug --eval", () => {
   });
 
   it("runs next/prev, find and watch in both directions", () => {
-    const r = debug("ipi.log", "next asid.rollover; prev core 2; find type=ipi.send; watch cpu_last_asid; watch -b cpu_last_asid; state");
+    const r = debug(
+      "ipi.log",
+      "next asid.rollover; prev core 2; find type=ipi.send; watch cpu_last_asid; watch -b cpu_last_asid; state",
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\) next asid\.rollover\nat #\d+ +t=\d+ +core \d +asid\.rollover +ROLL-OVER to generation 2/);
     expect(r.stdout).toMatch(/prev core 2\nat #\d+ +t=\d+ +core 2 /);
@@ -149,7 +158,10 @@ describe("smpsim trace", () => {
     const r = smpsim(["trace", "ipi.log", "-o", "t.json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/trace t\.json: \d+ trace events from \d+ log events: \d+ slices, [1-9]\d* flows/);
-    const t = JSON.parse(readFileSync(at("t.json"), "utf8")) as { traceEvents: { ph: string; tid?: number }[]; displayTimeUnit: string };
+    const t = JSON.parse(readFileSync(at("t.json"), "utf8")) as {
+      traceEvents: { ph: string; tid?: number }[];
+      displayTimeUnit: string;
+    };
     expect(t.displayTimeUnit).toBe("ns");
     expect(validateTrace(t)).toEqual([]);
     expect(new Set(t.traceEvents.filter((e) => e.ph === "X").map((e) => e.tid))).toEqual(new Set([0, 1, 2, 3]));

@@ -7,7 +7,11 @@ import { bin, cliSandbox, smpsimIn } from "./spawn.js";
 const box = cliSandbox();
 
 /** Starts smpsim, sends `signal` once stderr shows the search has started and `afterMs` passed. */
-function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function interrupted(
+  args: string[],
+  signal: NodeJS.Signals,
+  afterMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [bin, ...args], { cwd: box.cwd, stdio: ["ignore", "pipe", "pipe"] });
   const out = { stdout: "", stderr: "" };
   child.stdout.on("data", (d: Buffer) => {
@@ -61,15 +65,28 @@ describe("explore off a terminal", () => {
 
 describe("a bounded search", () => {
   it("says that bugs needing more preemptions may lie beyond an exhausted bound", () => {
-    const r = smpsimIn(box.cwd, ["explore", "asid-small-generation", "--strategy", "dpor", "--preemptions", "1", "--budget", "10000"]);
+    const r = smpsimIn(box.cwd, [
+      "explore",
+      "asid-small-generation",
+      "--strategy",
+      "dpor",
+      "--preemptions",
+      "1",
+      "--budget",
+      "10000",
+    ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/the space within 1 preemption was exhausted \(a bug that needs more than 1 preemption may lie beyond it: raise --preemptions, or drop it for unbounded DPOR\)/);
+    expect(r.stdout).toMatch(
+      /the space within 1 preemption was exhausted \(a bug that needs more than 1 preemption may lie beyond it: raise --preemptions, or drop it for unbounded DPOR\)/,
+    );
   });
 });
 
 describe("--time", () => {
   it("reads durations as a user writes them", () => {
-    expect([parseDuration("90"), parseDuration("90s"), parseDuration("10m"), parseDuration("1h30m")]).toEqual([90, 90, 600, 5400]);
+    expect([parseDuration("90"), parseDuration("90s"), parseDuration("10m"), parseDuration("1h30m")]).toEqual([
+      90, 90, 600, 5400,
+    ]);
     expect(() => parseDuration("ten minutes")).toThrow(/--time wants a duration like 90s, 10m or 1h30m/);
     expect(() => parseDuration("0s")).toThrow();
   });

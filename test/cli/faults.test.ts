@@ -8,12 +8,24 @@ const box = cliSandbox();
 
 function scenario(tables: Record<string, unknown>): string {
   const file = join(box.cwd, `s-${Object.keys(tables).join("-")}.json`);
-  writeFileSync(file, JSON.stringify({
-    id: "no-table",
-    machine: { cores: 1 },
-    tables,
-    tasks: [{ id: "B.0", mm: "B", script: [{ op: "read", va: "0x8000" }, { op: "read", va: "0x9000" }] }],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id: "no-table",
+      machine: { cores: 1 },
+      tables,
+      tasks: [
+        {
+          id: "B.0",
+          mm: "B",
+          script: [
+            { op: "read", va: "0x8000" },
+            { op: "read", va: "0x9000" },
+          ],
+        },
+      ],
+    }),
+  );
   return file;
 }
 
@@ -22,7 +34,9 @@ describe("an mm without a page table", () => {
     const r = smpsimIn(box.cwd, ["run", scenario({ kernel: {} }), "--no-log"]);
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/tasks\[0\]\.mm: mm "B" has no page table \(tables\.B\), so every access would fault; add its table, or "B": \{\} in tables if the faults are intended/);
+    expect(r.stderr).toMatch(
+      /tasks\[0\]\.mm: mm "B" has no page table \(tables\.B\), so every access would fault; add its table, or "B": \{\} in tables if the faults are intended/,
+    );
   });
 
   it("runs when the scenario gives it an empty table, and the summary counts the faults", () => {

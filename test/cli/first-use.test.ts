@@ -13,7 +13,9 @@ const smpsim = box.smpsim;
 
 function listed(): { id: string; expect: string; shownBy: string }[] {
   ensureCliBuilt();
-  return (JSON.parse(smpsimIn(root, ["list", "--json"]).stdout) as { scenarios: { id: string; expect: string; shownBy: string }[] }).scenarios;
+  return (
+    JSON.parse(smpsimIn(root, ["list", "--json"]).stdout) as { scenarios: { id: string; expect: string; shownBy: string }[] }
+  ).scenarios;
 }
 
 describe("scenarios listed as violations", () => {
@@ -23,7 +25,8 @@ describe("scenarios listed as violations", () => {
     expect(r.stdout.split("\n")[0]).toMatch(/^default\s+clean\s+-\s+/);
     expect(r.stdout).toMatch(/\ntlb-shootdown-munmap-local-only\s+violation\s+run\s+/);
     expect(r.stdout).toMatch(/\nasid-small-ipi\s+clean\s+explore\s+/);
-    for (const s of listed()) expect(s.shownBy).toBe(s.expect === "violation" ? "run" : s.shownBy === "explore" ? "explore" : "-");
+    for (const s of listed())
+      expect(s.shownBy).toBe(s.expect === "violation" ? "run" : s.shownBy === "explore" ? "explore" : "-");
   });
 
   const violating = listed().filter((s) => s.expect === "violation" && s.shownBy === "run");

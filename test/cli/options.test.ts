@@ -18,7 +18,9 @@ function usage(...args: string[]): string {
 
 describe("option errors", () => {
   it("suggests the option meant by a typo", () => {
-    expect(usage("run", "default", "--no-log", "--sed", "3")).toBe("smpsim: run: unknown option --sed (did you mean --seed?) (see smpsim help run)");
+    expect(usage("run", "default", "--no-log", "--sed", "3")).toBe(
+      "smpsim: run: unknown option --sed (did you mean --seed?) (see smpsim help run)",
+    );
     expect(usage("list", "--jsn")).toMatch(/unknown option --jsn \(did you mean --json\?\)/);
   });
 

@@ -14,7 +14,11 @@ describe("smpsim show", () => {
   it("prints the default scenario as JSON with addresses in hex", () => {
     const r = smpsim("show", "default");
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { tasks: unknown[]; machine: { pageOffset: string }; tables: Record<string, Record<string, { pa: string }>> };
+    const j = JSON.parse(r.stdout) as {
+      tasks: unknown[];
+      machine: { pageOffset: string };
+      tables: Record<string, Record<string, { pa: string }>>;
+    };
     expect(j.tasks.length).toBeGreaterThan(0);
     expect(j.machine.pageOffset).toBe("0xc0000000");
     expect(Object.keys(j.tables.kernel!)[0]).toMatch(/^0x[0-9a-f]+$/);
@@ -25,7 +29,10 @@ describe("smpsim show", () => {
   it("gives a file that runs as the built-in does", () => {
     writeFileSync(join(box.cwd, "mine.json"), smpsim("show", "tlb-shootdown-munmap-local-only").stdout);
     const fromFile = JSON.parse(smpsim("run", "mine.json", "--no-log", "--json").stdout) as { stateHash: string; events: number };
-    const builtin = JSON.parse(smpsim("run", "tlb-shootdown-munmap-local-only", "--no-log", "--json").stdout) as { stateHash: string; events: number };
+    const builtin = JSON.parse(smpsim("run", "tlb-shootdown-munmap-local-only", "--no-log", "--json").stdout) as {
+      stateHash: string;
+      events: number;
+    };
     expect(fromFile).toMatchObject({ stateHash: builtin.stateHash, events: builtin.events });
   });
 

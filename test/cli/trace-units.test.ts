@@ -11,7 +11,10 @@ describe("smpsim trace", () => {
     expect(smpsimIn(box.cwd, ["run", "tlb-shootdown-munmap-local-only", "--log", "v.log"]).code).toBe(1);
     const r = smpsimIn(box.cwd, ["trace", "v.log", "-o", "t.json"]);
     expect(r.code, r.stderr).toBe(0);
-    const file = JSON.parse(readFileSync(join(box.cwd, "t.json"), "utf8")) as { traceEvents: { ph: string; ts?: number; cat?: string; name: string }[]; otherData: { time: string } };
+    const file = JSON.parse(readFileSync(join(box.cwd, "t.json"), "utf8")) as {
+      traceEvents: { ph: string; ts?: number; cat?: string; name: string }[];
+      otherData: { time: string };
+    };
     const log = readFileSync(join(box.cwd, "v.log"), "utf8").trim().split("\n");
     const lastT = (JSON.parse(log[log.length - 2]!) as { t: number }).t;
     const maxTs = Math.max(...file.traceEvents.filter((e) => e.ts !== undefined).map((e) => e.ts!));

@@ -49,26 +49,36 @@ describe("replay --verify of an altered log", () => {
   it("names the first differing field, not only the line", () => {
     const r = smpsim("replay", altered("b.log", fillPa), "--verify");
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/re-execution DIVERGED at event \d+: the event differs \(field entry\.pa: logged \d+, re-executed \d+\)/);
+    expect(r.stdout).toMatch(
+      /re-execution DIVERGED at event \d+: the event differs \(field entry\.pa: logged \d+, re-executed \d+\)/,
+    );
     expect(r.stdout).not.toMatch(/^note: this log was written by/m);
   });
 
   it("says first when the log came from another smpsim version", () => {
-    const r = smpsim("replay", altered("c.log", (lines) => {
-      fillPa(lines);
-      lines[0] = lines[0]!.replace(`"toolVersion":"${version}"`, '"toolVersion":"0.0.1"');
-      asWrittenBefore(lines);
-    }), "--verify");
+    const r = smpsim(
+      "replay",
+      altered("c.log", (lines) => {
+        fillPa(lines);
+        lines[0] = lines[0]!.replace(`"toolVersion":"${version}"`, '"toolVersion":"0.0.1"');
+        asWrittenBefore(lines);
+      }),
+      "--verify",
+    );
     const note = r.stdout.indexOf(`note: this log was written by smpsim 0.0.1, and this is smpsim ${version}`);
     expect(note).toBeGreaterThan(-1);
     expect(note).toBeLessThan(r.stdout.indexOf("DIVERGED"));
   });
 
   it("reads a log from before the header had a tool version", () => {
-    const r = smpsim("replay", altered("d.log", (lines) => {
-      lines[0] = lines[0]!.replace(`"toolVersion":"${version}",`, "");
-      asWrittenBefore(lines);
-    }), "--verify");
+    const r = smpsim(
+      "replay",
+      altered("d.log", (lines) => {
+        lines[0] = lines[0]!.replace(`"toolVersion":"${version}",`, "");
+        asWrittenBefore(lines);
+      }),
+      "--verify",
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/written by an smpsim from before logs recorded their version/);
   });
@@ -76,7 +86,11 @@ describe("replay --verify of an altered log", () => {
 
 describe("firstDifference", () => {
   it("walks objects and arrays to the first differing leaf", () => {
-    expect(firstDifference({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] } })).toEqual({ path: "b.c[1]", logged: 2, reexecuted: 3 });
+    expect(firstDifference({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] } })).toEqual({
+      path: "b.c[1]",
+      logged: 2,
+      reexecuted: 3,
+    });
     expect(firstDifference({ a: 1 }, { a: 1 })).toBeNull();
     expect(describeDifference(firstDifference({ a: 1 }, { a: 1, z: 2 })!)).toBe("field z: logged (absent), re-executed 2");
   });

@@ -5,16 +5,35 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyTlbi, fillSlot, findEntry, lookup, lruVictim, touchSlot, victimSlot, type Tlbi, type TlbEntry } from "../../cores/tlb.js";
+import {
+  applyTlbi,
+  fillSlot,
+  findEntry,
+  lookup,
+  lruVictim,
+  touchSlot,
+  victimSlot,
+  type Tlbi,
+  type TlbEntry,
+} from "../../cores/tlb.js";
 
 const small = fc.integer({ min: 0, max: 3 });
-const anEntry = fc.record({ vpn: small, asid: small, vmid: fc.integer({ min: 0, max: 1 }), global: fc.boolean(), lastUsed: fc.integer({ min: 0, max: 2 }) });
+const anEntry = fc.record({
+  vpn: small,
+  asid: small,
+  vmid: fc.integer({ min: 0, max: 1 }),
+  global: fc.boolean(),
+  lastUsed: fc.integer({ min: 0, max: 2 }),
+});
 const aTlbi: fc.Arbitrary<Tlbi> = fc.oneof(
   fc.record({ scope: fc.constant("va" as const), vpn: small, asid: small }),
   fc.record({ scope: fc.constant("asid" as const), asid: small }),
   fc.record({ scope: fc.constant("all" as const) }),
 );
-type Step = { k: "fill"; e: { vpn: number; asid: number; vmid: number; global: boolean }; at: number } | { k: "touch"; at: number } | { k: "tlbi"; op: Tlbi; vmid: number };
+type Step =
+  | { k: "fill"; e: { vpn: number; asid: number; vmid: number; global: boolean }; at: number }
+  | { k: "touch"; at: number }
+  | { k: "tlbi"; op: Tlbi; vmid: number };
 const aStep: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ k: fc.constant("fill" as const), e: anEntry, at: fc.nat(100) }),
   fc.record({ k: fc.constant("touch" as const), at: fc.nat(100) }),

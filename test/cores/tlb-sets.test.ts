@@ -24,7 +24,9 @@ function scenario(pages: readonly number[], machine: Record<string, unknown>, ti
     tables: { m: table, kernel: {} },
     kernelTable: "kernel",
     kernel: { asidAllocator: "static", asidBits: 8, switchSequence: "reserved-asid" },
-    tasks: [{ id: "t", mm: "m", script: [{ op: "repeat", times, body: pages.map((p) => ({ op: "read", va: hex(p * 0x1000) })) }] }],
+    tasks: [
+      { id: "t", mm: "m", script: [{ op: "repeat", times, body: pages.map((p) => ({ op: "read", va: hex(p * 0x1000) })) }] },
+    ],
   };
 }
 
@@ -69,7 +71,9 @@ describe("a set-associative TLB", () => {
   });
 
   it("refuses ways that do not divide the entries, naming the field", () => {
-    expect(() => readScenario(scenario([1], { tlbEntries: 64, tlbWays: 5 }), "s.json")).toThrow(/machine\.tlbWays: must divide machine\.tlbEntries/);
+    expect(() => readScenario(scenario([1], { tlbEntries: 64, tlbWays: 5 }), "s.json")).toThrow(
+      /machine\.tlbWays: must divide machine\.tlbEntries/,
+    );
     expect(() => readScenario(scenario([1], { tlbEntries: 64, tlbWays: 0 }), "s.json")).toThrow(/machine\.tlbWays/);
   });
 
@@ -88,7 +92,18 @@ describe("a set-associative TLB", () => {
           }
           const set = setSlots(tlb, st.vpn, sets);
           const slot = set.length < ways ? tlb.length : setLruVictim(tlb, set);
-          fillSlot(tlb, slot, { vpn: st.vpn, asid: 0, vmid: 0, global: false, pa: 0, writable: true, table: "A", gen: 0, filledAt: seq, lastUsed: seq });
+          fillSlot(tlb, slot, {
+            vpn: st.vpn,
+            asid: 0,
+            vmid: 0,
+            global: false,
+            pa: 0,
+            writable: true,
+            table: "A",
+            gen: 0,
+            filledAt: seq,
+            lastUsed: seq,
+          });
         });
         for (let vpn = 0; vpn < 16; vpn++) {
           const linear = tlb.flatMap((e, i) => (setOf(e.vpn, sets) === setOf(vpn, sets) ? [i] : []));

@@ -4,15 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  applyTlbi,
-  lookup,
-  lruVictim,
-  tlbiMatches,
-  tlbiVictims,
-  type Tlbi,
-  type TlbEntry,
-} from "../../cores/tlb.js";
+import { applyTlbi, lookup, lruVictim, tlbiMatches, tlbiVictims, type Tlbi, type TlbEntry } from "../../cores/tlb.js";
 
 function entry(over: Partial<TlbEntry> = {}): TlbEntry {
   return {

@@ -5,11 +5,24 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Tlbi } from "../../cores/tlb.js";
-import { walkCacheFill, walkCacheLookup, walkCacheTlbi, type WalkCacheConfig, type WalkCacheEntry } from "../../cores/walk-cache.js";
+import {
+  walkCacheFill,
+  walkCacheLookup,
+  walkCacheTlbi,
+  type WalkCacheConfig,
+  type WalkCacheEntry,
+} from "../../cores/walk-cache.js";
 
 const TAGGED: WalkCacheConfig = { entries: 4, asidTagged: true };
 const UNTAGGED: WalkCacheConfig = { entries: 4, asidTagged: false };
-const entry = (l1: number, asid: number, vmid = 0): WalkCacheEntry => ({ l1, pfn: 0x70000 + l1, asid, vmid, table: "A", filledAt: 0 });
+const entry = (l1: number, asid: number, vmid = 0): WalkCacheEntry => ({
+  l1,
+  pfn: 0x70000 + l1,
+  asid,
+  vmid,
+  table: "A",
+  filledAt: 0,
+});
 const after = (cfg: WalkCacheConfig, es: WalkCacheEntry[], op: Tlbi, vmid = 0): WalkCacheEntry[] => {
   const wc = es.map((e) => ({ ...e }));
   walkCacheTlbi(wc, cfg, op, vmid);
@@ -54,15 +67,27 @@ describe("walk cache maintenance", () => {
     for (let l1 = 0; l1 < 5; l1++) walkCacheFill(wc, TAGGED, entry(l1, 1));
     expect(wc.map((e) => e.l1)).toEqual([1, 2, 3, 4]);
     walkCacheFill(wc, TAGGED, { ...entry(2, 1), pfn: 9 });
-    expect(wc.map((e) => [e.l1, e.pfn])).toEqual([[1, 0x70001], [3, 0x70003], [4, 0x70004], [2, 9]]);
+    expect(wc.map((e) => [e.l1, e.pfn])).toEqual([
+      [1, 0x70001],
+      [3, 0x70003],
+      [4, 0x70004],
+      [2, 9],
+    ]);
   });
 
   it("never loses an entry to a last-level TLBI, whatever its scope's fields (property)", () => {
     const arbEntry = fc.record({ l1: fc.nat(8), asid: fc.nat(4), vmid: fc.nat(2) }).map((e) => entry(e.l1, e.asid, e.vmid));
     fc.assert(
-      fc.property(fc.array(arbEntry, { maxLength: 6 }), fc.constantFrom<"va" | "vaa">("va", "vaa"), fc.nat(8 * 512), fc.nat(4), fc.boolean(), (es, scope, vpn, asid, tagged) => {
-        expect(after(tagged ? TAGGED : UNTAGGED, es, { scope, asid, vpn, leaf: true })).toEqual(es);
-      }),
+      fc.property(
+        fc.array(arbEntry, { maxLength: 6 }),
+        fc.constantFrom<"va" | "vaa">("va", "vaa"),
+        fc.nat(8 * 512),
+        fc.nat(4),
+        fc.boolean(),
+        (es, scope, vpn, asid, tagged) => {
+          expect(after(tagged ? TAGGED : UNTAGGED, es, { scope, asid, vpn, leaf: true })).toEqual(es);
+        },
+      ),
     );
   });
 });

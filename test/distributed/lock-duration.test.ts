@@ -16,7 +16,9 @@ describe("the unit lock's duration", () => {
 
   it("refuses anything but whole milliseconds from 200 up, naming the variable", () => {
     for (const bad of ["1.5", "-1000", "199", "1s", " 1000"]) {
-      expect(() => lockDuration({ SMPSIM_QUEUE_LOCK_MS: bad }), bad).toThrow(/^SMPSIM_QUEUE_LOCK_MS: wants whole milliseconds, 200 or more, got "/);
+      expect(() => lockDuration({ SMPSIM_QUEUE_LOCK_MS: bad }), bad).toThrow(
+        /^SMPSIM_QUEUE_LOCK_MS: wants whole milliseconds, 200 or more, got "/,
+      );
     }
   });
 });

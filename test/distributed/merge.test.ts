@@ -15,7 +15,13 @@ import { builtinTarget, request, run } from "../explore/explore-helpers.js";
 
 const NO_CUT = new Int32Array([0x7fffffff]);
 
-async function onQueue(name: string, strategy: StrategyName, budget: number, unit: number, order: (n: number) => number[]): Promise<ExploreResult> {
+async function onQueue(
+  name: string,
+  strategy: StrategyName,
+  budget: number,
+  unit: number,
+  order: (n: number) => number[],
+): Promise<ExploreResult> {
   const t = await builtinTarget(name);
   const { plan, units } = planUnits(request(t, strategy, { budget, seed: 1, preemptions: bound(name) }), ".", unit);
   const results = new Map<number, UnitResult>();
@@ -31,19 +37,27 @@ async function onQueue(name: string, strategy: StrategyName, budget: number, uni
 const bound = (name: string): number => (name === "asid-small-generation" ? 1 : 2);
 
 const same = (r: ExploreResult) => ({
-  verdict: r.found ? r.found.violation.invariant : "clean", index: r.found?.index, picks: r.found?.picks, schedules: r.schedules,
-  exhausted: r.exhausted, events: r.events, states: r.distinctStatesSeen, finals: r.distinctFinalStates,
+  verdict: r.found ? r.found.violation.invariant : "clean",
+  index: r.found?.index,
+  picks: r.found?.picks,
+  schedules: r.schedules,
+  exhausted: r.exhausted,
+  events: r.events,
+  states: r.distinctStatesSeen,
+  finals: r.distinctFinalStates,
 });
 
-const shuffled = (seed: number) => (k: number): number[] => {
-  const a = Array.from({ length: k }, (_, i) => i);
-  for (let i = k - 1, s = seed; i > 0; i--) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-};
+const shuffled =
+  (seed: number) =>
+  (k: number): number[] => {
+    const a = Array.from({ length: k }, (_, i) => i);
+    for (let i = k - 1, s = seed; i > 0; i--) {
+      s = (s * 1103515245 + 12345) & 0x7fffffff;
+      const j = s % (i + 1);
+      [a[i], a[j]] = [a[j]!, a[i]!];
+    }
+    return a;
+  };
 
 describe("queue units merged in any order equal one thread", () => {
   it.each([
@@ -53,14 +67,18 @@ describe("queue units merged in any order equal one thread", () => {
     ["tlb-shootdown-munmap-local-only", "dfs", 2000, 0],
     ["asid-small-generation", "dfs", 100, 0],
     ["tlb-shootdown-munmap-local-only", "dpor", 2000, 0],
-  ] as const)("%s %s budget %i", async (name, strategy, budget, unit) => {
-    const one = run(await builtinTarget(name), strategy, { budget, seed: 1, preemptions: bound(name) });
-    const queued = await onQueue(name, strategy, budget, unit || 500, shuffled(budget));
-    // A DFS budget that ends inside a subtree: the subtrees ran past it, so coverage counts more (merge.ts).
-    const cutInSubtree = strategy === "dfs" && !one.found && !one.exhausted;
-    const pick = (r: ExploreResult) => (cutInSubtree ? { ...same(r), events: 0, states: 0, finals: 0 } : same(r));
-    expect(pick(queued)).toEqual(pick(one));
-  }, 60_000);
+  ] as const)(
+    "%s %s budget %i",
+    async (name, strategy, budget, unit) => {
+      const one = run(await builtinTarget(name), strategy, { budget, seed: 1, preemptions: bound(name) });
+      const queued = await onQueue(name, strategy, budget, unit || 500, shuffled(budget));
+      // A DFS budget that ends inside a subtree: the subtrees ran past it, so coverage counts more (merge.ts).
+      const cutInSubtree = strategy === "dfs" && !one.found && !one.exhausted;
+      const pick = (r: ExploreResult) => (cutInSubtree ? { ...same(r), events: 0, states: 0, finals: 0 } : same(r));
+      expect(pick(queued)).toEqual(pick(one));
+    },
+    60_000,
+  );
 
   it("a random search cut into units of any size, finished in any order, has one thread's verdict and index", async () => {
     const t = await builtinTarget("tlb-shootdown-munmap-local-only");

@@ -18,7 +18,9 @@ const server = redisServer();
 if (!server) console.warn("test/distributed/queue-cli.test.ts: skipped: redis-server is not installed (.ci/run installs it)");
 
 const local = (dir: string, ...args: string[]): Record<string, unknown> => {
-  const r = spawnSync(process.execPath, [BIN, "explore", ...args, "--seed", "1", "--json", "--out", join(dir, "local")], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [BIN, "explore", ...args, "--seed", "1", "--json", "--out", join(dir, "local")], {
+    encoding: "utf8",
+  });
   return JSON.parse(r.stdout) as Record<string, unknown>;
 };
 
@@ -51,7 +53,19 @@ describe.skipIf(!server)("explore --queue with worker processes over Redis", () 
   });
 
   it("a worker killed mid-unit and a coordinator killed and resumed lose nothing: the one-thread result", async () => {
-    const args = ["explore", "tlb-shootdown-munmap", "--strategy", "random", "--budget", "2000", "--seed", "1", "--json", "--unit", "100"];
+    const args = [
+      "explore",
+      "tlb-shootdown-munmap",
+      "--strategy",
+      "random",
+      "--budget",
+      "2000",
+      "--seed",
+      "1",
+      "--json",
+      "--unit",
+      "100",
+    ];
     const one = local(dir, ...args.slice(1, 6));
     // The first worker takes unit 0 and holds it (test hook) until it is killed.
     const holder = cli(["worker", "--queue", redis.url, "--threads", "1"], { SMPSIM_WORKER_HOLD: "1" });
@@ -117,7 +131,10 @@ describe.skipIf(!server)("explore --queue with worker processes over Redis", () 
     cli(["worker", "--queue", redis.url, "--threads", "1"], {}, workerDir);
     const ok = cli(args, {}, coordinatorDir);
     expect(await ok.exited).toBe(0);
-    const one = spawnSync(process.execPath, [BIN, ...args.slice(0, 4), "--seed", "1", "--json"], { encoding: "utf8", cwd: coordinatorDir });
+    const one = spawnSync(process.execPath, [BIN, ...args.slice(0, 4), "--seed", "1", "--json"], {
+      encoding: "utf8",
+      cwd: coordinatorDir,
+    });
     expect(JSON.parse(ok.out)).toEqual(JSON.parse(one.stdout));
   }, 60_000);
 });

@@ -36,7 +36,9 @@ export interface TestRedis {
 export async function startRedis(bin: string): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "smpsim-redis-"));
-  const proc = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  const proc = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+    stdio: "ignore",
+  });
   // Ready when it accepts a connection.
   for (let i = 0; i < 100; i++) {
     if (await accepts(port)) break;

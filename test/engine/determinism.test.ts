@@ -77,7 +77,13 @@ describe("same scenario and seed", () => {
     try {
       const files = [join(dir, "a.log"), join(dir, "b.log")];
       for (const path of files) {
-        await runScenario({ scenario: builtin("tlb-shootdown-munmap"), baseDir: dir, seed: 42, strategy: "random", log: { path, force: false } });
+        await runScenario({
+          scenario: builtin("tlb-shootdown-munmap"),
+          baseDir: dir,
+          seed: 42,
+          strategy: "random",
+          log: { path, force: false },
+        });
       }
       expect(readFileSync(files[1]!)).toEqual(readFileSync(files[0]!));
     } finally {

@@ -141,7 +141,13 @@ describe("built-in munmap scenarios", () => {
 
 describe("schedules given by the user", () => {
   it("rejects a schedule whose pick is out of range with a ScheduleSyntaxError naming the choice", async () => {
-    const run = runScenario({ scenario: builtin("tlb-shootdown-munmap"), baseDir: ".", seed: 1, strategy: "random", schedule: "0(zz)" });
+    const run = runScenario({
+      scenario: builtin("tlb-shootdown-munmap"),
+      baseDir: ".",
+      seed: 1,
+      strategy: "random",
+      schedule: "0(zz)",
+    });
     await expect(run).rejects.toBeInstanceOf(ScheduleSyntaxError);
     await expect(
       runScenario({ scenario: builtin("tlb-shootdown-munmap"), baseDir: ".", seed: 1, strategy: "random", schedule: "0(zz)" }),
@@ -158,14 +164,25 @@ describe("schedules given by the user", () => {
     const base = await runScenario({ scenario: builtin("tlb-shootdown-munmap"), baseDir: ".", seed: 9, strategy: "random" });
     const given = decodeSchedule(base.schedule).slice(0, 6);
     const r = await runScenario({
-      scenario: builtin("tlb-shootdown-munmap"), baseDir: ".", seed: 1, strategy: "fifo", schedule: encodeSchedule(given), keepEvents: true,
+      scenario: builtin("tlb-shootdown-munmap"),
+      baseDir: ".",
+      seed: 1,
+      strategy: "fifo",
+      schedule: encodeSchedule(given),
+      keepEvents: true,
     });
     const picks = decodeSchedule(r.schedule);
     expect(picks.slice(0, 6)).toEqual(given);
     expect(picks.length).toBeGreaterThan(6);
     // The run made the same first six choices as the one the picks came from.
     const firstChoices = (events: SimEvent[]) => events.filter((e) => e.type === "choice").slice(0, 6);
-    const again = await runScenario({ scenario: builtin("tlb-shootdown-munmap"), baseDir: ".", seed: 9, strategy: "random", keepEvents: true });
+    const again = await runScenario({
+      scenario: builtin("tlb-shootdown-munmap"),
+      baseDir: ".",
+      seed: 9,
+      strategy: "random",
+      keepEvents: true,
+    });
     expect(firstChoices(r.events)).toEqual(firstChoices(again.events));
   });
 });
@@ -190,9 +207,7 @@ describe("waiting for IPI acks", () => {
         .filter((e): e is EventOf<"bus.deliver"> => e.type === "bus.deliver" && e.core === sender && e.msg.kind === "ack")
         .filter((e) => e.msg.kind === "ack" && sent.has(e.msg.of));
       expect(acksIn.length, `seed ${seed}`).toBe(sent.size);
-      const wait = r.events.findIndex(
-        (e, i) => i < acked && e.type === "core.wait" && e.core === sender && e.wait.on === "acks",
-      );
+      const wait = r.events.findIndex((e, i) => i < acked && e.type === "core.wait" && e.core === sender && e.wait.on === "acks");
       if (wait < 0) continue; // the acks were in before it asked for them
       waited++;
       const between = r.events.slice(wait + 1, acked).filter((e) => e.core === sender);
@@ -212,19 +227,23 @@ describe("waiting for IPI acks", () => {
 
   it("makes no progress on a core whose IPI is never acked, and reports it as a liveness violation", () => {
     // Core 1 masks interrupts and spins on a lock core 0 holds; core 0 waits for core 1's ack.
-    const h = handRun(2, function* (c) {
-      if (c === 0) {
-        yield { k: "lock", name: "L" };
-        yield { k: "ipi", to: [1], ipi: "ping", arg: 0, wait: true };
-        yield { k: "wait-acks" };
-        yield { k: "unlock", name: "L" };
-      } else {
-        yield { k: "reg", regs: { irqOn: false } };
-        yield { k: "isb" };
-        yield { k: "isb" };
-        yield { k: "lock", name: "L" };
-      }
-    }, { ping: function* () {} });
+    const h = handRun(
+      2,
+      function* (c) {
+        if (c === 0) {
+          yield { k: "lock", name: "L" };
+          yield { k: "ipi", to: [1], ipi: "ping", arg: 0, wait: true };
+          yield { k: "wait-acks" };
+          yield { k: "unlock", name: "L" };
+        } else {
+          yield { k: "reg", regs: { irqOn: false } };
+          yield { k: "isb" };
+          yield { k: "isb" };
+          yield { k: "lock", name: "L" };
+        }
+      },
+      { ping: function* () {} },
+    );
     expect(h.outcome.violation?.invariant).toBe("liveness");
     expect(on(h.events, "ipi.acked")).toHaveLength(0);
     expect(on(h.events, "lock.release")).toHaveLength(0);
@@ -317,7 +336,12 @@ describe("TLB replacement in the engine", () => {
   });
 
   it("records the victim of random replacement as a choice", () => {
-    const h = handRun(1, touch([page(0), page(1), page(2)]), {}, { tlbEntries: 2, tlbPolicy: "random", chooser: new RandomChooser(3, 0) });
+    const h = handRun(
+      1,
+      touch([page(0), page(1), page(2)]),
+      {},
+      { tlbEntries: 2, tlbPolicy: "random", chooser: new RandomChooser(3, 0) },
+    );
     const victim = on(h.events, "choice").filter((e) => e.kind === "victim");
     expect(victim).toHaveLength(1);
     expect(victim[0]!.of).toBe(2);
@@ -360,15 +384,19 @@ describe("deadlock", () => {
   });
 
   it("reports an IPI that can never be delivered once every core has finished", () => {
-    const h = handRun(2, function* (c) {
-      if (c === 1) {
-        yield { k: "reg", regs: { irqOn: false } };
-        return;
-      }
-      yield { k: "isb" };
-      yield { k: "isb" };
-      yield { k: "ipi", to: [1], ipi: "ping", arg: 0, wait: false };
-    }, { ping: function* () {} });
+    const h = handRun(
+      2,
+      function* (c) {
+        if (c === 1) {
+          yield { k: "reg", regs: { irqOn: false } };
+          return;
+        }
+        yield { k: "isb" };
+        yield { k: "isb" };
+        yield { k: "ipi", to: [1], ipi: "ping", arg: 0, wait: false };
+      },
+      { ping: function* () {} },
+    );
     expect(h.state.cores.every((c) => c.done)).toBe(true);
     expect(h.outcome.violation?.invariant).toBe("liveness");
     expect(h.outcome.violation!.message).toMatch(/never delivered: IPI #0 \(ping\) to core 1/);

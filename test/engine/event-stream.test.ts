@@ -35,7 +35,10 @@ describe("the event stream", () => {
   it("is an rxjs Observable for operators", () => {
     const s = new EventStream<number>();
     const seen: number[] = [];
-    const sub = s.asObservable().pipe(filter((v) => v % 2 === 1)).subscribe((v) => seen.push(v));
+    const sub = s
+      .asObservable()
+      .pipe(filter((v) => v % 2 === 1))
+      .subscribe((v) => seen.push(v));
     for (let i = 0; i < 5; i++) s.next(i);
     sub.unsubscribe();
     expect(seen).toEqual([1, 3]);

@@ -25,7 +25,15 @@ const scenario = (edit: (r: Record<string, any>) => void = () => {}): Scenario =
 
 async function search(s: Scenario, strategy: "random" | "dpor", budget: number, dporPreemptions?: number) {
   const allocator = await resolveModules(s, dirname(FILE));
-  return explore({ target: { scenario: s, allocator }, strategy, budget, seed: 1, depth: 3, preemptions: 2, ...(dporPreemptions === undefined ? {} : { dporPreemptions }) });
+  return explore({
+    target: { scenario: s, allocator },
+    strategy,
+    budget,
+    seed: 1,
+    depth: 3,
+    preemptions: 2,
+    ...(dporPreemptions === undefined ? {} : { dporPreemptions }),
+  });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "smpsim-late-tlbi-"));
@@ -49,7 +57,12 @@ describe("broadcast TLBI completing late", () => {
   // Within 2 preemptions (3,232 schedules): unbounded DPOR passes 20,000 since same-asid-threads
   // declares its register reads.
   it("is off by default: the same munmap is clean under DPOR exhausted within 2 preemptions", async () => {
-    const res = await search(scenario((r) => delete r.machine.tlbi), "dpor", 20000, 2);
+    const res = await search(
+      scenario((r) => delete r.machine.tlbi),
+      "dpor",
+      20000,
+      2,
+    );
     expect(res.found).toBeNull();
     expect(res.exhausted).toBe(true);
   });

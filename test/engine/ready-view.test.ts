@@ -22,7 +22,14 @@ const aMachine = fc.record({
   readyAt: fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 8 }),
   ready: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
   // Sends at a clock that never goes back: gaps between sends, kinds, receivers.
-  sends: fc.array(fc.record({ gap: fc.integer({ min: 0, max: 15 }), kind: fc.constantFrom("ipi" as const, "tlbi" as const, "ack" as const), to: fc.nat(7) }), { maxLength: 40 }),
+  sends: fc.array(
+    fc.record({
+      gap: fc.integer({ min: 0, max: 15 }),
+      kind: fc.constantFrom("ipi" as const, "tlbi" as const, "ack" as const),
+      to: fc.nat(7),
+    }),
+    { maxLength: 40 },
+  ),
   delivered: fc.array(fc.nat(39), { maxLength: 20 }),
   masked: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
   specs: fc.nat(3),
@@ -33,7 +40,15 @@ const aMachine = fc.record({
   // Message slots to start with: few, so that sends move and grow them.
   capacity: fc.constantFrom(2, 4, 256),
   // After each move: a message sent or delivered, a core's interrupts masked or unmasked.
-  later: fc.array(fc.record({ kind: fc.constantFrom("ipi" as const, "tlbi" as const, "ack" as const), to: fc.nat(7), deliver: fc.nat(60), irq: fc.boolean() }), { maxLength: 12 }),
+  later: fc.array(
+    fc.record({
+      kind: fc.constantFrom("ipi" as const, "tlbi" as const, "ack" as const),
+      to: fc.nat(7),
+      deliver: fc.nat(60),
+      irq: fc.boolean(),
+    }),
+    { maxLength: 12 },
+  ),
 });
 
 describe("the engine's ready view", () => {
@@ -62,20 +77,20 @@ describe("the engine's ready view", () => {
         };
         const agree = (): void => {
           const options: StepOption[] = [
-          ...set.cores.map((c) => ({ readyAt: m.readyAt[c]!, spec: false, key: c })),
-          ...listed().map((x) => ({ readyAt: x.deliverAt, spec: false, key: 64 + x.id })),
-          ...Array.from({ length: m.specs }, (_, i) => ({ readyAt: 0, spec: true, key: -1 - i })),
-        ];
-        // What the lists hold: cores that are ready, messages not delivered and not IPIs to masked cores.
-        const expected = sent.filter((x, id) => !gone.has(id) && !(x.kind === "ipi" && masked[x.to]));
-        expect(listed().map((x) => x.id)).toEqual(expected.map((x) => x.id));
-        expect(expected.map((_, i) => set.msgAt(i).id)).toEqual(expected.map((x) => x.id));
-        const of = options.length;
-        if (of === 0) return;
-        const a = new RandomChooser(m.seed, 0.3, m.window);
-        const b = new RandomChooser(m.seed, 0.3, m.window);
-        for (let k = 0; k < 5; k++) expect(b.pickByCount(set)).toBe(a.pick("step", of, options));
-        expect(new FifoChooser().pickByCount(set)).toBe(new FifoChooser().pick("step", of, options));
+            ...set.cores.map((c) => ({ readyAt: m.readyAt[c]!, spec: false, key: c })),
+            ...listed().map((x) => ({ readyAt: x.deliverAt, spec: false, key: 64 + x.id })),
+            ...Array.from({ length: m.specs }, (_, i) => ({ readyAt: 0, spec: true, key: -1 - i })),
+          ];
+          // What the lists hold: cores that are ready, messages not delivered and not IPIs to masked cores.
+          const expected = sent.filter((x, id) => !gone.has(id) && !(x.kind === "ipi" && masked[x.to]));
+          expect(listed().map((x) => x.id)).toEqual(expected.map((x) => x.id));
+          expect(expected.map((_, i) => set.msgAt(i).id)).toEqual(expected.map((x) => x.id));
+          const of = options.length;
+          if (of === 0) return;
+          const a = new RandomChooser(m.seed, 0.3, m.window);
+          const b = new RandomChooser(m.seed, 0.3, m.window);
+          for (let k = 0; k < 5; k++) expect(b.pickByCount(set)).toBe(a.pick("step", of, options));
+          expect(new FifoChooser().pickByCount(set)).toBe(new FifoChooser().pick("step", of, options));
         };
         agree();
         m.moves.forEach((mv, i) => {

@@ -53,7 +53,15 @@ describe("TLBs shared between cores", () => {
   it("reads groups of cores, and refuses a core in two groups, a group of one, or a core the machine lacks", () => {
     expect(readScenario(two([[0, 1]]), "two.json").machine.sharedTlb).toEqual([[0, 1]]);
     expect(readScenario(two(false), "two.json").machine.sharedTlb).toBeUndefined();
-    expect(() => readScenario(two([[0, 1], [1, 0]]), "two.json")).toThrow(/machine.sharedTlb\[1\].*two groups/);
+    expect(() =>
+      readScenario(
+        two([
+          [0, 1],
+          [1, 0],
+        ]),
+        "two.json",
+      ),
+    ).toThrow(/machine.sharedTlb\[1\].*two groups/);
     expect(() => readScenario(two([[0]]), "two.json")).toThrow(/machine.sharedTlb\[0\].*two or more/);
     expect(() => readScenario(two([[0, 2]]), "two.json")).toThrow(/machine.sharedTlb\[0\]\[1\]/);
     expect(siblingsOf(4, [[0, 2]])).toEqual([[2], [], [0], []]);
@@ -77,12 +85,18 @@ describe("TLBs shared between cores", () => {
   });
 
   it("leaves the same allocator clean with private TLBs", async () => {
-    const res = await search(scenario((r) => (r.machine.sharedTlb = false)), 600);
+    const res = await search(
+      scenario((r) => (r.machine.sharedTlb = false)),
+      600,
+    );
     expect(res.found).toBeNull();
   });
 
   it("leaves arm64's allocator, which keeps running ASIDs reserved, clean on the shared TLB", async () => {
-    const res = await search(scenario((r) => (r.kernel.asidAllocator = "arm64")), 600);
+    const res = await search(
+      scenario((r) => (r.kernel.asidAllocator = "arm64")),
+      600,
+    );
     expect(res.found).toBeNull();
   });
 
@@ -102,8 +116,26 @@ describe("TLBs shared between cores", () => {
 describe("DPOR's dependence on a shared TLB", () => {
   const fill = (core: number): SimEvent =>
     ({
-      seq: 0, t: 0, core, type: "tlb.fill", va: 0x8000, spec: false, write: false, steps: 2,
-      entry: { vpn: 8, asid: 1, vmid: 0, global: false, pa: 0x10000, writable: true, table: "A", gen: 0, filledAt: 0, lastUsed: 0 },
+      seq: 0,
+      t: 0,
+      core,
+      type: "tlb.fill",
+      va: 0x8000,
+      spec: false,
+      write: false,
+      steps: 2,
+      entry: {
+        vpn: 8,
+        asid: 1,
+        vmid: 0,
+        global: false,
+        pa: 0x10000,
+        writable: true,
+        table: "A",
+        gen: 0,
+        filledAt: 0,
+        lastUsed: 0,
+      },
     }) as unknown as SimEvent;
   const footprint = (sharedTlb: unknown, core: number, o: Objects) => {
     const s = readScenario(two(sharedTlb), "two.json");

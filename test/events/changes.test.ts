@@ -32,7 +32,13 @@ function coreChanges(a: MachineState, b: MachineState, c: number): CoreArea[] {
   if (!same(contents(x.tlb), contents(y.tlb)) || !same(x.walkCache, y.walkCache)) out.push("tlb");
   else if (!same(x.tlb, y.tlb)) out.push("lru");
   if (x.done !== y.done) out.push("done");
-  if (!same([x.wait, x.ipiAcksOutstanding, x.ipiAcksAwaited, x.tlbiAcksOutstanding], [y.wait, y.ipiAcksOutstanding, y.ipiAcksAwaited, y.tlbiAcksOutstanding])) out.push("wait");
+  if (
+    !same(
+      [x.wait, x.ipiAcksOutstanding, x.ipiAcksAwaited, x.tlbiAcksOutstanding],
+      [y.wait, y.ipiAcksOutstanding, y.ipiAcksAwaited, y.tlbiAcksOutstanding],
+    )
+  )
+    out.push("wait");
   if (x.task !== y.task) out.push("task");
   if (!same([x.ctx, x.maxGeneration], [y.ctx, y.maxGeneration])) out.push("ctx");
   const [g, h] = [a.hyp?.cores[c], b.hyp?.cores[c]];
@@ -75,7 +81,8 @@ describe("event specs declare what the reducer changes", () => {
       let before = structuredClone(scenarioInitialState(scenario, allocatorOf(scenario)));
       run.events.slice(0, CHECKED).forEach((ev, i) => {
         const after = run.after.get(i + 1)!;
-        for (const p of undeclared(before, after, ev)) if (!problems.has(`${ev.type}: ${p}`)) problems.set(`${ev.type}: ${p}`, `#${ev.seq}`);
+        for (const p of undeclared(before, after, ev))
+          if (!problems.has(`${ev.type}: ${p}`)) problems.set(`${ev.type}: ${p}`, `#${ev.seq}`);
         before = after;
       });
       expect([...problems].map(([p, at]) => `${p} (first at ${at})`)).toEqual([]);

@@ -80,7 +80,7 @@ describe("explore tlb-shootdown-munmap-local-only --strategy pct --budget 2000 -
     expect(v.stdout).not.toMatch(/diverge/i);
   });
 
-  it("`smpsim run <scenario> --schedule \"$(cat DIR/schedule.txt)\" --no-log` hits the same violation at the same event", () => {
+  it('`smpsim run <scenario> --schedule "$(cat DIR/schedule.txt)" --no-log` hits the same violation at the same event', () => {
     const schedule = readFileSync(join(dir(), "schedule.txt"), "utf8").trim();
     const r = smpsim("run", "tlb-shootdown-munmap-local-only", "--schedule", schedule, "--no-log");
     expect(r.code, r.stderr).toBe(1);
@@ -113,7 +113,19 @@ describe("explore tlb-shootdown-munmap-local-only --strategy pct --budget 2000 -
   });
 
   it("with --force it replaces them", () => {
-    const r = smpsim("explore", "tlb-shootdown-munmap-local-only", "--strategy", "random", "--seed", "3", "--budget", "2000", "--out", dir(), "--force");
+    const r = smpsim(
+      "explore",
+      "tlb-shootdown-munmap-local-only",
+      "--strategy",
+      "random",
+      "--seed",
+      "3",
+      "--budget",
+      "2000",
+      "--out",
+      dir(),
+      "--force",
+    );
     expect(r.code, r.stderr).toBe(1);
     const schedule = readFileSync(join(dir(), "schedule.txt"), "utf8").trim();
     expect(r.stdout).toContain(`schedule: ${schedule}\n`);
@@ -128,7 +140,13 @@ describe("explore --json", () => {
     // Nothing on stderr but the progress lines a search of more than a few seconds prints off a terminal.
     expect(r.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("explore tlb-shootdown-munmap dpor: "))).toEqual([]);
     const o = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(o).toMatchObject({ scenario: "tlb-shootdown-munmap", strategy: "dpor", verdict: "clean", exhausted: true, workers: 1 });
+    expect(o).toMatchObject({
+      scenario: "tlb-shootdown-munmap",
+      strategy: "dpor",
+      verdict: "clean",
+      exhausted: true,
+      workers: 1,
+    });
     for (const k of ["schedules", "events", "distinctFinalStates", "distinctStatesSeen"]) {
       expect(typeof o[k], k).toBe("number");
       expect(o[k] as number, k).toBeGreaterThan(0);
@@ -143,8 +161,17 @@ describe("explore --json", () => {
     const r = smpsim("explore", "tlb-shootdown-munmap-local-only", "--strategy", "dfs", "--json", "--out", out);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
-    const o = JSON.parse(r.stdout) as Record<string, unknown> & { shrunk: Record<string, number>; violation: Record<string, unknown> };
-    expect(o).toMatchObject({ verdict: "violation", strategy: "dfs", exhausted: false, counterexample: join(out, "counterexample.log"), scheduleFile: join(out, "schedule.txt") });
+    const o = JSON.parse(r.stdout) as Record<string, unknown> & {
+      shrunk: Record<string, number>;
+      violation: Record<string, unknown>;
+    };
+    expect(o).toMatchObject({
+      verdict: "violation",
+      strategy: "dfs",
+      exhausted: false,
+      counterexample: join(out, "counterexample.log"),
+      scheduleFile: join(out, "schedule.txt"),
+    });
     expect(o.violation.invariant).toBe("translation-coherence");
     expect(o.schedule).toBe(readFileSync(join(out, "schedule.txt"), "utf8").trim());
     expect(o.shrunk.explicitChoices).toBeLessThanOrEqual(o.shrunk.choices!);
@@ -153,7 +180,17 @@ describe("explore --json", () => {
 
   it("random and pct report exhausted null (they sample, they cannot exhaust)", () => {
     for (const strategy of ["random", "pct"]) {
-      const r = smpsim("explore", "tlb-shootdown-munmap", "--strategy", strategy, "--budget", "50", "--json", "--out", at(`sample-${strategy}`));
+      const r = smpsim(
+        "explore",
+        "tlb-shootdown-munmap",
+        "--strategy",
+        strategy,
+        "--budget",
+        "50",
+        "--json",
+        "--out",
+        at(`sample-${strategy}`),
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ verdict: "clean", exhausted: null, schedules: 50 });
     }
@@ -165,7 +202,9 @@ describe("explore without --json", () => {
     const r = smpsim("explore", "tlb-shootdown-munmap", "--strategy", "dfs", "--preemptions", "1", "--out", at("dfs-clean"));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/--strategy dfs --preemptions 1: no violation in \d+ schedules/);
-    expect(r.stdout).toMatch(/coverage: \d+ schedules, \d+ distinct final states, \d+ distinct states seen; the space within 1 preemption was exhausted/);
+    expect(r.stdout).toMatch(
+      /coverage: \d+ schedules, \d+ distinct final states, \d+ distinct states seen; the space within 1 preemption was exhausted/,
+    );
     // eslint-disable-next-line no-control-regex -- no carriage returns or ANSI escapes in piped output
     expect(r.stdout + r.stderr).not.toMatch(/\r|\x1b\[/);
   });
@@ -186,16 +225,19 @@ describe("explore without --json", () => {
 });
 
 describe("the acceptance runs on asid-switch-no-reserved", () => {
-  it.each(["pct", "dpor"])("--strategy %s --budget 20000 finds the coherence violation and the saved log replays to it", (strategy) => {
-    const out = at(`no-reserved-${strategy}`);
-    const r = smpsim("explore", "asid-switch-no-reserved", "--strategy", strategy, "--budget", "20000", "--out", out);
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/VIOLATION of translation-coherence/);
-    const replay = smpsim("replay", join(out, "counterexample.log"), "--verify");
-    expect(replay.code, replay.stderr).toBe(1);
-    expect(replay.stdout).toMatch(/VIOLATION of translation-coherence/);
-    expect(replay.stdout).toMatch(/verified/);
-  });
+  it.each(["pct", "dpor"])(
+    "--strategy %s --budget 20000 finds the coherence violation and the saved log replays to it",
+    (strategy) => {
+      const out = at(`no-reserved-${strategy}`);
+      const r = smpsim("explore", "asid-switch-no-reserved", "--strategy", strategy, "--budget", "20000", "--out", out);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/VIOLATION of translation-coherence/);
+      const replay = smpsim("replay", join(out, "counterexample.log"), "--verify");
+      expect(replay.code, replay.stderr).toBe(1);
+      expect(replay.stdout).toMatch(/VIOLATION of translation-coherence/);
+      expect(replay.stdout).toMatch(/verified/);
+    },
+  );
 });
 
 describe("bad input exits 2 with one line on stderr", () => {
@@ -229,6 +271,18 @@ describe("explore --help", () => {
     const r = smpsim("explore", "--help");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: smpsim explore <scenario>/);
-    for (const opt of ["--strategy", "--budget", "--depth", "--preemptions", "--seed", "--workers", "--out", "--force", "--set", "--json"]) expect(r.stdout).toContain(opt);
+    for (const opt of [
+      "--strategy",
+      "--budget",
+      "--depth",
+      "--preemptions",
+      "--seed",
+      "--workers",
+      "--out",
+      "--force",
+      "--set",
+      "--json",
+    ])
+      expect(r.stdout).toContain(opt);
   });
 });

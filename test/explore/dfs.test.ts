@@ -24,7 +24,12 @@ interface Explored {
 }
 
 /** Drives the real dfs strategy as the explorer does, looking at each path after its execution. */
-function dfsPaths(t: ExecutionTarget, bound: number, budget = 50_000, share: Share = { index: 0, of: 1 }): { paths: Explored[]; exhausted: boolean } {
+function dfsPaths(
+  t: ExecutionTarget,
+  bound: number,
+  budget = 50_000,
+  share: Share = { index: 0, of: 1 },
+): { paths: Explored[]; exhausted: boolean } {
   const s = makeStrategy("dfs", { seed: 1, depth: 1, preemptions: bound, specRate: 0, steps: 0, share, tasksOn: () => [] });
   const paths: Explored[] = [];
   while (paths.length < budget) {
@@ -93,7 +98,10 @@ describe("dfs with bound 0", () => {
     const { paths, exhausted } = dfsPaths(await withVictims(), 0);
     expect(exhausted).toBe(true);
     const victims = paths.flatMap((p) => p.rec.all.filter((c) => c.kind === "victim"));
-    expect(victims.some((c) => c.of > 1), "the scenario has no real victim choice").toBe(true);
+    expect(
+      victims.some((c) => c.of > 1),
+      "the scenario has no real victim choice",
+    ).toBe(true);
     // Index the explored tree by prefix: which picks were taken after each prefix.
     const taken = new Map<string, Set<number>>();
     for (const p of paths) {
@@ -116,7 +124,10 @@ describe("dfs with bound 0", () => {
           // The last thread still ready: it keeps running (anything else is a preemption). Otherwise every option is free.
           expected = keep >= 0 ? [keep] : s.keys.map((_, j) => j);
         } else expected = Array.from({ length: c.of }, (_, j) => j); // data choices are branched on fully
-        expect([...here].sort((a, b) => a - b), `choice #${i} (${c.kind}) of ${p.picks.join("")}`).toEqual(expected);
+        expect(
+          [...here].sort((a, b) => a - b),
+          `choice #${i} (${c.kind}) of ${p.picks.join("")}`,
+        ).toEqual(expected);
       }
     }
   });

@@ -13,7 +13,13 @@ import { execute, type ExecutionTarget } from "../../src/explore/execution.js";
 import { estimateSteps, makeStrategy, type ExploreResult } from "../../src/explore/explorer.js";
 import { builtinTarget, ensureBuilt, rd, RecordingChooser, run, smpsim, targetOf, tinyTarget, unmap } from "./explore-helpers.js";
 
-const SCENARIOS = ["tlb-shootdown-munmap", "tlb-shootdown-munmap-local-only", "asid-small-generation", "asid-small-arm64", "asid-small-ipi"];
+const SCENARIOS = [
+  "tlb-shootdown-munmap",
+  "tlb-shootdown-munmap-local-only",
+  "asid-small-generation",
+  "asid-small-arm64",
+  "asid-small-ipi",
+];
 const BOUNDS = [1, 2];
 
 /** Each search once (DFS with two preemptions takes seconds on the roll-over scenarios). */
@@ -21,10 +27,13 @@ const cache = new Map<string, Promise<{ dfs: ExploreResult; dpor: ExploreResult 
 function both(name: string, p: number, target: () => Promise<ExecutionTarget> = () => builtinTarget(name)) {
   const k = `${name}/${p}`;
   if (!cache.has(k)) {
-    cache.set(k, target().then((t) => ({
-      dfs: run(t, "dfs", { preemptions: p, budget: 1_000_000, keepFingerprints: true }),
-      dpor: run(t, "dpor", { dporPreemptions: p, budget: 1_000_000, keepFingerprints: true }),
-    })));
+    cache.set(
+      k,
+      target().then((t) => ({
+        dfs: run(t, "dfs", { preemptions: p, budget: 1_000_000, keepFingerprints: true }),
+        dpor: run(t, "dpor", { dporPreemptions: p, budget: 1_000_000, keepFingerprints: true }),
+      })),
+    );
   }
   return cache.get(k)!;
 }
@@ -39,47 +48,62 @@ const missing = (dfs: ExploreResult, dpor: ExploreResult): string[] => {
 
 // Not asid-small-generation within 2: DFS runs 15,332 schedules there (a minute or more on a loaded
 // machine); asid-small-arm64 within 2 (9,664) stands for the roll-over scenarios at that bound.
-const cases = SCENARIOS.flatMap((name) => BOUNDS.map((p) => [name, p] as const)).filter(([name, p]) => !(name === "asid-small-generation" && p === 2));
+const cases = SCENARIOS.flatMap((name) => BOUNDS.map((p) => [name, p] as const)).filter(
+  ([name, p]) => !(name === "asid-small-generation" && p === 2),
+);
 
 describe("bounded dpor covers what dfs with the same preemption bound covers", () => {
-  it.each(cases)("%s with at most %i preemptions: the same verdict as dfs, and every final state dfs reaches", async (name, p) => {
-    const { dfs, dpor } = await both(name, p);
-    const what = `dfs ${dfs.schedules} schedules (${verdict(dfs)}), dpor ${dpor.schedules} (${verdict(dpor)})`;
-    expect(verdict(dpor), what).toBe(verdict(dfs));
-    expect(dpor.preemptionBound).toBe(p);
-    if (dfs.exhausted) {
-      expect(dpor.exhausted, what).toBe(true);
-      expect(missing(dfs, dpor), `${what}: final states dfs reached that dpor did not`).toEqual([]);
-    } else expect(dpor.exhausted, what).toBe(false); // stopped at the violation
-  });
-
-  // The built-in five have no speculative walks; these two do (dpor adds walks as candidates itself).
-  const speculative = (): Promise<ExecutionTarget> => tinyTarget({
-    core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
-    core1: [rd("0x8000")],
-    machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
-  });
-  const reservedSwitch = (): Promise<ExecutionTarget> => targetOf(readScenario({
-    ...asidSwitchNoReserved,
-    id: "bounded-reserved-switch",
-    machine: { ...asidSwitchNoReserved.machine, cores: 1, speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
-    expect: "clean",
-    kernel: { ...asidSwitchNoReserved.kernel, switchSequence: "reserved-asid" },
-    tasks: [
-      { id: "A", mm: "A", cores: [0], script: [{ op: "repeat", times: 2, body: [rd("0x8000"), { op: "yield" }] }] },
-      { id: "B", mm: "B", cores: [0], script: [{ op: "repeat", times: 2, body: [rd("0x8000"), { op: "yield" }] }] },
-    ],
-  }, "small reserved-asid switch"));
-  it.each([["tiny munmap with speculative walks", speculative], ["reserved-asid switch with speculative walks", reservedSwitch]] as const)(
-    "%s: with 0, 1 and 2 preemptions, every final state dfs reaches",
-    async (name, target) => {
-      for (const p of [0, 1, 2]) {
-        const { dfs, dpor } = await both(name, p, target);
-        expect([dfs.exhausted, dpor.exhausted, verdict(dpor)], `${name}, ${p}`).toEqual([true, true, verdict(dfs)]);
-        expect(missing(dfs, dpor), `${name}, ${p}: dfs ${dfs.distinctFinalStates} final states, dpor ${dpor.distinctFinalStates}`).toEqual([]);
-      }
+  it.each(cases)(
+    "%s with at most %i preemptions: the same verdict as dfs, and every final state dfs reaches",
+    async (name, p) => {
+      const { dfs, dpor } = await both(name, p);
+      const what = `dfs ${dfs.schedules} schedules (${verdict(dfs)}), dpor ${dpor.schedules} (${verdict(dpor)})`;
+      expect(verdict(dpor), what).toBe(verdict(dfs));
+      expect(dpor.preemptionBound).toBe(p);
+      if (dfs.exhausted) {
+        expect(dpor.exhausted, what).toBe(true);
+        expect(missing(dfs, dpor), `${what}: final states dfs reached that dpor did not`).toEqual([]);
+      } else expect(dpor.exhausted, what).toBe(false); // stopped at the violation
     },
   );
+
+  // The built-in five have no speculative walks; these two do (dpor adds walks as candidates itself).
+  const speculative = (): Promise<ExecutionTarget> =>
+    tinyTarget({
+      core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
+      core1: [rd("0x8000")],
+      machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
+    });
+  const reservedSwitch = (): Promise<ExecutionTarget> =>
+    targetOf(
+      readScenario(
+        {
+          ...asidSwitchNoReserved,
+          id: "bounded-reserved-switch",
+          machine: { ...asidSwitchNoReserved.machine, cores: 1, speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
+          expect: "clean",
+          kernel: { ...asidSwitchNoReserved.kernel, switchSequence: "reserved-asid" },
+          tasks: [
+            { id: "A", mm: "A", cores: [0], script: [{ op: "repeat", times: 2, body: [rd("0x8000"), { op: "yield" }] }] },
+            { id: "B", mm: "B", cores: [0], script: [{ op: "repeat", times: 2, body: [rd("0x8000"), { op: "yield" }] }] },
+          ],
+        },
+        "small reserved-asid switch",
+      ),
+    );
+  it.each([
+    ["tiny munmap with speculative walks", speculative],
+    ["reserved-asid switch with speculative walks", reservedSwitch],
+  ] as const)("%s: with 0, 1 and 2 preemptions, every final state dfs reaches", async (name, target) => {
+    for (const p of [0, 1, 2]) {
+      const { dfs, dpor } = await both(name, p, target);
+      expect([dfs.exhausted, dpor.exhausted, verdict(dpor)], `${name}, ${p}`).toEqual([true, true, verdict(dfs)]);
+      expect(
+        missing(dfs, dpor),
+        `${name}, ${p}: dfs ${dfs.distinctFinalStates} final states, dpor ${dpor.distinctFinalStates}`,
+      ).toEqual([]);
+    }
+  });
 });
 
 describe("bounded dpor runs strictly fewer schedules than dfs with the same bound", () => {
@@ -103,7 +127,13 @@ describe("bounded dpor runs no schedule over its bound", () => {
   it.each([1, 2])("every schedule of asid-small-arm64 has at most %i preemptions, the same count dfs makes", async (p) => {
     const t = await builtinTarget("asid-small-arm64");
     const s = makeStrategy("dpor", {
-      seed: 1, depth: 3, preemptions: 2, dporPreemptions: p, specRate: 0, steps: estimateSteps(t), share: { index: 0, of: 1 },
+      seed: 1,
+      depth: 3,
+      preemptions: 2,
+      dporPreemptions: p,
+      specRate: 0,
+      steps: estimateSteps(t),
+      share: { index: 0, of: 1 },
       tasksOn: (core) => t.scenario.tasks.filter((x) => x.cores.length === 0 || x.cores.includes(core)).map((x) => x.id),
     });
     let most = 0;
@@ -131,7 +161,18 @@ describe("explore --strategy dpor on the command line", () => {
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
   const json = (...args: string[]) => {
-    const r = smpsim(cwd, "explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--json", "--out", join(cwd, "out"), "--force", ...args);
+    const r = smpsim(
+      cwd,
+      "explore",
+      "tlb-shootdown-munmap",
+      "--strategy",
+      "dpor",
+      "--json",
+      "--out",
+      join(cwd, "out"),
+      "--force",
+      ...args,
+    );
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as Record<string, unknown>;
   };
@@ -148,7 +189,18 @@ describe("explore --strategy dpor on the command line", () => {
     const r = json("--preemptions", "1");
     expect([r.preemptionBound, r.exhausted, r.verdict]).toEqual([1, true, "clean"]);
     expect(r.schedules as number).toBeLessThan(4627);
-    const text = smpsim(cwd, "explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--preemptions", "1", "--out", join(cwd, "out"), "--force");
+    const text = smpsim(
+      cwd,
+      "explore",
+      "tlb-shootdown-munmap",
+      "--strategy",
+      "dpor",
+      "--preemptions",
+      "1",
+      "--out",
+      join(cwd, "out"),
+      "--force",
+    );
     expect(text.stdout).toContain("--strategy dpor --preemptions 1: no violation");
     expect(text.stdout).toContain("the space within 1 preemption was exhausted");
   });

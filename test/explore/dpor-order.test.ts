@@ -16,21 +16,28 @@ describe("dpor --order", () => {
     // munmap took minutes under load three times over; the unbounded stateful test checks it once.
     ["tiny munmap, broadcast", () => tinyTarget()],
     ["tiny munmap, local only", () => tinyTarget({ shootdown: "local" })],
-    ["tiny munmap with speculative walks", () => tinyTarget({ machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } } })],
-  ] as const)("%s: random and pct orders give listed order's verdict and final states", async (_, target) => {
-    const t = await target();
-    const first = run(t, "dpor", { budget: 100_000, keepFingerprints: true });
-    for (const order of ["random", "pct"] as const) {
-      for (const seed of [1]) {
-        const r = run(t, "dpor", { budget: 100_000, keepFingerprints: true, dporOrder: order, seed });
-        expect(verdict(r), `${order} seed ${seed}`).toBe(verdict(first));
-        if (!first.found) {
-          expect(r.exhausted, order).toBe(true);
-          expect(finals(r), order).toEqual(finals(first));
+    [
+      "tiny munmap with speculative walks",
+      () => tinyTarget({ machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } } }),
+    ],
+  ] as const)(
+    "%s: random and pct orders give listed order's verdict and final states",
+    async (_, target) => {
+      const t = await target();
+      const first = run(t, "dpor", { budget: 100_000, keepFingerprints: true });
+      for (const order of ["random", "pct"] as const) {
+        for (const seed of [1]) {
+          const r = run(t, "dpor", { budget: 100_000, keepFingerprints: true, dporOrder: order, seed });
+          expect(verdict(r), `${order} seed ${seed}`).toBe(verdict(first));
+          if (!first.found) {
+            expect(r.exhausted, order).toBe(true);
+            expect(finals(r), order).toEqual(finals(first));
+          }
         }
       }
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it("interleaved with pct, an unfinished search reaches more final states than dpor alone", async () => {
     const t = await builtinTarget("asid-small-arm64");

@@ -46,7 +46,12 @@ export interface TinyOptions {
  */
 export function tinyScenario(o: TinyOptions = {}): Scenario {
   const shootdown = o.shootdown ?? "broadcast";
-  const base = munmapScenario(`tiny-munmap-${shootdown}`, shootdown, shootdown === "broadcast" ? "clean" : "violation", "tiny munmap race");
+  const base = munmapScenario(
+    `tiny-munmap-${shootdown}`,
+    shootdown,
+    shootdown === "broadcast" ? "clean" : "violation",
+    "tiny munmap race",
+  );
   const raw = {
     ...base,
     machine: { ...base.machine, ...o.machine },
@@ -61,12 +66,19 @@ export function tinyScenario(o: TinyOptions = {}): Scenario {
 export const tinyTarget = (o: TinyOptions = {}): Promise<ExecutionTarget> => targetOf(tinyScenario(o));
 
 /** An explore request with the CLI's defaults (seed 1, depth 3, 2 preemptions). */
-export function request(target: ExecutionTarget, strategy: StrategyName, over: Partial<Omit<ExploreRequest, "target" | "strategy">> = {}): ExploreRequest {
+export function request(
+  target: ExecutionTarget,
+  strategy: StrategyName,
+  over: Partial<Omit<ExploreRequest, "target" | "strategy">> = {},
+): ExploreRequest {
   return { target, strategy, budget: 10_000, seed: 1, depth: 3, preemptions: 2, ...over };
 }
 
-export const run = (target: ExecutionTarget, strategy: StrategyName, over: Partial<Omit<ExploreRequest, "target" | "strategy">> = {}): ExploreResult =>
-  explore(request(target, strategy, over));
+export const run = (
+  target: ExecutionTarget,
+  strategy: StrategyName,
+  over: Partial<Omit<ExploreRequest, "target" | "strategy">> = {},
+): ExploreResult => explore(request(target, strategy, over));
 
 /** One step choice as the engine offered it: the keys of the options and the key picked. */
 export interface StepRecord {

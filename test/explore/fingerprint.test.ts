@@ -48,7 +48,12 @@ describe("the exploration fingerprint kept up to date from events", () => {
       expect(fp.string(state)).toBe(fingerprint(state));
       checked++;
     };
-    const engine = new Engine(engineOptions(scenario), state, new RandomChooser(5, scenario.machine.speculation.rate), machineInvariants);
+    const engine = new Engine(
+      engineOptions(scenario),
+      state,
+      new RandomChooser(5, scenario.machine.speculation.rate),
+      machineInvariants,
+    );
     engine.events.subscribe(sink);
     engine.run(kernelSystem(scenario, state, allocator));
     expect(checked).toBeGreaterThan(10);
@@ -58,16 +63,19 @@ describe("the exploration fingerprint kept up to date from events", () => {
 describe("StateSet", () => {
   it("counts distinct pairs as a Set of their strings does", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 3 })), { maxLength: 3000 }), (pairs) => {
-        const set = new StateSet();
-        const ref = new Set<string>();
-        for (const [a, b] of pairs) {
-          expect(set.add(a, b)).toBe(!ref.has(fingerprintString(a, b)));
-          ref.add(fingerprintString(a, b));
-        }
-        expect(set.size).toBe(ref.size);
-        expect(new Set(set.strings())).toEqual(ref);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 3 })), { maxLength: 3000 }),
+        (pairs) => {
+          const set = new StateSet();
+          const ref = new Set<string>();
+          for (const [a, b] of pairs) {
+            expect(set.add(a, b)).toBe(!ref.has(fingerprintString(a, b)));
+            ref.add(fingerprintString(a, b));
+          }
+          expect(set.size).toBe(ref.size);
+          expect(new Set(set.strings())).toEqual(ref);
+        },
+      ),
     );
   });
 });

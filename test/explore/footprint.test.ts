@@ -73,7 +73,14 @@ describe("DPOR's dependence for same-asid-threads", () => {
     const s = twoCoresOnOneMm();
     const o = new Objects();
     const settle = footprintOf(s, o, regWrite(0, { asid: 1 }));
-    const send = { seq: 0, t: 0, core: 0, type: "ipi.send", wait: true, msgs: [{ id: 7, kind: "ipi", ipi: "flush", from: 0, to: 1 }] } as unknown as SimEvent;
+    const send = {
+      seq: 0,
+      t: 0,
+      core: 0,
+      type: "ipi.send",
+      wait: true,
+      msgs: [{ id: 7, kind: "ipi", ipi: "flush", from: 0, to: 1 }],
+    } as unknown as SimEvent;
     expect(dependent(settle, footprintOf(s, o, send))).toBe(true);
   });
 });

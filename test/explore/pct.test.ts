@@ -49,10 +49,12 @@ function reversals(steps: readonly StepRecord[]): string[] {
 /** Whether the "won over" relation is a strict order (no cycle), i.e. one priority list explains every pick. */
 function isFixedPriority(steps: readonly StepRecord[]): boolean {
   const edges = new Map<number, Set<number>>();
-  for (const s of steps) for (const k of s.keys) if (k !== s.picked) {
-    if (!edges.has(s.picked)) edges.set(s.picked, new Set());
-    edges.get(s.picked)!.add(k);
-  }
+  for (const s of steps)
+    for (const k of s.keys)
+      if (k !== s.picked) {
+        if (!edges.has(s.picked)) edges.set(s.picked, new Set());
+        edges.get(s.picked)!.add(k);
+      }
   const state = new Map<number, 1 | 2>();
   const cyclic = (n: number): boolean => {
     if (state.get(n) === 2) return false;
@@ -75,7 +77,10 @@ describe("PCT with depth 1: highest priority first", () => {
       for (const seed of SEEDS) {
         const { steps } = pctRun(t, seed, 1);
         expect(steps.length, `seed ${seed}`).toBeGreaterThan(0);
-        expect(steps.some((s) => s.keys.length > 1), `seed ${seed}: no real choice was made`).toBe(true);
+        expect(
+          steps.some((s) => s.keys.length > 1),
+          `seed ${seed}: no real choice was made`,
+        ).toBe(true);
         expect(reversals(steps), `seed ${seed}`).toEqual([]);
         expect(isFixedPriority(steps), `seed ${seed}`).toBe(true);
       }

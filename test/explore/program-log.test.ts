@@ -24,7 +24,12 @@ function setUp(main: (view: { vars: Record<string, number> }) => Program) {
   trace.log = log;
   const state = { vars: { x: 1, y: 5 } };
   const view = trace.view(state);
-  const system: System = { main: () => main(view), ipiHandler: () => { throw new Error("no IPIs here"); } };
+  const system: System = {
+    main: () => main(view),
+    ipiHandler: () => {
+      throw new Error("no IPIs here");
+    },
+  };
   const live: Chooser = { pick: () => 0, resumed: (c, v) => log.resumed(c, v) };
   const frame: Frame = { program: system.main(0), op: RETURN, msg: null, called: false };
   const stack = [frame];

@@ -34,33 +34,36 @@ const CASES: [string, StrategyName, number][] = [
 ];
 
 describe("shrinking a found violation", () => {
-  it.each(CASES)("%s found by %s (seed %i): same invariant, no more events or choices, replays strictly", async (name, strategy, seed) => {
-    const t = await builtinTarget(name);
-    const r = run(t, strategy, { seed, budget: 20_000 });
-    expect(r.found, `${strategy} found nothing in ${name}`).not.toBeNull();
-    const found = r.found!;
-    const original = execute(t, strict(found.picks));
-    expect(original.violation).toEqual(found.violation);
+  it.each(CASES)(
+    "%s found by %s (seed %i): same invariant, no more events or choices, replays strictly",
+    async (name, strategy, seed) => {
+      const t = await builtinTarget(name);
+      const r = run(t, strategy, { seed, budget: 20_000 });
+      expect(r.found, `${strategy} found nothing in ${name}`).not.toBeNull();
+      const found = r.found!;
+      const original = execute(t, strict(found.picks));
+      expect(original.violation).toEqual(found.violation);
 
-    const s = shrink(t, found.picks, found.violation.invariant);
-    expect(s.exec.violation?.invariant).toBe(found.violation.invariant);
-    expect(s.exec.events).toBeLessThanOrEqual(original.events);
-    expect(s.exec.picks.length).toBeLessThanOrEqual(original.picks.length);
-    expect(s.attempts).toBeGreaterThanOrEqual(1);
-    expect(s.attempts).toBeLessThanOrEqual(3000);
-    // The explicit prefix is the start of the picks the run made; the rest is the fifo default.
-    expect(s.prefix.length).toBeLessThanOrEqual(s.exec.picks.length);
-    expect(s.exec.picks.slice(0, s.prefix.length)).toEqual(s.prefix);
-    const fromPrefix = execute(t, new ScheduleChooser(s.prefix, new FifoChooser(), false));
-    expect(fromPrefix.picks).toEqual(s.exec.picks);
+      const s = shrink(t, found.picks, found.violation.invariant);
+      expect(s.exec.violation?.invariant).toBe(found.violation.invariant);
+      expect(s.exec.events).toBeLessThanOrEqual(original.events);
+      expect(s.exec.picks.length).toBeLessThanOrEqual(original.picks.length);
+      expect(s.attempts).toBeGreaterThanOrEqual(1);
+      expect(s.attempts).toBeLessThanOrEqual(3000);
+      // The explicit prefix is the start of the picks the run made; the rest is the fifo default.
+      expect(s.prefix.length).toBeLessThanOrEqual(s.exec.picks.length);
+      expect(s.exec.picks.slice(0, s.prefix.length)).toEqual(s.prefix);
+      const fromPrefix = execute(t, new ScheduleChooser(s.prefix, new FifoChooser(), false));
+      expect(fromPrefix.picks).toEqual(s.exec.picks);
 
-    // The shrunk picks are a complete schedule: strictly replayed, they reach the same violation at the same event.
-    const replay = execute(t, strict(s.exec.picks));
-    expect(replay.violation).toEqual(s.exec.violation);
-    expect(replay.events).toBe(s.exec.events);
-    expect(replay.picks).toEqual(s.exec.picks);
-    expect(replay.finalHash).toBe(s.exec.finalHash);
-  });
+      // The shrunk picks are a complete schedule: strictly replayed, they reach the same violation at the same event.
+      const replay = execute(t, strict(s.exec.picks));
+      expect(replay.violation).toEqual(s.exec.violation);
+      expect(replay.events).toBe(s.exec.events);
+      expect(replay.picks).toEqual(s.exec.picks);
+      expect(replay.finalHash).toBe(s.exec.finalHash);
+    },
+  );
 
   it("makes a long random counterexample strictly smaller", async () => {
     const t = await builtinTarget("tlb-shootdown-munmap-local-only");

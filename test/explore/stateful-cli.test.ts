@@ -35,22 +35,45 @@ describe("explore --stateful", () => {
     expect(o).toMatchObject({ strategy: "dfs", verdict: "clean", exhausted: true });
     expect(o.preemptionBound).toBeUndefined();
     expect(o.stateful.store).toBe("hash");
-    for (const k of ["statesStored", "statesMatched", "transitions", "depthReached", "storeBytes"]) expect(o.stateful[k], k).toBeGreaterThan(0);
+    for (const k of ["statesStored", "statesMatched", "transitions", "depthReached", "storeBytes"])
+      expect(o.stateful[k], k).toBeGreaterThan(0);
     expect(o.stateful.transitions).toBe((o.stateful.statesStored as number) + (o.stateful.statesMatched as number));
     expect(o.stateful.expectedMissed).toBeLessThan(1e-9);
   });
 
   it("prints the figures in SPIN's words, and the bound it is exhaustive within", () => {
-    const r = smpsim("explore", "tlb-shootdown-munmap", "--strategy", "dfs", "--stateful", "--store", "exact", "--preemptions", "2");
+    const r = smpsim(
+      "explore",
+      "tlb-shootdown-munmap",
+      "--strategy",
+      "dfs",
+      "--stateful",
+      "--store",
+      "exact",
+      "--preemptions",
+      "2",
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/space within 2 preemptions was exhausted/);
     expect(r.stdout).toMatch(/stateful search, exact \(full state encoding\), within 2 preemptions:/);
-    expect(r.stdout).toMatch(/\d+ states, stored\n\s+\d+ states, matched\n\s+\d+ transitions \(= stored\+matched\)\n\s+depth reached \d+/);
+    expect(r.stdout).toMatch(
+      /\d+ states, stored\n\s+\d+ states, matched\n\s+\d+ transitions \(= stored\+matched\)\n\s+depth reached \d+/,
+    );
     expect(r.stdout).not.toMatch(/expected states missed/);
   });
 
   it("bitstate reports the hash factor", () => {
-    const r = smpsim("explore", "tlb-shootdown-munmap", "--stateful", "--strategy", "dfs", "--store", "bitstate", "--hash-bits", "20");
+    const r = smpsim(
+      "explore",
+      "tlb-shootdown-munmap",
+      "--stateful",
+      "--strategy",
+      "dfs",
+      "--store",
+      "bitstate",
+      "--hash-bits",
+      "20",
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/expected states missed by hash collisions: \S+ \(hash factor \d+\.\d; best above 100\)/);
   });
@@ -64,12 +87,20 @@ describe("explore --stateful", () => {
   });
 
   it("with dpor, pct or random: exit 2, naming what it works with", () => {
-    expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--stateful"))).toMatch(/--stateful works with --strategy dfs/);
-    expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--store", "exact"))).toMatch(/--store and --hash-bits go with --stateful/);
-    expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--stateful", "--strategy", "dfs", "--store", "disk"))).toMatch(/--store must be one of exact, hash, bitstate/);
+    expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--stateful"))).toMatch(
+      /--stateful works with --strategy dfs/,
+    );
+    expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--store", "exact"))).toMatch(
+      /--store and --hash-bits go with --stateful/,
+    );
+    expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--stateful", "--strategy", "dfs", "--store", "disk"))).toMatch(
+      /--store must be one of exact, hash, bitstate/,
+    );
   });
 
   it("on a scenario whose tasks migrate: exit 2 (program state is traced per core)", () => {
-    expect(badInput(smpsim("explore", "asid-rollover-ipi", "--strategy", "stateful"))).toMatch(/needs every task pinned to one core/);
+    expect(badInput(smpsim("explore", "asid-rollover-ipi", "--strategy", "stateful"))).toMatch(
+      /needs every task pinned to one core/,
+    );
   });
 });

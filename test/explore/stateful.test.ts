@@ -31,49 +31,72 @@ const cases = [
 ] as const;
 
 describe("stateful dfs finds what stateless dfs finds", () => {
-  it.each(cases)("%s within %i preemptions: same verdict, same final states, fewer or as many schedules", async (name, p) => {
-    const t = await builtinTarget(name);
-    const dfs = run(t, "dfs", { preemptions: p, budget: 1_000_000, keepFingerprints: true });
-    const st = run(t, "dfs", { preemptions: p, budget: 1_000_000, keepFingerprints: true, stateful: { store: "exact", finals: true } });
-    const what = `dfs ${dfs.schedules} schedules (${verdict(dfs)}), stateful ${st.schedules} (${verdict(st)})`;
-    expect(verdict(st), what).toBe(verdict(dfs));
-    expect(st.exhausted, what).toBe(dfs.exhausted);
-    if (dfs.exhausted) expect(finals(st), what).toEqual(finals(dfs));
-    expect(st.schedules, what).toBeLessThanOrEqual(dfs.schedules);
-    expect(st.stateful!.transitions).toBe(st.stateful!.statesStored + st.stateful!.statesMatched);
-    // Every execution after the first resumed from a snapshot, none had to start over (resume.ts).
-    expect(st.stateful!.resumed, what).toBe(st.schedules - 1);
-    expect(st.stateful!.startedOver, what).toBe(0);
-    if (st.found) {
-      const again = execute(t, new ScheduleChooser(st.found.picks, new FifoChooser(), false));
-      expect(again.violation?.invariant).toBe(st.found.violation.invariant);
-    }
-  }, 120_000);
+  it.each(cases)(
+    "%s within %i preemptions: same verdict, same final states, fewer or as many schedules",
+    async (name, p) => {
+      const t = await builtinTarget(name);
+      const dfs = run(t, "dfs", { preemptions: p, budget: 1_000_000, keepFingerprints: true });
+      const st = run(t, "dfs", {
+        preemptions: p,
+        budget: 1_000_000,
+        keepFingerprints: true,
+        stateful: { store: "exact", finals: true },
+      });
+      const what = `dfs ${dfs.schedules} schedules (${verdict(dfs)}), stateful ${st.schedules} (${verdict(st)})`;
+      expect(verdict(st), what).toBe(verdict(dfs));
+      expect(st.exhausted, what).toBe(dfs.exhausted);
+      if (dfs.exhausted) expect(finals(st), what).toEqual(finals(dfs));
+      expect(st.schedules, what).toBeLessThanOrEqual(dfs.schedules);
+      expect(st.stateful!.transitions).toBe(st.stateful!.statesStored + st.stateful!.statesMatched);
+      // Every execution after the first resumed from a snapshot, none had to start over (resume.ts).
+      expect(st.stateful!.resumed, what).toBe(st.schedules - 1);
+      expect(st.stateful!.startedOver, what).toBe(0);
+      if (st.found) {
+        const again = execute(t, new ScheduleChooser(st.found.picks, new FifoChooser(), false));
+        expect(again.violation?.invariant).toBe(st.found.violation.invariant);
+      }
+    },
+    120_000,
+  );
 });
 
 describe("unbounded stateful dfs against stateless dpor", () => {
   const tiny = [
     ["tiny munmap, broadcast (clean)", () => tinyTarget()],
     ["tiny munmap, local only (violation)", () => tinyTarget({ shootdown: "local" })],
-    ["tiny munmap with speculative walks", () => tinyTarget({
-      core0: [rd("0x8000"), unmap("0x8000", "broadcast")], core1: [rd("0x8000"), rd("0x8000")],
-      machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
-    })],
+    [
+      "tiny munmap with speculative walks",
+      () =>
+        tinyTarget({
+          core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
+          core1: [rd("0x8000"), rd("0x8000")],
+          machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
+        }),
+    ],
     ["tlb-shootdown-munmap", () => builtinTarget("tlb-shootdown-munmap")],
   ] as const;
-  it.each(tiny)("%s: same verdict and final states as dpor, with every store", async (_, target) => {
-    const t = await target();
-    const dpor = run(t, "dpor", { budget: 1_000_000, keepFingerprints: true });
-    for (const store of ["exact", "hash", "bitstate"] as const) {
-      const st = run(t, "dfs", { preemptions: Infinity, budget: 1_000_000, keepFingerprints: true, stateful: { store, finals: true, log2Bits: 20 } });
-      expect(verdict(st), store).toBe(verdict(dpor));
-      if (!dpor.found) {
-        expect(st.exhausted, store).toBe(true);
-        expect(finals(st), store).toEqual(finals(dpor));
-        expect(st.preemptionBound).toBeUndefined();
+  it.each(tiny)(
+    "%s: same verdict and final states as dpor, with every store",
+    async (_, target) => {
+      const t = await target();
+      const dpor = run(t, "dpor", { budget: 1_000_000, keepFingerprints: true });
+      for (const store of ["exact", "hash", "bitstate"] as const) {
+        const st = run(t, "dfs", {
+          preemptions: Infinity,
+          budget: 1_000_000,
+          keepFingerprints: true,
+          stateful: { store, finals: true, log2Bits: 20 },
+        });
+        expect(verdict(st), store).toBe(verdict(dpor));
+        if (!dpor.found) {
+          expect(st.exhausted, store).toBe(true);
+          expect(finals(st), store).toEqual(finals(dpor));
+          expect(st.preemptionBound).toBeUndefined();
+        }
       }
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });
 
 describe("state stores", () => {

@@ -41,16 +41,24 @@ describe("every strategy finds the munmap race with a local-only TLBI", () => {
 });
 
 describe("random and pct are reproducible from their seed", () => {
-  it.each(["random", "pct"] as const)("%s with seed 5 finds the same schedule index with the same picks twice", async (strategy) => {
-    const t = await builtinTarget("tlb-shootdown-munmap-local-only");
-    const a = run(t, strategy, { seed: 5, budget: 2000 });
-    const b = run(t, strategy, { seed: 5, budget: 2000 });
-    expect(a.found).not.toBeNull();
-    expect(b.found!.index).toBe(a.found!.index);
-    expect(b.found!.picks).toEqual(a.found!.picks);
-    expect(b.found!.violation).toEqual(a.found!.violation);
-    expect([b.schedules, b.events, b.distinctFinalStates, b.distinctStatesSeen]).toEqual([a.schedules, a.events, a.distinctFinalStates, a.distinctStatesSeen]);
-  });
+  it.each(["random", "pct"] as const)(
+    "%s with seed 5 finds the same schedule index with the same picks twice",
+    async (strategy) => {
+      const t = await builtinTarget("tlb-shootdown-munmap-local-only");
+      const a = run(t, strategy, { seed: 5, budget: 2000 });
+      const b = run(t, strategy, { seed: 5, budget: 2000 });
+      expect(a.found).not.toBeNull();
+      expect(b.found!.index).toBe(a.found!.index);
+      expect(b.found!.picks).toEqual(a.found!.picks);
+      expect(b.found!.violation).toEqual(a.found!.violation);
+      expect([b.schedules, b.events, b.distinctFinalStates, b.distinctStatesSeen]).toEqual([
+        a.schedules,
+        a.events,
+        a.distinctFinalStates,
+        a.distinctStatesSeen,
+      ]);
+    },
+  );
 
   it.each(["random", "pct"] as const)("%s: the found index alone rebuilds the violating schedule", async (strategy) => {
     const t = await builtinTarget("tlb-shootdown-munmap-local-only");
@@ -82,14 +90,17 @@ describe("random and pct are reproducible from their seed", () => {
 });
 
 describe("dfs and dpor exhaust a tiny clean scenario", () => {
-  it.each(["dfs", "dpor"] as const)("%s exhausts the tiny broadcast-shootdown munmap and finds no violation", async (strategy) => {
-    const r = run(await tinyTarget(), strategy, { budget: 100_000 });
-    expect(r.found).toBeNull();
-    expect(r.exhausted).toBe(true);
-    expect(r.schedules).toBeGreaterThan(1);
-    expect(r.distinctFinalStates).toBeGreaterThanOrEqual(1);
-    expect(r.distinctStatesSeen).toBeGreaterThan(r.distinctFinalStates);
-  });
+  it.each(["dfs", "dpor"] as const)(
+    "%s exhausts the tiny broadcast-shootdown munmap and finds no violation",
+    async (strategy) => {
+      const r = run(await tinyTarget(), strategy, { budget: 100_000 });
+      expect(r.found).toBeNull();
+      expect(r.exhausted).toBe(true);
+      expect(r.schedules).toBeGreaterThan(1);
+      expect(r.distinctFinalStates).toBeGreaterThanOrEqual(1);
+      expect(r.distinctStatesSeen).toBeGreaterThan(r.distinctFinalStates);
+    },
+  );
 
   it(
     "dpor runs strictly fewer schedules than dfs bounded at 2 preemptions, with the same clean verdict " +
@@ -147,9 +158,19 @@ describe("dfs and dpor exhaust a tiny clean scenario", () => {
 async function smallScenarios(): Promise<[string, ExecutionTarget][]> {
   const rollover = (allocator: string, switchSequence: string) =>
     readScenario(
-      rolloverLoad(`small-${allocator}`, "3 mms, 1 slice", { asidAllocator: allocator, asidBits: 2, switchSequence, scheduler: "round-robin" }, false, {
-        cores: 2, mms: 3, slices: 1, thread: false, pinned: true,
-      }),
+      rolloverLoad(
+        `small-${allocator}`,
+        "3 mms, 1 slice",
+        { asidAllocator: allocator, asidBits: 2, switchSequence, scheduler: "round-robin" },
+        false,
+        {
+          cores: 2,
+          mms: 3,
+          slices: 1,
+          thread: false,
+          pinned: true,
+        },
+      ),
       "small roll-over",
     );
   const reserved = {
@@ -164,16 +185,22 @@ async function smallScenarios(): Promise<[string, ExecutionTarget][]> {
   };
   return [
     ["tiny munmap, 1-entry TLBs", await tinyTarget({ machine: { tlbEntries: 1 } })],
-    ["tiny munmap with speculative walks", await tinyTarget({
-      core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
-      core1: [rd("0x8000")],
-      machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
-    })],
+    [
+      "tiny munmap with speculative walks",
+      await tinyTarget({
+        core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
+        core1: [rd("0x8000")],
+        machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
+      }),
+    ],
     ["tlb-shootdown-munmap", await builtinTarget("tlb-shootdown-munmap")],
     ["linux-2.6.36, 3 mms, 2-bit ASIDs", await targetOf(rollover("linux-2.6.36", "reserved-asid"))],
     ["linux-4.x, 3 mms, 2-bit ASIDs", await targetOf(rollover("linux-4.x", "reserved-ttbr0"))],
     ["arm64, 3 mms, 2-bit ASIDs", await targetOf(rollover("arm64", "atomic"))],
-    ["reserved-asid switch with speculative walks, 2 mms on one core", await targetOf(readScenario(reserved, "small reserved-asid switch"))],
+    [
+      "reserved-asid switch with speculative walks, 2 mms on one core",
+      await targetOf(readScenario(reserved, "small reserved-asid switch")),
+    ],
   ];
 }
 
@@ -192,7 +219,10 @@ describe("dpor finds every final state random sampling finds", () => {
       const dpor = new Set(r.fingerprints!.finals);
       expect(dpor.size, name).toBe(r.distinctFinalStates);
       const missing = [...sampled].filter((h) => !dpor.has(h));
-      expect(missing, `${name}: ${sampled.size} sampled final states, dpor reached ${dpor.size} in ${r.schedules} schedules`).toEqual([]);
+      expect(
+        missing,
+        `${name}: ${sampled.size} sampled final states, dpor reached ${dpor.size} in ${r.schedules} schedules`,
+      ).toEqual([]);
       if (sampled.size > 1) several.push(name);
     }
     // The comparison has teeth: most of these scenarios end in more than one state.

@@ -121,13 +121,16 @@ describe("exploreInWorkers with 2 workers against 1", () => {
     },
   );
 
-  it.each([1, 100, 225, 226, 227])("dfs with budget %i on the clean munmap (1 preemption): the same schedules and exhaustion", async (budget) => {
-    const t = await builtinTarget("tlb-shootdown-munmap");
-    const req = request(t, "dfs", { preemptions: 1, budget });
-    const one = explore(req);
-    const two = await inWorkers(t, req, 2);
-    expect([two.found, two.schedules, two.exhausted]).toEqual([null, one.schedules, one.exhausted]);
-  });
+  it.each([1, 100, 225, 226, 227])(
+    "dfs with budget %i on the clean munmap (1 preemption): the same schedules and exhaustion",
+    async (budget) => {
+      const t = await builtinTarget("tlb-shootdown-munmap");
+      const req = request(t, "dfs", { preemptions: 1, budget });
+      const one = explore(req);
+      const two = await inWorkers(t, req, 2);
+      expect([two.found, two.schedules, two.exhausted]).toEqual([null, one.schedules, one.exhausted]);
+    },
+  );
 });
 
 describe("the unit of work: a share of the search, run without threads", () => {
@@ -158,7 +161,17 @@ describe("smpsim explore --workers 2 against --workers 1", () => {
     ["pct", "1"],
     ["pct", "7"],
   ])("--strategy %s --seed %s: the same verdict, violation and schedule string", (strategy, seed) => {
-    const args = ["explore", "tlb-shootdown-munmap-local-only", "--strategy", strategy, "--seed", seed, "--budget", "2000", "--json"];
+    const args = [
+      "explore",
+      "tlb-shootdown-munmap-local-only",
+      "--strategy",
+      strategy,
+      "--seed",
+      seed,
+      "--budget",
+      "2000",
+      "--json",
+    ];
     const one = smpsim(cwd, ...args, "--workers", "1", "--out", join(cwd, `${strategy}-${seed}-1`));
     const two = smpsim(cwd, ...args, "--workers", "2", "--out", join(cwd, `${strategy}-${seed}-2`));
     expect(one.code, one.stderr).toBe(1);
@@ -173,7 +186,20 @@ describe("smpsim explore --workers 2 against --workers 1", () => {
   });
 
   it("--strategy dpor --workers 2 says dpor runs on one thread, and the JSON says 1 worker", () => {
-    const r = smpsim(cwd, "explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--workers", "2", "--budget", "50", "--json", "--out", join(cwd, "dpor-2"));
+    const r = smpsim(
+      cwd,
+      "explore",
+      "tlb-shootdown-munmap",
+      "--strategy",
+      "dpor",
+      "--workers",
+      "2",
+      "--budget",
+      "50",
+      "--json",
+      "--out",
+      join(cwd, "dpor-2"),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/dpor runs on one thread .*--workers 2 ignored/);
     expect(json(r.stdout).workers).toBe(1);

@@ -34,9 +34,15 @@ export const brokenModules: Readonly<Record<string, string>> = {
   "a call of a number": moduleText(GOOD_VARS, 'yield { k: "call", program: 5 };' + GOOD_SWITCH),
   "an unlock of a lock not held": moduleText(GOOD_VARS, 'yield { k: "unlock", name: "never_locked" };' + GOOD_SWITCH),
   "an IPI to core 99": moduleText(GOOD_VARS, 'yield { k: "ipi", to: [99], ipi: "x", arg: 0, wait: false };' + GOOD_SWITCH),
-  "an IPI nobody handles": moduleText(GOOD_VARS, 'yield { k: "ipi", to: [cpu === 0 ? 1 : 0], ipi: "nobody", arg: 0, wait: false };' + GOOD_SWITCH),
+  "an IPI nobody handles": moduleText(
+    GOOD_VARS,
+    'yield { k: "ipi", to: [cpu === 0 ? 1 : 0], ipi: "nobody", arg: 0, wait: false };' + GOOD_SWITCH,
+  ),
   "a note of an unknown event": moduleText(GOOD_VARS, 'yield { k: "note", ev: { type: "made.up" } };' + GOOD_SWITCH),
-  "a malformed note": moduleText(GOOD_VARS, 'yield { k: "note", ev: { type: "asid.assign", mm, generation: -1, asid: "x" } };' + GOOD_SWITCH),
+  "a malformed note": moduleText(
+    GOOD_VARS,
+    'yield { k: "note", ev: { type: "asid.assign", mm, generation: -1, asid: "x" } };' + GOOD_SWITCH,
+  ),
   "a read of toString": moduleText(GOOD_VARS, 'yield { k: "read", name: "toString" };' + GOOD_SWITCH),
   "a lock named constructor": moduleText(GOOD_VARS, 'yield { k: "lock", name: "constructor" };' + GOOD_SWITCH),
   "a write of a string": moduleText(GOOD_VARS, 'yield { k: "write", name: "v", value: "1" };' + GOOD_SWITCH),
@@ -47,14 +53,18 @@ export const brokenModules: Readonly<Record<string, string>> = {
 /** A two-core scenario beside `module` that uses it. */
 export function scenarioUsing(dir: string, name: string, module: string): string {
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({
-    id: name, machine: { cores: 2 },
-    tables: { A: { "0x8000": { pa: "0x10000" } }, B: { "0x8000": { pa: "0x11000" } } },
-    kernel: { asidAllocator: module },
-    tasks: [
-      { id: "A", mm: "A", script: [{ op: "read", va: "0x8000" }, { op: "yield" }, { op: "read", va: "0x8000" }] },
-      { id: "B", mm: "B", script: [{ op: "read", va: "0x8000" }] },
-    ],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id: name,
+      machine: { cores: 2 },
+      tables: { A: { "0x8000": { pa: "0x10000" } }, B: { "0x8000": { pa: "0x11000" } } },
+      kernel: { asidAllocator: module },
+      tasks: [
+        { id: "A", mm: "A", script: [{ op: "read", va: "0x8000" }, { op: "yield" }, { op: "read", va: "0x8000" }] },
+        { id: "B", mm: "B", script: [{ op: "read", va: "0x8000" }] },
+      ],
+    }),
+  );
   return file;
 }

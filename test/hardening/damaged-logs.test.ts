@@ -55,7 +55,11 @@ describe("a tampered event", () => {
   for (const [what, make] of cases) {
     it(`${what}: replay, debug and trace exit 2 naming the line; verify never 0`, async () => {
       const f = make();
-      for (const cmd of [["replay", f], ["debug", f, "--eval", "state"], ["trace", f, "-o", join(dir, "t.json"), "--force"]]) {
+      for (const cmd of [
+        ["replay", f],
+        ["debug", f, "--eval", "state"],
+        ["trace", f, "-o", join(dir, "t.json"), "--force"],
+      ]) {
         const r = await smpsim(cmd);
         expect(noStack(r), r.stderr).toBe(true);
         expect([1, 2], `${cmd[0]}: ${r.stderr}`).toContain(r.status);
@@ -81,7 +85,11 @@ describe("a tampered event", () => {
         end.end.events--;
         l[l.length - 2] = JSON.stringify(end);
       });
-      for (const cmd of [["replay", f], ["replay", "--verify", f], ["debug", f, "--eval", "goto end"]]) {
+      for (const cmd of [
+        ["replay", f],
+        ["replay", "--verify", f],
+        ["debug", f, "--eval", "goto end"],
+      ]) {
         const r = await smpsim(cmd);
         expect(noStack(r), r.stderr).toBe(true);
         // Only a verifier must notice; the debugger may show such a log as it is.
@@ -105,7 +113,10 @@ describe("a tampered event", () => {
 describe("the footer and header", () => {
   it("a damaged footer line is damage, not truncation: replay and verify exit 2", async () => {
     const f = variant((l) => (l[l.length - 2] = l.at(-2)!.replace('"stateHash"', '"stateHash')));
-    for (const cmd of [["replay", f], ["replay", "--verify", f]]) {
+    for (const cmd of [
+      ["replay", f],
+      ["replay", "--verify", f],
+    ]) {
       const r = await smpsim(cmd);
       expect(isCleanBadInput(r), r.stderr).toBe(true);
       expect(r.stderr).toContain(`line ${lines.length - 1}`);

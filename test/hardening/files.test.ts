@@ -16,7 +16,16 @@ import { isCleanBadInput, smpsim, tempDir } from "./inproc.js";
 const { dir, cleanup } = tempDir("files");
 afterAll(cleanup);
 
-const scenarioText = JSON.stringify({ id: "s", machine: { cores: 1 }, tables: { A: { "0x8000": { pa: "0x10000" } } }, tasks: [{ id: "A", mm: "A", script: [{ op: "read", va: "0x8000" }] }] }, null, 1);
+const scenarioText = JSON.stringify(
+  {
+    id: "s",
+    machine: { cores: 1 },
+    tables: { A: { "0x8000": { pa: "0x10000" } } },
+    tasks: [{ id: "A", mm: "A", script: [{ op: "read", va: "0x8000" }] }],
+  },
+  null,
+  1,
+);
 
 describe("scenario files", () => {
   it("a UTF-8 byte order mark is not a JSON error", async () => {
@@ -64,7 +73,9 @@ describe("the log target", () => {
 
   it("a run killed while writing leaves no target (and no partial one)", async () => {
     const target = join(dir, "killed.log");
-    const child = spawn(process.execPath, [BIN, "run", "default", "--set", "tasks.0.script.0.times=100000", "--log", target], { stdio: "ignore" });
+    const child = spawn(process.execPath, [BIN, "run", "default", "--set", "tasks.0.script.0.times=100000", "--log", target], {
+      stdio: "ignore",
+    });
     await new Promise((r) => setTimeout(r, 1500));
     child.kill("SIGKILL");
     await new Promise((r) => child.on("exit", r));

@@ -28,9 +28,19 @@ async function logNaming(module: string): Promise<{ log: string; mark: string }>
 describe("a log that names an allocator module", () => {
   const evil = join(dir, "evil.mjs");
   copyFileSync(join(ROOT, "test/fixtures/round-robin-allocator.mjs"), evil);
-  writeFileSync(evil, readFileSync(evil, "utf8") + `\nimport { writeFileSync as w } from "node:fs"; w(${JSON.stringify(join(dir, "mark"))}, "ran");\n`);
+  writeFileSync(
+    evil,
+    readFileSync(evil, "utf8") +
+      `\nimport { writeFileSync as w } from "node:fs"; w(${JSON.stringify(join(dir, "mark"))}, "ran");\n`,
+  );
 
-  for (const cmd of [["replay"], ["replay", "--verify"], ["debug", "--eval", "state"], ["trace", "-o", join(dir, "t.json"), "--force"], ["ui", "--port", "0"]]) {
+  for (const cmd of [
+    ["replay"],
+    ["replay", "--verify"],
+    ["debug", "--eval", "state"],
+    ["trace", "-o", join(dir, "t.json"), "--force"],
+    ["ui", "--port", "0"],
+  ]) {
     it(`is refused by ${cmd.join(" ")} without --allow-modules, and its code does not run`, async () => {
       const { log, mark } = await logNaming(evil);
       const r = await smpsim([cmd[0]!, log, ...cmd.slice(1)]);

@@ -10,22 +10,53 @@ import type { CliResult } from "./inproc.js";
 
 /** A small scenario: two cores, two mms, a shootdown, a yield, a repeat: every part of the run in a few hundred events. */
 export const small = {
-  id: "small", machine: { cores: 2, tlbEntries: 4, maxEvents: 3000 },
-  tables: { kernel: { "0xc0008000": { pa: "0x80008000" } }, A: { "0x8000": { pa: "0x10000" }, "0x9000": { pa: "0x11000" } }, B: { "0x8000": { pa: "0x12000" } } },
+  id: "small",
+  machine: { cores: 2, tlbEntries: 4, maxEvents: 3000 },
+  tables: {
+    kernel: { "0xc0008000": { pa: "0x80008000" } },
+    A: { "0x8000": { pa: "0x10000" }, "0x9000": { pa: "0x11000" } },
+    B: { "0x8000": { pa: "0x12000" } },
+  },
   kernel: { asidAllocator: "linux-2.6.36", asidBits: 8 },
   tasks: [
-    { id: "A.0", mm: "A", script: [{ op: "read", va: "0x8000" }, { op: "yield" }, { op: "unmap", va: "0x9000", shootdown: "broadcast" }] },
-    { id: "A.1", mm: "A", cores: [1], script: [{ op: "repeat", times: 2, body: [{ op: "read", va: "0x9000" }, { op: "read", va: "0xc0008000" }] }] },
+    {
+      id: "A.0",
+      mm: "A",
+      script: [{ op: "read", va: "0x8000" }, { op: "yield" }, { op: "unmap", va: "0x9000", shootdown: "broadcast" }],
+    },
+    {
+      id: "A.1",
+      mm: "A",
+      cores: [1],
+      script: [
+        {
+          op: "repeat",
+          times: 2,
+          body: [
+            { op: "read", va: "0x9000" },
+            { op: "read", va: "0xc0008000" },
+          ],
+        },
+      ],
+    },
     { id: "B", mm: "B", script: [{ op: "write", va: "0x8000" }, { op: "yield" }, { op: "read", va: "0x8000" }] },
   ],
 };
 /** A smaller one for the log classes: about 100 events, 10 kB of log. */
 export const tiny = {
-  id: "tiny", machine: { cores: 2, tlbEntries: 2, maxEvents: 3000 },
+  id: "tiny",
+  machine: { cores: 2, tlbEntries: 2, maxEvents: 3000 },
   tables: { A: { "0x8000": { pa: "0x10000" } }, B: { "0x8000": { pa: "0x12000" } } },
   kernel: { asidAllocator: "linux-2.6.36" },
   tasks: [
-    { id: "A", mm: "A", script: [{ op: "read", va: "0x8000" }, { op: "unmap", va: "0x8000", shootdown: "broadcast" }] },
+    {
+      id: "A",
+      mm: "A",
+      script: [
+        { op: "read", va: "0x8000" },
+        { op: "unmap", va: "0x8000", shootdown: "broadcast" },
+      ],
+    },
     { id: "B", mm: "B", cores: [1], script: [{ op: "read", va: "0x8000" }] },
   ],
 };
@@ -61,7 +92,39 @@ export const write = (dir: string, text: string, ext = "log"): string => {
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export const nasty: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>(0, 1, -1, 0.5, 1e9, 2 ** 53, -0, 64, 65, 4097, "", "0x8000", "0xffffffff", "0x1ffffffff", "__proto__", "constructor", "toString", "kernel", "A", "A.0", "repeat", "read", "lru", "random", true, false, null, [], {}, [0], { op: "read", va: "0x8000" }),
+  fc.constantFrom<Json>(
+    0,
+    1,
+    -1,
+    0.5,
+    1e9,
+    2 ** 53,
+    -0,
+    64,
+    65,
+    4097,
+    "",
+    "0x8000",
+    "0xffffffff",
+    "0x1ffffffff",
+    "__proto__",
+    "constructor",
+    "toString",
+    "kernel",
+    "A",
+    "A.0",
+    "repeat",
+    "read",
+    "lru",
+    "random",
+    true,
+    false,
+    null,
+    [],
+    {},
+    [0],
+    { op: "read", va: "0x8000" },
+  ),
   fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
 );
 /** Every path in a JSON value, as key lists. */
@@ -75,7 +138,25 @@ export type Mutation = { path: number; action: "set" | "delete" | "add"; key: st
 export const mutation: fc.Arbitrary<Mutation> = fc.record({
   path: fc.nat(),
   action: fc.constantFrom("set", "set", "delete", "add"),
-  key: fc.constantFrom("id", "op", "times", "body", "cores", "va", "pa", "mm", "script", "x", "__proto__", "hyp", "vcpu", "global", "shootdown", "asidAllocator", "speculation"),
+  key: fc.constantFrom(
+    "id",
+    "op",
+    "times",
+    "body",
+    "cores",
+    "va",
+    "pa",
+    "mm",
+    "script",
+    "x",
+    "__proto__",
+    "hyp",
+    "vcpu",
+    "global",
+    "shootdown",
+    "asidAllocator",
+    "speculation",
+  ),
   value: nasty,
 });
 export function mutate(base: Json, ms: Mutation[]): Json {
@@ -91,13 +172,12 @@ export function mutate(base: Json, ms: Mutation[]): Json {
     else if (m.action === "delete") {
       if (Array.isArray(o)) o.splice(last as number, 1);
       else Reflect.deleteProperty(o, last);
-    }
-    else {
+    } else {
       const target = o[last];
-      if (target && typeof target === "object" && !Array.isArray(target)) Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+      if (target && typeof target === "object" && !Array.isArray(target))
+        Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
       else if (Array.isArray(target)) target.push(m.value);
     }
   }
   return root;
 }
-

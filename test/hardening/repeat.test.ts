@@ -16,10 +16,15 @@ const read: Op = { op: "read", va: "0x8000" };
 const repeat = (times: number, ...body: Op[]): Op => ({ op: "repeat", times, body });
 function scenario(name: string, script: Op[], extra: Record<string, unknown> = {}): string {
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({
-    id: name, machine: { cores: 1, ...extra }, tables: { A: { "0x8000": { pa: "0x10000" } } },
-    tasks: [{ id: "A.0", mm: "A", cores: [0], script }],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id: name,
+      machine: { cores: 1, ...extra },
+      tables: { A: { "0x8000": { pa: "0x10000" } } },
+      tasks: [{ id: "A.0", mm: "A", cores: [0], script }],
+    }),
+  );
   return file;
 }
 
@@ -60,7 +65,10 @@ describe("nested repeats", () => {
     it(`${depth} deep is bad input naming the field, not a stack overflow`, async () => {
       // Written as text: JSON.stringify itself recurses and would overflow first.
       const file = scenario(`deep${depth}`, [{ op: "placeholder" }]);
-      const text = readFileSync(file, "utf8").replace('{"op":"placeholder"}', '{"op":"repeat","times":1,"body":['.repeat(depth) + '{"op":"read","va":"0x8000"}' + "]}".repeat(depth));
+      const text = readFileSync(file, "utf8").replace(
+        '{"op":"placeholder"}',
+        '{"op":"repeat","times":1,"body":['.repeat(depth) + '{"op":"read","va":"0x8000"}' + "]}".repeat(depth),
+      );
       writeFileSync(file, text);
       const r = await smpsim(["run", file, "--no-log"]);
       expect(isCleanBadInput(r), r.stderr).toBe(true);

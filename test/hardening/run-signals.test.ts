@@ -11,7 +11,12 @@ import { bin, ensureCliBuilt, tempDir } from "../cli/spawn.js";
 ensureCliBuilt();
 
 /** The default scenario made to run for minutes: one task reads a page a hundred million times. */
-const LONG = ["--set", "machine.maxEvents=100000000", "--set", 'tasks.0.script=[{"op":"repeat","times":100000000,"body":[{"op":"read","va":"0x8000"}]}]'];
+const LONG = [
+  "--set",
+  "machine.maxEvents=100000000",
+  "--set",
+  'tasks.0.script=[{"op":"repeat","times":100000000,"body":[{"op":"read","va":"0x8000"}]}]',
+];
 
 function stopRun(signal: "SIGINT" | "SIGTERM"): Promise<{ code: number | null; stderr: string; dir: string; tmpSeen: boolean }> {
   const dir = tempDir();
@@ -39,7 +44,10 @@ function stopRun(signal: "SIGINT" | "SIGTERM"): Promise<{ code: number | null; s
 }
 
 describe("run stopped by a signal", () => {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     it(`${signal}: exits ${code}, says so in one line, and leaves neither the .tmp nor a target`, async () => {
       const r = await stopRun(signal);
       expect(r.tmpSeen).toBe(true);

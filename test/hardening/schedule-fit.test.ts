@@ -17,7 +17,15 @@ describe("run --schedule", () => {
   }
 
   it("writes no log when the schedule does not fit", async () => {
-    const r = await smpsim(["run", "tlb-shootdown-munmap", "--log", "/tmp/never-written-smpsim.log", "--force", "--schedule", "0{100000}"]);
+    const r = await smpsim([
+      "run",
+      "tlb-shootdown-munmap",
+      "--log",
+      "/tmp/never-written-smpsim.log",
+      "--force",
+      "--schedule",
+      "0{100000}",
+    ]);
     expect(r.status).toBe(2);
     const { existsSync } = await import("node:fs");
     expect(existsSync("/tmp/never-written-smpsim.log")).toBe(false);
@@ -27,7 +35,9 @@ describe("run --schedule", () => {
     const full = await smpsim(["run", "tlb-shootdown-munmap", "--no-log", "--json"]);
     const schedule = (JSON.parse(full.stdout) as { schedule: string }).schedule;
     expect((await smpsim(["run", "tlb-shootdown-munmap", "--no-log", "--schedule", schedule])).status).toBe(0);
-    expect((await smpsim(["run", "tlb-shootdown-munmap", "--no-log", "--schedule", schedule, "--max-events", "5"])).status).toBe(0);
+    expect((await smpsim(["run", "tlb-shootdown-munmap", "--no-log", "--schedule", schedule, "--max-events", "5"])).status).toBe(
+      0,
+    );
   });
 });
 
@@ -35,7 +45,14 @@ describe("decoding lazily", () => {
   it("holds runs, not picks, and reads like the array", () => {
     const p = decodeScheduleLazily(`0{${MAX_PICKS - 3}}1(10){2}`);
     expect(p.length).toBe(MAX_PICKS);
-    expect([p.at(0), p.at(MAX_PICKS - 4), p.at(MAX_PICKS - 3), p.at(MAX_PICKS - 2), p.at(MAX_PICKS - 1), p.at(MAX_PICKS)]).toEqual([0, 0, 1, 36, 36, undefined]);
+    expect([
+      p.at(0),
+      p.at(MAX_PICKS - 4),
+      p.at(MAX_PICKS - 3),
+      p.at(MAX_PICKS - 2),
+      p.at(MAX_PICKS - 1),
+      p.at(MAX_PICKS),
+    ]).toEqual([0, 0, 1, 36, 36, undefined]);
     expect(p.at(1)).toBe(0);
   });
 });
@@ -43,20 +60,26 @@ describe("decoding lazily", () => {
 describe("schedule strings one pick at a time", () => {
   const picks = fc.array(fc.oneof(fc.nat(3), fc.nat(2000)), { maxLength: 60 });
   it("the streaming encoder gives what encodeSchedule gives", () => {
-    fc.assert(fc.property(picks, (p) => {
-      const e = new ScheduleEncoder();
-      for (const x of p) e.add(x);
-      expect(e.value).toBe(encodeSchedule(p));
-    }), { numRuns: 500, seed: 15 });
+    fc.assert(
+      fc.property(picks, (p) => {
+        const e = new ScheduleEncoder();
+        for (const x of p) e.add(x);
+        expect(e.value).toBe(encodeSchedule(p));
+      }),
+      { numRuns: 500, seed: 15 },
+    );
   });
   it("the lazy decoding reads like the array, in order or not", () => {
-    fc.assert(fc.property(picks, fc.array(fc.integer({ min: -2, max: 70 }), { maxLength: 20 }), (p, probes) => {
-      const s = encodeSchedule(p);
-      const lazy = decodeScheduleLazily(s);
-      const array = decodeSchedule(s);
-      expect(array).toEqual(p);
-      expect(lazy.length).toBe(p.length);
-      for (const i of [...p.keys(), ...probes]) expect(lazy.at(i)).toBe(p[i]);
-    }), { numRuns: 500, seed: 15 });
+    fc.assert(
+      fc.property(picks, fc.array(fc.integer({ min: -2, max: 70 }), { maxLength: 20 }), (p, probes) => {
+        const s = encodeSchedule(p);
+        const lazy = decodeScheduleLazily(s);
+        const array = decodeSchedule(s);
+        expect(array).toEqual(p);
+        expect(lazy.length).toBe(p.length);
+        for (const i of [...p.keys(), ...probes]) expect(lazy.at(i)).toBe(p[i]);
+      }),
+      { numRuns: 500, seed: 15 },
+    );
   });
 });

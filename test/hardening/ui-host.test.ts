@@ -17,10 +17,13 @@ afterAll(() => running.close());
 
 function statusFor(host: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: "/api/meta", setHost: host !== undefined, headers: host === undefined ? {} : { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path: "/api/meta", setHost: host !== undefined, headers: host === undefined ? {} : { host } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -28,10 +31,17 @@ function statusFor(host: string | undefined): Promise<number> {
 
 describe("the viewer's Host check", () => {
   it("answers the addresses it serves", async () => {
-    for (const h of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) expect(await statusFor(h), h).toBe(200);
+    for (const h of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`])
+      expect(await statusFor(h), h).toBe(200);
   });
   it("refuses any other Host, or another port", async () => {
-    for (const h of ["evil.example.com", `evil.example.com:${port}`, `127.0.0.1:${port + 1}`, "127.0.0.1", `127.0.0.1.evil.com:${port}`]) {
+    for (const h of [
+      "evil.example.com",
+      `evil.example.com:${port}`,
+      `127.0.0.1:${port + 1}`,
+      "127.0.0.1",
+      `127.0.0.1.evil.com:${port}`,
+    ]) {
       expect([h, await statusFor(h)]).toEqual([h, 421]);
     }
   });

@@ -56,8 +56,14 @@ describe("a15-hyp world switch", () => {
     const timerOps = (evs: SimEvent[]): string[] =>
       evs.flatMap((e) => {
         if (e.type === "barrier" && e.kind === "isb") return ["isb"];
-        if (e.type === "reg.write") return Object.keys(e.regs).filter((k) => k.startsWith("cntv")).map((k) => `write ${k}`);
-        if (e.type === "hyp.save") return Object.keys(e.regs).filter((k) => k.startsWith("cntv")).map((k) => `save ${k}`);
+        if (e.type === "reg.write")
+          return Object.keys(e.regs)
+            .filter((k) => k.startsWith("cntv"))
+            .map((k) => `write ${k}`);
+        if (e.type === "hyp.save")
+          return Object.keys(e.regs)
+            .filter((k) => k.startsWith("cntv"))
+            .map((k) => `save ${k}`);
         return [];
       });
     const core0 = onCore(r.events, 0);

@@ -19,7 +19,9 @@ describe("armv6-kvm world switch", () => {
     for (const seed of SEEDS) {
       const r = await run(sc, seed);
       expect(r.outcome.violation?.invariant, where(sc, seed, r)).toBe("vm-isolation");
-      expect(r.outcome.violation!.message).toMatch(/guest of vm1 .* used the host's translation: a TLB entry for VA 0xc001[01]000 .* under a global entry from table (qemu|shell|daemon)/);
+      expect(r.outcome.violation!.message).toMatch(
+        /guest of vm1 .* used the host's translation: a TLB entry for VA 0xc001[01]000 .* under a global entry from table (qemu|shell|daemon)/,
+      );
     }
   });
 
@@ -37,7 +39,8 @@ describe("armv6-kvm world switch", () => {
     const r = await run(sc, 2);
     let checked = 0;
     fold(sc, r.events, (s, ev) => {
-      if ((ev.type !== "tlb.hit" && ev.type !== "tlb.fill") || ev.va < sc.machine.pageOffset || ev.va === sc.hyp!.sharedPage) return;
+      if ((ev.type !== "tlb.hit" && ev.type !== "tlb.fill") || ev.va < sc.machine.pageOffset || ev.va === sc.hyp!.sharedPage)
+        return;
       const h = s.hyp!.cores[ev.core]!;
       const e = ev.type === "tlb.fill" ? ev.entry : s.cores[ev.core]!.tlb[ev.slot]!;
       if (h.inGuest) {
@@ -56,7 +59,10 @@ describe("armv6-kvm world switch", () => {
   });
 
   it("flushes the whole TLB on every entry and exit with flushOnSwitch, and never without", async () => {
-    for (const [id, flushes] of [["kvm-armv6-flush", true], ["kvm-armv6-nonglobal", false]] as const) {
+    for (const [id, flushes] of [
+      ["kvm-armv6-flush", true],
+      ["kvm-armv6-nonglobal", false],
+    ] as const) {
       const r = await run(builtin(id), 1);
       const switches = r.events.filter((e) => e.type === "hyp.enter" || e.type === "hyp.exit").length;
       const tlbis = r.events.filter(is("tlbi")).filter((e) => e.op.scope === "all");
@@ -111,7 +117,10 @@ describe("armv6-kvm world switch", () => {
 
   it("keeps kvm-armv6-nonglobal clean with speculative walks of the kernel VAs the guest shares with the host", async () => {
     const raw = builtinRaw("kvm-armv6-nonglobal");
-    const sc = readScenario({ ...raw, machine: { ...raw.machine, speculation: { enabled: true, vas: ["0xc0010000", "0xc0000000"], rate: 0.3 } } }, "t");
+    const sc = readScenario(
+      { ...raw, machine: { ...raw.machine, speculation: { enabled: true, vas: ["0xc0010000", "0xc0000000"], rate: 0.3 } } },
+      "t",
+    );
     for (const seed of SEEDS) {
       const r = await run(sc, seed);
       expect(r.outcome.violation, where(sc, seed, r)).toBeNull();

@@ -23,7 +23,9 @@ describe("smpsim compare", () => {
     expect(r.stdout).toMatch(/^SEED=1\n/);
     expect(r.stdout).toMatch(/TLB misses +\d+ +\d+ +-\d+\.\d%/);
     expect(r.stdout).toMatch(/whole-TLB flushes +\d+ +0 +-100\.0%/);
-    expect(r.stdout.trim().split("\n").at(-1)).toMatch(/^kvm-armv6-nonglobal vs kvm-armv6-flush: \d+\.\d% fewer modelled cycles \(\d\.\d\d× faster\)/);
+    expect(r.stdout.trim().split("\n").at(-1)).toMatch(
+      /^kvm-armv6-nonglobal vs kvm-armv6-flush: \d+\.\d% fewer modelled cycles \(\d\.\d\d× faster\)/,
+    );
   });
 
   it("gives one JSON object with both runs' totals and the gain, the same for the same seed", () => {
@@ -53,10 +55,26 @@ describe("smpsim compare", () => {
 describe("the scenario format's hyp section", () => {
   it.each([
     ["a vCPU of a VM that does not exist", (s: any) => (s.tasks[0].vcpu = "vm9"), /tasks\[0\]\.vcpu: no VM "vm9" in hyp\.vms/],
-    ["a guest operation in a host task", (s: any) => s.tasks[1].script.push({ op: "hvc" }), /tasks\[1\]\.script\[1\]\.op: "hvc" runs in a guest/],
-    ["a guest switch to an unknown guest task", (s: any) => s.tasks[0].script.unshift({ op: "guest-switch", task: "nope" }), /tasks\[0\]\.script\[0\]\.task: VM "vm1" has no guest task "nope"/],
-    ["a VM table that is not defined", (s: any) => (s.hyp.vms[0].stage2 = "missing"), /hyp\.vms\[0\]: table "missing" is not in "tables"/],
-    ["an unknown world switch", (s: any) => (s.hyp.worldSwitch = "x86"), /hyp\.worldSwitch: unknown world switch "x86" \(built-in: armv6-kvm, a15-hyp, vhe; or a module path/],
+    [
+      "a guest operation in a host task",
+      (s: any) => s.tasks[1].script.push({ op: "hvc" }),
+      /tasks\[1\]\.script\[1\]\.op: "hvc" runs in a guest/,
+    ],
+    [
+      "a guest switch to an unknown guest task",
+      (s: any) => s.tasks[0].script.unshift({ op: "guest-switch", task: "nope" }),
+      /tasks\[0\]\.script\[0\]\.task: VM "vm1" has no guest task "nope"/,
+    ],
+    [
+      "a VM table that is not defined",
+      (s: any) => (s.hyp.vms[0].stage2 = "missing"),
+      /hyp\.vms\[0\]: table "missing" is not in "tables"/,
+    ],
+    [
+      "an unknown world switch",
+      (s: any) => (s.hyp.worldSwitch = "x86"),
+      /hyp\.worldSwitch: unknown world switch "x86" \(built-in: armv6-kvm, a15-hyp, vhe; or a module path/,
+    ],
     ["a VMID width out of range", (s: any) => (s.hyp.vmidBits = 1), /hyp\.vmidBits: expected an integer from 2 to 16/],
   ])("exits 2 naming the field for %s", (_what, mutate, message) => {
     const file = scenarioFile(mutate);
@@ -84,10 +102,20 @@ describe("the hypervisor in the debugger and the trace", () => {
   it("gives every vCPU a trace track with a slice per entry into its guest", () => {
     const out = join(dir, "a15.trace.json");
     expect(cli(["trace", log, "-o", out]).status).toBe(0);
-    const trace = JSON.parse(readFileSync(out, "utf8")) as { traceEvents: { name: string; ph: string; tid?: number; cat?: string; args?: { name?: string } }[] };
+    const trace = JSON.parse(readFileSync(out, "utf8")) as {
+      traceEvents: { name: string; ph: string; tid?: number; cat?: string; args?: { name?: string } }[];
+    };
     const tracks = trace.traceEvents.filter((e) => e.ph === "M" && e.name === "thread_name" && /vCPU/.test(e.args?.name ?? ""));
-    expect(tracks.map((t) => t.args!.name).sort()).toEqual(["vm1 vCPU vm1.vcpu0", "vm1 vCPU vm1.vcpu1", "vm2 vCPU vm2.vcpu0", "vm3 vCPU vm3.vcpu0", "vm4 vCPU vm4.vcpu0"]);
-    const entries = readFileSync(log, "utf8").split("\n").filter((l) => l.includes('"type":"hyp.enter"')).length;
+    expect(tracks.map((t) => t.args!.name).sort()).toEqual([
+      "vm1 vCPU vm1.vcpu0",
+      "vm1 vCPU vm1.vcpu1",
+      "vm2 vCPU vm2.vcpu0",
+      "vm3 vCPU vm3.vcpu0",
+      "vm4 vCPU vm4.vcpu0",
+    ]);
+    const entries = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.includes('"type":"hyp.enter"')).length;
     expect(entries).toBeGreaterThan(20);
     expect(trace.traceEvents.filter((e) => e.cat === "guest").length).toBe(entries);
   });

@@ -14,8 +14,20 @@ describe("no-guest-under-host-vmid", () => {
     const s = scenarioInitialState(sc, allocatorOf(sc));
     Object.assign(s.hyp!.cores[1]!, { vcpu: "vm1.vcpu1", inGuest: true, vm: "vm1", vmid: 0, gen: 1 });
     Object.assign(s.cores[1]!.regs, { mode: "SVC", stage2: true, vmid: 0, vttbr: "vm1.s2" });
-    const enter = { seq: 0, t: 0, core: 1, type: "hyp.enter", vcpu: "vm1.vcpu1", vm: "vm1", vmid: 0, gen: 1, mode: "SVC" } as unknown as SimEvent;
-    expect(invariant!.check(s, enter)).toMatch(/core 1 runs the guest of vm1 \(vCPU vm1\.vcpu1\) with stage 2 on under VMID 0, the host's/);
+    const enter = {
+      seq: 0,
+      t: 0,
+      core: 1,
+      type: "hyp.enter",
+      vcpu: "vm1.vcpu1",
+      vm: "vm1",
+      vmid: 0,
+      gen: 1,
+      mode: "SVC",
+    } as unknown as SimEvent;
+    expect(invariant!.check(s, enter)).toMatch(
+      /core 1 runs the guest of vm1 \(vCPU vm1\.vcpu1\) with stage 2 on under VMID 0, the host's/,
+    );
     s.cores[1]!.regs.mode = "HYP";
     expect(invariant!.check(s, enter)).toBeNull();
     s.cores[1]!.regs.mode = "SVC";

@@ -19,7 +19,11 @@ describe("vhe world switch", () => {
     const vttbrLoad = new Map<number, number>();
     fold(sc, r.events, (s, ev) => {
       const c = s.cores[ev.core]!;
-      if ((ev.type === "var.write" || ev.type === "var.cmpxchg") && /active_vmids|\.vmid\.id/.test(String((ev as { name?: string }).name))) vmidWrite.set(ev.core, ev.seq);
+      if (
+        (ev.type === "var.write" || ev.type === "var.cmpxchg") &&
+        /active_vmids|\.vmid\.id/.test(String((ev as { name?: string }).name))
+      )
+        vmidWrite.set(ev.core, ev.seq);
       if (ev.type === "reg.write" && ev.regs.vttbr !== undefined) {
         // __load_stage2 writes VTTBR alone: stage 2 is still off, the host's VMID (0) still tags fills.
         expect(Object.keys(ev.regs)).toEqual(["vttbr"]);
@@ -49,7 +53,14 @@ describe("vhe world switch", () => {
   it("keeps vhe-vmid-small-5.16 clean under random exploration with speculative walks", () => {
     const sc = builtin("vhe-vmid-small-5.16");
     const spec = { ...sc, machine: { ...sc.machine, speculation: { ...sc.machine.speculation, enabled: true } } };
-    const res = explore({ target: { scenario: spec, allocator: allocatorOf(spec) }, strategy: "random", budget: 60, seed: 1, depth: 3, preemptions: 2 });
+    const res = explore({
+      target: { scenario: spec, allocator: allocatorOf(spec) },
+      strategy: "random",
+      budget: 60,
+      seed: 1,
+      depth: 3,
+      preemptions: 2,
+    });
     expect(res.schedules).toBe(60);
     expect(res.found).toBeNull();
   });

@@ -68,7 +68,14 @@ describe("VMID allocators", () => {
   });
 
   it("runs kvm-5.16 clean through roll-overs without kicking vCPUs, flushing every VMID at once", async () => {
-    const raw = vmidLoad("t-5.16", "", "clean", { cores: 4, vcpus: [2, 1, 1, 1, 1, 1, 1, 1, 1], rounds: 4, vmidBits: 3, vmidAllocator: "kvm-5.16", vmidPublish: "v3.9" });
+    const raw = vmidLoad("t-5.16", "", "clean", {
+      cores: 4,
+      vcpus: [2, 1, 1, 1, 1, 1, 1, 1, 1],
+      rounds: 4,
+      vmidBits: 3,
+      vmidAllocator: "kvm-5.16",
+      vmidPublish: "v3.9",
+    });
     const sc = readScenario(raw, "test");
     for (const seed of [1, 2, 3]) {
       const r = await run(sc, seed);
@@ -80,7 +87,14 @@ describe("VMID allocators", () => {
   });
 
   it("refuses kvm-5.16 with no more VMIDs than CPUs + 1, as bad input", () => {
-    const raw = vmidLoad("t", "", "clean", { cores: 4, vcpus: [1, 1], rounds: 1, vmidBits: 2, vmidAllocator: "kvm-5.16", vmidPublish: "v3.9" });
+    const raw = vmidLoad("t", "", "clean", {
+      cores: 4,
+      vcpus: [1, 1],
+      rounds: 1,
+      vmidBits: 2,
+      vmidAllocator: "kvm-5.16",
+      vmidPublish: "v3.9",
+    });
     return expect(run(readScenario(raw, "test"), 1)).rejects.toThrow(/more VMIDs than CPUs/);
   });
 

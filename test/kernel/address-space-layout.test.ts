@@ -16,16 +16,31 @@ function kernelFills(id: string, seed = 1) {
   const sc = builtin(id);
   const r = runWith(sc, { seed });
   return r.events.flatMap((ev) =>
-    ev.type === "tlb.fill" && ev.va >= sc.machine.pageOffset && ev.va < 0xffff0000 && ev.entry.vmid === 0 && !ev.entry.table.endsWith(".shadow") ? [ev.entry] : [],
+    ev.type === "tlb.fill" &&
+    ev.va >= sc.machine.pageOffset &&
+    ev.va < 0xffff0000 &&
+    ev.entry.vmid === 0 &&
+    !ev.entry.table.endsWith(".shadow")
+      ? [ev.entry]
+      : [],
   );
 }
 
 describe("address-space layout per architecture", () => {
   it("boots ARMv6/ARMv7 cores with TTBCR.N = 0 and arm64 / LPAE cores with the TTBR0/TTBR1 split", () => {
-    for (const [id, split] of [["default", false], ["kvm-armv6-nonglobal", false], ["asid-rollover-ipi", false], ["asid-arm64", true], ["a15-vmid-small", true]] as const) {
+    for (const [id, split] of [
+      ["default", false],
+      ["kvm-armv6-nonglobal", false],
+      ["asid-rollover-ipi", false],
+      ["asid-arm64", true],
+      ["a15-vmid-small", true],
+    ] as const) {
       const sc = builtin(id);
       const s = scenarioInitialState(sc, allocatorOf(sc));
-      expect(s.cores.map((c) => c.regs.ttbcrSplit), id).toEqual(s.cores.map(() => split));
+      expect(
+        s.cores.map((c) => c.regs.ttbcrSplit),
+        id,
+      ).toEqual(s.cores.map(() => split));
     }
   });
 

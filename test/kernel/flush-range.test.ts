@@ -18,7 +18,10 @@ const tlbis = (events: SimEvent[]) => events.flatMap((e) => (e.type === "tlbi" ?
 describe("flush_tlb_range and flush_tlb_mm", () => {
   it("invalidates each page of a small range by VA, inner-shareable, and stays clean", () => {
     const r = runWith(munmap(2, "broadcast"));
-    expect(tlbis(r.events).map((e) => [e.op.scope, e.op.vpn, e.broadcast])).toEqual([["va", 8, true], ["va", 9, true]]);
+    expect(tlbis(r.events).map((e) => [e.op.scope, e.op.vpn, e.broadcast])).toEqual([
+      ["va", 8, true],
+      ["va", 9, true],
+    ]);
     expect(r.events.filter((e) => e.type === "pte.retire")).toHaveLength(2);
     expect(r.outcome.violation).toBeNull();
   });

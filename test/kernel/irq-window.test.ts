@@ -59,7 +59,10 @@ function explain(r: RunResult): Mechanism {
   // 4. The IPI interrupted a switch that had already read mm->context.id and announced it: the last
   //    announcement before the delivery is the one whose ASID the stale write loads, and between the
   //    two the core was inside cpu_switch_mm (register writes and barriers only).
-  const interrupted = mine.filter(is("asid.assign")).filter((e) => e.seq < span.deliver.seq).at(-1);
+  const interrupted = mine
+    .filter(is("asid.assign"))
+    .filter((e) => e.seq < span.deliver.seq)
+    .at(-1);
   if (!interrupted) throw new Error("no switch was in progress");
   const inside = mine.filter((e) => e.seq > interrupted.seq && e.seq < span.deliver.seq && e.type !== "bus.deliver");
   for (const e of inside) {
@@ -76,7 +79,8 @@ function explainDeadGeneration(r: RunResult, seed: number): void {
   const mine = onCore(r.events, bad.core).filter((e) => e.seq < bad.seq);
   const done = mine.filter(is("ipi.done")).at(-1);
   const span = done ? handlerSpans(r.events).get(done.of) : undefined;
-  if (!done || !span || span.ipi !== "reset-context") throw new Error(`seed ${seed}: no reset-context handler before event ${v.at}`);
+  if (!done || !span || span.ipi !== "reset-context")
+    throw new Error(`seed ${seed}: no reset-context handler before event ${v.at}`);
   const reset = handlerEvents(r.events, span).filter(is("asid.assign")).at(-1);
   if (!reset || reset.mm !== bad.mm || reset.generation <= bad.generation) {
     throw new Error(`seed ${seed}: the handler did not give mm ${bad.mm} a newer generation`);
@@ -93,7 +97,9 @@ describe(`${ID}: the roll-over IPI inside cpu_switch_mm`, () => {
     const r = cli(["run", ID, "--seed", "10", "--no-log"]);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toContain(`VIOLATION of ${INVARIANT} at event`);
-    expect(r.stdout).toMatch(/core \d+ loaded ASID \d+ into CONTEXTIDR, but the kernel's context for mm \w+ on this core is ASID \d+:\d+/);
+    expect(r.stdout).toMatch(
+      /core \d+ loaded ASID \d+ into CONTEXTIDR, but the kernel's context for mm \w+ on this core is ASID \d+:\d+/,
+    );
     const j = JSON.parse(cli(["run", ID, "--seed", "10", "--no-log", "--json"]).stdout) as { violation: { invariant: string } };
     expect(j.violation.invariant).toBe(INVARIANT);
   });
@@ -124,7 +130,10 @@ describe(`${ID}: the roll-over IPI inside cpu_switch_mm`, () => {
       expect(m.reset.generation, at).toBeGreaterThan(m.interrupted.generation);
       expect(m.reset.asid, at).not.toBe(m.interrupted.asid);
       // The IPI came from a core that had just started a roll-over to the reset's generation.
-      const ro = r.events.filter(is("asid.rollover")).filter((e) => e.core === m.deliver.msg.from && e.seq < m.deliver.seq).at(-1);
+      const ro = r.events
+        .filter(is("asid.rollover"))
+        .filter((e) => e.core === m.deliver.msg.from && e.seq < m.deliver.seq)
+        .at(-1);
       expect(ro?.generation, at).toBe(m.reset.generation);
       // Order: announce (old) < IPI taken < handler's reset < handler returns < stale write.
       expect([m.interrupted.seq, m.deliver.seq, m.reset.seq, m.done.seq, m.stale.seq], at).toEqual(

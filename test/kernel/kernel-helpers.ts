@@ -114,7 +114,13 @@ export async function run(scenario: Scenario, seed: number, schedule?: string): 
  * One event type, narrowed. Unlike EventOf it also narrows members whose `type` is itself a union
  * (VarEvent is "var.read" | "var.write" | ...).
  */
-export type Ev<K extends EventType> = SimEvent extends infer E ? (E extends { type: infer T } ? (K extends T ? E & { type: K } : never) : never) : never;
+export type Ev<K extends EventType> = SimEvent extends infer E
+  ? E extends { type: infer T }
+    ? K extends T
+      ? E & { type: K }
+      : never
+    : never
+  : never;
 
 /** A type guard for one event type, for `filter` and `find`. */
 export const is =
@@ -156,9 +162,7 @@ export function handlerSpans(events: readonly SimEvent[]): Map<number, HandlerSp
 /** The events a handler ran (strictly between its delivery and its ipi.done), deliveries of other messages left out. */
 export function handlerEvents(events: readonly SimEvent[], span: HandlerSpan): SimEvent[] {
   const end = span.done?.seq ?? Infinity;
-  return onCore(events, span.core).filter(
-    (e) => e.seq > span.deliver.seq && e.seq < end && e.type !== "bus.deliver",
-  );
+  return onCore(events, span.core).filter((e) => e.seq > span.deliver.seq && e.seq < end && e.type !== "bus.deliver");
 }
 
 /**
@@ -187,7 +191,11 @@ export function mainProgramEvents(events: readonly SimEvent[], core: number, fro
  * Folds the log from the scenario's initial state and calls `visit` with the live state right after
  * each event (the same state the invariants saw). The state object is reused: copy what you keep.
  */
-export function fold(scenario: Scenario, events: readonly SimEvent[], visit: (s: MachineState, ev: SimEvent) => void): MachineState {
+export function fold(
+  scenario: Scenario,
+  events: readonly SimEvent[],
+  visit: (s: MachineState, ev: SimEvent) => void,
+): MachineState {
   const allocator = builtinAllocators[scenario.kernel.asidAllocator];
   if (!allocator) throw new Error(`fold: ${scenario.kernel.asidAllocator} is not a built-in allocator`);
   const s = scenarioInitialState(scenario, allocator);

@@ -13,7 +13,11 @@ const raw = (kernel: Record<string, unknown> = {}) => ({
   kernel: { asidAllocator: "static", scheduler: "round-robin", ...kernel },
   tasks: [
     { id: "A", mm: "A", script: [{ op: "read", va: "0x8000" }, { op: "yield" }, { op: "read", va: "0x8000" }] },
-    { id: "kworker", mm: "kernel", script: [{ op: "read", va: "0xc0008000" }, { op: "yield" }, { op: "read", va: "0xc0008000" }] },
+    {
+      id: "kworker",
+      mm: "kernel",
+      script: [{ op: "read", va: "0xc0008000" }, { op: "yield" }, { op: "read", va: "0xc0008000" }],
+    },
   ],
 });
 

@@ -10,7 +10,15 @@ import { is, run } from "./kernel-helpers.js";
 
 const load = (allocator: string) =>
   readScenario(
-    { ...rolloverLoad(`l310-${allocator}`, "t", { asidAllocator: allocator, asidBits: 3, switchSequence: "reserved-asid" }, false), schedule: { windowCycles: null } },
+    {
+      ...rolloverLoad(
+        `l310-${allocator}`,
+        "t",
+        { asidAllocator: allocator, asidBits: 3, switchSequence: "reserved-asid" },
+        false,
+      ),
+      schedule: { windowCycles: null },
+    },
     "t",
   );
 
@@ -26,13 +34,21 @@ describe("linux-3.10 (v3.10.0)", () => {
     expect(xchgs).not.toContain(`active_asids[${roll.core}]`);
     expect(xchgs.length).toBe(3);
     expect(window.filter(is("var.write")).find((e) => e.name === `reserved_asids[${roll.core}]`)?.value).toBe(0);
-    expect(window.filter(is("var.write")).filter((e) => e.name.startsWith("tlb_flush_pending[") && e.value === 1).map((e) => e.name)).toEqual([`tlb_flush_pending[${roll.core}]`]);
+    expect(
+      window
+        .filter(is("var.write"))
+        .filter((e) => e.name.startsWith("tlb_flush_pending[") && e.value === 1)
+        .map((e) => e.name),
+    ).toEqual([`tlb_flush_pending[${roll.core}]`]);
     expect(window.filter(is("tlbi")).every((e) => e.broadcast)).toBe(true);
   });
 
   it("hands out ASIDs from the first free one (find_first_zero_bit), idx + 1", async () => {
     const r = await run(load("linux-3.10"), 1);
-    const first = r.events.filter(is("asid.assign")).slice(0, 3).map((e) => e.asid);
+    const first = r.events
+      .filter(is("asid.assign"))
+      .slice(0, 3)
+      .map((e) => e.asid);
     expect(first).toEqual([1, 2, 3]);
   });
 
@@ -42,7 +58,9 @@ describe("linux-3.10 (v3.10.0)", () => {
     // keeps the reserved ASID ("we must preserve its reserved ASID") and runs the same load clean.
     const bad = await run(load("linux-3.10"), 10);
     expect(bad.outcome.violation?.invariant).toBe("same-asid-threads");
-    expect(bad.outcome.violation!.message).toMatch(/threads of mm M\d run under two hardware ASIDs: \d+:\d on core \d and \d+:\d on core \d/);
+    expect(bad.outcome.violation!.message).toMatch(
+      /threads of mm M\d run under two hardware ASIDs: \d+:\d on core \d and \d+:\d on core \d/,
+    );
     expect((await run(load("linux-4.x"), 10)).outcome.violation).toBeNull();
   });
 });

@@ -30,24 +30,33 @@ const MATRIX: { allocator: string; switchSequence: SwitchSequence; windows: (num
 const CASES = MATRIX.flatMap((m) => m.windows.map((windowCycles) => ({ ...m, windowCycles, window: windowCycles ?? "any" })));
 
 describe("the roll-over load stays clean", () => {
-  it.each(CASES)("under $allocator with $switchSequence, window $window, over 100 seeds", async ({ allocator, switchSequence, windowCycles }) => {
-    const raw = rolloverLoad(`matrix-${allocator}-${switchSequence}`, "matrix", { asidAllocator: allocator, asidBits: 3, switchSequence }, false);
-    const scenario = readScenario({ ...raw, schedule: { windowCycles } }, `matrix ${allocator} ${switchSequence}`);
-    expect(scenario.schedule.windowCycles).toBe(windowCycles);
-    const dirty: string[] = [];
-    let rollovers = 0;
-    for (const seed of SEEDS) {
-      const r = await run(scenario, seed);
-      if (r.outcome.reason !== "done" || r.outcome.violation) dirty.push(where(scenario, seed, r));
-      const n = r.events.filter(is("asid.rollover")).length;
-      // Every run really rolls over (3-bit ASIDs, eleven tasks in ten mms).
-      if (n === 0) dirty.push(`${scenario.id} seed ${seed}: no roll-over`);
-      rollovers += n;
-      if (!Object.values(r.state.tasks).every((t) => t.status === "exited")) dirty.push(`${scenario.id} seed ${seed}: a task did not exit`);
-    }
-    expect(dirty).toEqual([]);
-    expect(rollovers).toBeGreaterThanOrEqual(SEEDS.length * 2);
-  });
+  it.each(CASES)(
+    "under $allocator with $switchSequence, window $window, over 100 seeds",
+    async ({ allocator, switchSequence, windowCycles }) => {
+      const raw = rolloverLoad(
+        `matrix-${allocator}-${switchSequence}`,
+        "matrix",
+        { asidAllocator: allocator, asidBits: 3, switchSequence },
+        false,
+      );
+      const scenario = readScenario({ ...raw, schedule: { windowCycles } }, `matrix ${allocator} ${switchSequence}`);
+      expect(scenario.schedule.windowCycles).toBe(windowCycles);
+      const dirty: string[] = [];
+      let rollovers = 0;
+      for (const seed of SEEDS) {
+        const r = await run(scenario, seed);
+        if (r.outcome.reason !== "done" || r.outcome.violation) dirty.push(where(scenario, seed, r));
+        const n = r.events.filter(is("asid.rollover")).length;
+        // Every run really rolls over (3-bit ASIDs, eleven tasks in ten mms).
+        if (n === 0) dirty.push(`${scenario.id} seed ${seed}: no roll-over`);
+        rollovers += n;
+        if (!Object.values(r.state.tasks).every((t) => t.status === "exited"))
+          dirty.push(`${scenario.id} seed ${seed}: a task did not exit`);
+      }
+      expect(dirty).toEqual([]);
+      expect(rollovers).toBeGreaterThanOrEqual(SEEDS.length * 2);
+    },
+  );
 });
 
 describe("the built-in scenarios that expect a clean run", () => {

@@ -20,7 +20,11 @@ function ipiShootdown(allocator = "static") {
     {
       id: "mask",
       machine: { arch: "armv6", cores: 3, tlbEntries: 16 },
-      tables: { kernel: { "0xc0008000": { pa: "0x80008000" } }, A: { "0x8000": { pa: "0x10000" } }, B: { "0x8000": { pa: "0x20000" } } },
+      tables: {
+        kernel: { "0xc0008000": { pa: "0x80008000" } },
+        A: { "0x8000": { pa: "0x10000" } },
+        B: { "0x8000": { pa: "0x20000" } },
+      },
       kernel: { asidAllocator: allocator, switchSequence: "ttbr-then-asid" },
       tasks: [
         { id: "A.0", mm: "A", cores: [0], script: [rd("0x8000"), { op: "unmap", va: "0x8000", shootdown: "ipi" }] },
@@ -37,7 +41,9 @@ describe("mm_cpumask", () => {
     for (const seed of [1, 2, 3, 4]) {
       const r = await run(ipiShootdown(allocator), seed);
       expect(r.outcome.violation).toBeNull();
-      const sends = r.events.filter(is("ipi.send")).filter((e) => e.msgs.every((m) => m.kind === "ipi" && m.ipi === "flush-tlb-page"));
+      const sends = r.events
+        .filter(is("ipi.send"))
+        .filter((e) => e.msgs.every((m) => m.kind === "ipi" && m.ipi === "flush-tlb-page"));
       expect(sends.length).toBeLessThanOrEqual(1);
       for (const s of sends) expect(s.msgs.map((m) => m.to)).toEqual([1]);
     }

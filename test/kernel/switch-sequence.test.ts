@@ -25,7 +25,10 @@ function ops(g: Generator<Op, void, number>): Op[] {
 
 /** A step as text: "ttbr0=X", "asid=N", "ttbr0=X+asid=N" (one write), "isb". */
 function step(x: Op | SimEvent): string {
-  const regs = (r: object): string => Object.entries(r).map(([k, v]) => `${k}=${String(v)}`).join("+");
+  const regs = (r: object): string =>
+    Object.entries(r)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join("+");
   if ("k" in x) return x.k === "reg" ? regs(x.regs) : x.k;
   if (x.type === "barrier") return x.kind;
   if (x.type === "reg.write") return regs(x.regs);
@@ -87,37 +90,50 @@ describe("switch sequences, step by step", () => {
 });
 
 describe("switch sequences in a run", () => {
-  it.each(SEQUENCES)("every switch under %s writes the documented registers between the pick and the task's first access", async (seq) => {
-    // linux-3.10 with 8-bit ASIDs: no roll-over, so nothing but the switch touches the registers.
-    const scenario = load({ id: `switch-${seq}`, cores: 2, asidBits: 8, allocator: "linux-3.10", switchSequence: seq, mms: 3, slices: 3 });
-    let switches = 0;
-    for (const seed of [1, 2]) {
-      const r = await run(scenario, seed);
-      expect(r.outcome.violation, where(scenario, seed, r)).toBeNull();
-      for (const c of [0, 1]) {
-        const mine = onCore(r.events, c);
-        mine.forEach((pick, i) => {
-          if (pick.type !== "sched.pick") return;
-          // Up to the task's first access (or its exit: its last pick finds the script done).
-          const stop = new Set(["tlb.hit", "tlb.fill", "mmu.fault", "task.exit", "sched.yield", "sched.pick"]);
-          const end = mine.findIndex((e, j) => j > i && stop.has(e.type));
-          const window = mine.slice(i + 1, end < 0 ? mine.length : end);
-          const assign = window.find(is("asid.assign"));
-          // switch_mm(prev, next) switches nothing when the core already runs next's mm (prev == next).
-          const prev = mine.slice(0, i).reverse().find(is("asid.assign"));
-          if (!assign && prev?.mm === pick.mm) return;
-          expect(assign, `switch at event ${pick.seq}`).toBeDefined();
-          const steps = window
-            .filter((e) => e.type === "barrier" || (e.type === "reg.write" && !("irqOn" in e.regs)))
-            .map(step);
-          const expected = ops(switchSequence(seq, pick.mm, assign!.asid)).map(step);
-          expect(steps, `${where(scenario, seed, r)}: switch to ${pick.mm} at event ${pick.seq} on core ${c}`).toEqual(expected);
-          switches++;
-        });
+  it.each(SEQUENCES)(
+    "every switch under %s writes the documented registers between the pick and the task's first access",
+    async (seq) => {
+      // linux-3.10 with 8-bit ASIDs: no roll-over, so nothing but the switch touches the registers.
+      const scenario = load({
+        id: `switch-${seq}`,
+        cores: 2,
+        asidBits: 8,
+        allocator: "linux-3.10",
+        switchSequence: seq,
+        mms: 3,
+        slices: 3,
+      });
+      let switches = 0;
+      for (const seed of [1, 2]) {
+        const r = await run(scenario, seed);
+        expect(r.outcome.violation, where(scenario, seed, r)).toBeNull();
+        for (const c of [0, 1]) {
+          const mine = onCore(r.events, c);
+          mine.forEach((pick, i) => {
+            if (pick.type !== "sched.pick") return;
+            // Up to the task's first access (or its exit: its last pick finds the script done).
+            const stop = new Set(["tlb.hit", "tlb.fill", "mmu.fault", "task.exit", "sched.yield", "sched.pick"]);
+            const end = mine.findIndex((e, j) => j > i && stop.has(e.type));
+            const window = mine.slice(i + 1, end < 0 ? mine.length : end);
+            const assign = window.find(is("asid.assign"));
+            // switch_mm(prev, next) switches nothing when the core already runs next's mm (prev == next).
+            const prev = mine.slice(0, i).reverse().find(is("asid.assign"));
+            if (!assign && prev?.mm === pick.mm) return;
+            expect(assign, `switch at event ${pick.seq}`).toBeDefined();
+            const steps = window
+              .filter((e) => e.type === "barrier" || (e.type === "reg.write" && !("irqOn" in e.regs)))
+              .map(step);
+            const expected = ops(switchSequence(seq, pick.mm, assign!.asid)).map(step);
+            expect(steps, `${where(scenario, seed, r)}: switch to ${pick.mm} at event ${pick.seq} on core ${c}`).toEqual(
+              expected,
+            );
+            switches++;
+          });
+        }
       }
-    }
-    expect(switches).toBeGreaterThan(6);
-  });
+      expect(switches).toBeGreaterThan(6);
+    },
+  );
 });
 
 describe("asid-switch-no-reserved, pinned schedule", () => {
@@ -157,7 +173,15 @@ describe("asid-switch-no-reserved, pinned schedule", () => {
   });
 
   it("is clean under --set kernel.switchSequence=reserved-asid", () => {
-    const r = cli(["run", "asid-switch-no-reserved", "--schedule", PINNED, "--set", "kernel.switchSequence=reserved-asid", "--no-log"]);
+    const r = cli([
+      "run",
+      "asid-switch-no-reserved",
+      "--schedule",
+      PINNED,
+      "--set",
+      "kernel.switchSequence=reserved-asid",
+      "--no-log",
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("verdict: clean");
   });

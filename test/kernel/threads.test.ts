@@ -54,7 +54,10 @@ describe.each(ALLOCATORS)("threads of one mm on two cores under %s", (allocator)
         (coresOf.get(a.generation) ?? coresOf.set(a.generation, new Set()).get(a.generation)!).add(a.core);
       }
       for (const [g, asids] of byGen) expect([...asids], `${at}: ASIDs of mm T in generation ${g}`).toHaveLength(1);
-      expect([...coresOf.values()].some((cs) => cs.size === 2), `${at}: both cores ran T in one generation`).toBe(true);
+      expect(
+        [...coresOf.values()].some((cs) => cs.size === 2),
+        `${at}: both cores ran T in one generation`,
+      ).toBe(true);
 
       // The machine: whenever both cores run a thread of T in one generation, they agree on the ASID,
       // and once both have loaded it, CONTEXTIDR agrees too.
@@ -95,14 +98,27 @@ describe("a per-CPU allocator that ignores the mm", () => {
   };
 
   it("is caught by same-asid-threads when both threads run at once", () => {
-    const scenario = load({ id: "threads-per-cpu", cores: 2, asidBits: 8, allocator: "static", mms: 2, slices: 2, pinned: true, threadsOn: [0, 1] });
+    const scenario = load({
+      id: "threads-per-cpu",
+      cores: 2,
+      asidBits: 8,
+      allocator: "static",
+      mms: 2,
+      slices: 2,
+      pinned: true,
+      threadsOn: [0, 1],
+    });
     const hits: string[] = [];
     for (const seed of SEEDS) {
       const events: SimEvent[] = [];
-      const { outcome } = simulate(scenario, perCpu, makeChooser("random", seed, 0, scenario.schedule.windowCycles), (e) => events.push(e));
+      const { outcome } = simulate(scenario, perCpu, makeChooser("random", seed, 0, scenario.schedule.windowCycles), (e) =>
+        events.push(e),
+      );
       if (outcome.violation) hits.push(outcome.violation.invariant);
       if (outcome.violation?.invariant === "same-asid-threads") {
-        expect(outcome.violation.message).toMatch(/threads of mm T run under two hardware ASIDs: 0:\d+ on core \d and 0:\d+ on core \d/);
+        expect(outcome.violation.message).toMatch(
+          /threads of mm T run under two hardware ASIDs: 0:\d+ on core \d and 0:\d+ on core \d/,
+        );
       }
     }
     expect(hits.length).toBeGreaterThan(0);
@@ -121,10 +137,24 @@ describe("a per-CPU allocator that ignores the mm", () => {
         yield* k.switchTo(cpu, mm, asid);
       },
     };
-    const scenario = load({ id: "threads-per-cpu-gen", cores: 2, asidBits: 8, allocator: "static", mms: 2, slices: 2, pinned: true, threadsOn: [0, 1] });
+    const scenario = load({
+      id: "threads-per-cpu-gen",
+      cores: 2,
+      asidBits: 8,
+      allocator: "static",
+      mms: 2,
+      slices: 2,
+      pinned: true,
+      threadsOn: [0, 1],
+    });
     const hits: string[] = [];
     for (const seed of SEEDS) {
-      const { outcome } = simulate(scenario, perCpuGeneration, makeChooser("random", seed, 0, scenario.schedule.windowCycles), () => {});
+      const { outcome } = simulate(
+        scenario,
+        perCpuGeneration,
+        makeChooser("random", seed, 0, scenario.schedule.windowCycles),
+        () => {},
+      );
       if (outcome.violation) hits.push(outcome.violation.invariant);
     }
     expect(hits.length).toBeGreaterThan(0);

@@ -67,7 +67,10 @@ describe("a user allocator module loaded from a path", () => {
   });
 
   it("resolves through resolveAllocator, relative to a base folder or absolute", async () => {
-    for (const [name, base] of [["./round-robin-allocator.mjs", FIXTURES], [MODULE, "/"]] as const) {
+    for (const [name, base] of [
+      ["./round-robin-allocator.mjs", FIXTURES],
+      [MODULE, "/"],
+    ] as const) {
       const a = await resolveAllocator(name, base);
       expect(a.name).toBe("round-robin");
       expect(a.source).toContain("test fixture");
@@ -87,7 +90,9 @@ describe("a user allocator module loaded from a path", () => {
     expect([...assigned.values()].sort()).toEqual([1, 2]);
     expect(r.state.vars.next_asid).toBe(3);
     for (const a of r.events.filter(is("asid.assign"))) {
-      const write = r.events.find((e) => e.seq > a.seq && e.core === a.core && e.type === "reg.write" && e.regs.asid !== undefined && e.regs.asid !== 0);
+      const write = r.events.find(
+        (e) => e.seq > a.seq && e.core === a.core && e.type === "reg.write" && e.regs.asid !== undefined && e.regs.asid !== 0,
+      );
       expect(write).toMatchObject({ regs: { asid: a.asid } });
     }
   });
@@ -115,7 +120,9 @@ describe("bad allocators exit 2 with a one-line reason", () => {
     const line = oneLine(r.stderr);
     expect(line).toContain(mod);
     // name is a number, the two functions are missing: each is named with the type it should have.
-    expect(line).toMatch(/not an ASID allocator: it lacks name \(a string\), initialVars \(a function\), switchMm \(a function\)/);
+    expect(line).toMatch(
+      /not an ASID allocator: it lacks name \(a string\), initialVars \(a function\), switchMm \(a function\)/,
+    );
     expect(r.stdout).toBe("");
     await expect(resolveAllocator(mod, "/")).rejects.toBeInstanceOf(AllocatorError);
   });
@@ -141,7 +148,8 @@ describe("bad allocators exit 2 with a one-line reason", () => {
     expect(r.status).toBe(2);
     const line = oneLine(r.stderr);
     expect(line).toContain('unknown ASID allocator "linux-9"');
-    for (const name of ["linux-2.6.36", "linux-3.10", "linux-4.x", "arm64", "arm64-xchg", "arm64-cmpxchg"]) expect(line).toContain(name);
+    for (const name of ["linux-2.6.36", "linux-3.10", "linux-4.x", "arm64", "arm64-xchg", "arm64-cmpxchg"])
+      expect(line).toContain(name);
   });
 
   it.each([
@@ -158,7 +166,16 @@ describe("bad allocators exit 2 with a one-line reason", () => {
   });
 
   it("the same width on 2 cores is fine (and rolls over)", () => {
-    const r = cli(["run", "asid-rollover-generation", "--set", "kernel.asidBits=2", "--set", "machine.cores=2", "--no-log", "--json"]);
+    const r = cli([
+      "run",
+      "asid-rollover-generation",
+      "--set",
+      "kernel.asidBits=2",
+      "--set",
+      "machine.cores=2",
+      "--no-log",
+      "--json",
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { verdict: string; rollovers: number };
     expect(j.rollovers).toBeGreaterThan(0);

@@ -40,7 +40,10 @@ describe("smpsim litmus", () => {
     const r = await smpsim("litmus", join(suite, "SB.litmus"), join(suite, "LB+addrs.litmus"), "--json");
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.tests.map((t: { name: string; verdict: string }) => `${t.name} ${t.verdict}`)).toEqual(["SB Allowed", "LB+addrs Forbidden"]);
+    expect(j.tests.map((t: { name: string; verdict: string }) => `${t.name} ${t.verdict}`)).toEqual([
+      "SB Allowed",
+      "LB+addrs Forbidden",
+    ]);
     expect(j.tests[0].states[0]).toMatchObject({ "0:X2": 0, "1:X2": 0, satisfies: true });
     const all = await smpsim("litmus", suite);
     expect(all.stdout).toMatch(/Summary: \d+ test\(s\) decided .*, 0 not taken/);

@@ -55,13 +55,24 @@ function scOutcomes(threads: Op[][]): Set<string>[] {
     });
     if (!moved) out.push(new Map([...regs, ["[x]", mem.x], ["[y]", mem.y]]));
   };
-  go(threads.map(() => 0), { x: 0, y: 0 }, new Map());
+  go(
+    threads.map(() => 0),
+    { x: 0, y: 0 },
+    new Map(),
+  );
   return out.map((m) => new Set([...m].map(([k, v]) => `${k}=${v}`)));
 }
 
 function armv8(threads: Op[][], fenced: boolean): Set<string> {
   const r = runLitmus(parseLitmus(render(threads, fenced), "random.litmus"));
-  return new Set(r.states.map((s) => r.observables.map((o, i) => `${o}=${s.values[i]}`).sort().join(" ")));
+  return new Set(
+    r.states.map((s) =>
+      r.observables
+        .map((o, i) => `${o}=${s.values[i]}`)
+        .sort()
+        .join(" "),
+    ),
+  );
 }
 
 const key = (s: Set<string>) => [...s].sort().join(" ");

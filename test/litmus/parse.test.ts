@@ -48,7 +48,9 @@ describe("litmus parser", () => {
     expect(refusal(mp("NOP").replace("AArch64", "PPC")).message).toMatch(/t\.litmus:1: only AArch64/);
     expect(refusal(mp("CBNZ W0,L9")).message).toMatch(/t\.litmus:10: P1: no label "L9"/);
     expect(refusal(mp("NOP", "filter (1:X0=1)\nexists (1:X0=1)")).message).toMatch(/t\.litmus:13: expected exists/);
-    expect(refusal(mp("NOP").replace(" P0          | P1", " P0          | P7")).message).toMatch(/t\.litmus:8: expected the program header/);
+    expect(refusal(mp("NOP").replace(" P0          | P1", " P0          | P7")).message).toMatch(
+      /t\.litmus:8: expected the program header/,
+    );
   });
 
   it("reads ~exists, forall, disjunctions, negations and memory atoms", () => {
@@ -65,7 +67,9 @@ describe("litmus parser", () => {
   });
 
   it("refuses a program that loops, naming the line", () => {
-    const loop = mp("NOP").replace(" P0          | P1          ;", " P0          | P1          ;\n L0:         | NOP         ;").replace("STR W2,[X3] |", "B L0        |");
+    const loop = mp("NOP")
+      .replace(" P0          | P1          ;", " P0          | P1          ;\n L0:         | NOP         ;")
+      .replace("STR W2,[X3] |", "B L0        |");
     expect(() => runLitmus(parseLitmus(loop, "t.litmus"))).toThrow(/t\.litmus:\d+: P0: the program loops/);
   });
 });

@@ -16,7 +16,9 @@ const expected = new Map(
     .filter((l) => l.trim() !== "")
     .map((l) => l.split(/\s+/) as [string, string]),
 );
-const files = readdirSync(dir).filter((f) => f.endsWith(".litmus")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".litmus"))
+  .sort();
 
 describe("litmus verdicts under ARMv8", () => {
   it("has an expected verdict for every litmus file, and at least 40 of them", () => {

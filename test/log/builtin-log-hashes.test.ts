@@ -22,13 +22,16 @@ async function logHash(id: string, seed: number, strategy: StrategyName): Promis
   // footer a digest of the header, which a release or a new scenario field changes without changing
   // what the model did.
   const lines = readFileSync(path, "utf8").split("\n");
-  const events = lines.slice(1, lines.length - 2).map((l) => l + "\n").join("");
+  const events = lines
+    .slice(1, lines.length - 2)
+    .map((l) => l + "\n")
+    .join("");
   return createHash("sha256").update(events).digest("hex").slice(0, 16);
 }
 
 // sha256 (first 16 hex digits) of the event lines of the log of `run <id> --seed N --strategy S`.
 const PINS: Record<string, { random1: string; random2: string; fifo: string }> = {
-  "default": { random1: "3362fe931bb8b6b6", random2: "b454b34c0dcb10c4", fifo: "e071ffb9b9458189" },
+  default: { random1: "3362fe931bb8b6b6", random2: "b454b34c0dcb10c4", fifo: "e071ffb9b9458189" },
   "tlb-shootdown-munmap": { random1: "52f2e666766bcf4a", random2: "57d9a696b7f72a53", fifo: "959177d390d022f9" },
   "tlb-shootdown-munmap-local-only": { random1: "28ebee385430005b", random2: "3f64b80ad53d1374", fifo: "3021993eae305020" },
   "asid-rollover-ipi": { random1: "7581f28101c3fbdb", random2: "741f77216df6311c", fifo: "839f73f825b0d237" },
@@ -67,7 +70,11 @@ describe("built-in scenario logs", () => {
   });
   for (const id of builtinIds) {
     it(`writes the same bytes for ${id} (random seeds 1 and 2, fifo)`, async () => {
-      const got = { random1: await logHash(id, 1, "random"), random2: await logHash(id, 2, "random"), fifo: await logHash(id, 1, "fifo") };
+      const got = {
+        random1: await logHash(id, 1, "random"),
+        random2: await logHash(id, 2, "random"),
+        fifo: await logHash(id, 1, "fifo"),
+      };
       expect(got).toEqual(PINS[id]);
     });
   }

@@ -29,7 +29,14 @@ let path: string;
 let opened: OpenedLog;
 beforeAll(async () => {
   path = join(dir, "munmap.log");
-  run = await runScenario({ scenario: builtin("tlb-shootdown-munmap"), baseDir: process.cwd(), seed: 3, strategy: "random", keepEvents: true, log: { path, force: true } });
+  run = await runScenario({
+    scenario: builtin("tlb-shootdown-munmap"),
+    baseDir: process.cwd(),
+    seed: 3,
+    strategy: "random",
+    keepEvents: true,
+    log: { path, force: true },
+  });
   opened = await openLog(path, check, false, { block: 16, cacheBlocks: 3, k: 8 });
 });
 
@@ -80,20 +87,39 @@ describe("the binary on a log larger than its heap allows to hold", () => {
     cwd = mkdtempSync(join(tmpdir(), "smpsim-big-"));
     // 200,000 events (about 17 MB of log): held as objects they take 24 MB of heap on their own (measured
     // with JSON.parse per line), so neither debug nor ui could hold them in 24 MB; both run in under 16 MB.
-    const long = ["--set", "machine.maxEvents=200000", "--set", 'tasks.0.script=[{"op":"repeat","times":100000000,"body":[{"op":"read","va":"0x8000"}]}]'];
+    const long = [
+      "--set",
+      "machine.maxEvents=200000",
+      "--set",
+      'tasks.0.script=[{"op":"repeat","times":100000000,"body":[{"op":"read","va":"0x8000"}]}]',
+    ];
     expect(smpsimIn(cwd, ["run", "default", ...long, "--log", "big.log"], { timeout: 120_000 }).code).toBe(0);
   }, 180_000);
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
   it("debug goes anywhere in it with a 24 MB heap", () => {
-    const r = spawnSync(process.execPath, ["--max-old-space-size=24", bin, "debug", "big.log", "--eval", "goto end; back 3; goto 100000; find type=ipi.send; goto start; step"], { cwd, encoding: "utf8", timeout: 180_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--max-old-space-size=24",
+        bin,
+        "debug",
+        "big.log",
+        "--eval",
+        "goto end; back 3; goto 100000; find type=ipi.send; goto start; step",
+      ],
+      { cwd, encoding: "utf8", timeout: 180_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("at #100000");
     expect(r.stdout).toContain("find type=ipi.send");
   }, 200_000);
 
   it("ui serves its end, its middle and its start with a 24 MB heap", async () => {
-    const child = spawn(process.execPath, ["--max-old-space-size=24", bin, "ui", "big.log", "--port", "0"], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--max-old-space-size=24", bin, "ui", "big.log", "--port", "0"], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -122,7 +148,11 @@ describe("the binary on a log larger than its heap allows to hold", () => {
   }, 200_000);
 
   it("trace writes it with a 32 MB heap (an export that held every trace event ran out at 48 MB on this log)", () => {
-    const r = spawnSync(process.execPath, ["--max-old-space-size=32", bin, "trace", "big.log", "-o", "big.json"], { cwd, encoding: "utf8", timeout: 180_000 });
+    const r = spawnSync(process.execPath, ["--max-old-space-size=32", bin, "trace", "big.log", "-o", "big.json"], {
+      cwd,
+      encoding: "utf8",
+      timeout: 180_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const m = /^trace big\.json: (\d+) trace events from 200000 log events/.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();

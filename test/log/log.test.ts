@@ -283,7 +283,13 @@ describe("the reader on arbitrary input", () => {
   it("returns or throws LogError for random text", () => {
     const line = fc.oneof(fc.string(), fc.json(), fc.constant(realLines[0]!), fc.constantFrom(...realLines.slice(1)));
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.array(line, { maxLength: 8 }).map((l) => l.join("\n"))), loadsOrLogError),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "binary" }),
+          fc.array(line, { maxLength: 8 }).map((l) => l.join("\n")),
+        ),
+        loadsOrLogError,
+      ),
       { numRuns: 300 },
     );
   });
@@ -292,16 +298,18 @@ describe("the reader on arbitrary input", () => {
     const edit = fc.oneof(
       // Overwrite a span with random text.
       fc.tuple(fc.nat(), fc.nat(40), fc.string({ unit: "binary", maxLength: 20 })).map(
-        ([at, len, s]) => (t: string) => t.slice(0, at % (t.length + 1)) + s + t.slice((at % (t.length + 1)) + len),
+        ([at, len, s]) =>
+          (t: string) =>
+            t.slice(0, at % (t.length + 1)) + s + t.slice((at % (t.length + 1)) + len),
       ),
       // Replace a whole line with any JSON value (null, a number, {"end": ...}, ...).
-      fc.tuple(fc.nat(), fc.oneof(fc.json(), fc.constant('{"end":null}'), fc.constant('{"end":{}}'), fc.constant("null"))).map(
-        ([at, j]) => (t: string) => {
+      fc
+        .tuple(fc.nat(), fc.oneof(fc.json(), fc.constant('{"end":null}'), fc.constant('{"end":{}}'), fc.constant("null")))
+        .map(([at, j]) => (t: string) => {
           const l = t.split("\n");
           l[at % l.length] = j;
           return l.join("\n");
-        },
-      ),
+        }),
       // Duplicate or drop a line.
       fc.tuple(fc.nat(), fc.boolean()).map(([at, dup]) => (t: string) => {
         const l = t.split("\n");

@@ -13,7 +13,10 @@ import { run, targetOf } from "../explore/explore-helpers.js";
 /** A built-in with fields changed, read as a file would be. */
 function withSet(id: string, machine: Record<string, unknown>, hyp: Record<string, unknown> = {}): Scenario {
   const raw = builtinScenarios.find((s) => s.id === id)!.raw as { machine: object; hyp?: object };
-  return readScenario({ ...raw, machine: { ...raw.machine, ...machine }, ...(raw.hyp ? { hyp: { ...raw.hyp, ...hyp } } : {}) }, id);
+  return readScenario(
+    { ...raw, machine: { ...raw.machine, ...machine }, ...(raw.hyp ? { hyp: { ...raw.hyp, ...hyp } } : {}) },
+    id,
+  );
 }
 
 describe("kvm-3.9 v3.9's publish order under armv8 (a15-vmid-rollover-armv8)", () => {
@@ -74,7 +77,9 @@ describe("page-table stores under armv8 (TLBI before the PTE store is complete)"
   }, 60_000);
 
   it("is clean under sc without that DSB (DPOR exhausts it)", async () => {
-    const res = run(await targetOf(withSet("tlb-shootdown-munmap-no-dsb-armv8", { memoryModel: "sc" })), "dpor", { budget: 5000 });
+    const res = run(await targetOf(withSet("tlb-shootdown-munmap-no-dsb-armv8", { memoryModel: "sc" })), "dpor", {
+      budget: 5000,
+    });
     expect(res.found).toBeNull();
     expect(res.exhausted).toBe(true);
   }, 60_000);

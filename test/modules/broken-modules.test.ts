@@ -67,32 +67,48 @@ describe("a broken module is reported as the module's error", () => {
       r.kernel = { ...r.kernel, tlbFlush: file };
       for (const t of r.tasks) for (const op of t.script) if (op.op === "unmap") op.pages = pages;
     };
-    expect(await failure("tlb-shootdown-munmap", range(2, f))).toMatch(/flush-range-yields\.mjs: flushTlbRange on core \d: yielded "r"/);
+    expect(await failure("tlb-shootdown-munmap", range(2, f))).toMatch(
+      /flush-range-yields\.mjs: flushTlbRange on core \d: yielded "r"/,
+    );
     // 512 pages: the example's flushTlbRange calls k.flushTlbMm, the module's own (MAX_TLBI_OPS).
-    const g = moduleFile("flush-mm-yields.mjs", `import b from ${JSON.stringify(join(FIXTURES, "tlb-flush-module.mjs"))}; export default { ...b, *flushTlbMm() { yield "m"; } };`);
-    expect(await failure("tlb-shootdown-munmap", range(512, g))).toMatch(/flush-mm-yields\.mjs: flushTlbMm on core \d: yielded "m"/);
+    const g = moduleFile(
+      "flush-mm-yields.mjs",
+      `import b from ${JSON.stringify(join(FIXTURES, "tlb-flush-module.mjs"))}; export default { ...b, *flushTlbMm() { yield "m"; } };`,
+    );
+    expect(await failure("tlb-shootdown-munmap", range(512, g))).toMatch(
+      /flush-mm-yields\.mjs: flushTlbMm on core \d: yielded "m"/,
+    );
   });
 
   it("a TLB flush that writes a PTE of a table that does not exist is refused", async () => {
-    const f = moduleFile("flush-pte.mjs", `export default { name: "x", *unmapPage(k, cpu, mm, va) { yield { k: "pte", table: "nope", va, pte: null }; }, ipiHandlers: {} };`);
+    const f = moduleFile(
+      "flush-pte.mjs",
+      `export default { name: "x", *unmapPage(k, cpu, mm, va) { yield { k: "pte", table: "nope", va, pte: null }; }, ipiHandlers: {} };`,
+    );
     const msg = await failure("tlb-shootdown-munmap", (r) => (r.kernel = { ...r.kernel, tlbFlush: f }));
     expect(msg).toMatch(/flush-pte\.mjs: unmapPage on core \d: yielded a pte of table "nope"/);
   });
 
   it("a VMID allocator whose vttbrVmid returns no VMID names the file and the operation", async () => {
-    const f = moduleFile("vmid-bad.mjs", [
-      `import a from ${JSON.stringify(join(FIXTURES, "vmid-allocator-module.mjs"))};`,
-      `export default { ...a, *vttbrVmid() { return "seven"; } };`,
-    ].join("\n"));
+    const f = moduleFile(
+      "vmid-bad.mjs",
+      [
+        `import a from ${JSON.stringify(join(FIXTURES, "vmid-allocator-module.mjs"))};`,
+        `export default { ...a, *vttbrVmid() { return "seven"; } };`,
+      ].join("\n"),
+    );
     const msg = await failure("a15-vmid-small-5.16", (r) => (r.hyp = { ...r.hyp, vmidAllocator: f }));
     expect(msg).toMatch(/vmid-bad\.mjs: vttbrVmid on core \d: returned "seven", not a VMID/);
   });
 
   it("a world switch whose exit returns no boolean names the file and exit", async () => {
-    const f = moduleFile("ws-bad.mjs", [
-      `import w from ${JSON.stringify(join(FIXTURES, "world-switch-module.mjs"))};`,
-      `export default { ...w, *exit(h, cpu, vcpu, reason) { yield* w.exit(h, cpu, vcpu, reason); return "yes"; } };`,
-    ].join("\n"));
+    const f = moduleFile(
+      "ws-bad.mjs",
+      [
+        `import w from ${JSON.stringify(join(FIXTURES, "world-switch-module.mjs"))};`,
+        `export default { ...w, *exit(h, cpu, vcpu, reason) { yield* w.exit(h, cpu, vcpu, reason); return "yes"; } };`,
+      ].join("\n"),
+    );
     const msg = await failure("a15-vmid-small", (r) => (r.hyp = { ...r.hyp, worldSwitch: f }));
     expect(msg).toMatch(/ws-bad\.mjs: exit on core \d: returned "yes", not a boolean/);
   });

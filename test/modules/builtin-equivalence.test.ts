@@ -30,14 +30,35 @@ async function eventLines(s: ReturnType<typeof scenario>, seed: number, strategy
 }
 
 /** `same` edits the built-in's scenario too (a variant of a built-in scenario). */
-const CASES: { module: string; field: (raw: Record<string, any>, path: string) => void; scenarios: string[]; same?: (raw: Record<string, any>) => void; label?: string }[] = [
-  { module: "context-switch-module.mjs", field: (r, p) => (r.kernel = { ...r.kernel, switchMm: p }), scenarios: ["default", "asid-small-ipi", "asid-rollover-generation", "asid-switch-no-reserved", "kvm-armv6-flush"] },
-  { module: "tlb-flush-module.mjs", field: (r, p) => (r.kernel = { ...r.kernel, tlbFlush: p }), scenarios: ["default", "tlb-shootdown-munmap", "tlb-shootdown-munmap-local-only"] },
+const CASES: {
+  module: string;
+  field: (raw: Record<string, any>, path: string) => void;
+  scenarios: string[];
+  same?: (raw: Record<string, any>) => void;
+  label?: string;
+}[] = [
+  {
+    module: "context-switch-module.mjs",
+    field: (r, p) => (r.kernel = { ...r.kernel, switchMm: p }),
+    scenarios: ["default", "asid-small-ipi", "asid-rollover-generation", "asid-switch-no-reserved", "kvm-armv6-flush"],
+  },
+  {
+    module: "tlb-flush-module.mjs",
+    field: (r, p) => (r.kernel = { ...r.kernel, tlbFlush: p }),
+    scenarios: ["default", "tlb-shootdown-munmap", "tlb-shootdown-munmap-local-only"],
+  },
   // The IPI shootdown (ARM11MPCore's on_each_cpu_mask) through the module's own IPI handler.
-  { module: "tlb-flush-module.mjs", field: (r, p) => {
+  {
+    module: "tlb-flush-module.mjs",
+    field: (r, p) => {
       r.kernel = { ...r.kernel, tlbFlush: p };
       for (const t of r.tasks) for (const op of t.script) if (op.op === "unmap") op.shootdown = "ipi";
-    }, scenarios: ["tlb-shootdown-munmap"], same: (r) => { for (const t of r.tasks) for (const op of t.script) if (op.op === "unmap") op.shootdown = "ipi"; } },
+    },
+    scenarios: ["tlb-shootdown-munmap"],
+    same: (r) => {
+      for (const t of r.tasks) for (const op of t.script) if (op.op === "unmap") op.shootdown = "ipi";
+    },
+  },
   // flush_tlb_range (unmap of 2 pages) and, from MAX_TLBI_OPS pages on, flush_tlb_mm, through the module's entry points.
   ...(["broadcast", "ipi", "local"] as const).flatMap((how) =>
     [2, 512].map((pages) => {
@@ -56,17 +77,34 @@ const CASES: { module: string; field: (raw: Record<string, any>, path: string) =
       };
     }),
   ),
-  { module: "vmid-allocator-module.mjs", field: (r, p) => (r.hyp = { ...r.hyp, vmidAllocator: p }), scenarios: ["a15-vmid-small-5.16"] },
-  { module: "world-switch-module.mjs", field: (r, p) => (r.hyp = { ...r.hyp, worldSwitch: p }), scenarios: ["a15-vmid-small", "a15-vmid-small-5.16", "a15-vmid-rollover", "a15-vmid-publish-race"] },
+  {
+    module: "vmid-allocator-module.mjs",
+    field: (r, p) => (r.hyp = { ...r.hyp, vmidAllocator: p }),
+    scenarios: ["a15-vmid-small-5.16"],
+  },
+  {
+    module: "world-switch-module.mjs",
+    field: (r, p) => (r.hyp = { ...r.hyp, worldSwitch: p }),
+    scenarios: ["a15-vmid-small", "a15-vmid-small-5.16", "a15-vmid-rollover", "a15-vmid-publish-race"],
+  },
 ];
 
 describe("a user module reproduces the built-in it re-implements", () => {
   for (const c of CASES) {
     for (const id of c.scenarios) {
       it(`${c.module} gives ${id}${c.same ? ` (variant${c.label ? `: ${c.label}` : ""})` : ""}'s log byte for byte`, async () => {
-        for (const [seed, strategy] of [[1, "random"], [2, "random"], [1, "fifo"]] as const) {
+        for (const [seed, strategy] of [
+          [1, "random"],
+          [2, "random"],
+          [1, "fifo"],
+        ] as const) {
           const built = await eventLines(scenario(id, c.same), seed, strategy, `${id}-b`);
-          const mod = await eventLines(scenario(id, (r) => c.field(r, join(FIXTURES, c.module))), seed, strategy, `${id}-m`);
+          const mod = await eventLines(
+            scenario(id, (r) => c.field(r, join(FIXTURES, c.module))),
+            seed,
+            strategy,
+            `${id}-m`,
+          );
           expect(mod.outcome).toBe(built.outcome);
           expect(mod.events.length).toBe(built.events.length);
           expect(mod.events.join("\n")).toBe(built.events.join("\n"));

@@ -15,8 +15,16 @@ const dir = mkdtempSync(join(tmpdir(), "smpsim-log-modules-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const CASES: [string, string, (raw: Record<string, any>, path: string) => void][] = [
-  ["tlb-shootdown-munmap", "kernel.tlbFlush", (r, p) => (r.kernel = { ...r.kernel, tlbFlush: p, switchMm: join(FIXTURES, "context-switch-module.mjs") })],
-  ["a15-vmid-small-5.16", "hyp.worldSwitch", (r, p) => (r.hyp = { ...r.hyp, worldSwitch: p, vmidAllocator: join(FIXTURES, "vmid-allocator-module.mjs") })],
+  [
+    "tlb-shootdown-munmap",
+    "kernel.tlbFlush",
+    (r, p) => (r.kernel = { ...r.kernel, tlbFlush: p, switchMm: join(FIXTURES, "context-switch-module.mjs") }),
+  ],
+  [
+    "a15-vmid-small-5.16",
+    "hyp.worldSwitch",
+    (r, p) => (r.hyp = { ...r.hyp, worldSwitch: p, vmidAllocator: join(FIXTURES, "vmid-allocator-module.mjs") }),
+  ],
 ];
 
 describe("logs of runs with modules", () => {

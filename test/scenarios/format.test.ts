@@ -22,7 +22,15 @@ function base(): Record<string, unknown> {
     },
     kernel: { asidAllocator: "static" },
     tasks: [
-      { id: "A.0", mm: "A", cores: [0], script: [{ op: "read", va: "0x8000" }, { op: "write", va: "0x9000" }] },
+      {
+        id: "A.0",
+        mm: "A",
+        cores: [0],
+        script: [
+          { op: "read", va: "0x8000" },
+          { op: "write", va: "0x9000" },
+        ],
+      },
       { id: "A.1", mm: "A", script: [{ op: "repeat", times: 2, body: [{ op: "read", va: 32768 }, { op: "yield" }] }] },
     ],
   };
@@ -80,7 +88,12 @@ describe("scenario errors name the file and the field", () => {
     };
     expect(scenarioError(edited(unmapping)).message).toMatch(/tasks\[0\]\.script: task "A\.0" is a kernel thread/);
     // A kernel thread that only reads is fine: it borrows whatever mm is loaded (lazy TLB).
-    expect(readScenario(edited((s) => (s.tasks[1].mm = "kernel")), "my.json").tasks[1]!.mm).toBe("kernel");
+    expect(
+      readScenario(
+        edited((s) => (s.tasks[1].mm = "kernel")),
+        "my.json",
+      ).tasks[1]!.mm,
+    ).toBe("kernel");
   });
 
   it("requires an id and at least one task", () => {
@@ -96,13 +109,15 @@ describe("scenario errors name the file and the field", () => {
   it("refuses enumerations it does not know, listing the ones it does", () => {
     const e = scenarioError(edited((s) => (s.kernel.switchSequence = "random-order")));
     expect(e.message).toMatch(/^my\.json: kernel\.switchSequence: expected one of "ttbr-then-asid", /);
-    expect(scenarioError(edited((s) => (s.tasks[0].script[0] = { op: "unmap", va: "0x8000", shootdown: "hope" }))).message).toMatch(
-      /tasks\[0\]\.script\[0\]\.shootdown/,
-    );
+    expect(
+      scenarioError(edited((s) => (s.tasks[0].script[0] = { op: "unmap", va: "0x8000", shootdown: "hope" }))).message,
+    ).toMatch(/tasks\[0\]\.script\[0\]\.shootdown/);
   });
 
   it("refuses an address beyond 32 bits", () => {
-    expect(scenarioError(edited((s) => (s.tasks[0].script[0].va = "0x100000000"))).message).toMatch(/tasks\[0\]\.script\[0\]\.va/);
+    expect(scenarioError(edited((s) => (s.tasks[0].script[0].va = "0x100000000"))).message).toMatch(
+      /tasks\[0\]\.script\[0\]\.va/,
+    );
     expect(scenarioError(edited((s) => (s.tasks[0].script[0].va = 2 ** 32))).message).toMatch(/tasks\[0\]\.script\[0\]\.va/);
   });
 });
@@ -111,7 +126,11 @@ describe("unknown fields", () => {
   it.each([
     ["at the top level", (s: any) => (s.seeed = 1), /^my\.json: seeed: unknown field/],
     ["in machine", (s: any) => (s.machine.corse = 2), /^my\.json: machine\.corse: unknown field/],
-    ["in machine.costs", (s: any) => (s.machine.costs = { walkCycles: 3 }), /^my\.json: machine\.costs\.walkCycles: unknown field/],
+    [
+      "in machine.costs",
+      (s: any) => (s.machine.costs = { walkCycles: 3 }),
+      /^my\.json: machine\.costs\.walkCycles: unknown field/,
+    ],
     ["in kernel", (s: any) => (s.kernel.allocator = "x"), /^my\.json: kernel\.allocator: unknown field/],
     ["in a task", (s: any) => (s.tasks[1].affinity = [0]), /^my\.json: tasks\[1\]\.affinity: unknown field/],
     ["in an op", (s: any) => (s.tasks[0].script[0].addr = 1), /^my\.json: tasks\[0\]\.script\[0\]\.addr: unknown field/],
@@ -150,12 +169,18 @@ describe("addresses and defaults", () => {
     const s = readScenario(base(), "my.json");
     expect(s.tables["kernel"]![0xc0008000]!.global).toBe(true);
     expect(s.tables["A"]![0x9000]).toEqual({ pa: 0x11000, global: false, writable: false });
-    const t = readScenario(edited((x) => (x.tables.kernel["0xc0008000"].global = false)), "my.json");
+    const t = readScenario(
+      edited((x) => (x.tables.kernel["0xc0008000"].global = false)),
+      "my.json",
+    );
     expect(t.tables["kernel"]![0xc0008000]!.global).toBe(false);
   });
 
   it("fills in the machine, kernel and schedule defaults", () => {
-    const s = readScenario({ id: "min", tables: { A: {} }, tasks: [{ id: "t", mm: "A", script: [{ op: "read", va: "0x8000" }] }] }, "min.json");
+    const s = readScenario(
+      { id: "min", tables: { A: {} }, tasks: [{ id: "t", mm: "A", script: [{ op: "read", va: "0x8000" }] }] },
+      "min.json",
+    );
     expect(s.machine).toMatchObject({ cores: 4, tlbEntries: 64, tlbPolicy: "lru", pageOffset: 0xc0000000 });
     expect(s.machine.speculation).toMatchObject({ enabled: false, vas: [0x8000] });
     expect(s.kernel).toMatchObject({ asidAllocator: "static", asidBits: 8, switchSequence: "reserved-asid" });
@@ -176,7 +201,10 @@ describe("resolved scenarios", () => {
   });
 
   it("reads back a scenario that has no description (as user files often do)", () => {
-    const resolved = readScenario(edited((s) => delete s.description), "my.json");
+    const resolved = readScenario(
+      edited((s) => delete s.description),
+      "my.json",
+    );
     expect(readScenario(asJson(resolved), "header")).toEqual(resolved);
   });
 });
@@ -200,7 +228,9 @@ describe("loading scenario files", () => {
   it("names the file, line and column of a JSON syntax error", () => {
     const p = file("missing-comma.json", '{\n  "id": "x"\n  "tasks": []\n}\n');
     expect(() => loadScenario(p)).toThrow(ScenarioError);
-    expect(() => loadScenario(p)).toThrow(new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: line 3, column 3: not valid JSON`));
+    expect(() => loadScenario(p)).toThrow(
+      new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: line 3, column 3: not valid JSON`),
+    );
   });
 
   it("names the right line for a trailing comma", () => {
@@ -241,7 +271,8 @@ describe("the reader on arbitrary JSON", () => {
     /** Every path to a value in a JSON tree. */
     const paths = (v: unknown, p: (string | number)[] = []): (string | number)[][] => {
       const out = [p];
-      if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...p, Array.isArray(v) ? Number(k) : k]));
+      if (v !== null && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...p, Array.isArray(v) ? Number(k) : k]));
       return out;
     };
     const all = paths(base()).filter((p) => p.length > 0);
@@ -250,20 +281,24 @@ describe("the reader on arbitrary JSON", () => {
       fc.constantFrom(null, "", 0, -1, 1e12, 0.5, "0x", "0x8000", [], {}, true, "A", "kernel", "__proto__"),
     );
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...all), replacement, fc.boolean()), { minLength: 1, maxLength: 3 }), (edits) => {
-        const s = base() as Record<string | number, unknown>;
-        for (const [path, value, remove] of edits) {
-          let o: unknown = s;
-          for (const k of path.slice(0, -1)) o = o !== null && typeof o === "object" ? (o as Record<string | number, unknown>)[k] : undefined;
-          if (o === null || typeof o !== "object") continue;
-          const last = path.at(-1)!;
-          // Arrays lose an element (JSON has no holes); objects lose a key.
-          if (remove && Array.isArray(o)) o.splice(Number(last), 1);
-          else if (remove) delete (o as Record<string | number, unknown>)[last];
-          else (o as Record<string | number, unknown>)[last] = structuredClone(value);
-        }
-        readsOrScenarioError(s);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...all), replacement, fc.boolean()), { minLength: 1, maxLength: 3 }),
+        (edits) => {
+          const s = base() as Record<string | number, unknown>;
+          for (const [path, value, remove] of edits) {
+            let o: unknown = s;
+            for (const k of path.slice(0, -1))
+              o = o !== null && typeof o === "object" ? (o as Record<string | number, unknown>)[k] : undefined;
+            if (o === null || typeof o !== "object") continue;
+            const last = path.at(-1)!;
+            // Arrays lose an element (JSON has no holes); objects lose a key.
+            if (remove && Array.isArray(o)) o.splice(Number(last), 1);
+            else if (remove) delete (o as Record<string | number, unknown>)[last];
+            else (o as Record<string | number, unknown>)[last] = structuredClone(value);
+          }
+          readsOrScenarioError(s);
+        },
+      ),
       { numRuns: 500 },
     );
   });

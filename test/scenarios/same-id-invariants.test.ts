@@ -11,18 +11,24 @@ import type { SimEvent } from "../../src/events/index.js";
 import { allocatorOf, builtin, runWith } from "../support/sim.js";
 
 describe("the SameASIDActiveTask invariants", () => {
-  it.each(builtinScenarios.filter((s) => s.expect === "clean").map((s) => s.id))("flag nothing in the clean built-in %s", (id) => {
-    const sc = builtin(id);
-    for (const seed of [1, 2, 3]) {
-      const r = runWith(sc, { seed });
-      expect(r.outcome.violation?.invariant ?? null, `${id} seed ${seed}`).toBeNull();
-    }
-  });
+  it.each(builtinScenarios.filter((s) => s.expect === "clean").map((s) => s.id))(
+    "flag nothing in the clean built-in %s",
+    (id) => {
+      const sc = builtin(id);
+      for (const seed of [1, 2, 3]) {
+        const r = runWith(sc, { seed });
+        expect(r.outcome.violation?.invariant ?? null, `${id} seed ${seed}`).toBeNull();
+      }
+    },
+  );
 
   it("flag two running vCPUs of one VM under different hardware VMIDs at a register write, not only at an entry", () => {
     const sc = builtin("a15-vmid-small");
     const s = scenarioInitialState(sc, allocatorOf(sc));
-    for (const [c, vmid] of [[0, 1], [1, 2]] as const) {
+    for (const [c, vmid] of [
+      [0, 1],
+      [1, 2],
+    ] as const) {
       Object.assign(s.hyp!.cores[c]!, { vcpu: `vm1.vcpu${c}`, inGuest: true, vm: "vm1", vmid: 1, gen: 1 });
       Object.assign(s.cores[c]!.regs, { mode: "SVC", stage2: true, vmid, vttbr: "vm1.s2" });
     }

@@ -18,7 +18,8 @@ import { allocatorOf, builtin, runWith } from "../support/sim.js";
 const search = (s: Scenario, budget: number) =>
   explore({ target: { scenario: s, allocator: allocatorOf(s) }, strategy: "dpor", budget, seed: 1, depth: 3, preemptions: 2 });
 
-const rawOf = (id: string): Record<string, any> => structuredClone(builtinScenarios.find((b) => b.id === id)!.raw) as Record<string, any>;
+const rawOf = (id: string): Record<string, any> =>
+  structuredClone(builtinScenarios.find((b) => b.id === id)!.raw) as Record<string, any>;
 
 const dir = mkdtempSync(join(tmpdir(), "smpsim-walk-cache-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +28,9 @@ describe("walk caches and freed page-table pages", () => {
   it("finds a walk through a stale walk-cache entry into the reused table page when the free used only a last-level TLBI", () => {
     const res = search(builtin("walk-cache-table-free-last-level"), 400);
     expect(res.found?.violation.invariant).toBe("translation-coherence");
-    expect(res.found?.violation.message).toMatch(/through a walk-cache entry .* which was freed and was reused as table A's page for 0x400000/);
+    expect(res.found?.violation.message).toMatch(
+      /through a walk-cache entry .* which was freed and was reused as table A's page for 0x400000/,
+    );
   });
 
   it("is clean when the free invalidates the walk cache (TLBI VAE1IS) before the page goes back", () => {
@@ -39,7 +42,9 @@ describe("walk caches and freed page-table pages", () => {
     const r = runWith(builtin("walk-cache-table-free"), { strategy: "fifo" });
     const unlink = r.events.find((e) => e.type === "pt.unlink");
     const alloc = r.events.find((e) => e.type === "pte.write" && e.ptAlloc !== undefined);
-    expect(unlink && alloc && unlink.type === "pt.unlink" && alloc.type === "pte.write" && alloc.ptAlloc === unlink.pfn).toBe(true);
+    expect(unlink && alloc && unlink.type === "pt.unlink" && alloc.type === "pte.write" && alloc.ptAlloc === unlink.pfn).toBe(
+      true,
+    );
     expect(r.state.pt?.pmd.A).toEqual({ 2: (unlink as { pfn: number }).pfn });
   });
 
@@ -66,7 +71,14 @@ describe("walk caches and freed page-table pages", () => {
   it("shows the stale walk-cache entry in debug's tlb and why, and replays and verifies the log", async () => {
     const log = join(dir, "wc.log");
     const s = builtin("walk-cache-table-free-last-level");
-    await runScenario({ scenario: s, baseDir: dir, seed: 1, strategy: "random", schedule: s.schedule.choices!, log: { path: log, force: true } });
+    await runScenario({
+      scenario: s,
+      baseDir: dir,
+      seed: 1,
+      strategy: "random",
+      schedule: s.schedule.choices!,
+      log: { path: log, force: true },
+    });
     expect(cli(["replay", log, "--verify"]).stdout).toMatch(/re-execution: every event identical; verified/);
     const dbg = cli(["debug", log, "--eval", "goto 64; tlb 1; goto end; why 1 0x200000"]).stdout;
     expect(dbg).toMatch(/core 1 walk cache: 1 of 4 level-1 entries/);

@@ -64,12 +64,14 @@ export function runWith(scenario: Scenario, opts: RunOpts = {}): Run {
   const after = new Map<number, MachineState>();
   const snap = opts.snapshots ?? false;
   const picks: number[] = [];
-  const sinkFor = (state: MachineState) => (ev: SimEvent): void => {
-    events.push(ev);
-    lines.push(JSON.stringify(ev));
-    if (ev.type === "choice") picks.push(ev.pick);
-    if (snap === true || (snap !== false && snap.has(events.length))) after.set(events.length, structuredClone(state));
-  };
+  const sinkFor =
+    (state: MachineState) =>
+    (ev: SimEvent): void => {
+      events.push(ev);
+      lines.push(JSON.stringify(ev));
+      if (ev.type === "choice") picks.push(ev.pick);
+      if (snap === true || (snap !== false && snap.has(events.length))) after.set(events.length, structuredClone(state));
+    };
   const { state, run } = setUp(scenario, allocator, chooser, sinkFor);
   const outcome = run();
   return { scenario, seed, strategy, outcome, state, events, lines, schedule: encodeSchedule(picks), after };

@@ -67,10 +67,14 @@ describe("loadEventLog", () => {
 
   it("agrees with the reader on logs cut at any byte, read in any chunk sizes (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: bytes.length }), fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 4 }), (cut, sizes) => {
-        const part = bytes.subarray(0, cut);
-        expect(viaChunks(part, sizes)).toEqual(viaReader(part.toString("utf8")));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: bytes.length }),
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 4 }),
+        (cut, sizes) => {
+          const part = bytes.subarray(0, cut);
+          expect(viaChunks(part, sizes)).toEqual(viaReader(part.toString("utf8")));
+        },
+      ),
       { numRuns: 300 },
     );
   });

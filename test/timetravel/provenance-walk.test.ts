@@ -8,7 +8,9 @@ import { builtin, runWith } from "../support/sim.js";
 function whyFirstFill(id: string, va: number) {
   const sc = builtin(id);
   const probe = runWith(sc, { seed: 1 });
-  const at = probe.events.findIndex((e) => e.type === "tlb.fill" && vpnOf(e.va) === vpnOf(va) && !e.entry.table.endsWith(".shadow"));
+  const at = probe.events.findIndex(
+    (e) => e.type === "tlb.fill" && vpnOf(e.va) === vpnOf(va) && !e.entry.table.endsWith(".shadow"),
+  );
   expect(at).toBeGreaterThanOrEqual(0);
   const r = runWith(sc, { seed: 1, snapshots: new Set([at, at + 1]) });
   const core = r.events[at]!.core;

@@ -25,7 +25,14 @@ async function violatingRun(): Promise<{ result: RunResult; path: string }> {
   const scenario = builtin("tlb-shootdown-munmap-local-only");
   for (let seed = 1; seed < 200; seed++) {
     const path = join(dir, `local-only-${seed}.log`);
-    const result = await runScenario({ scenario, baseDir: process.cwd(), seed, strategy: "random", keepEvents: true, log: { path, force: true } });
+    const result = await runScenario({
+      scenario,
+      baseDir: process.cwd(),
+      seed,
+      strategy: "random",
+      keepEvents: true,
+      log: { path, force: true },
+    });
     if (result.outcome.violation?.invariant === "translation-coherence") return { result, path };
   }
   throw new Error("no violating seed below 200");
@@ -49,7 +56,10 @@ describe("why: provenance of a stale TLB entry", () => {
     expect(p.entry).not.toBeNull();
     expect(p.slot).toBe(hit.slot);
     // The fill is the last tlb.fill of that VA on that core before the violation.
-    const fill = events.slice(0, at).filter((e) => e.type === "tlb.fill" && e.core === hit.core && vpnOf(e.va) === vpnOf(hit.va)).at(-1)!;
+    const fill = events
+      .slice(0, at)
+      .filter((e) => e.type === "tlb.fill" && e.core === hit.core && vpnOf(e.va) === vpnOf(hit.va))
+      .at(-1)!;
     expect(p.origin?.event).toEqual(fill);
     expect(p.entry!.filledAt).toBe(fill.seq);
     expect(p.origin!.via).toBe("TTBR0");
@@ -112,10 +122,20 @@ describe("diff", () => {
     const acked = r.events.find((e) => e.type === "ipi.acked" && e.core === ipi.core && e.seq > ipi.seq)!;
     if (ipi.type !== "ipi.send") return;
     const ids = ipi.msgs.map((m) => m.id).sort();
-    expect(tl.diff(ipi.seq, ipi.seq + 1).sent.map((m) => m.id).sort()).toEqual(ids);
+    expect(
+      tl
+        .diff(ipi.seq, ipi.seq + 1)
+        .sent.map((m) => m.id)
+        .sort(),
+    ).toEqual(ids);
     const after = tl.diff(ipi.seq + 1, acked.seq + 1);
     expect(after.delivered.map((m) => m.id)).toEqual(expect.arrayContaining(ids));
-    expect(after.cores.filter((c) => c.counters.some((k) => k.key === "ipiReceived")).map((c) => c.core).sort()).toEqual(ipi.msgs.map((m) => m.to).sort());
+    expect(
+      after.cores
+        .filter((c) => c.counters.some((k) => k.key === "ipiReceived"))
+        .map((c) => c.core)
+        .sort(),
+    ).toEqual(ipi.msgs.map((m) => m.to).sort());
   });
 });
 
@@ -127,7 +147,9 @@ describe("find and watch against brute force", () => {
   it("find by type, core, VA and gen:asid", () => {
     const fills1 = tl.find(tl.predicate("type=tlb.fill core=1"));
     expect(fills1).toEqual(r.events.filter((e) => e.type === "tlb.fill" && e.core === 1).map((e) => e.seq));
-    expect(tl.find(tl.predicate("tlb core 1"))).toEqual(r.events.filter((e) => e.type.startsWith("tlb.") && e.core === 1).map((e) => e.seq));
+    expect(tl.find(tl.predicate("tlb core 1"))).toEqual(
+      r.events.filter((e) => e.type.startsWith("tlb.") && e.core === 1).map((e) => e.seq),
+    );
     const va = tl.find(tl.predicate("va=0x8000"));
     expect(va.length).toBeGreaterThan(0);
     for (const s of va) expect(JSON.stringify(r.events[s])).toMatch(/"va":32768|"vpn":8/);
@@ -141,7 +163,16 @@ describe("find and watch against brute force", () => {
     expect(() => tl.predicate("colour=red")).toThrow(/unknown key/);
   });
 
-  const exprs = ["cpu_last_asid", "core 1 asid", "core 0 ttbr0", "tlb 1 size", "tlb 2 0x8000", "core 3 ctx", "lock cpu_asid_lock", "inflight"];
+  const exprs = [
+    "cpu_last_asid",
+    "core 1 asid",
+    "core 0 ttbr0",
+    "tlb 1 size",
+    "tlb 2 0x8000",
+    "core 3 ctx",
+    "lock cpu_asid_lock",
+    "inflight",
+  ];
 
   it("watch forward and backward stop where brute force says the value changes (property)", () => {
     fc.assert(

@@ -12,7 +12,16 @@ import { stateHash } from "../../src/state/hash.js";
 import { Timeline } from "../../src/timetravel/timeline.js";
 import { allocatorOf, builtin, runWith, type Run } from "../support/sim.js";
 
-const IDS = ["tlb-shootdown-munmap", "tlb-shootdown-munmap-local-only", "asid-rollover-ipi", "asid-rollover-generation", "asid-arm64", "asid-switch-no-reserved", "asid-rollover-ipi-irq-window", "default"];
+const IDS = [
+  "tlb-shootdown-munmap",
+  "tlb-shootdown-munmap-local-only",
+  "asid-rollover-ipi",
+  "asid-rollover-generation",
+  "asid-arm64",
+  "asid-switch-no-reserved",
+  "asid-rollover-ipi-irq-window",
+  "default",
+];
 
 const runs = new Map<string, Run>();
 function runOf(id: string, seed: number): Run {
@@ -92,7 +101,8 @@ describe("seek equals the plain fold", () => {
     for (let i = 1; i < snaps.count; i++) expect(snaps.at(i).tables).toBe(snaps.at(0).tables);
     // Some core's TLB is untouched across some interval, and then shared as is.
     let shared = 0;
-    for (let i = 1; i < snaps.count; i++) for (let c = 0; c < 4; c++) if (snaps.at(i).cores[c]!.tlb === snaps.at(i - 1).cores[c]!.tlb) shared++;
+    for (let i = 1; i < snaps.count; i++)
+      for (let c = 0; c < 4; c++) if (snaps.at(i).cores[c]!.tlb === snaps.at(i - 1).cores[c]!.tlb) shared++;
     expect(shared).toBeGreaterThan(0);
     for (const n of [70, 65, 3000, 10, r.events.length]) tl.seek(n);
     tl.state(100).cores[0]!.tlb.length = 0; // the caller's own copy

@@ -18,14 +18,18 @@ const runDirs = (): string[] => readdirSync(root);
 describe("the spilling sorter", () => {
   it("drains every item in key order for any spill limit, through run files merged in rounds", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 0, max: 3 })), { maxLength: 300 }), fc.integer({ min: 1, max: 7 }), (pairs, limit) => {
-        // Keys made unique by the index, as the exporter's are; the item carries a string to round-trip.
-        const keyed = pairs.map(([a, b], i) => ({ key: [a, b, i], item: { name: `é${a}\t${b}`, i } }));
-        const s = new SpillSorter<{ name: string; i: number }>(jsonCodec(), limit, root);
-        for (const { key, item } of keyed) s.add(key, item);
-        const want = [...keyed].sort((x, y) => compareKeys(x.key, y.key)).map((k) => k.item);
-        expect([...s.drain()]).toEqual(want);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 0, max: 3 })), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 7 }),
+        (pairs, limit) => {
+          // Keys made unique by the index, as the exporter's are; the item carries a string to round-trip.
+          const keyed = pairs.map(([a, b], i) => ({ key: [a, b, i], item: { name: `é${a}\t${b}`, i } }));
+          const s = new SpillSorter<{ name: string; i: number }>(jsonCodec(), limit, root);
+          for (const { key, item } of keyed) s.add(key, item);
+          const want = [...keyed].sort((x, y) => compareKeys(x.key, y.key)).map((k) => k.item);
+          expect([...s.drain()]).toEqual(want);
+        },
+      ),
       { numRuns: 60, seed: 15 },
     );
     // 200 runs of one item: merged into one at 64, 127 and 190 runs before the drain.

@@ -19,7 +19,12 @@ import { writeTrace } from "../../src/trace/write.js";
 import { allocatorOf, builtin, builtinIds, runWith, type Run } from "../support/sim.js";
 
 const traceOf = (r: Run) =>
-  buildTrace({ scenario: r.scenario, initial: scenarioInitialState(r.scenario, allocatorOf(r.scenario)), events: r.events, title: "test" });
+  buildTrace({
+    scenario: r.scenario,
+    initial: scenarioInitialState(r.scenario, allocatorOf(r.scenario)),
+    events: r.events,
+    title: "test",
+  });
 
 const dir = mkdtempSync(join(tmpdir(), "smpsim-trace-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +40,12 @@ describe("trace export", () => {
     const r = runWith(builtin("asid-rollover-ipi"), { seed: 3 });
     const ev = traceOf(r).traceEvents;
     const names = ev.filter((e) => e.ph === "M" && e.name === "thread_name").map((e) => [e.tid, e.args?.name]);
-    expect(names).toEqual([[0, "core 0"], [1, "core 1"], [2, "core 2"], [3, "core 3"]]);
+    expect(names).toEqual([
+      [0, "core 0"],
+      [1, "core 1"],
+      [2, "core 2"],
+      [3, "core 3"],
+    ]);
     const slices = ev.filter((e) => e.ph === "X");
     expect(new Set(slices.map((e) => e.tid))).toEqual(new Set([0, 1, 2, 3]));
     expect(slices.filter((e) => e.cat === "switch").length).toBe(r.events.filter((e) => e.type === "sched.pick").length);
@@ -69,7 +79,8 @@ describe("trace export", () => {
 
   it("marks a violation with a global instant on a machine track, and broadcast TLBIs with flows", () => {
     let r = runWith(builtin("tlb-shootdown-munmap-local-only"), { seed: 1 });
-    for (let seed = 2; !r.outcome.violation && seed < 100; seed++) r = runWith(builtin("tlb-shootdown-munmap-local-only"), { seed });
+    for (let seed = 2; !r.outcome.violation && seed < 100; seed++)
+      r = runWith(builtin("tlb-shootdown-munmap-local-only"), { seed });
     const ev = traceOf(r).traceEvents;
     const v = ev.filter((e) => e.ph === "i" && e.cat === "violation");
     expect(v).toHaveLength(1);
@@ -97,20 +108,40 @@ describe("validateTrace catches broken traces", () => {
     expect(problems([...ok, { name: "c", ph: "X", pid: 1, tid: 0, ts: 20, dur: -1 }]).join()).toMatch(/dur/);
     expect(problems([...ok, { name: "c", ph: "i", pid: 1, tid: 1, ts: 1 }]).join()).toMatch(/goes back/);
     expect(problems([...ok, { name: "c", ph: "X", pid: 1, tid: 0, ts: 8, dur: 5 }]).join()).toMatch(/without nesting/);
-    expect(problems([...ok, { name: "n", ph: "s", pid: 1, tid: 0, ts: 30, id: 8 }, { name: "n", ph: "f", pid: 1, tid: 1, ts: 31, id: 8 }]).join()).toMatch(/inside no slice/);
+    expect(
+      problems([
+        ...ok,
+        { name: "n", ph: "s", pid: 1, tid: 0, ts: 30, id: 8 },
+        { name: "n", ph: "f", pid: 1, tid: 1, ts: 31, id: 8 },
+      ]).join(),
+    ).toMatch(/inside no slice/);
     expect(problems([{ name: "", ph: "X", pid: 1, ts: 0, dur: 0 }]).join()).toMatch(/no name.*no tid|no tid/);
     expect(validateTrace({})).toEqual(["not a trace: no traceEvents array"]);
   });
 });
 
 describe("the trace streamed through run files (smpsim trace on logs of any size)", () => {
-  it.each(["asid-rollover-ipi", "vhe-vmid-rollover-5.16", "tlb-shootdown-munmap-local-only"])("%s: the events in memory, byte for byte, in trace order", (id) => {
-    const r = runWith(builtin(id), { seed: 2 });
-    const inMemory = traceOf(r).traceEvents;
-    const streamed = streamTrace({ scenario: r.scenario, initial: scenarioInitialState(r.scenario, allocatorOf(r.scenario)), events: r.events, title: "test" }, 7);
-    expect([...streamed.meta, ...streamed.events].map((e) => JSON.stringify(e))).toEqual(inMemory.map((e) => JSON.stringify(e)));
-    for (let i = 1; i < inMemory.length; i++) expect(traceOrder(inMemory[i - 1]!, inMemory[i]!), `#${i}`).toBeLessThanOrEqual(0);
-  });
+  it.each(["asid-rollover-ipi", "vhe-vmid-rollover-5.16", "tlb-shootdown-munmap-local-only"])(
+    "%s: the events in memory, byte for byte, in trace order",
+    (id) => {
+      const r = runWith(builtin(id), { seed: 2 });
+      const inMemory = traceOf(r).traceEvents;
+      const streamed = streamTrace(
+        {
+          scenario: r.scenario,
+          initial: scenarioInitialState(r.scenario, allocatorOf(r.scenario)),
+          events: r.events,
+          title: "test",
+        },
+        7,
+      );
+      expect([...streamed.meta, ...streamed.events].map((e) => JSON.stringify(e))).toEqual(
+        inMemory.map((e) => JSON.stringify(e)),
+      );
+      for (let i = 1; i < inMemory.length; i++)
+        expect(traceOrder(inMemory[i - 1]!, inMemory[i]!), `#${i}`).toBeLessThanOrEqual(0);
+    },
+  );
 });
 
 describe("nesting and the file", () => {
@@ -157,7 +188,9 @@ describe("time and the TLB in the file", () => {
     expect(cleared).toBeDefined();
     const tlbi = ev.find((e) => e.cat === "tlbi" && e.tid === cleared.tid && e.ts! >= cleared.ts!)!;
     expect(tlbi.args).toMatchObject({ broadcast: false });
-    const staleHit = ev.find((e) => e.cat === "tlb" && e.tid !== cleared.tid && e.ts! > cleared.ts! && /hit/.test(e.name) && e.args?.va === "0x8000")!;
+    const staleHit = ev.find(
+      (e) => e.cat === "tlb" && e.tid !== cleared.tid && e.ts! > cleared.ts! && /hit/.test(e.name) && e.args?.va === "0x8000",
+    )!;
     expect(staleHit.args).toMatchObject({ pa: "0x10000", table: "A" });
     expect(ev.filter((e) => e.cat === "tlb" && /miss|fill/.test(e.name)).length).toBeGreaterThan(0);
   });

@@ -63,15 +63,19 @@ describe("state and diff at a position", () => {
     const r = runOf("asid-rollover-ipi");
     const allocator = allocatorOf(r.scenario);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.array(fc.integer({ min: 0, max: r.events.length }), { minLength: 1, maxLength: 8 }), (k, positions) => {
-        const m = modelOf(r, k);
-        for (const n of positions) {
-          const view = answer(m, "/api/state", q(`at=${n}`)).body as StateView;
-          const { tables: _t, ...folded } = foldEvents(r.scenario, allocator, r.events, n, false).state;
-          expect(view.state).toEqual(JSON.parse(JSON.stringify(folded)));
-          expect(view.event?.mark.seq ?? null).toBe(n > 0 ? n - 1 : null);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.integer({ min: 0, max: r.events.length }), { minLength: 1, maxLength: 8 }),
+        (k, positions) => {
+          const m = modelOf(r, k);
+          for (const n of positions) {
+            const view = answer(m, "/api/state", q(`at=${n}`)).body as StateView;
+            const { tables: _t, ...folded } = foldEvents(r.scenario, allocator, r.events, n, false).state;
+            expect(view.state).toEqual(JSON.parse(JSON.stringify(folded)));
+            expect(view.event?.mark.seq ?? null).toBe(n > 0 ? n - 1 : null);
+          }
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -95,7 +99,8 @@ describe("state and diff at a position", () => {
     const m = modelOf(r);
     const unmap = r.events.find((e): e is Extract<SimEvent, { type: "pte.write" }> => e.type === "pte.write" && e.pte === null)!;
     const vpn = Math.floor(unmap.va / 4096);
-    const holders = (at: number) => m.stateAt(at).cores.map((c) => c.tlb.flatMap((e, slot) => (e.vpn === vpn && e.table === unmap.table ? [slot] : [])));
+    const holders = (at: number) =>
+      m.stateAt(at).cores.map((c) => c.tlb.flatMap((e, slot) => (e.vpn === vpn && e.table === unmap.table ? [slot] : [])));
     const before = answer(m, "/api/state", q(`at=${unmap.seq}`)).body as StateView;
     expect(before.staleTlb.flat()).toEqual([]);
     const after = answer(m, "/api/state", q(`at=${unmap.seq + 1}`)).body as StateView;
@@ -124,7 +129,10 @@ describe("lanes, spans and arrows", () => {
         const to = from + width;
         const w = answer(m, "/api/lanes", q(`from=${from}&to=${to}`)).body as LanesWindow;
         const end = Math.min(to, n);
-        if (end <= from) { expect(w).toMatchObject({ spans: [], arrows: [] }); return; } // an empty window
+        if (end <= from) {
+          expect(w).toMatchObject({ spans: [], arrows: [] });
+          return;
+        } // an empty window
         expect(w.spans).toEqual(all.spans.filter((s) => s.start < end && s.end >= from));
         const lo = (a: { fromSeq: number; toSeq: number }): number => Math.min(a.fromSeq, a.toSeq);
         const hi = (a: { fromSeq: number; toSeq: number }): number => Math.max(a.fromSeq, a.toSeq);
@@ -142,10 +150,22 @@ describe("lanes, spans and arrows", () => {
     const msg = sends[0]!.msgs[0]!;
     const ipi = arrows.find((a) => a.id === msg.id)!;
     const deliver = r.events.find((e) => e.type === "bus.deliver" && e.msg.id === msg.id)!;
-    expect(ipi).toMatchObject({ cat: "ipi", fromLane: sends[0]!.core, fromSeq: sends[0]!.seq, toLane: msg.to, toSeq: deliver.seq });
+    expect(ipi).toMatchObject({
+      cat: "ipi",
+      fromLane: sends[0]!.core,
+      fromSeq: sends[0]!.seq,
+      toLane: msg.to,
+      toSeq: deliver.seq,
+    });
     const done = r.events.find((e): e is Extract<SimEvent, { type: "ipi.done" }> => e.type === "ipi.done" && e.of === msg.id)!;
     const ackDelivered = r.events.find((e) => e.type === "bus.deliver" && e.msg.id === done.ack.id)!;
-    expect(arrows.find((a) => a.id === done.ack.id)).toMatchObject({ cat: "ack-ipi", fromLane: msg.to, fromSeq: done.seq, toLane: sends[0]!.core, toSeq: ackDelivered.seq });
+    expect(arrows.find((a) => a.id === done.ack.id)).toMatchObject({
+      cat: "ack-ipi",
+      fromLane: msg.to,
+      fromSeq: done.seq,
+      toLane: sends[0]!.core,
+      toSeq: ackDelivered.seq,
+    });
   });
 
   it("makes context-switch spans from sched.pick and marks the violation in the metadata", () => {

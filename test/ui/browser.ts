@@ -16,6 +16,15 @@ export function launch(): Promise<Browser> {
     headless: true,
     // Without the background-networking flags chromium's own connections are refused by a closed
     // network and slow the start; playwright gives every launch a fresh temporary profile.
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }

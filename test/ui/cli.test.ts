@@ -20,7 +20,8 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const smpsim = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", timeout: 30_000 });
+const smpsim = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", timeout: 30_000 });
 
 function badInput(r: ReturnType<typeof smpsim>): string {
   expect(r.status, r.stderr + r.stdout).toBe(2);
@@ -56,7 +57,9 @@ describe("smpsim ui", () => {
     await new Promise<void>((done) => busy.listen(0, "127.0.0.1", done));
     const port = (busy.address() as { port: number }).port;
     try {
-      expect(badInput(smpsim("ui", log, "--port", String(port)))).toMatch(new RegExp(`port ${port} on 127.0.0.1 is already in use`));
+      expect(badInput(smpsim("ui", log, "--port", String(port)))).toMatch(
+        new RegExp(`port ${port} on 127.0.0.1 is already in use`),
+      );
     } finally {
       busy.close();
     }

@@ -20,28 +20,113 @@ const marks: EventMark[] = [
   { seq: 3, t: 12, core: 1, type: "gic.frobnicate", text: "gic.frobnicate", lane: 1 },
 ];
 const meta: Meta = {
-  path: "hyp.log", scenario: "kvm-a15", description: "a guest on a Cortex-A15", seed: 1, cores: 2, events: marks.length, truncated: null,
-  lanes: [{ id: "core:0", kind: "core", label: "core 0" }, { id: "core:1", kind: "core", label: "core 1" }, { id: "machine", kind: "machine", label: "machine" }, { id: "vm:g0", kind: "vm", label: "VM g0" }],
-  violation: null, markers: [], markersCut: false, maxWindow: 20000,
+  path: "hyp.log",
+  scenario: "kvm-a15",
+  description: "a guest on a Cortex-A15",
+  seed: 1,
+  cores: 2,
+  events: marks.length,
+  truncated: null,
+  lanes: [
+    { id: "core:0", kind: "core", label: "core 0" },
+    { id: "core:1", kind: "core", label: "core 1" },
+    { id: "machine", kind: "machine", label: "machine" },
+    { id: "vm:g0", kind: "vm", label: "VM g0" },
+  ],
+  violation: null,
+  markers: [],
+  markersCut: false,
+  maxWindow: 20000,
 };
-const regs = { mode: "HYP", ttbr0: "g0.s1", ttbr1: "kernel", asid: 1, vttbr: "g0.s2", vmid: 3, stage2: true, vectorsHigh: true, irqOn: true, hcr: 0x80000001, cntvoff: 1000 };
+const regs = {
+  mode: "HYP",
+  ttbr0: "g0.s1",
+  ttbr1: "kernel",
+  asid: 1,
+  vttbr: "g0.s2",
+  vmid: 3,
+  stage2: true,
+  vectorsHigh: true,
+  irqOn: true,
+  hcr: 0x80000001,
+  cntvoff: 1000,
+};
 const hyp = { vcpu: "g0.0", inGuest: true, vm: "g0", vmid: 3, gen: 1, host: null };
-const entry = { vpn: 8, asid: 1, vmid: 3, global: false, pa: 0x40000, writable: true, table: "g0.s1", gen: 0, filledAt: 2, lastUsed: 2, ipa: 0x10000 };
-const core = (id: number, withHyp: boolean) => ({ id, regs, tlb: id === 0 ? [entry] : [], task: "", ctx: null, wait: null, inIrq: 0, done: false, ipiAcksOutstanding: 0, tlbiAcksOutstanding: 0, ...(withHyp ? { hyp } : {}) });
+const entry = {
+  vpn: 8,
+  asid: 1,
+  vmid: 3,
+  global: false,
+  pa: 0x40000,
+  writable: true,
+  table: "g0.s1",
+  gen: 0,
+  filledAt: 2,
+  lastUsed: 2,
+  ipa: 0x10000,
+};
+const core = (id: number, withHyp: boolean) => ({
+  id,
+  regs,
+  tlb: id === 0 ? [entry] : [],
+  task: "",
+  ctx: null,
+  wait: null,
+  inIrq: 0,
+  done: false,
+  ipiAcksOutstanding: 0,
+  tlbiAcksOutstanding: 0,
+  ...(withHyp ? { hyp } : {}),
+});
 const state = (at: number): StateView => ({
   at,
   event: at > 0 ? { mark: marks[at - 1]!, raw: { seq: at - 1, type: marks[at - 1]!.type } } : null,
-  state: { seq: at, t: 0, cores: [core(0, true), core(1, false)], vars: {}, locks: {}, inflight: {}, tasks: {}, stale: {}, vcpus: { "g0.0": { vm: "g0", on: 0 } } },
+  state: {
+    seq: at,
+    t: 0,
+    cores: [core(0, true), core(1, false)],
+    vars: {},
+    locks: {},
+    inflight: {},
+    tasks: {},
+    stale: {},
+    vcpus: { "g0.0": { vm: "g0", on: 0 } },
+  },
   staleTlb: [[], []],
 });
 const diff = (at: number): DiffView => ({
-  at, event: state(at).event, vars: [], locks: [], tasks: [], ptes: [], sent: [], delivered: [], stale: [],
-  cores: at === 3 ? [{ core: 0, regs: [{ key: "hcr", from: 0, to: 0x80000001 }], fields: [], tlbAdded: [entry], tlbRemoved: [], counters: [], hyp: [{ key: "inGuest", from: false, to: true }] }] : [],
+  at,
+  event: state(at).event,
+  vars: [],
+  locks: [],
+  tasks: [],
+  ptes: [],
+  sent: [],
+  delivered: [],
+  stale: [],
+  cores:
+    at === 3
+      ? [
+          {
+            core: 0,
+            regs: [{ key: "hcr", from: 0, to: 0x80000001 }],
+            fields: [],
+            tlbAdded: [entry],
+            tlbRemoved: [],
+            counters: [],
+            hyp: [{ key: "inGuest", from: false, to: true }],
+          },
+        ]
+      : [],
   other: at === 3 ? [{ key: "vcpus", from: { "g0.0": { vm: "g0", on: -1 } }, to: { "g0.0": { vm: "g0", on: 0 } } }] : [],
 });
 const lanes: LanesWindow = {
-  from: 0, to: 4,
-  spans: [{ lane: 0, cat: "world", name: "guest g0.0 VMID 3", start: 1, end: 3 }, { lane: 3, cat: "world", name: "g0.0 VMID 3 on core 0", start: 1, end: 3 }],
+  from: 0,
+  to: 4,
+  spans: [
+    { lane: 0, cat: "world", name: "guest g0.0 VMID 3", start: 1, end: 3 },
+    { lane: 3, cat: "world", name: "g0.0 VMID 3 on core 0", start: 1, end: 3 },
+  ],
   arrows: [],
 };
 
@@ -57,7 +142,11 @@ beforeAll(async () => {
     const url = new URL(req.url ?? "/", "http://x");
     const at = Number(url.searchParams.get("at"));
     const api: Record<string, unknown> = {
-      "/api/meta": meta, "/api/events": { from: 0, to: 4, events: marks } satisfies EventsWindow, "/api/lanes": lanes, "/api/state": state(at), "/api/diff": diff(at),
+      "/api/meta": meta,
+      "/api/events": { from: 0, to: 4, events: marks } satisfies EventsWindow,
+      "/api/lanes": lanes,
+      "/api/state": state(at),
+      "/api/diff": diff(at),
     };
     const body = api[url.pathname];
     if (body) return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));

@@ -34,16 +34,21 @@ afterAll(async () => {
 });
 
 /** How much wider than the window the page is (0: no horizontal scroll bar). */
-const overflow = () => page.evaluate(() => {
-  const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-  return d.scrollWidth - d.clientWidth;
-});
+const overflow = () =>
+  page.evaluate(() => {
+    const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+      .documentElement;
+    return d.scrollWidth - d.clientWidth;
+  });
 
 describe.skipIf(!hasChromium)(`the viewer's panels in chromium at 1400 px${skipReason}`, () => {
   it("shows every built-in scenario's log in the debugger's words without widening the window", async () => {
     for (const id of ids) {
       const log = join(dir, `${id}.log`);
-      const r = spawnSync(process.execPath, [bin, "run", id, "--log", log, "--max-events", "5000"], { cwd: root, encoding: "utf8" });
+      const r = spawnSync(process.execPath, [bin, "run", id, "--log", log, "--max-events", "5000"], {
+        cwd: root,
+        encoding: "utf8",
+      });
       expect(r.status === 0 || r.status === 1, `${id}: ${r.stderr}`).toBe(true);
       const ui = await startUi(log);
       try {
@@ -54,7 +59,15 @@ describe.skipIf(!hasChromium)(`the viewer's panels in chromium at 1400 px${skipR
           await page.goto("about:blank");
           await page.goto(`${ui.url}#at=${at}`);
           await page.waitForSelector("[data-testid=core-text-0]");
-          await page.waitForFunction((n) => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector("[data-testid=position]")?.textContent?.startsWith(`position ${n} /`) ?? false, at.toLocaleString("en"));
+          await page.waitForFunction(
+            (n) =>
+              (
+                globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }
+              ).document
+                .querySelector("[data-testid=position]")
+                ?.textContent?.startsWith(`position ${n} /`) ?? false,
+            at.toLocaleString("en"),
+          );
           expect(await overflow(), `${id} at ${at}`).toBeLessThanOrEqual(0);
         }
         const core = await page.textContent("[data-testid=core-text-0]");
@@ -62,8 +75,10 @@ describe.skipIf(!hasChromium)(`the viewer's panels in chromium at 1400 px${skipR
         expect(core, id).toMatch(/VTTBR /);
         expect(core).not.toMatch(/irqOn|ttbcrSplit/);
         expect(await page.textContent("[data-testid=machine-text]"), id).toMatch(/tasks|shared variables/);
-        if (id === "kvm-armv6-global-kernel") await page.screenshot({ path: join(outDir, "ui-panels-hypervisor.png"), fullPage: false });
-        if (id === "tlb-shootdown-munmap-local-only") await page.screenshot({ path: join(outDir, "ui-panels.png"), fullPage: false });
+        if (id === "kvm-armv6-global-kernel")
+          await page.screenshot({ path: join(outDir, "ui-panels-hypervisor.png"), fullPage: false });
+        if (id === "tlb-shootdown-munmap-local-only")
+          await page.screenshot({ path: join(outDir, "ui-panels.png"), fullPage: false });
       } finally {
         expect(await ui.stop()).toBe(0);
       }

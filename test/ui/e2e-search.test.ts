@@ -17,17 +17,32 @@ let browser: Browser;
 let page: Page;
 let ui: UiProcess;
 
-type Doc = { document: { querySelector(s: string): { textContent: string | null } | null; documentElement: { scrollWidth: number; clientWidth: number } } };
-const position = async (): Promise<number> => Number(/^position ([\d,]+)/.exec((await page.textContent("[data-testid=position]")) ?? "")![1]!.replace(/,/g, ""));
+type Doc = {
+  document: {
+    querySelector(s: string): { textContent: string | null } | null;
+    documentElement: { scrollWidth: number; clientWidth: number };
+  };
+};
+const position = async (): Promise<number> =>
+  Number(/^position ([\d,]+)/.exec((await page.textContent("[data-testid=position]")) ?? "")![1]!.replace(/,/g, ""));
 const waitPosition = (n: number) =>
-  page.waitForFunction((want) => (globalThis as unknown as Doc).document.querySelector("[data-testid=position]")?.textContent?.startsWith(`position ${want} /`) ?? false, n.toLocaleString("en"));
+  page.waitForFunction(
+    (want) =>
+      (globalThis as unknown as Doc).document
+        .querySelector("[data-testid=position]")
+        ?.textContent?.startsWith(`position ${want} /`) ?? false,
+    n.toLocaleString("en"),
+  );
 
 beforeAll(async () => {
   if (!hasChromium) return;
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), "smpsim-ui-search-"));
   const log = join(dir, "v.log");
-  expect(spawnSync(process.execPath, [bin, "run", "tlb-shootdown-munmap-local-only", "--log", log], { cwd: root, encoding: "utf8" }).status).toBe(1);
+  expect(
+    spawnSync(process.execPath, [bin, "run", "tlb-shootdown-munmap-local-only", "--log", log], { cwd: root, encoding: "utf8" })
+      .status,
+  ).toBe(1);
   ui = await startUi(log);
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -45,8 +60,16 @@ describe.skipIf(!hasChromium)(`the viewer's search, stepping, why and watch in c
     await page.goto(`${ui.url}#at=0`);
     await page.waitForSelector("[data-testid=event-list] li[data-seq]");
     await page.fill("[data-testid=filter]", "type=tlb.fill core=1");
-    await page.waitForFunction(() => Array.from((globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }).document.querySelectorAll("[data-testid=event-list] li")).every((li) => / c1 /.test(li.textContent ?? "")));
-    const rows = await page.$$eval("[data-testid=event-list] li[data-seq]", (lis) => lis.map((li) => Number(li.getAttribute("data-seq"))));
+    await page.waitForFunction(() =>
+      Array.from(
+        (
+          globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }
+        ).document.querySelectorAll("[data-testid=event-list] li"),
+      ).every((li) => / c1 /.test(li.textContent ?? "")),
+    );
+    const rows = await page.$$eval("[data-testid=event-list] li[data-seq]", (lis) =>
+      lis.map((li) => Number(li.getAttribute("data-seq"))),
+    );
     expect(rows.length).toBeGreaterThan(0);
     await page.click("[data-testid=next-match]");
     await waitPosition(rows[0]! + 1);
@@ -69,8 +92,16 @@ describe.skipIf(!hasChromium)(`the viewer's search, stepping, why and watch in c
     for (let i = 0; i < 8; i++) {
       const before = await position();
       await page.click("[data-testid=forward]");
-      await page.waitForFunction((b) => !((globalThis as unknown as Doc).document.querySelector("[data-testid=position]")?.textContent ?? "").startsWith(`position ${b} /`), before);
-      await page.waitForFunction(() => /^#\d+ /.test((globalThis as unknown as Doc).document.querySelector("[data-testid=current-event]")?.textContent ?? ""));
+      await page.waitForFunction(
+        (b) =>
+          !((globalThis as unknown as Doc).document.querySelector("[data-testid=position]")?.textContent ?? "").startsWith(
+            `position ${b} /`,
+          ),
+        before,
+      );
+      await page.waitForFunction(() =>
+        /^#\d+ /.test((globalThis as unknown as Doc).document.querySelector("[data-testid=current-event]")?.textContent ?? ""),
+      );
       seen.push((await page.textContent("[data-testid=current-event]")) ?? "");
     }
     expect(seen.some((t) => /· choice/.test(t))).toBe(false);
@@ -80,7 +111,13 @@ describe.skipIf(!hasChromium)(`the viewer's search, stepping, why and watch in c
       const before = await position();
       await page.click("[data-testid=forward]");
       await waitPosition(before + 1);
-      await page.waitForFunction((n) => ((globalThis as unknown as Doc).document.querySelector("[data-testid=current-event]")?.textContent ?? "").startsWith(`#${n} `), before);
+      await page.waitForFunction(
+        (n) =>
+          ((globalThis as unknown as Doc).document.querySelector("[data-testid=current-event]")?.textContent ?? "").startsWith(
+            `#${n} `,
+          ),
+        before,
+      );
       types.push((await page.textContent("[data-testid=current-event]")) ?? "");
     }
     expect(types.some((t) => /· choice/.test(t))).toBe(true);
@@ -94,10 +131,14 @@ describe.skipIf(!hasChromium)(`the viewer's search, stepping, why and watch in c
     await page.selectOption("[data-testid=why-core]", "1");
     await page.fill("[data-testid=why-va]", "0x8000");
     await page.click("[data-testid=why-ask]");
-    expect(await (await page.waitForSelector("[data-testid=why-text]")).textContent()).toMatch(/why core 1 VA 0x8000 at #71: .*filled by #\d+/s);
+    expect(await (await page.waitForSelector("[data-testid=why-text]")).textContent()).toMatch(
+      /why core 1 VA 0x8000 at #71: .*filled by #\d+/s,
+    );
     await page.fill("[data-testid=watch-expr]", "core 1 asid");
     await page.click("[data-testid=watch-prev]");
-    expect(await (await page.waitForSelector("[data-testid=watch-text]")).textContent()).toMatch(/^core 1 asid = \d+ · changed \d+ → \d+ by #\d+$/);
+    expect(await (await page.waitForSelector("[data-testid=watch-text]")).textContent()).toMatch(
+      /^core 1 asid = \d+ · changed \d+ → \d+ by #\d+$/,
+    );
     await page.fill("[data-testid=watch-expr]", "no such thing");
     await page.click("[data-testid=watch-next]");
     expect(await (await page.waitForSelector("[data-testid=tools-error]")).textContent()).toMatch(/watch "no such thing"/);

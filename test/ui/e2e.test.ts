@@ -31,10 +31,17 @@ beforeAll(async () => {
   if (!hasChromium) return;
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), "smpsim-ui-e2e-"));
-  const r = spawnSync(process.execPath, [bin, "explore", "tlb-shootdown-munmap-local-only", "--out", dir], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [bin, "explore", "tlb-shootdown-munmap-local-only", "--out", dir], {
+    cwd: root,
+    encoding: "utf8",
+  });
   expect(r.status, r.stderr).toBe(1);
   const log = join(dir, "counterexample.log");
-  events = readFileSync(log, "utf8").trimEnd().split("\n").slice(1, -1).map((l) => JSON.parse(l) as SimEvent);
+  events = readFileSync(log, "utf8")
+    .trimEnd()
+    .split("\n")
+    .slice(1, -1)
+    .map((l) => JSON.parse(l) as SimEvent);
   const v = events.find((e): e is Extract<SimEvent, { type: "violation" }> => e.type === "violation")!;
   fact.violation = v.seq;
   fact.brokenAt = v.at;
@@ -42,7 +49,10 @@ beforeAll(async () => {
   const used = events[v.at]!;
   fact.fill = events.filter((e) => e.type === "tlb.fill" && e.core === used.core && e.va === 0x8000 && e.seq < v.at).at(-1)!.seq;
   // A register write that changes the value (the first ones may write what is already there).
-  const w = events.find((e): e is Extract<SimEvent, { type: "reg.write" }> => e.type === "reg.write" && Object.values(e.regs).some((x) => x !== 0 && x !== "kernel"))!;
+  const w = events.find(
+    (e): e is Extract<SimEvent, { type: "reg.write" }> =>
+      e.type === "reg.write" && Object.values(e.regs).some((x) => x !== 0 && x !== "kernel"),
+  )!;
   fact.regWrite = w.seq;
   fact.regName = Object.keys(w.regs).find((k) => (w.regs as Record<string, unknown>)[k] !== 0)!;
   ui = await startUi(log);
@@ -63,8 +73,13 @@ const position = (n: number) =>
   page.waitForFunction(
     (n) => {
       const text = (sel: string): string | null | undefined =>
-        (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(sel)?.textContent;
-      return text("[data-testid=position]")?.startsWith(`position ${n} /`) && (n === 0 || text("[data-testid=current-event] .seq") === `#${n - 1}`);
+        (
+          globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }
+        ).document.querySelector(sel)?.textContent;
+      return (
+        text("[data-testid=position]")?.startsWith(`position ${n} /`) &&
+        (n === 0 || text("[data-testid=current-event] .seq") === `#${n - 1}`)
+      );
     },
     n,
     { timeout: 10_000 },

@@ -18,8 +18,19 @@ export function openedOf(r: Run): OpenedLog {
   const allocator = allocatorOf(r.scenario);
   const { lines: _lines, ...loaded } = loadedLogOf(r);
   const violation = loaded.events.find((e) => e.type === "violation");
-  const log = { ...loaded, violation: violation?.type === "violation" ? violation : null, types: new Set(loaded.events.map((e) => e.type)) };
-  return { path: `${r.scenario.id}-seed${r.seed}.log`, log, scenario: r.scenario, allocator, initial: () => scenarioInitialState(r.scenario, allocator), snapshots: null };
+  const log = {
+    ...loaded,
+    violation: violation?.type === "violation" ? violation : null,
+    types: new Set(loaded.events.map((e) => e.type)),
+  };
+  return {
+    path: `${r.scenario.id}-seed${r.seed}.log`,
+    log,
+    scenario: r.scenario,
+    allocator,
+    initial: () => scenarioInitialState(r.scenario, allocator),
+    snapshots: null,
+  };
 }
 
 export function modelOf(r: Run, k = 64): ViewerModel {

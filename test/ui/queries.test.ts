@@ -22,13 +22,18 @@ function ask<T>(path: string, query: string, _as?: T): T {
 describe("the event list", () => {
   it("lists the events a filter matches, nearest first, in either direction", () => {
     fc.assert(
-      fc.property(fc.constantFrom("type=tlb.fill", "core=1", "va=0x8000", "asid=1", "tlbi", "type=reg.write core=0", ""), fc.nat(events.length - 1), fc.constantFrom(1, -1), (filter, from, dir) => {
-        const l = ask<ListAnswer>("/api/list", `q=${encodeURIComponent(filter)}&from=${from}&dir=${dir}`);
-        const pred = filter ? m.queries["tl"].predicate(filter) : (e: { type: string }) => e.type !== "choice";
-        const want = events.filter((e) => (dir > 0 ? e.seq >= from : e.seq <= from) && pred(e)).map((e) => e.seq);
-        expect(l.matches.map((e) => e.seq)).toEqual(dir > 0 ? want : want.reverse());
-        expect(l.resume).toBeNull();
-      }),
+      fc.property(
+        fc.constantFrom("type=tlb.fill", "core=1", "va=0x8000", "asid=1", "tlbi", "type=reg.write core=0", ""),
+        fc.nat(events.length - 1),
+        fc.constantFrom(1, -1),
+        (filter, from, dir) => {
+          const l = ask<ListAnswer>("/api/list", `q=${encodeURIComponent(filter)}&from=${from}&dir=${dir}`);
+          const pred = filter ? m.queries["tl"].predicate(filter) : (e: { type: string }) => e.type !== "choice";
+          const want = events.filter((e) => (dir > 0 ? e.seq >= from : e.seq <= from) && pred(e)).map((e) => e.seq);
+          expect(l.matches.map((e) => e.seq)).toEqual(dir > 0 ? want : want.reverse());
+          expect(l.resume).toBeNull();
+        },
+      ),
       { numRuns: 60, seed: 16 },
     );
   });
@@ -77,7 +82,9 @@ describe("why, watch and density", () => {
   it("density counts every event but the choices, once, over the whole log", () => {
     for (const buckets of [1, 7, 400]) {
       const d = ask<Density>("/api/density", `buckets=${buckets}`);
-      const total = Object.values(d.types).flat().reduce((a, b) => a + b, 0);
+      const total = Object.values(d.types)
+        .flat()
+        .reduce((a, b) => a + b, 0);
       expect(total).toBe(events.filter((e) => e.type !== "choice").length);
       expect(d.buckets).toBeLessThanOrEqual(buckets);
       expect(d.types["choice"]).toBeUndefined();

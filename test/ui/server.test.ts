@@ -7,8 +7,14 @@ import { listen, ListenError, viewerServer, type RunningServer } from "../../src
 import type { StaticFile } from "../../src/ui/static-files.js";
 import { modelOf, runOf } from "./model-helpers.js";
 
-const page: StaticFile = { type: "text/html; charset=utf-8", body: Buffer.from("<!doctype html><html><body>viewer</body></html>") };
-const files = new Map([["/", page], ["/index.html", page]]);
+const page: StaticFile = {
+  type: "text/html; charset=utf-8",
+  body: Buffer.from("<!doctype html><html><body>viewer</body></html>"),
+};
+const files = new Map([
+  ["/", page],
+  ["/index.html", page],
+]);
 let running: RunningServer;
 
 beforeAll(async () => {

@@ -26,7 +26,10 @@ export interface UiProcess {
 }
 
 export function startUi(log: string, ...args: string[]): Promise<UiProcess> {
-  const child = spawn(process.execPath, [bin, "ui", log, "--port", "0", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [bin, "ui", log, "--port", "0", ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const out = { stdout: "", stderr: "" };
   const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
   return new Promise((resolveUi, reject) => {
@@ -44,8 +47,12 @@ export function startUi(log: string, ...args: string[]): Promise<UiProcess> {
       clearTimeout(timer);
       resolveUi({
         url: m[1]!,
-        get stdout() { return out.stdout; },
-        get stderr() { return out.stderr; },
+        get stdout() {
+          return out.stdout;
+        },
+        get stderr() {
+          return out.stderr;
+        },
         stop: () => (child.kill("SIGTERM"), exited),
       });
     });

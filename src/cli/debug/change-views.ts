@@ -26,7 +26,9 @@ const arrow = <V>(c: Change<string, V>, show: (v: V | undefined) => string): str
 
 /** `from`/`to` are the events (#) the two states are after; -1 for the initial state. */
 export function diffView(d: StateDiff, fromLabel: string, toLabel: string): string[] {
-  const out = [`diff ${fromLabel} → ${toLabel}: what events ${d.from + 1 <= d.to ? `#${d.from}..#${d.to - 1}` : "in between"} changed`];
+  const out = [
+    `diff ${fromLabel} → ${toLabel}: what events ${d.from + 1 <= d.to ? `#${d.from}..#${d.to - 1}` : "in between"} changed`,
+  ];
   if (d.from > d.to) out[0] = `diff ${fromLabel} → ${toLabel} (backwards: undoing events #${d.to}..#${d.from - 1})`;
   let any = false;
   for (const c of d.cores) {
@@ -39,7 +41,9 @@ export function diffView(d: StateDiff, fromLabel: string, toLabel: string): stri
     out.push(`core ${c.core}: ${[...parts, tlb].filter(Boolean).join("; ") || "counters only"}`);
     for (const e of c.tlbAdded) out.push(`    + ${entryText(e)}`);
     for (const e of c.tlbRemoved) out.push(`    − ${entryText(e)}`);
-    const counters = c.counters.map((k) => `${k.key} ${(k.to ?? 0) - (k.from ?? 0) >= 0 ? "+" : ""}${(k.to ?? 0) - (k.from ?? 0)}`);
+    const counters = c.counters.map(
+      (k) => `${k.key} ${(k.to ?? 0) - (k.from ?? 0) >= 0 ? "+" : ""}${(k.to ?? 0) - (k.from ?? 0)}`,
+    );
     if (counters.length) out.push(`    counters: ${counters.join("  ")}`);
   }
   const line = (label: string, items: string[]): void => {
@@ -47,16 +51,33 @@ export function diffView(d: StateDiff, fromLabel: string, toLabel: string): stri
     any = true;
     out.push(`${label}: ${items.join("; ")}`);
   };
-  line("shared variables", d.vars.map((v) => arrow(v, (x) => orNone(x, "unset"))));
-  line("locks", d.locks.map((l) => arrow(l, (x) => (x === undefined ? "free" : `core ${x}`))));
-  line("tasks", d.tasks.map((t) => arrow(t, (x) => (x === undefined ? "—" : x.status === "running" ? `running on core ${x.on}` : x.status))));
-  line("page tables", d.ptes.map((p) => `${p.key.table} ${hex(vaOfVpn(p.key.vpn))} ${p.from ? hex(p.from.pa) : "unmapped"} → ${p.to ? hex(p.to.pa) : "unmapped"}`));
+  line(
+    "shared variables",
+    d.vars.map((v) => arrow(v, (x) => orNone(x, "unset"))),
+  );
+  line(
+    "locks",
+    d.locks.map((l) => arrow(l, (x) => (x === undefined ? "free" : `core ${x}`))),
+  );
+  line(
+    "tasks",
+    d.tasks.map((t) => arrow(t, (x) => (x === undefined ? "—" : x.status === "running" ? `running on core ${x.on}` : x.status))),
+  );
+  line(
+    "page tables",
+    d.ptes.map(
+      (p) =>
+        `${p.key.table} ${hex(vaOfVpn(p.key.vpn))} ${p.from ? hex(p.from.pa) : "unmapped"} → ${p.to ? hex(p.to.pa) : "unmapped"}`,
+    ),
+  );
   line("bus, sent and still in flight", d.sent.map(messageText));
   line("bus, delivered", d.delivered.map(messageText));
-  line("old translations awaiting maintenance", d.stale.map((s) => `${s.key} ${s.from ? s.from.map(hex).join(",") : "—"} → ${s.to ? s.to.map(hex).join(",") : "retired"}`));
+  line(
+    "old translations awaiting maintenance",
+    d.stale.map((s) => `${s.key} ${s.from ? s.from.map(hex).join(",") : "—"} → ${s.to ? s.to.map(hex).join(",") : "retired"}`),
+  );
   if (!any) out.push("nothing changed");
   return out;
 }
-
 
 export { whyView } from "../../views/why-view.js";

@@ -32,7 +32,10 @@ export class DebugSession {
   showChoices = false;
   private readonly commands: Record<string, Handler>;
 
-  constructor(private readonly tl: Timeline, scenario: Scenario) {
+  constructor(
+    private readonly tl: Timeline,
+    scenario: Scenario,
+  ) {
     const nav = (to: number, echo = false): string[] => this.moveTo(to, echo);
     this.commands = {
       goto: (a) => nav(this.positionArg(this.one(a, "goto N"), "goto")),
@@ -52,7 +55,16 @@ export class DebugSession {
       help: (a) => (a.length ? helpFor(a[0]!) : HELP),
       quit: () => ((this.quit = true), []),
     };
-    Object.assign(this.commands, { g: this.commands.goto, s: this.commands.step, b: this.commands.back, n: this.commands.next, p: this.commands.prev, w: this.commands.where, q: this.commands.quit, exit: this.commands.quit });
+    Object.assign(this.commands, {
+      g: this.commands.goto,
+      s: this.commands.step,
+      b: this.commands.back,
+      n: this.commands.next,
+      p: this.commands.prev,
+      w: this.commands.where,
+      q: this.commands.quit,
+      exit: this.commands.quit,
+    });
   }
 
   /** The timeline position: the state after event position - 1 (0 is the start). */
@@ -89,7 +101,12 @@ export class DebugSession {
     if (!words.length) return [];
     const [name, ...args] = words;
     const cmd = Object.hasOwn(this.commands, name!) ? this.commands[name!] : undefined;
-    if (!cmd) throw new DebugCommandError(`unknown command "${name}" (commands: ${Object.keys(this.commands).filter((c) => c.length > 1 && c !== "exit").join(", ")}; help explains them)`);
+    if (!cmd)
+      throw new DebugCommandError(
+        `unknown command "${name}" (commands: ${Object.keys(this.commands)
+          .filter((c) => c.length > 1 && c !== "exit")
+          .join(", ")}; help explains them)`,
+      );
     const named = (e: unknown): Error => {
       if (!(e instanceof Error) || e instanceof DebugCommandError) return e as Error;
       const tag = (e as { _tag?: string })._tag;
@@ -99,9 +116,11 @@ export class DebugSession {
     try {
       const out = drive(cmd(args));
       // A scan's errors come when it is driven, possibly later (a promise).
-      return out instanceof Promise ? (out.catch((e: unknown) => {
-        throw named(e);
-      }) as T) : out;
+      return out instanceof Promise
+        ? (out.catch((e: unknown) => {
+            throw named(e);
+          }) as T)
+        : out;
     } catch (e) {
       throw named(e);
     }
@@ -134,7 +153,8 @@ export class DebugSession {
 
   private coreArg(w: string): number {
     const n = parseNumber(w, "core");
-    if (n >= this.tl.current.cores.length) throw new DebugCommandError(`no core ${n} (the machine has cores 0 to ${this.tl.current.cores.length - 1})`);
+    if (n >= this.tl.current.cores.length)
+      throw new DebugCommandError(`no core ${n} (the machine has cores 0 to ${this.tl.current.cores.length - 1})`);
     return n;
   }
 
@@ -156,7 +176,7 @@ export class DebugSession {
   private stepped(k: number, dir: 1 | -1): number {
     let p = this.tl.position;
     if (this.showChoices) return p + dir * k;
-    for (let left = k; left > 0; ) {
+    for (let left = k; left > 0;) {
       const next = p + dir;
       if (next < 0) return -1;
       if (next > this.tl.length) return this.tl.length + 1;
@@ -167,9 +187,12 @@ export class DebugSession {
   }
 
   private choices(a: string[]): string[] {
-    if (a.length > 1 || (a.length === 1 && a[0] !== "on" && a[0] !== "off")) throw new DebugCommandError("usage: choices [on|off]");
+    if (a.length > 1 || (a.length === 1 && a[0] !== "on" && a[0] !== "off"))
+      throw new DebugCommandError("usage: choices [on|off]");
     if (a.length === 1) this.showChoices = a[0] === "on";
-    return [`choices ${this.showChoices ? "on: step and back stop on scheduler choice events too" : "off: step and back step over scheduler choice events"}`];
+    return [
+      `choices ${this.showChoices ? "on: step and back stop on scheduler choice events too" : "off: step and back step over scheduler choice events"}`,
+    ];
   }
 
   private moveTo(to: number, echo: boolean): string[] {
@@ -198,7 +221,10 @@ export class DebugSession {
   }
 
   private why(a: string[]): string[] {
-    if (a.length !== 2) throw new DebugCommandError("usage: why N VA | why N VAR   (core N, VA in hex, e.g. why 1 0x8000; or a shared variable: why 0 kvm_vmid_gen)");
+    if (a.length !== 2)
+      throw new DebugCommandError(
+        "usage: why N VA | why N VAR   (core N, VA in hex, e.g. why 1 0x8000; or a shared variable: why 0 kvm_vmid_gen)",
+      );
     const core = this.coreArg(a[0]!);
     // A shared variable's name (not a number): which write core N's last read of it took.
     if (!/^(0x[0-9a-f]+|\d+)$/i.test(a[1]!)) return whyReadView(this.events, this.tl.position, core, a[1]!);
@@ -207,14 +233,20 @@ export class DebugSession {
   }
 
   private diff(a: string[]): string[] {
-    if (a.length < 1 || a.length > 2) throw new DebugCommandError("usage: diff A B   (the state after event A against the state after event B; diff A: against the current event)");
+    if (a.length < 1 || a.length > 2)
+      throw new DebugCommandError(
+        "usage: diff A B   (the state after event A against the state after event B; diff A: against the current event)",
+      );
     const from = this.positionArg(a[0]!, "diff");
     const to = a.length === 2 ? this.positionArg(a[1]!, "diff") : this.tl.position;
     return diffView(this.tl.diff(from, to), this.label(from), this.label(to));
   }
 
   private *find(a: string[]): Scan<string[]> {
-    if (!a.length) throw new DebugCommandError("usage: find type=... core=N va=0x... asid=[gen:]N (any of them; also mm= task= var= lock= ipi=)");
+    if (!a.length)
+      throw new DebugCommandError(
+        "usage: find type=... core=N va=0x... asid=[gen:]N (any of them; also mm= task= var= lock= ipi=)",
+      );
     const all = yield* this.tl.scanFind(this.tl.predicate(a.join(" ")));
     const cur = this.tl.position - 1;
     // A window of matches from the current event on, moved back when too few are left after it.
@@ -223,7 +255,9 @@ export class DebugSession {
     const shown = all.slice(from, from + FIND_LIMIT);
     const head = `find ${a.join(" ")}: ${all.length} event${all.length === 1 ? "" : "s"}`;
     if (!shown.length) return [head];
-    const out = [shown.length < all.length ? `${head}; showing ${shown.length}, #${shown[0]} to #${shown[shown.length - 1]}:` : `${head}:`];
+    const out = [
+      shown.length < all.length ? `${head}; showing ${shown.length}, #${shown[0]} to #${shown[shown.length - 1]}:` : `${head}:`,
+    ];
     for (const s of shown) out.push(`${s === cur ? "▶" : " "} ${eventLine(this.events.at(s)!)}`);
     return out;
   }
@@ -231,12 +265,21 @@ export class DebugSession {
   private *watch(a: string[]): Scan<string[]> {
     const backward = a[0] === "-b" || a[0] === "back";
     const rest = backward ? a.slice(1) : a;
-    if (!rest.length) throw new DebugCommandError("usage: watch [-b] EXPR   (e.g. watch cpu_last_asid, watch core 1 asid, watch -b tlb 1 size)");
+    if (!rest.length)
+      throw new DebugCommandError("usage: watch [-b] EXPR   (e.g. watch cpu_last_asid, watch core 1 asid, watch -b tlb 1 size)");
     const expr = this.tl.watchExpr(rest.join(" "));
     const p = this.tl.position;
     // Both directions skip the current event: from there, watching again goes on to the next change.
-    const hit = backward ? (p > 0 ? yield* this.tl.scanWatchBackward(expr, p - 1) : null) : yield* this.tl.scanWatchForward(expr, p);
-    if (!hit) return [`watch ${expr.text}: no ${backward ? "earlier" : "later"} change (it is ${expr.read(this.tl.current)})`, this.here()];
+    const hit = backward
+      ? p > 0
+        ? yield* this.tl.scanWatchBackward(expr, p - 1)
+        : null
+      : yield* this.tl.scanWatchForward(expr, p);
+    if (!hit)
+      return [
+        `watch ${expr.text}: no ${backward ? "earlier" : "later"} change (it is ${expr.read(this.tl.current)})`,
+        this.here(),
+      ];
     return [`watch ${expr.text}: ${hit.from} → ${hit.to}, changed by #${hit.seq}`, ...this.moveTo(hit.position, false)];
   }
 

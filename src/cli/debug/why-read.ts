@@ -39,9 +39,15 @@ export function whyReadView(events: EventList, position: number, core: number, n
     return out;
   }
   const from = read.from;
-  const own = from >= 0 && events.at(from)?.core === core && !events.slice(from, read.seq).some((e) => e.type === "var.propagate" && e.of === from);
+  const own =
+    from >= 0 &&
+    events.at(from)?.core === core &&
+    !events.slice(from, read.seq).some((e) => e.type === "var.propagate" && e.of === from);
   out.push(read.from < 0 ? `  it read the value at boot` : `  it read ${writeLine(events, read.from)}`);
-  if (own) out.push("  its own store, still in its store buffer: forwarded to the read (ARMv8 lets a core read its own store before others can)");
+  if (own)
+    out.push(
+      "  its own store, still in its store buffer: forwarded to the read (ARMv8 lets a core read its own store before others can)",
+    );
   if (read.newest === undefined) {
     out.push("  that was the newest write of the variable in memory: the read was not stale");
     return out;

@@ -17,7 +17,8 @@ export interface WindowOptions {
 /** Indices of up to `count` non-choice events walking from `from` in `dir`. */
 function collect(events: EventList, from: number, dir: 1 | -1, count: number): number[] {
   const out: number[] = [];
-  for (let i = from; i >= 0 && i < events.length && out.length < count; i += dir) if (events.at(i)!.type !== "choice") out.push(i);
+  for (let i = from; i >= 0 && i < events.length && out.length < count; i += dir)
+    if (events.at(i)!.type !== "choice") out.push(i);
   return out;
 }
 

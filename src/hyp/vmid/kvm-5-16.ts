@@ -93,7 +93,9 @@ export const kvm516: VmidAllocator = {
   initialVars(vms, cores, vmidBits) {
     const one = 2 ** vmidBits;
     if (cores >= one - 1) {
-      throw new AllocatorError(`kvm-5.16 needs more VMIDs than CPUs + 1 (vmid.c: "more VMIDs than CPUs"): ${cores} cores, ${vmidBits}-bit VMIDs (hyp.vmidBits)`);
+      throw new AllocatorError(
+        `kvm-5.16 needs more VMIDs than CPUs + 1 (vmid.c: "more VMIDs than CPUs"): ${cores} cores, ${vmidBits}-bit VMIDs (hyp.vmidBits)`,
+      );
     }
     const vars: Record<string, number> = { [GEN]: one, [CUR_IDX]: 1 };
     for (let c = 0; c < cores; c++) {

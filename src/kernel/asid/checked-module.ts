@@ -14,7 +14,19 @@ import type { IpiHandler, KernelCtx } from "../context.js";
 import type { AsidAllocator } from "./allocator.js";
 import { AllocatorError } from "./errors.js";
 
-const NOTES = new Set(["asid.rollover", "asid.assign", "sched.yield", "task.exit", "vcpu.load", "vcpu.put", "hyp.save", "hyp.enter", "hyp.exit", "vmid.assign", "vmid.rollover"]);
+const NOTES = new Set([
+  "asid.rollover",
+  "asid.assign",
+  "sched.yield",
+  "task.exit",
+  "vcpu.load",
+  "vcpu.put",
+  "hyp.save",
+  "hyp.enter",
+  "hyp.exit",
+  "vmid.assign",
+  "vmid.rollover",
+]);
 const NAMED = new Set(["read", "write", "xchg", "cmpxchg", "lock", "unlock"]);
 /**
  * Variable and lock names key plain objects in the machine state: a name that is a member of every
@@ -58,43 +70,60 @@ function wrongOp(op: unknown, k: KernelCtx, cpu: number, extra: ReadonlySet<stri
     case "lock":
       return null;
     case "unlock":
-      return k.state.locks[o.name as string] === cpu ? null : `an unlock of lock ${show(o.name)}, which core ${cpu} does not hold`;
+      return k.state.locks[o.name as string] === cpu
+        ? null
+        : `an unlock of lock ${show(o.name)}, which core ${cpu} does not hold`;
     case "write":
     case "xchg":
       return isNum(o.value) ? null : `a ${k_} of ${show(o.value)}, which is not a number`;
     case "cmpxchg":
       return isNum(o.value) && isNum(o.expect) ? null : "a cmpxchg whose expect or value is not a number";
     case "access":
-      return isInt(o.va) && (o.va as number) >= 0 && (o.va as number) <= 0xffffffff && typeof o.write === "boolean" ? null : `an access of ${show(o.va)}`;
+      return isInt(o.va) && (o.va as number) >= 0 && (o.va as number) <= 0xffffffff && typeof o.write === "boolean"
+        ? null
+        : `an access of ${show(o.va)}`;
     case "tlbi":
-      return typeof o.op === "object" && o.op !== null && typeof o.broadcast === "boolean" ? null : "a tlbi without op or broadcast";
+      return typeof o.op === "object" && o.op !== null && typeof o.broadcast === "boolean"
+        ? null
+        : "a tlbi without op or broadcast";
     case "ipi": {
-      if (!Array.isArray(o.to) || typeof o.ipi !== "string" || !isNum(o.arg) || typeof o.wait !== "boolean") return "an ipi without to, ipi, arg or wait";
-      const bad: unknown = (o.to as unknown[]).find((c) => !isInt(c) || (c as number) < 0 || (c as number) >= k.cores || c === cpu);
+      if (!Array.isArray(o.to) || typeof o.ipi !== "string" || !isNum(o.arg) || typeof o.wait !== "boolean")
+        return "an ipi without to, ipi, arg or wait";
+      const bad: unknown = (o.to as unknown[]).find(
+        (c) => !isInt(c) || (c as number) < 0 || (c as number) >= k.cores || c === cpu,
+      );
       return bad === undefined ? null : `an IPI to core ${show(bad)} (cores 0 to ${k.cores - 1}, not the sender)`;
     }
     case "choose":
       return isInt(o.of) && (o.of as number) >= 1 && typeof o.what === "string" ? null : `a choice among ${show(o.of)} options`;
     case "note": {
       const ev = o.ev as Record<string, unknown> | null;
-      if (typeof ev !== "object" || ev === null || typeof ev.type !== "string" || !NOTES.has(ev.type)) return `a note of ${show(ev)}, which is not a kernel event`;
+      if (typeof ev !== "object" || ev === null || typeof ev.type !== "string" || !NOTES.has(ev.type))
+        return `a note of ${show(ev)}, which is not a kernel event`;
       const why = checkEvent({ ...ev, seq: 0, t: 0, core: cpu } as unknown as SimEvent, {
-        cores: k.cores, tlbEntries: k.scenario.machine.tlbEntries, tasks: new Set(k.scenario.tasks.map((t) => t.id)),
-        vcpus: new Set(k.scenario.tasks.filter((t) => t.vcpu !== undefined).map((t) => t.id)), hyp: k.scenario.hyp !== null,
+        cores: k.cores,
+        tlbEntries: k.scenario.machine.tlbEntries,
+        tasks: new Set(k.scenario.tasks.map((t) => t.id)),
+        vcpus: new Set(k.scenario.tasks.filter((t) => t.vcpu !== undefined).map((t) => t.id)),
+        hyp: k.scenario.hyp !== null,
       });
       return why ? `a ${ev.type} note that is malformed (${why})` : null;
     }
     case "call": {
       const p = o.program as { next?: unknown } | null;
-      return typeof p === "object" && p !== null && typeof p.next === "function" ? null : `a call of ${show(o.program)}, which is not a step program`;
+      return typeof p === "object" && p !== null && typeof p.next === "function"
+        ? null
+        : `a call of ${show(o.program)}, which is not a step program`;
     }
     // Only modules whose interface includes them (the TLB-flush paths; world switches).
     case "pte":
     case "retire":
       if (!extra.has(k_)) break;
-      if (typeof o.table !== "string" || !(o.table in k.scenario.tables)) return `a ${k_} of table ${show(o.table)}, which the scenario does not have`;
+      if (typeof o.table !== "string" || !(o.table in k.scenario.tables))
+        return `a ${k_} of table ${show(o.table)}, which the scenario does not have`;
       if (!isInt(o.va) || (o.va as number) < 0 || (o.va as number) > 0xffffffff) return `a ${k_} of ${show(o.va)}`;
-      if (k_ === "pte" && o.pte !== null && (typeof o.pte !== "object" || !isInt((o.pte as Record<string, unknown>).pa))) return `a pte whose pte is ${show(o.pte)} (null or { pa, global, writable })`;
+      if (k_ === "pte" && o.pte !== null && (typeof o.pte !== "object" || !isInt((o.pte as Record<string, unknown>).pa)))
+        return `a pte whose pte is ${show(o.pte)} (null or { pa, global, writable })`;
       return null;
     case "pmd-clear": {
       if (!extra.has(k_)) break;
@@ -104,10 +133,14 @@ function wrongOp(op: unknown, k: KernelCtx, cpu: number, extra: ReadonlySet<stri
     }
     case "pt-free":
       if (!extra.has(k_)) break;
-      return isInt(o.pfn) && k.state.pt?.pages[o.pfn as number] !== undefined ? null : `a pt-free of ${show(o.pfn)}, which is not a table page`;
+      return isInt(o.pfn) && k.state.pt?.pages[o.pfn as number] !== undefined
+        ? null
+        : `a pt-free of ${show(o.pfn)}, which is not a table page`;
     case "in-guest":
       if (!extra.has(k_)) break;
-      return typeof o.vcpu === "string" && typeof o.op === "object" && o.op !== null ? wrongOp(o.op, k, cpu, extra) : "an in-guest without vcpu or op";
+      return typeof o.vcpu === "string" && typeof o.op === "object" && o.op !== null
+        ? wrongOp(o.op, k, cpu, extra)
+        : "an in-guest without vcpu or op";
   }
   return `${show(op)}, which is not an operation a module may yield`;
 }
@@ -121,11 +154,22 @@ export interface CheckOptions {
 const NO_EXTRA: ReadonlySet<string> = new Set();
 
 /** Why `v` is not a string / number / boolean, for CheckOptions.result. */
-export const mustBe = (type: "string" | "number" | "boolean") => (v: unknown): string | null =>
-  typeof v === type && (type !== "number" || Number.isInteger(v)) ? null : `returned ${show(v)}, not ${type === "number" ? "an integer" : `a ${type}`}`;
+export const mustBe =
+  (type: "string" | "number" | "boolean") =>
+  (v: unknown): string | null =>
+    typeof v === type && (type !== "number" || Number.isInteger(v))
+      ? null
+      : `returned ${show(v)}, not ${type === "number" ? "an integer" : `a ${type}`}`;
 
 /** `inner` with every operation checked and every throw reported against `file` and `what`. */
-export function* checked(file: string, what: string, k: KernelCtx, cpu: number, inner: Generator<Op, unknown, number>, opts: CheckOptions = {}): Generator<Op, unknown, number> {
+export function* checked(
+  file: string,
+  what: string,
+  k: KernelCtx,
+  cpu: number,
+  inner: Generator<Op, unknown, number>,
+  opts: CheckOptions = {},
+): Generator<Op, unknown, number> {
   const fail = (why: string): never => {
     throw new AllocatorError(`${file}: ${what} on core ${cpu}: ${why}`);
   };
@@ -148,7 +192,15 @@ export function* checked(file: string, what: string, k: KernelCtx, cpu: number, 
     const why = wrongOp(r.value, k, cpu, opts.extraOps ?? NO_EXTRA);
     if (why) fail(`yielded ${why}`);
     type Called = Extract<Op, { k: "call" }>["program"];
-    const op: Op = r.value.k === "call" ? { k: "call", program: checked(file, what, k, cpu, r.value.program, { ...(opts.extraOps ? { extraOps: opts.extraOps } : {}) }) as Called } : r.value;
+    const op: Op =
+      r.value.k === "call"
+        ? {
+            k: "call",
+            program: checked(file, what, k, cpu, r.value.program, {
+              ...(opts.extraOps ? { extraOps: opts.extraOps } : {}),
+            }) as Called,
+          }
+        : r.value;
     input = yield op;
   }
 }
@@ -157,7 +209,14 @@ export function checkedModule(file: string, user: AsidAllocator): AsidAllocator 
   const handlers: Record<string, IpiHandler> = {};
   for (const [name, h] of Object.entries(user.ipiHandlers ?? {})) {
     if (typeof h !== "function") throw new AllocatorError(`${file}: ipiHandlers.${name} is not a function`);
-    handlers[name] = (k, cpu, msg) => checked(file, `IPI handler ${name}`, k, cpu, call(file, `IPI handler ${name}`, () => h(k, cpu, msg))) as Program;
+    handlers[name] = (k, cpu, msg) =>
+      checked(
+        file,
+        `IPI handler ${name}`,
+        k,
+        cpu,
+        call(file, `IPI handler ${name}`, () => h(k, cpu, msg)),
+      ) as Program;
   }
   return {
     name: user.name,
@@ -167,7 +226,13 @@ export function checkedModule(file: string, user: AsidAllocator): AsidAllocator 
       return checkedVars(file, () => user.initialVars(mms, cores, asidBits));
     },
     switchMm(k, cpu, mm) {
-      return checked(file, "switchMm", k, cpu, call(file, "switchMm", () => user.switchMm(k, cpu, mm))) as Program;
+      return checked(
+        file,
+        "switchMm",
+        k,
+        cpu,
+        call(file, "switchMm", () => user.switchMm(k, cpu, mm)),
+      ) as Program;
     },
   };
 }
@@ -181,9 +246,13 @@ export function checkedVars(file: string, make: () => unknown): Record<string, n
     if (e instanceof AllocatorError) throw new AllocatorError(`${file}: initialVars: ${e.message}`);
     throw new AllocatorError(`${file}: initialVars threw: ${e instanceof Error ? e.message : show(e)}`);
   }
-  if (typeof vars !== "object" || vars === null || Array.isArray(vars)) throw new AllocatorError(`${file}: initialVars returned ${show(vars)}, not an object of variables`);
+  if (typeof vars !== "object" || vars === null || Array.isArray(vars))
+    throw new AllocatorError(`${file}: initialVars returned ${show(vars)}, not an object of variables`);
   for (const [name, v] of Object.entries(vars)) {
-    if (RESERVED_NAMES.has(name)) throw new AllocatorError(`${file}: initialVars returned a variable named ${show(name)}, a name every JavaScript object has`);
+    if (RESERVED_NAMES.has(name))
+      throw new AllocatorError(
+        `${file}: initialVars returned a variable named ${show(name)}, a name every JavaScript object has`,
+      );
     if (!isNum(v)) throw new AllocatorError(`${file}: initialVars returned ${name}: ${show(v)}, not a number`);
   }
   return vars as Record<string, number>;

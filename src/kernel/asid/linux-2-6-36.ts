@@ -77,8 +77,7 @@ function* newContext(k: KernelCtx, cpu: number, mm: string): Program {
   yield { k: "unlock", name: LOCK };
 }
 
-const others = (k: KernelCtx, cpu: number): number[] =>
-  Array.from({ length: k.cores }, (_, i) => i).filter((i) => i !== cpu);
+const others = (k: KernelCtx, cpu: number): number[] => Array.from({ length: k.cores }, (_, i) => i).filter((i) => i !== cpu);
 
 /** reset_context: the IPI handler on every other CPU during a roll-over. */
 const resetContext: IpiHandler = function* (k, cpu) {
@@ -100,7 +99,9 @@ export const linux2636: AsidAllocator = {
   initialVars(mms, cores, asidBits) {
     if (1 << asidBits <= cores + 1) {
       // Each roll-over hands out ASIDs 1..NR_CPUS of the new generation and needs one more to go on.
-      throw new AllocatorError(`linux-2.6.36 needs more than NR_CPUS + 1 = ${cores + 1} ASIDs per generation; kernel.asidBits ${asidBits} gives ${1 << asidBits}`);
+      throw new AllocatorError(
+        `linux-2.6.36 needs more than NR_CPUS + 1 = ${cores + 1} ASIDs per generation; kernel.asidBits ${asidBits} gives ${1 << asidBits}`,
+      );
     }
     // cpu_last_asid = ASID_FIRST_VERSION; __init_new_context sets every mm->context.id to 0.
     return { [LAST]: 1 << asidBits, ...Object.fromEntries(mms.map((mm) => [contextVar(mm), 0])) };

@@ -83,7 +83,9 @@ export const linux310: AsidAllocator = {
   decidesPrevNext: true,
   initialVars(mms, cores, asidBits) {
     if (2 ** asidBits - 1 <= cores) {
-      throw new AllocatorError(`linux-3.10 needs more ASIDs than CPUs: ${cores} cores need kernel.asidBits with 2^bits - 1 > ${cores}, got ${asidBits} bits`);
+      throw new AllocatorError(
+        `linux-3.10 needs more ASIDs than CPUs: ${cores} cores need kernel.asidBits with 2^bits - 1 > ${cores}, got ${asidBits} bits`,
+      );
     }
     const vars: Record<string, number> = { [GEN]: 2 ** asidBits };
     for (let c = 0; c < cores; c++) Object.assign(vars, { [active(c)]: 0, [reserved(c)]: 0, [pending(c)]: 0 });
@@ -101,7 +103,8 @@ export const linux310: AsidAllocator = {
     yield* k.switchPrepare(cpu); // cpu_set_reserved_ttbr0
     let asid = yield { k: "read", name: contextVar(mm) };
     let fast = false;
-    if (genOf(k, asid) === genOf(k, yield { k: "read", name: GEN })) fast = (yield { k: "xchg", name: active(cpu), value: asid }) !== 0;
+    if (genOf(k, asid) === genOf(k, yield { k: "read", name: GEN }))
+      fast = (yield { k: "xchg", name: active(cpu), value: asid }) !== 0;
     if (!fast) {
       yield { k: "lock", name: LOCK };
       asid = yield { k: "read", name: contextVar(mm) };

@@ -12,7 +12,9 @@ export const staticAllocator: AsidAllocator = {
   source: "none: a fixed ASID per mm (a model baseline, not a kernel's allocator)",
   initialVars(mms, _cores, asidBits) {
     if (mms.length >= 1 << asidBits) {
-      throw new AllocatorError(`the static allocator needs an ASID per mm: ${mms.length} mms do not fit in ${asidBits}-bit ASIDs (kernel.asidBits)`);
+      throw new AllocatorError(
+        `the static allocator needs an ASID per mm: ${mms.length} mms do not fit in ${asidBits}-bit ASIDs (kernel.asidBits)`,
+      );
     }
     return Object.fromEntries(mms.map((mm, i) => [contextVar(mm), i + 1]));
   },

@@ -1,5 +1,15 @@
 /** The page's side of the JSON API (src/ui/routes.ts): typed fetches of what is on screen, and nothing more. */
-import type { Density, DiffView, EventsWindow, LanesWindow, ListAnswer, Meta, StateView, WatchAnswer, WhyAnswer } from "../protocol.ts";
+import type {
+  Density,
+  DiffView,
+  EventsWindow,
+  LanesWindow,
+  ListAnswer,
+  Meta,
+  StateView,
+  WatchAnswer,
+  WhyAnswer,
+} from "../protocol.ts";
 
 async function get<T>(path: string): Promise<T> {
   const r = await fetch(path);
@@ -15,9 +25,11 @@ export const api = {
   state: (at: number) => get<StateView>(`api/state?at=${at}`),
   diff: (at: number) => get<DiffView>(`api/diff?at=${at}`),
   list: (q: string, from: number, dir: 1 | -1) => get<ListAnswer>(`api/list?q=${encodeURIComponent(q)}&from=${from}&dir=${dir}`),
-  step: (at: number, by: number, choices: boolean) => get<{ at: number }>(`api/step?at=${at}&by=${by}&choices=${choices ? 1 : 0}`),
+  step: (at: number, by: number, choices: boolean) =>
+    get<{ at: number }>(`api/step?at=${at}&by=${by}&choices=${choices ? 1 : 0}`),
   why: (at: number, core: number, va: string) => get<WhyAnswer>(`api/why?at=${at}&core=${core}&va=${encodeURIComponent(va)}`),
-  watch: (expr: string, at: number, dir: 1 | -1) => get<WatchAnswer>(`api/watch?expr=${encodeURIComponent(expr)}&at=${at}&dir=${dir}`),
+  watch: (expr: string, at: number, dir: 1 | -1) =>
+    get<WatchAnswer>(`api/watch?expr=${encodeURIComponent(expr)}&at=${at}&dir=${dir}`),
   density: (buckets: number) => get<Density>(`api/density?buckets=${buckets}`),
 };
 
@@ -30,7 +42,11 @@ export class Latest<K, V> {
   private busy = false;
   private next: K | null = null;
 
-  constructor(private readonly load: (k: K) => Promise<V>, private readonly done: (k: K, v: V) => void, private readonly failed: (e: Error) => void) {}
+  constructor(
+    private readonly load: (k: K) => Promise<V>,
+    private readonly done: (k: K, v: V) => void,
+    private readonly failed: (e: Error) => void,
+  ) {}
 
   ask(k: K): void {
     this.next = k;

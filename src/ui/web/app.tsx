@@ -65,11 +65,14 @@ export function App() {
   // faster than the page renders still add up (an effect copying `pos` back could run with a stale one).
   const target = useRef(0);
   useEffect(() => {
-    api.meta().then((m) => {
-      setMeta(m);
-      target.current = positionFromHash(m.events) ?? 0;
-      setPos(target.current);
-    }, (e: unknown) => setError((e as Error).message));
+    api.meta().then(
+      (m) => {
+        setMeta(m);
+        target.current = positionFromHash(m.events) ?? 0;
+        setPos(target.current);
+      },
+      (e: unknown) => setError((e as Error).message),
+    );
   }, []);
 
   const length = meta?.events ?? 0;
@@ -84,7 +87,11 @@ export function App() {
     loaders.at.ask(pos);
     history.replaceState(null, "", `#at=${pos}`);
     const cur = Math.max(0, pos - 1);
-    setWin((w) => (cur >= w.from && cur < w.from + w.size ? w : { ...w, from: clamp(cur - Math.floor(w.size / 2), 0, Math.max(0, length - w.size)) }));
+    setWin((w) =>
+      cur >= w.from && cur < w.from + w.size
+        ? w
+        : { ...w, from: clamp(cur - Math.floor(w.size / 2), 0, Math.max(0, length - w.size)) },
+    );
   }, [meta, pos]);
 
   useEffect(() => {
@@ -126,7 +133,11 @@ export function App() {
   return (
     <div class="viewer">
       <Header meta={meta} pos={pos} go={go} />
-      {error && <div class="error" role="alert">{error} <button onClick={() => setError(null)}>dismiss</button></div>}
+      {error && (
+        <div class="error" role="alert">
+          {error} <button onClick={() => setError(null)}>dismiss</button>
+        </div>
+      )}
       <Scrubber meta={meta} pos={pos} go={go} step={stepBy} choices={choices} setChoices={setChoices} />
       <DensityOverview events={meta.events} pos={pos} win={win} go={go} />
       <Timeline meta={meta} pos={pos} go={go} shown={shown} zoom={zoom} pan={pan} />
@@ -136,7 +147,10 @@ export function App() {
         <ToolsPanel pos={pos} cores={meta.cores} go={go} />
       </div>
       <div class="cores">
-        {at && (at.state.state["cores"] as unknown[] | undefined ?? []).map((_, c) => <CorePanel key={c} core={c} at={at} go={go} />)}
+        {at &&
+          ((at.state.state["cores"] as unknown[] | undefined) ?? []).map((_, c) => (
+            <CorePanel key={c} core={c} at={at} go={go} />
+          ))}
       </div>
       {at && <MachinePanel at={at} />}
     </div>

@@ -35,32 +35,47 @@ export function CorePanel({ core, at, go }: { core: number; at: At; go: (p: numb
   const d = at.diff.at === at.state.at ? at.diff.cores.find((x) => x.core === core) : undefined;
   const fields = Object.fromEntries(FIELDS.filter((f) => f in c).map((f) => [f, c[f]!])) as JsonObject;
   const hyp = c["hyp"];
-  const changed = d !== undefined && (d.regs.length + d.fields.length + d.tlbAdded.length + d.tlbRemoved.length + d.hyp.length > 0);
+  const changed = d !== undefined && d.regs.length + d.fields.length + d.tlbAdded.length + d.tlbRemoved.length + d.hyp.length > 0;
   return (
     <section class={`core-panel${changed ? " touched" : ""}`} data-testid={`core-${core}`}>
-      <h3>core {core} <span class="dim">{String(c["task"] || "idle")}</span></h3>
-      {at.state.text && <pre class="formatted" data-testid={`core-text-${core}`}>{(at.state.text.cores[core] ?? []).join("\n")}</pre>}
+      <h3>
+        core {core} <span class="dim">{String(c["task"] || "idle")}</span>
+      </h3>
+      {at.state.text && (
+        <pre class="formatted" data-testid={`core-text-${core}`}>
+          {(at.state.text.cores[core] ?? []).join("\n")}
+        </pre>
+      )}
       <details class="raw" open={!at.state.text}>
-      <summary>every field, as the model names it</summary>
-      <div class="core-cols">
-        <div>
-          <h4>registers</h4>
-          <KeyValues record={(c["regs"] ?? {}) as JsonObject} changed={d?.regs ?? []} testid={`regs-${core}`} />
+        <summary>every field, as the model names it</summary>
+        <div class="core-cols">
+          <div>
+            <h4>registers</h4>
+            <KeyValues record={(c["regs"] ?? {}) as JsonObject} changed={d?.regs ?? []} testid={`regs-${core}`} />
+          </div>
+          <div>
+            <h4>kernel</h4>
+            <KeyValues record={fields} changed={d?.fields ?? []} testid={`fields-${core}`} />
+            {hyp && typeof hyp === "object" && !Array.isArray(hyp) && (
+              <>
+                <h4>hypervisor</h4>
+                <KeyValues record={hyp} changed={d?.hyp ?? []} testid={`hyp-${core}`} />
+              </>
+            )}
+          </div>
         </div>
-        <div>
-          <h4>kernel</h4>
-          <KeyValues record={fields} changed={d?.fields ?? []} testid={`fields-${core}`} />
-          {hyp && typeof hyp === "object" && !Array.isArray(hyp) && (
-            <>
-              <h4>hypervisor</h4>
-              <KeyValues record={hyp} changed={d?.hyp ?? []} testid={`hyp-${core}`} />
-            </>
-          )}
-        </div>
-      </div>
       </details>
-      <h4>TLB <span class="dim">({((c["tlb"] ?? []) as Json[]).length} entries)</span></h4>
-      <TlbTable core={core} entries={(c["tlb"] ?? []) as JsonObject[]} added={d?.tlbAdded ?? []} removed={d?.tlbRemoved ?? []} stale={at.state.staleTlb[core] ?? []} go={go} />
+      <h4>
+        TLB <span class="dim">({((c["tlb"] ?? []) as Json[]).length} entries)</span>
+      </h4>
+      <TlbTable
+        core={core}
+        entries={(c["tlb"] ?? []) as JsonObject[]}
+        added={d?.tlbAdded ?? []}
+        removed={d?.tlbRemoved ?? []}
+        stale={at.state.staleTlb[core] ?? []}
+        go={go}
+      />
     </section>
   );
 }

@@ -10,11 +10,32 @@ import { family } from "./format.ts";
 
 const BUCKETS = 300;
 /** Rows, in the order a kernel engineer scans them; a family the log lacks is left out. */
-const ROWS: [string, string][] = [["violation", "violation"], ["tlbi", "TLBI"], ["mmu", "fault"], ["pte", "PTE"], ["ipi", "IPI"], ["asid", "ASID"], ["vmid", "VMID"], ["hyp", "hyp"], ["sched", "sched"], ["tlb", "TLB"]];
+const ROWS: [string, string][] = [
+  ["violation", "violation"],
+  ["tlbi", "TLBI"],
+  ["mmu", "fault"],
+  ["pte", "PTE"],
+  ["ipi", "IPI"],
+  ["asid", "ASID"],
+  ["vmid", "VMID"],
+  ["hyp", "hyp"],
+  ["sched", "sched"],
+  ["tlb", "TLB"],
+];
 const ROW_H = 9;
 const LABEL = 84;
 
-export function DensityOverview({ events, pos, win, go }: { events: number; pos: number; win: { from: number; size: number }; go: (p: number) => void }) {
+export function DensityOverview({
+  events,
+  pos,
+  win,
+  go,
+}: {
+  events: number;
+  pos: number;
+  win: { from: number; size: number };
+  go: (p: number) => void;
+}) {
   const [d, setD] = useState<Density | null>(null);
   useEffect(() => void api.density(BUCKETS).then(setD, () => setD(null)), []);
   if (!d || events === 0) return null;
@@ -34,18 +55,35 @@ export function DensityOverview({ events, pos, win, go }: { events: number; pos:
         const max = Math.max(1, ...counts);
         return (
           <div key={f} class="density-row" style={{ height: `${ROW_H}px` }}>
-            <span class="density-label" style={{ width: `${LABEL}px` }}>{label}</span>
+            <span class="density-label" style={{ width: `${LABEL}px` }}>
+              {label}
+            </span>
             <div class="density-cells">
-              {counts.map((c, i) => c > 0 && (
-                <span key={i} class={`density-cell fam-bg-${f}`} style={{ left: `${(i / d.buckets) * 100}%`, width: `${100 / d.buckets}%`, opacity: 0.25 + 0.75 * (c / max) }}
-                  title={`${label}: ${c} events in #${i * d.per}–#${Math.min(events, (i + 1) * d.per) - 1}`} onClick={() => go(i * d.per + 1)} />
-              ))}
+              {counts.map(
+                (c, i) =>
+                  c > 0 && (
+                    <span
+                      key={i}
+                      class={`density-cell fam-bg-${f}`}
+                      style={{
+                        left: `${(i / d.buckets) * 100}%`,
+                        width: `${100 / d.buckets}%`,
+                        opacity: 0.25 + 0.75 * (c / max),
+                      }}
+                      title={`${label}: ${c} events in #${i * d.per}–#${Math.min(events, (i + 1) * d.per) - 1}`}
+                      onClick={() => go(i * d.per + 1)}
+                    />
+                  ),
+              )}
             </div>
           </div>
         );
       })}
       <div class="density-marks" style={{ left: `${LABEL}px` }}>
-        <span class="density-window" style={{ left: `${pct(win.from)}%`, width: `${Math.max(0.3, pct(win.from + win.size) - pct(win.from))}%` }} />
+        <span
+          class="density-window"
+          style={{ left: `${pct(win.from)}%`, width: `${Math.max(0.3, pct(win.from + win.size) - pct(win.from))}%` }}
+        />
         <span class="density-pos" style={{ left: `${pct(Math.max(0, pos - 1))}%` }} data-testid="density-pos" />
       </div>
     </section>

@@ -5,13 +5,26 @@ import type { Meta } from "../protocol.ts";
 export function EventPanel({ meta, pos, at, go }: { meta: Meta; pos: number; at: At | null; go: (p: number) => void }) {
   const ev = at && at.state.at === pos ? at.state.event : null;
   const v = meta.violation;
-  if (pos === 0) return <section class="event-panel" data-testid="current-event">Initial state: no event applied yet. Press → to step.</section>;
-  if (!ev) return <section class="event-panel" data-testid="current-event">Event #{pos - 1}…</section>;
+  if (pos === 0)
+    return (
+      <section class="event-panel" data-testid="current-event">
+        Initial state: no event applied yet. Press → to step.
+      </section>
+    );
+  if (!ev)
+    return (
+      <section class="event-panel" data-testid="current-event">
+        Event #{pos - 1}…
+      </section>
+    );
   const isViolation = v !== null && ev.mark.seq === v.seq;
   return (
     <section class={`event-panel${isViolation ? " is-violation" : ""}`} data-testid="current-event">
       <div>
-        <span class="seq">#{ev.mark.seq}</span> <span class="dim">{ev.mark.core >= 0 ? `core ${ev.mark.core}` : "machine"} · t={ev.mark.t} · {ev.mark.type}</span>
+        <span class="seq">#{ev.mark.seq}</span>{" "}
+        <span class="dim">
+          {ev.mark.core >= 0 ? `core ${ev.mark.core}` : "machine"} · t={ev.mark.t} · {ev.mark.type}
+        </span>
         <span class="event-text"> {ev.mark.text}</span>
       </div>
       {isViolation && v && (

@@ -21,5 +21,25 @@ export const was = (key: string, from: Json | undefined): string => `was ${showV
 export function family(type: string): string {
   if (type === "violation") return "violation";
   const ns = type.split(".")[0] ?? "";
-  return ["tlb", "tlbi", "mmu", "bus", "ipi", "sched", "task", "asid", "hyp", "vcpu", "vmid", "reg", "barrier", "var", "lock", "pte", "choice"].includes(ns) ? ns : "other";
+  return [
+    "tlb",
+    "tlbi",
+    "mmu",
+    "bus",
+    "ipi",
+    "sched",
+    "task",
+    "asid",
+    "hyp",
+    "vcpu",
+    "vmid",
+    "reg",
+    "barrier",
+    "var",
+    "lock",
+    "pte",
+    "choice",
+  ].includes(ns)
+    ? ns
+    : "other";
 }

@@ -23,7 +23,9 @@ function Section({ name, value, changed }: { name: string; value: Json; changed:
   const keys = Object.keys(value);
   return (
     <div class="machine-section" data-testid={`machine-${name}`}>
-      <h4>{name} <span class="dim">({keys.length})</span></h4>
+      <h4>
+        {name} <span class="dim">({keys.length})</span>
+      </h4>
       {keys.length === 0 && <span class="dim">none</span>}
       <table class="kv">
         <tbody>
@@ -51,22 +53,36 @@ export function MachinePanel({ at }: { at: At }) {
     if (name === "locks") return d.locks;
     if (name === "tasks") return d.tasks;
     if (name === "stale") return d.stale;
-    if (name === "inflight") return d.sent.map((m): Change => ({ key: String((m)["id"]), to: m }));
-    return d.other.filter((c) => c.key === name).flatMap((c) => {
-      // A record the model added (e.g. vcpus): highlight the entries that changed inside it.
-      const from = (c.from ?? {}) as JsonObject;
-      const to = (c.to ?? {}) as JsonObject;
-      return typeof to === "object" ? Object.keys({ ...from, ...to }).filter((k) => JSON.stringify(from[k]) !== JSON.stringify(to[k])).map((k): Change => ({ key: k, from: from[k] ?? null, to: to[k] ?? null })) : [c];
-    });
+    if (name === "inflight") return d.sent.map((m): Change => ({ key: String(m["id"]), to: m }));
+    return d.other
+      .filter((c) => c.key === name)
+      .flatMap((c) => {
+        // A record the model added (e.g. vcpus): highlight the entries that changed inside it.
+        const from = (c.from ?? {}) as JsonObject;
+        const to = (c.to ?? {}) as JsonObject;
+        return typeof to === "object"
+          ? Object.keys({ ...from, ...to })
+              .filter((k) => JSON.stringify(from[k]) !== JSON.stringify(to[k]))
+              .map((k): Change => ({ key: k, from: from[k] ?? null, to: to[k] ?? null }))
+          : [c];
+      });
   };
   return (
     <section class="machine-panel" data-testid="machine">
       <h3>machine</h3>
-      {at.state.text && <pre class="formatted" data-testid="machine-text">{at.state.text.machine.join("\n")}</pre>}
+      {at.state.text && (
+        <pre class="formatted" data-testid="machine-text">
+          {at.state.text.machine.join("\n")}
+        </pre>
+      )}
       <details class="raw" open={!at.state.text}>
         <summary>every field, as the model names it</summary>
         <div class="machine-grid">
-          {Object.keys(s).filter((k) => !HIDDEN.has(k)).map((k) => <Section key={k} name={k} value={s[k]!} changed={changedIn(k)} />)}
+          {Object.keys(s)
+            .filter((k) => !HIDDEN.has(k))
+            .map((k) => (
+              <Section key={k} name={k} value={s[k]!} changed={changedIn(k)} />
+            ))}
         </div>
       </details>
     </section>

@@ -17,13 +17,30 @@ const AXIS = 30;
 const LANE_H = { core: 62, vm: 30, machine: 26 } as const;
 /** Rows inside a core lane, by span category; marks go below the spans. */
 const ROW: Record<string, { y: number; h: number }> = {
-  task: { y: 3, h: 14 }, world: { y: 3, h: 14 }, switch: { y: 19, h: 10 }, call: { y: 19, h: 10 }, ipi: { y: 31, h: 10 },
+  task: { y: 3, h: 14 },
+  world: { y: 3, h: 14 },
+  switch: { y: 19, h: 10 },
+  call: { y: 19, h: 10 },
+  ipi: { y: 31, h: 10 },
 };
 /** What the colours mean (style.css), shown under the lanes. */
 const LEGEND: [string, string][] = [
-  ["fam-tlb", "TLB hit/fill"], ["fam-tlbi", "TLBI"], ["fam-mmu", "fault"], ["fam-ipi", "IPI / bus"], ["fam-sched", "scheduler"],
-  ["fam-asid", "ASID"], ["fam-hyp", "hypervisor"], ["fam-reg", "register / barrier"], ["fam-var", "variable / lock"], ["fam-pte", "PTE"],
-  ["fam-violation", "violation"], ["span-task", "task"], ["span-switch", "context switch"], ["span-ipi", "IPI handler"], ["span-call", "waiting for acks"], ["span-world", "in a guest"],
+  ["fam-tlb", "TLB hit/fill"],
+  ["fam-tlbi", "TLBI"],
+  ["fam-mmu", "fault"],
+  ["fam-ipi", "IPI / bus"],
+  ["fam-sched", "scheduler"],
+  ["fam-asid", "ASID"],
+  ["fam-hyp", "hypervisor"],
+  ["fam-reg", "register / barrier"],
+  ["fam-var", "variable / lock"],
+  ["fam-pte", "PTE"],
+  ["fam-violation", "violation"],
+  ["span-task", "task"],
+  ["span-switch", "context switch"],
+  ["span-ipi", "IPI handler"],
+  ["span-call", "waiting for acks"],
+  ["span-world", "in a guest"],
 ];
 const MARK = { core: { y: 44, h: 14 }, vm: { y: 18, h: 10 }, machine: { y: 6, h: 14 } } as const;
 
@@ -102,19 +119,36 @@ export function Timeline({ meta, pos, go, shown, zoom, pan }: Props) {
             <rect x={x1} y={(laneY[s.lane] ?? 0) + top} width={Math.max(1, x2 - x1)} height={row.h} rx={2}>
               <title>{`${s.name}: #${s.start}–#${s.end}`}</title>
             </rect>
-            <text x={x1 + 3} y={(laneY[s.lane] ?? 0) + top + row.h - 3} class="span-label">{fit(s.name, x2 - x1 - 4)}</text>
+            <text x={x1 + 3} y={(laneY[s.lane] ?? 0) + top + row.h - 3} class="span-label">
+              {fit(s.name, x2 - x1 - 4)}
+            </text>
           </g>
         );
       })}
       {shown?.events.events.map((e) => (
-        <rect key={e.seq} x={X(e.seq) + (cw > 3 ? 0.5 : 0)} y={markY(e.lane)} width={Math.max(1, cw > 3 ? cw - 1 : cw)} height={MARK[kindOf(e.lane)].h}
-          class={`mark fam-${family(e.type)}`} data-seq={e.seq} onClick={() => go(e.seq + 1)}>
+        <rect
+          key={e.seq}
+          x={X(e.seq) + (cw > 3 ? 0.5 : 0)}
+          y={markY(e.lane)}
+          width={Math.max(1, cw > 3 ? cw - 1 : cw)}
+          height={MARK[kindOf(e.lane)].h}
+          class={`mark fam-${family(e.type)}`}
+          data-seq={e.seq}
+          onClick={() => go(e.seq + 1)}
+        >
           <title>{`#${e.seq} ${e.type}: ${e.text}`}</title>
         </rect>
       ))}
       {shown?.lanes.arrows.map((a) => (
-        <line key={`a${a.id}`} x1={X(a.fromSeq) + cw / 2} y1={markY(a.fromLane) + 7} x2={X(a.toSeq) + cw / 2} y2={markY(a.toLane) + 7}
-          class={`arrow arrow-${a.cat.startsWith("ack") ? "ack" : a.cat}`} marker-end="url(#head)">
+        <line
+          key={`a${a.id}`}
+          x1={X(a.fromSeq) + cw / 2}
+          y1={markY(a.fromLane) + 7}
+          x2={X(a.toSeq) + cw / 2}
+          y2={markY(a.toLane) + 7}
+          class={`arrow arrow-${a.cat.startsWith("ack") ? "ack" : a.cat}`}
+          marker-end="url(#head)"
+        >
           <title>{`${a.name} (#${a.fromSeq} → #${a.toSeq})`}</title>
         </line>
       ))}
@@ -129,11 +163,22 @@ export function Timeline({ meta, pos, go, shown, zoom, pan }: Props) {
   return (
     <section class="timeline-panel">
       <div class="timeline-controls">
-        <button onClick={() => pan(-size)} title="previous window">«</button>
-        <button onClick={() => pan(size)} title="next window">»</button>
-        <button onClick={() => zoom(0.5)} title="zoom in (fewer events)" data-testid="zoom-in">+</button>
-        <button onClick={() => zoom(2)} title="zoom out (more events)" data-testid="zoom-out">−</button>
-        <span class="dim">events #{from.toLocaleString("en")}–#{Math.max(from, to - 1).toLocaleString("en")} · wheel pans, Ctrl+wheel zooms, click a mark to go there</span>
+        <button onClick={() => pan(-size)} title="previous window">
+          «
+        </button>
+        <button onClick={() => pan(size)} title="next window">
+          »
+        </button>
+        <button onClick={() => zoom(0.5)} title="zoom in (fewer events)" data-testid="zoom-in">
+          +
+        </button>
+        <button onClick={() => zoom(2)} title="zoom out (more events)" data-testid="zoom-out">
+          −
+        </button>
+        <span class="dim">
+          events #{from.toLocaleString("en")}–#{Math.max(from, to - 1).toLocaleString("en")} · wheel pans, Ctrl+wheel zooms, click
+          a mark to go there
+        </span>
       </div>
       <div ref={ref} class="timeline-box" onWheel={onWheel}>
         <svg width={width} height={height} class="timeline" data-testid="timeline">
@@ -145,24 +190,49 @@ export function Timeline({ meta, pos, go, shown, zoom, pan }: Props) {
           {meta.lanes.map((l, i) => (
             <g key={l.id} class={`lane lane-${l.kind}`}>
               <rect x={0} y={laneY[i]} width={width} height={LANE_H[l.kind]} class={i % 2 ? "lane-bg odd" : "lane-bg"} />
-              <text x={6} y={laneY[i]! + 15} class="lane-label">{l.label}</text>
+              <text x={6} y={laneY[i]! + 15} class="lane-label">
+                {l.label}
+              </text>
             </g>
           ))}
           {ticks.map((s) => (
             <g key={s}>
               <line x1={X(s)} x2={X(s)} y1={AXIS - 4} y2={height} class="tick-line" />
-              <text x={X(s) + 2} y={12} class="tick-label">#{s.toLocaleString("en")}</text>
-              {tAt(s) !== undefined && <text x={X(s) + 2} y={24} class="tick-label vtime" data-testid="vtime">t={tAt(s)!.toLocaleString("en")}</text>}
+              <text x={X(s) + 2} y={12} class="tick-label">
+                #{s.toLocaleString("en")}
+              </text>
+              {tAt(s) !== undefined && (
+                <text x={X(s) + 2} y={24} class="tick-label vtime" data-testid="vtime">
+                  t={tAt(s)!.toLocaleString("en")}
+                </text>
+              )}
             </g>
           ))}
-          {v && v.at >= from && v.at < to && <rect x={X(v.at)} y={AXIS} width={Math.max(cw, 2)} height={height - AXIS} class="violation-col" />}
-          {cur >= from && cur < to && <rect x={X(cur)} y={AXIS} width={Math.max(cw, 2)} height={height - AXIS} class="cursor" data-testid="cursor" />}
+          {v && v.at >= from && v.at < to && (
+            <rect x={X(v.at)} y={AXIS} width={Math.max(cw, 2)} height={height - AXIS} class="violation-col" />
+          )}
+          {cur >= from && cur < to && (
+            <rect x={X(cur)} y={AXIS} width={Math.max(cw, 2)} height={height - AXIS} class="cursor" data-testid="cursor" />
+          )}
           <Layers key="layers" shown={shown} from={from} size={size} width={width} draw={drawLayers} />
-          {curMark && <rect x={X(cur)} y={markY(curMark.lane) - 2} width={Math.max(cw, 3)} height={MARK[kindOf(curMark.lane)].h + 4} class="current-mark" />}
+          {curMark && (
+            <rect
+              x={X(cur)}
+              y={markY(curMark.lane) - 2}
+              width={Math.max(cw, 3)}
+              height={MARK[kindOf(curMark.lane)].h + 4}
+              class="current-mark"
+            />
+          )}
         </svg>
       </div>
       <div class="legend">
-        {LEGEND.map(([cls, label]) => <span key={label}><i class={cls} />{label}</span>)}
+        {LEGEND.map(([cls, label]) => (
+          <span key={label}>
+            <i class={cls} />
+            {label}
+          </span>
+        ))}
       </div>
     </section>
   );

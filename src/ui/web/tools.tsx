@@ -34,17 +34,52 @@ export function ToolsPanel({ pos, cores, go }: { pos: number; cores: number; go:
       <form class="why-form" onSubmit={askWhy}>
         <b>why</b> core{" "}
         <select value={core} onChange={(e) => setCore(Number((e.target as HTMLSelectElement).value))} data-testid="why-core">
-          {Array.from({ length: cores }, (_, c) => <option key={c} value={c}>{c}</option>)}
+          {Array.from({ length: cores }, (_, c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
         </select>{" "}
-        VA <input type="text" size={12} value={va} onInput={(e) => setVa((e.target as HTMLInputElement).value)} data-testid="why-va" />{" "}
-        <button type="submit" data-testid="why-ask">why</button>
+        VA{" "}
+        <input
+          type="text"
+          size={12}
+          value={va}
+          onInput={(e) => setVa((e.target as HTMLInputElement).value)}
+          data-testid="why-va"
+        />{" "}
+        <button type="submit" data-testid="why-ask">
+          why
+        </button>
       </form>
-      {why && <pre class="formatted" data-testid="why-text">{why.at !== pos ? `(asked at position ${why.at})\n` : ""}{why.lines.join("\n")}</pre>}
-      <form class="watch-form" onSubmit={(e) => { e.preventDefault(); askWatch(1); }}>
+      {why && (
+        <pre class="formatted" data-testid="why-text">
+          {why.at !== pos ? `(asked at position ${why.at})\n` : ""}
+          {why.lines.join("\n")}
+        </pre>
+      )}
+      <form
+        class="watch-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          askWatch(1);
+        }}
+      >
         <b>watch</b>{" "}
-        <input type="text" size={28} value={expr} placeholder="e.g. core 1 asid, tlb 1 size, lock cpu_asid_lock" onInput={(e) => setExpr((e.target as HTMLInputElement).value)} data-testid="watch-expr" />{" "}
-        <button type="button" onClick={() => askWatch(-1)} data-testid="watch-prev">◀ previous change</button>
-        <button type="submit" data-testid="watch-next">next change ▶</button>
+        <input
+          type="text"
+          size={28}
+          value={expr}
+          placeholder="e.g. core 1 asid, tlb 1 size, lock cpu_asid_lock"
+          onInput={(e) => setExpr((e.target as HTMLInputElement).value)}
+          data-testid="watch-expr"
+        />{" "}
+        <button type="button" onClick={() => askWatch(-1)} data-testid="watch-prev">
+          ◀ previous change
+        </button>
+        <button type="submit" data-testid="watch-next">
+          next change ▶
+        </button>
       </form>
       {watch && (
         <div class="formatted" data-testid="watch-text">
@@ -52,7 +87,11 @@ export function ToolsPanel({ pos, cores, go }: { pos: number; cores: number; go:
           {watch.hit ? ` · changed ${watch.hit.from} → ${watch.hit.to} by #${watch.hit.seq}` : " · no change that way"}
         </div>
       )}
-      {error && <div class="goto-error" role="alert" data-testid="tools-error">{error}</div>}
+      {error && (
+        <div class="goto-error" role="alert" data-testid="tools-error">
+          {error}
+        </div>
+      )}
     </section>
   );
 }
