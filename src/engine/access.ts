@@ -72,37 +72,21 @@ export function access(m: Machine, c: number, va: number, write: boolean, spec: 
     filledAt: s.seq,
     lastUsed: s.seq,
   };
-  if (w.wc) {
-    const ev = {
-      seq: s.seq,
-      t: m.now,
-      core: c,
-      type: "tlb.fill" as const,
-      va,
-      spec,
-      write,
-      entry,
-      slot: target,
-      evicted,
-      steps: w.steps,
-    };
-    m.record(pte ? { ...ev, pte: pte.read, wc: w.wc } : { ...ev, wc: w.wc });
-  } else if (pte)
-    m.record({
-      seq: s.seq,
-      t: m.now,
-      core: c,
-      type: "tlb.fill",
-      va,
-      spec,
-      write,
-      entry,
-      slot: target,
-      evicted,
-      steps: w.steps,
-      pte: pte.read,
-    });
-  else
-    m.record({ seq: s.seq, t: m.now, core: c, type: "tlb.fill", va, spec, write, entry, slot: target, evicted, steps: w.steps });
+  const ev = {
+    seq: s.seq,
+    t: m.now,
+    core: c,
+    type: "tlb.fill" as const,
+    va,
+    spec,
+    write,
+    entry,
+    slot: target,
+    evicted,
+    steps: w.steps,
+  };
+  // Optional fields only when present (the log's key order: pte, then wc); the sc path records `ev` as is.
+  if (!pte && !w.wc) m.record(ev);
+  else m.record({ ...ev, ...(pte ? { pte: pte.read } : {}), ...(w.wc ? { wc: w.wc } : {}) });
   return 1;
 }
