@@ -44,6 +44,11 @@ describe("option errors", () => {
     expect(usage("run", "tlb-shootdown-munmap-localonly")).toMatch(/did you mean tlb-shootdown-munmap-local-only\?/);
     expect(usage("run", "zzzzzz")).not.toMatch(/did you mean/);
   });
+
+  it("takes a name of Object's prototype for an unknown command, not a command", () => {
+    for (const name of ["constructor", "toString", "__proto__"])
+      expect(usage(name)).toMatch(new RegExp(`unknown command "${name}"`));
+  });
 });
 
 describe("help", () => {
