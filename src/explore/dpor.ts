@@ -14,17 +14,25 @@
  * With a preemption bound (`dporPreemptions`) this is bounded partial-order reduction (bpor.ts): picks
  * over the bound are not explored, every race also gets a conservative backtrack point, and sleep sets
  * are off.
+ *
+ * Executions resume from a snapshot at the deepest choice point they share with the previous one
+ * (resume.ts, as stateful search does): the steps before it, their footprints included, are the
+ * previous execution's, so a schedule costs its new suffix, not its whole length. The picks, and so
+ * the schedules explored and their order, are the same as when every execution starts over.
  */
 import { Prng } from "../engine/prng.js";
-import { decodeKey, type ChoiceKind, type Chooser, type StepOption } from "../engine/chooser.js";
+import { decodeKey, type ChoiceKind, type StepOption } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import { defaultPick, preempts } from "./dfs.js";
 import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./footprint.js";
-import { Abandon } from "./execution.js";
+import { Abandon, execute } from "./execution.js";
 import { lastSwitchBefore } from "./bpor.js";
 import { forEachRace } from "./races.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
+import { ProgramTrace } from "./program-trace.js";
+import { Resumer, type ResumableChooser } from "./resume.js";
+import type { Engine, System } from "../engine/engine.js";
 
 interface Node {
   /** Step choices have keys; data choices (program, victim) have none. */
@@ -46,13 +54,23 @@ interface Node {
 interface Step {
   key: number;
   fp: Footprint;
+  /** Its vector clock, once the race analysis has seen it (races.ts). */
+  clock?: Uint32Array;
   /** The node whose choice started this step, or -1 when it was the only ready item. */
   node: number;
 }
 
-class DporChooser implements Chooser {
+/** What a snapshot keeps of the chooser: the steps before it (the previous execution's) and the bookkeeping. */
+interface DporMark {
+  steps: readonly Step[];
+  count: number;
+  prevKey: number;
+  preemptions: number;
+}
+
+class DporChooser implements ResumableChooser<DporMark> {
   depth = 0;
-  readonly steps: Step[] = [];
+  steps: Step[] = [];
   private sleep = new Map<number, Footprint>();
   private pendingNode = -1;
   private prevKey = -1_000_000;
@@ -68,6 +86,33 @@ class DporChooser implements Chooser {
     private readonly sleepSets: boolean,
     private readonly prng: Prng | null = null,
   ) {}
+
+  /** The program trace only records what programs read, for the resumer's log (DPOR hashes no state). */
+  trace!: ProgramTrace;
+  private resumer: Resumer<DporMark> | null = null;
+  useResumer(resumer: Resumer<DporMark>, cores: number): void {
+    this.resumer = resumer;
+    this.trace = new ProgramTrace(cores);
+  }
+  private state: MachineState | null = null;
+  readonly programView = (state: MachineState): MachineState => {
+    this.state = state;
+    return this.resumer ? this.trace.view(state) : state;
+  };
+  attach(_engine: Engine, _system: System): void {}
+  /** Steps taken over from an earlier execution (resumed from a snapshot): their races are known. */
+  reused = 0;
+  resumeAt(depth: number, m: DporMark): void {
+    this.depth = depth;
+    this.steps = m.steps.slice(0, m.count);
+    this.reused = m.count;
+    this.settled = m.count;
+    this.prevKey = m.prevKey;
+    this.preemptions = m.preemptions;
+  }
+  resumed(core: number, value: number): void {
+    this.resumer?.log.resumed(core, value);
+  }
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     this.settle();
@@ -87,6 +132,14 @@ class DporChooser implements Chooser {
         pick = awake;
       }
       const first = keys ? keys[pick]! : pick;
+      // The state before this pick, to resume the executions that pick otherwise here.
+      if (keys && this.resumer)
+        this.resumer.take(this.path.length, this.state!, {
+          steps: this.steps,
+          count: this.steps.length,
+          prevKey: this.prevKey,
+          preemptions: this.preemptions,
+        });
       n = {
         keys,
         of,
@@ -183,14 +236,18 @@ function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Obje
  * thread) at the choice point before the step it races with. With a bound, BPOR's conservative point
  * too: the same thread at the last context switch before that step (bpor.ts).
  */
-function addBacktrackPoints(path: Node[], steps: readonly Step[], bounded: boolean): void {
-  forEachRace(steps, (i, j) => {
-    const key = steps[j]!.key;
-    addPoint(path[steps[i]!.node], key);
-    if (!bounded) return;
-    const b = lastSwitchBefore(steps, i);
-    if (b >= 0) addPoint(path[steps[b]!.node], key);
-  });
+function addBacktrackPoints(path: Node[], steps: readonly Step[], bounded: boolean, from: number): void {
+  forEachRace(
+    steps,
+    (i, j) => {
+      const key = steps[j]!.key;
+      addPoint(path[steps[i]!.node], key);
+      if (!bounded) return;
+      const b = lastSwitchBefore(steps, i);
+      if (b >= 0) addPoint(path[steps[b]!.node], key);
+    },
+    from,
+  );
 }
 
 /** `key` to the node's backtrack set, or, if it was not ready there, every ready key (a forced step has no node). */
@@ -231,6 +288,9 @@ function nextBranch(path: Node[], bound: number, prng: Prng | null): boolean {
   return false;
 }
 
+/** Path nodes between DPOR's snapshots (resume.ts): measured on asid-small-arm64 and tlb-shootdown-munmap. */
+const SNAPSHOT_EVERY = 8;
+
 export function dporStrategy(o: StrategyOptions): Strategy {
   const path: Node[] = [];
   const objects = new Objects(o.tasksOn);
@@ -239,6 +299,10 @@ export function dporStrategy(o: StrategyOptions): Strategy {
   // Unbounded unless asked (Infinity: no pick is ever over it, and no conservative points are added).
   const bound = o.dporPreemptions ?? Infinity;
   const prng = o.dporOrder === "random" ? new Prng(o.seed) : null;
+  let resumer: Resumer<DporMark> | null = null;
+  const counts = { resumed: 0, startedOver: 0 };
+  /** The path node whose pick the next execution changes (-1: the first execution). */
+  let from = -1;
   return {
     name: "dpor",
     exhaustive: true,
@@ -246,15 +310,22 @@ export function dporStrategy(o: StrategyOptions): Strategy {
     next() {
       if (started && !nextBranch(path, bound, prng)) return null;
       started = true;
+      from = path.length - 1;
       this.lastIndex++;
       current = new DporChooser(path, objects, bound === Infinity, prng);
       return current;
+    },
+    execute(t, chooser, hooks) {
+      if (o.resume === false) return execute(t, chooser, hooks);
+      resumer ??= new Resumer(t.scenario.machine.cores, counts, SNAPSHOT_EVERY);
+      current!.useResumer(resumer, t.scenario.machine.cores);
+      return resumer.run(t, current!, hooks, from);
     },
     observe: (ev, state) => current?.observe(ev, state),
     done() {
       if (!current) return;
       current.settle();
-      addBacktrackPoints(path, current.steps, bound !== Infinity);
+      addBacktrackPoints(path, current.steps, bound !== Infinity, current.reused);
       addSpeculativeWalks(path, current.steps, objects, bound !== Infinity);
     },
   };

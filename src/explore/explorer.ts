@@ -30,6 +30,8 @@ export interface ExploreRequest {
   dporPreemptions?: number;
   /** DPOR: random tie-breaks (seeded by `seed`), so that a search that will not finish samples the space. */
   dporOrder?: "first" | "random" | "pct";
+  /** DPOR: false starts every execution over instead of resuming it from a snapshot (tests compare the two). */
+  resume?: boolean;
   /** Called now and then with the figures so far (the CLI draws a progress bar from it). */
   onProgress?: (p: ExploreProgress) => void;
   /** This worker's share of the search (default: all of it). */
@@ -183,6 +185,7 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     preemptions: req.preemptions,
     ...(req.dporPreemptions !== undefined ? { dporPreemptions: req.dporPreemptions } : {}),
     ...(req.dporOrder !== undefined ? { dporOrder: req.dporOrder } : {}),
+    ...(req.resume === false ? { resume: false } : {}),
     specRate: t.scenario.machine.speculation.rate,
     steps,
     share: req.share ?? { index: 0, of: 1 },

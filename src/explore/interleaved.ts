@@ -7,6 +7,7 @@
  * with DPOR alone. Schedule indices: 2i for DPOR's i-th, 2i + 1 for PCT's.
  */
 import type { Chooser } from "../engine/chooser.js";
+import { execute } from "./execution.js";
 import type { Strategy } from "./strategy.js";
 
 export function interleavedWithPct(dpor: Strategy, pct: Strategy): Strategy {
@@ -38,6 +39,10 @@ export function interleavedWithPct(dpor: Strategy, pct: Strategy): Strategy {
       dporIndex++;
       s.lastIndex = 2 * dporIndex;
       return c;
+    },
+    // DPOR's executions resume from its snapshots (dpor.ts); PCT's run from the start.
+    execute(t, chooser, hooks) {
+      return !pctTurn && dpor.execute ? dpor.execute(t, chooser, hooks) : execute(t, chooser, hooks);
     },
     done(exec) {
       if (!pctTurn) dpor.done(exec);

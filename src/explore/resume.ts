@@ -28,31 +28,25 @@ import { Fingerprinter } from "./fingerprint.js";
 import { ProgramLog, ReplayDiverged, type LogMark } from "./program-log.js";
 import type { ProgramTrace } from "./program-trace.js";
 
-/** What a snapshot keeps of the chooser (stateful.ts). */
-export interface ChooserMark {
-  prevKey: number;
-  preemptions: number;
-  trace: ReturnType<ProgramTrace["save"]>;
-}
-
-interface Snapshot {
+interface Snapshot<M> {
   state: MachineState;
   readyAt: number[];
   clock: number;
   /** Each core's stack of operations: the rebuilt stacks must wait at the same ones. */
   ops: Op[][];
-  chooser: ChooserMark;
+  /** The chooser's bookkeeping before the pick (its own type: stateful.ts, dpor.ts). */
+  chooser: M;
   log: LogMark;
   picks: number;
 }
 
-/** What the resumer asks of the chooser it runs with (StatefulChooser). */
-export interface ResumableChooser extends Chooser {
+/** What the resumer asks of the chooser it runs with (stateful.ts, dpor.ts); `M`: what it keeps at a snapshot. */
+export interface ResumableChooser<M> extends Chooser {
   readonly trace: ProgramTrace;
   programView(state: MachineState): MachineState;
   attach(engine: Engine, system: System): void;
-  /** Carries on at path node `depth` with the bookkeeping it had there. */
-  resumeAt(depth: number, m: ChooserMark): void;
+  /** Carries on at path node `depth` with the bookkeeping it had there (its program trace included). */
+  resumeAt(depth: number, m: M): void;
 }
 
 /** A mutable copy of plain data that shares frozen subtrees (the scenario's tables: never written in place). */
@@ -79,10 +73,10 @@ function sameOps(stacks: readonly Frame[][], ops: readonly Op[][]): boolean {
   return true;
 }
 
-export class Resumer {
+export class Resumer<M> {
   readonly log = new ProgramLog();
   /** Per DFS path node: the snapshot before its pick (undefined at data choices). */
-  readonly snapshots: (Snapshot | undefined)[] = [];
+  readonly snapshots: (Snapshot<M> | undefined)[] = [];
   private readonly picks: number[] = [];
   private enabled = true;
   private engine: Engine | null = null;
@@ -90,17 +84,24 @@ export class Resumer {
     private readonly cores: number,
     /** Counts executions resumed, and started over because the replay failed. */
     private readonly counts: { resumed: number; startedOver: number },
+    /**
+     * Path nodes from one snapshot to the next at least (1: every step choice point). A snapshot is a
+     * copy of the state; where executions are short and states large, fewer snapshots cost less than
+     * re-running the few steps between them (the path's picks replay them).
+     */
+    private readonly every = 1,
   ) {}
 
   /** Keeps the state before the pick at path node `i` (called by the chooser at a new step choice point). */
-  take(i: number, state: MachineState, m: ChooserMark): void {
+  take(i: number, state: MachineState, m: M): void {
     if (!this.enabled || !this.engine) return;
+    if (this.every > 1) for (let p = i - 1; p > i - this.every && p >= 0; p--) if (this.snapshots[p]) return;
     const { readyAt, clock, ops } = this.engine.times();
     this.snapshots[i] = { state: copy(state), readyAt, clock, ops, chooser: m, log: this.log.mark(), picks: this.picks.length };
   }
 
   /** Runs the execution whose first changed pick is at path node `from` (-1: the first execution). */
-  run(t: ExecutionTarget, chooser: ResumableChooser, hooks: ExecutionHooks, from: number): Execution {
+  run(t: ExecutionTarget, chooser: ResumableChooser<M>, hooks: ExecutionHooks, from: number): Execution {
     this.enabled = t.scenario.machine.memoryModel !== "armv8";
     this.snapshots.length = from + 1;
     let j = from;
@@ -118,9 +119,9 @@ export class Resumer {
 
   private go(
     t: ExecutionTarget,
-    chooser: ResumableChooser,
+    chooser: ResumableChooser<M>,
     hooks: ExecutionHooks,
-    snap: Snapshot | null,
+    snap: Snapshot<M> | null,
     depth: number,
   ): Execution {
     const { scenario, allocator } = t;
@@ -162,7 +163,6 @@ export class Resumer {
       // can follow the log and still wait elsewhere: the stacks must wait at the same operations.
       if (!sameOps(stacks, snap.ops)) throw new ReplayDiverged();
       chooser.attach(engine, system);
-      chooser.trace.restore(snap.chooser.trace);
       chooser.resumeAt(depth, snap.chooser);
       engine.adopt(system, stacks, snap.readyAt, snap.clock);
       this.counts.resumed++;

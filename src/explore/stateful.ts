@@ -25,7 +25,7 @@ import type { MachineState } from "../state/machine-state.js";
 import { backtrack, defaultPick, isPreemption, type ChoiceNode } from "./dfs.js";
 import { Abandon } from "./execution.js";
 import { strHash, ProgramTrace } from "./program-trace.js";
-import { Resumer, type ChooserMark, type ResumableChooser } from "./resume.js";
+import { Resumer, type ResumableChooser } from "./resume.js";
 import { stateKey } from "./state-key.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 import type { Visited } from "./visited.js";
@@ -70,7 +70,14 @@ export class FinalsBelow {
   }
 }
 
-class StatefulChooser implements ResumableChooser {
+/** What a snapshot keeps of the chooser (resume.ts). */
+interface ChooserMark {
+  prevKey: number;
+  preemptions: number;
+  trace: ReturnType<ProgramTrace["save"]>;
+}
+
+class StatefulChooser implements ResumableChooser<ChooserMark> {
   /** The state key where this execution was pruned, if it was. */
   prunedAt: string | null = null;
   private depth = 0;
@@ -87,12 +94,13 @@ class StatefulChooser implements ResumableChooser {
     cores: number,
     /** The key of the state at each choice node of the path (null: a data choice). */
     private readonly keys: (string | null)[],
-    private readonly resumer: Resumer,
+    private readonly resumer: Resumer<ChooserMark>,
   ) {
     this.trace = new ProgramTrace(cores);
   }
 
   resumeAt(depth: number, m: ChooserMark): void {
+    this.trace.restore(m.trace);
     this.depth = depth;
     this.prevKey = m.prevKey;
     this.preemptions = m.preemptions;
@@ -191,7 +199,7 @@ export function statefulStrategy(
   let current: StatefulChooser | null = null;
   let started = false;
   const bounded = o.preemptions !== Infinity;
-  let resumer: Resumer | null = null;
+  let resumer: Resumer<ChooserMark> | null = null;
   /** The path node whose pick the next execution changes (-1: the first execution). */
   let from = -1;
   return {

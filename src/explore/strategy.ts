@@ -61,6 +61,8 @@ export interface StrategyOptions {
   specRate: number;
   /** PCT: the number of steps an execution takes, estimated from a first run. */
   steps: number;
+  /** DPOR: false starts every execution over instead of resuming it from a snapshot (resume.ts). */
+  resume?: boolean;
   /** DPOR: the tasks each core's scheduler may pick. */
   tasksOn: (core: number) => readonly string[];
   /** Random and PCT take schedules index, index + of, ...; DFS the subtree below `share.prefix`. */
