@@ -2,22 +2,11 @@
  * The log reader on arbitrary input (fast-check): it returns a consistent log or throws LogError, never
  * anything else; and the tool version recorded in the header.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeHeader } from "../../src/log/format.js";
 import { LogError, parseLog, type LoadedLog } from "../../src/log/reader.js";
 import { builtin, logTextOf, runWith } from "../support/sim.js";
-
-let dir = "";
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "smpsim-log-"));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const scenario = builtin("tlb-shootdown-munmap");
 
