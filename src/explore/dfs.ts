@@ -89,18 +89,30 @@ export function dfsStrategy(o: StrategyOptions): Strategy {
   };
 }
 
+/** What stateful search learns from backtracking (stateful.ts): picks the bound left out, nodes finished. */
+export interface BacktrackHooks {
+  /** A pick at path node `i` was left out for the bound. */
+  cut(i: number): void;
+  /** Path node `i` is finished: everything below it was explored. */
+  popped(i: number): void;
+}
+
 /** Moves the deepest choice point with an untried pick within the bound to it; false when none is left. */
-export function backtrack(path: ChoiceNode[], bound: number): boolean {
+export function backtrack(path: ChoiceNode[], bound: number, hooks?: BacktrackHooks): boolean {
   while (path.length > 0) {
     const n = path.at(-1)!;
     for (let i = 0; i < n.of; i++) {
       if (n.tried.includes(i)) continue;
-      if (n.preBefore + (isPreemption(n, i) ? 1 : 0) > bound) continue;
+      if (n.preBefore + (isPreemption(n, i) ? 1 : 0) > bound) {
+        hooks?.cut(path.length - 1);
+        continue;
+      }
       n.current = i;
       n.tried.push(i);
       return true;
     }
     path.pop();
+    hooks?.popped(path.length);
   }
   return false;
 }

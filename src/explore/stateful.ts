@@ -22,7 +22,7 @@
 import { decodeKey, MSG_KEY_BASE, type ChoiceKind, type StepOption } from "../engine/chooser.js";
 import type { Engine, System } from "../engine/engine.js";
 import type { MachineState } from "../state/machine-state.js";
-import { backtrack, defaultPick, isPreemption, type ChoiceNode } from "./dfs.js";
+import { backtrack, defaultPick, isPreemption, type BacktrackHooks, type ChoiceNode } from "./dfs.js";
 import { Abandon } from "./execution.js";
 import { strHash, ProgramTrace } from "./program-trace.js";
 import { Resumer, type ResumableChooser } from "./resume.js";
@@ -95,6 +95,8 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     /** The key of the state at each choice node of the path (null: a data choice). */
     private readonly keys: (string | null)[],
     private readonly resumer: Resumer<ChooserMark>,
+    /** Per path node: whether the bound left out a pick below it (see statefulStrategy). */
+    private readonly cut: boolean[],
   ) {
     this.trace = new ProgramTrace(cores);
   }
@@ -145,6 +147,8 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
         if (!fresh) {
           this.stats.matched++;
           this.prunedAt = key;
+          // Pruned at a state covered only within the bound: what lies below here is not known whole.
+          if (this.bounded && !this.store.isComplete(key)) this.cut[this.path.length - 1] = true;
           throw PRUNED;
         }
         this.stats.stored++;
@@ -200,6 +204,25 @@ export function statefulStrategy(
   let started = false;
   const bounded = o.preemptions !== Infinity;
   let resumer: Resumer<ChooserMark> | null = null;
+  /**
+   * With a bound, a state is first stored with the preemptions it was reached with, and a later visit
+   * with fewer is explored again. But where the bound left out no pick anywhere below a state (and
+   * no prune below it relied on the bound), its unbounded subtree was explored: it is marked complete
+   * and covers every later visit. With a bound no path reaches (the acceptance's 1000), that makes the
+   * bounded search store what the unbounded one stores.
+   */
+  const cut: boolean[] = [];
+  const hooks: BacktrackHooks | undefined = bounded
+    ? {
+        cut: (i) => void (cut[i] = true),
+        popped: (i) => {
+          if (cut[i]) {
+            if (i > 0) cut[i - 1] = true;
+          } else if (keys[i]) store.complete(keys[i]);
+          cut[i] = false;
+        },
+      }
+    : undefined;
   /** The path node whose pick the next execution changes (-1: the first execution). */
   let from = -1;
   return {
@@ -207,12 +230,21 @@ export function statefulStrategy(
     exhaustive: true,
     lastIndex: -1,
     next() {
-      if (started && !backtrack(path, o.preemptions)) return null;
+      if (started && !backtrack(path, o.preemptions, hooks)) return null;
       started = true;
       keys.length = path.length;
       from = path.length - 1;
       this.lastIndex++;
-      return (current = new StatefulChooser(path, store, stats, bounded, cores, keys, (resumer ??= new Resumer(cores, stats))));
+      return (current = new StatefulChooser(
+        path,
+        store,
+        stats,
+        bounded,
+        cores,
+        keys,
+        (resumer ??= new Resumer(cores, stats)),
+        cut,
+      ));
     },
     execute(t, _chooser, hooks) {
       return resumer!.run(t, current!, hooks, from);

@@ -19,6 +19,13 @@ export interface Visited {
   readonly kind: StoreKind;
   /** True when the state must be explored from here (and records this visit), false to prune. */
   visit(key: string, preemptions: number, lastKey: number): boolean;
+  /**
+   * Everything below the state was explored and the preemption bound left out no pick there (nor
+   * below a state it was pruned at): the unbounded subtree was explored, so the state covers any
+   * later visit, whatever its preemptions. Bitstate cannot record it (a no-op there).
+   */
+  complete(key: string): void;
+  isComplete(key: string): boolean;
   readonly size: number;
   /** Bytes the store holds (estimate for exact). */
   readonly bytes: number;
@@ -36,13 +43,13 @@ export const covers = (was: number, wasLast: number, now: number, nowLast: numbe
 
 export class ExactStore implements Visited {
   readonly kind = "exact";
-  private readonly map = new Map<string, { pre: number; last: number }>();
+  private readonly map = new Map<string, { pre: number; last: number; complete?: true }>();
   private chars = 0;
   readonly expectedMissed = 0;
 
   visit(key: string, preemptions: number, lastKey: number): boolean {
     const e = this.map.get(key);
-    if (e && covers(e.pre, e.last, preemptions, lastKey)) return false;
+    if (e && (e.complete || covers(e.pre, e.last, preemptions, lastKey))) return false;
     if (e) {
       if (preemptions < e.pre) Object.assign(e, { pre: preemptions, last: lastKey });
     } else {
@@ -50,6 +57,13 @@ export class ExactStore implements Visited {
       this.chars += key.length;
     }
     return true;
+  }
+  complete(key: string): void {
+    const e = this.map.get(key);
+    if (e) e.complete = true;
+  }
+  isComplete(key: string): boolean {
+    return this.map.get(key)?.complete === true;
   }
   get size(): number {
     return this.map.size;
@@ -66,8 +80,27 @@ export class HashCompactStore implements Visited {
   private lo = new Uint32Array(1 << 10);
   private pre = new Int32Array(1 << 10).fill(-1);
   private last = new Int32Array(1 << 10);
+  /** 1 where the state is complete (Visited.complete). */
+  private done = new Uint8Array(1 << 10);
   private n = 0;
   expectedMissed = 0;
+
+  /** The slot holding `key`'s hash, or -1. */
+  private slot(key: string): number {
+    const [a, b] = keyHash(key);
+    const mask = this.pre.length - 1;
+    for (let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask; this.pre[i] !== -1; i = (i + 1) & mask)
+      if (this.hi[i] === a && this.lo[i] === b) return i;
+    return -1;
+  }
+  complete(key: string): void {
+    const i = this.slot(key);
+    if (i >= 0) this.done[i] = 1;
+  }
+  isComplete(key: string): boolean {
+    const i = this.slot(key);
+    return i >= 0 && this.done[i] === 1;
+  }
 
   visit(key: string, preemptions: number, lastKey: number): boolean {
     const [a, b] = keyHash(key);
@@ -75,7 +108,7 @@ export class HashCompactStore implements Visited {
     let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
     for (; this.pre[i] !== -1; i = (i + 1) & mask) {
       if (this.hi[i] !== a || this.lo[i] !== b) continue;
-      if (covers(this.pre[i]!, this.last[i]!, preemptions, lastKey)) return false;
+      if (this.done[i] === 1 || covers(this.pre[i]!, this.last[i]!, preemptions, lastKey)) return false;
       if (preemptions < this.pre[i]!) {
         this.pre[i] = preemptions;
         this.last[i] = lastKey;
@@ -96,16 +129,17 @@ export class HashCompactStore implements Visited {
     return this.n;
   }
   get bytes(): number {
-    return this.pre.length * 16;
+    return this.pre.length * 17;
   }
 
   private grow(): void {
-    const { hi, lo, pre, last } = this;
+    const { hi, lo, pre, last, done } = this;
     const len = pre.length * 2;
     this.hi = new Uint32Array(len);
     this.lo = new Uint32Array(len);
     this.pre = new Int32Array(len).fill(-1);
     this.last = new Int32Array(len);
+    this.done = new Uint8Array(len);
     const mask = len - 1;
     for (let j = 0; j < pre.length; j++) {
       if (pre[j] === -1) continue;
@@ -115,6 +149,7 @@ export class HashCompactStore implements Visited {
       this.lo[i] = lo[j]!;
       this.pre[i] = pre[j]!;
       this.last[i] = last[j]!;
+      this.done[i] = done[j]!;
     }
   }
 }
@@ -160,6 +195,11 @@ export class BitstateStore implements Visited {
   }
   get bytes(): number {
     return this.bits.length;
+  }
+  /** The bits cannot say which visit was complete. */
+  complete(): void {}
+  isComplete(): boolean {
+    return false;
   }
   /** SPIN's hash factor: bits in the array per state stored (best above 100). */
   get hashFactor(): number {

@@ -113,6 +113,28 @@ describe("state stores", () => {
     }
   });
 
+  it("take a complete state for explored whatever the preemptions of a later visit (exact and hash)", () => {
+    for (const store of [new ExactStore(), new HashCompactStore()]) {
+      expect(store.visit("s", 2, 0)).toBe(true);
+      expect(store.isComplete("s")).toBe(false);
+      store.complete("s");
+      expect(store.isComplete("s")).toBe(true);
+      expect(store.visit("s", 0, 5), store.kind).toBe(false);
+      expect(store.isComplete("t")).toBe(false);
+    }
+  });
+
+  it("with a bound no path reaches, store what the unbounded search stores", async () => {
+    const t = await builtinTarget("tlb-shootdown-munmap");
+    const stateful = { store: "hash" as const, finals: true };
+    const unbounded = run(t, "dfs", { preemptions: Infinity, budget: 100_000, keepFingerprints: true, stateful });
+    const bounded = run(t, "dfs", { preemptions: 1000, budget: 100_000, keepFingerprints: true, stateful });
+    expect(bounded.exhausted).toBe(true);
+    expect(bounded.stateful!.statesStored).toBe(unbounded.stateful!.statesStored);
+    expect(bounded.schedules).toBe(unbounded.schedules);
+    expect(finals(bounded)).toEqual(finals(unbounded));
+  }, 60_000);
+
   it("add up the probability of a missed state as they fill", () => {
     const h = new HashCompactStore();
     const b = new BitstateStore(12);
