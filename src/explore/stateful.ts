@@ -26,6 +26,7 @@ import { backtrack, defaultPick, isPreemption, type ChoiceNode } from "./dfs.js"
 import { Abandon } from "./execution.js";
 import { strHash, ProgramTrace } from "./program-trace.js";
 import { Resumer, type ChooserMark, type ResumableChooser } from "./resume.js";
+import { stateHash } from "./state-hash.js";
 import { stateKey } from "./state-key.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 import type { Visited } from "./visited.js";
@@ -78,6 +79,7 @@ class StatefulChooser implements ResumableChooser {
   private preemptions = 0;
   readonly trace: ProgramTrace;
   private state: MachineState | null = null;
+  private readonly hash = new Uint32Array(2);
 
   constructor(
     private readonly path: ChoiceNode[],
@@ -88,6 +90,8 @@ class StatefulChooser implements ResumableChooser {
     /** The key of the state at each choice node of the path (null: a data choice). */
     private readonly keys: (string | null)[],
     private readonly resumer: Resumer,
+    /** Whether the keys of the path's states are wanted (FinalsBelow), not only their hashes. */
+    private readonly wantKeys: boolean,
   ) {
     this.trace = new ProgramTrace(cores);
   }
@@ -129,11 +133,17 @@ class StatefulChooser implements ResumableChooser {
     if (!node) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
       if (keys) {
-        const key = stateKey(this.state!, this.trace, 0);
         // Unbounded, neither the preemptions so far nor the item last run matter.
-        const fresh = this.bounded
-          ? this.store.visit(key, this.preemptions, lastClass(this.prevKey))
-          : this.store.visit(key, 0, 0);
+        const pre = this.bounded ? this.preemptions : 0;
+        const last = this.bounded ? lastClass(this.prevKey) : 0;
+        let key: string | null = null;
+        let fresh: boolean;
+        if (this.store.visitHash) {
+          // The hash stores need the key's 64-bit hash only: computed without building the key.
+          stateHash(this.state!, this.trace, 0, this.hash);
+          fresh = this.store.visitHash(this.hash[0]!, this.hash[1]!, pre, last);
+          if (this.wantKeys) key = `${this.hash[0]}.${this.hash[1]}`;
+        } else fresh = this.store.visit((key = stateKey(this.state!, this.trace, 0)), pre, last);
         if (!fresh) {
           this.stats.matched++;
           this.prunedAt = key;
@@ -204,7 +214,16 @@ export function statefulStrategy(
       keys.length = path.length;
       from = path.length - 1;
       this.lastIndex++;
-      return (current = new StatefulChooser(path, store, stats, bounded, cores, keys, (resumer ??= new Resumer(cores, stats))));
+      return (current = new StatefulChooser(
+        path,
+        store,
+        stats,
+        bounded,
+        cores,
+        keys,
+        (resumer ??= new Resumer(cores, stats)),
+        finals !== undefined,
+      ));
     },
     execute(t, _chooser, hooks) {
       return resumer!.run(t, current!, hooks, from);

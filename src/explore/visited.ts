@@ -19,6 +19,11 @@ export interface Visited {
   readonly kind: StoreKind;
   /** True when the state must be explored from here (and records this visit), false to prune. */
   visit(key: string, preemptions: number, lastKey: number): boolean;
+  /**
+   * The same for a state known by the 64-bit hash of its key (state-hash.ts: computed without building
+   * the key), for the stores that keep hashes only; absent on the exact store, which needs the key.
+   */
+  visitHash?(a: number, b: number, preemptions: number, lastKey: number): boolean;
   readonly size: number;
   /** Bytes the store holds (estimate for exact). */
   readonly bytes: number;
@@ -71,6 +76,10 @@ export class HashCompactStore implements Visited {
 
   visit(key: string, preemptions: number, lastKey: number): boolean {
     const [a, b] = keyHash(key);
+    return this.visitHash(a, b, preemptions, lastKey);
+  }
+
+  visitHash(a: number, b: number, preemptions: number, lastKey: number): boolean {
     const mask = this.pre.length - 1;
     let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
     for (; this.pre[i] !== -1; i = (i + 1) & mask) {
@@ -119,6 +128,12 @@ export class HashCompactStore implements Visited {
   }
 }
 
+/** Mixes a small number into a 32-bit hash (murmur3's fmix32 over the xor). */
+function mixIn(h: number, v: number): number {
+  h = Math.imul(h ^ Math.imul(v + 0x9e3779b9, 0x85ebca6b), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** Bitstate hashing with k = 3 bits per state (double hashing over the key's two 32-bit hashes). */
 export class BitstateStore implements Visited {
   readonly kind = "bitstate";
@@ -136,12 +151,20 @@ export class BitstateStore implements Visited {
   }
 
   visit(key: string, preemptions: number, lastKey: number): boolean {
-    const [a, b] = keyHash(`${key}#${preemptions}#${lastKey}`);
+    const [a, b] = keyHash(key);
+    return this.visitHash(a, b, preemptions, lastKey);
+  }
+
+  private readonly positions = new Int32Array(BitstateStore.K);
+  visitHash(a0: number, b0: number, preemptions: number, lastKey: number): boolean {
+    // The bound's bookkeeping is part of what a bit stands for (the store cannot keep it beside).
+    const a = mixIn(mixIn(a0, preemptions), lastKey);
+    const b = mixIn(mixIn(b0 ^ 0x5bd1e995, lastKey), preemptions);
     let fresh = false;
-    const positions: number[] = [];
+    const positions = this.positions;
     for (let j = 0; j < BitstateStore.K; j++) {
       const p = (a + Math.imul(j, b | 1)) & this.mask;
-      positions.push(p);
+      positions[j] = p;
       if (!(this.bits[p >>> 3]! & (1 << (p & 7)))) fresh = true;
     }
     if (!fresh) return false;
