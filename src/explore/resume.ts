@@ -68,13 +68,25 @@ function copy<T>(v: T): T {
   return out as T;
 }
 
+/** Equal plain data (an absent field equals an undefined one, as in JSON): ops are small objects. */
+function sameData(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+  if (Array.isArray(x) !== Array.isArray(y)) return false;
+  const a = x as Record<string, unknown>;
+  const b = y as Record<string, unknown>;
+  for (const k in a) if (!sameData(a[k], b[k])) return false;
+  for (const k in b) if (!(k in a) && b[k] !== undefined) return false;
+  return true;
+}
+
 function sameOps(stacks: readonly Frame[][], ops: readonly Op[][]): boolean {
   if (stacks.length !== ops.length) return false;
   for (let c = 0; c < ops.length; c++) {
     const s = stacks[c]!;
     const o = ops[c]!;
     if (s.length !== o.length) return false;
-    for (let i = 0; i < o.length; i++) if (s[i]!.op !== o[i] && JSON.stringify(s[i]!.op) !== JSON.stringify(o[i])) return false;
+    for (let i = 0; i < o.length; i++) if (!sameData(s[i]!.op, o[i])) return false;
   }
   return true;
 }
@@ -99,15 +111,23 @@ export class Resumer {
     this.snapshots[i] = { state: copy(state), readyAt, clock, ops, chooser: m, log: this.log.mark(), picks: this.picks.length };
   }
 
-  /** Runs the execution whose first changed pick is at path node `from` (-1: the first execution). */
-  run(t: ExecutionTarget, chooser: ResumableChooser, hooks: ExecutionHooks, from: number): Execution {
+  /**
+   * Runs the execution whose first changed pick is at path node `from` (-1: the first execution).
+   * `lastAt`: no other execution will resume at `from` (its last pick is this one), so this one may
+   * take its snapshot's state instead of a copy of it.
+   */
+  run(t: ExecutionTarget, chooser: ResumableChooser, hooks: ExecutionHooks, from: number, lastAt = false): Execution {
     this.enabled = t.scenario.machine.memoryModel !== "armv8";
     this.snapshots.length = from + 1;
     let j = from;
     while (j >= 0 && !this.snapshots[j]) j--;
     if (j >= 0) {
+      const snap = this.snapshots[j]!;
+      const take = lastAt && j === from;
+      // Taken: gone from the list (the engine writes the state in place), before anything can fail.
+      if (take) this.snapshots[j] = undefined;
       try {
-        return this.go(t, chooser, hooks, this.snapshots[j]!, j);
+        return this.go(t, chooser, hooks, snap, j, take);
       } catch (e) {
         if (!(e instanceof ReplayDiverged)) throw e;
         this.counts.startedOver++;
@@ -122,10 +142,11 @@ export class Resumer {
     hooks: ExecutionHooks,
     snap: Snapshot | null,
     depth: number,
+    take = false,
   ): Execution {
     const { scenario, allocator } = t;
     const { onEvent, statesSeen } = hooks;
-    const state = snap ? copy(snap.state) : scenarioInitialState(scenario, allocator);
+    const state = snap ? (take ? snap.state : copy(snap.state)) : scenarioInitialState(scenario, allocator);
     const startSeq = state.seq;
     const fp = new Fingerprinter(state, tablesOf(scenario));
     if (snap) fp.resync(state);

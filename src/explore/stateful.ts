@@ -187,6 +187,12 @@ class StatefulChooser implements ResumableChooser {
   }
 }
 
+/** Whether backtracking could still pick something new at `n` (dfs.ts's `backtrack` would). */
+function hasUntried(n: ChoiceNode, bound: number): boolean {
+  for (let i = 0; i < n.of; i++) if (!n.tried.includes(i) && n.preBefore + (isPreemption(n, i) ? 1 : 0) <= bound) return true;
+  return false;
+}
+
 /** `finals`: when given, gathers the final states reachable, pruned executions included. */
 export function statefulStrategy(
   o: StrategyOptions,
@@ -226,7 +232,7 @@ export function statefulStrategy(
       ));
     },
     execute(t, _chooser, hooks) {
-      return resumer!.run(t, current!, hooks, from);
+      return resumer!.run(t, current!, hooks, from, from >= 0 && !hasUntried(path[from]!, o.preemptions));
     },
     done(exec) {
       if (!finals || !current) return;
