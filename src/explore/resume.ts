@@ -25,7 +25,7 @@ import { tablesOf } from "../scenario/initial-state.js";
 import type { MachineState } from "../state/machine-state.js";
 import { Abandon, type Execution, type ExecutionHooks, type ExecutionTarget } from "./execution.js";
 import { Fingerprinter } from "./fingerprint.js";
-import { ProgramLog, ReplayDiverged, type LogMark } from "./program-log.js";
+import { ProgramLog, ReplayDiverged, type LogMark, type RestorePoint } from "./program-log.js";
 import type { ProgramTrace } from "./program-trace.js";
 
 /** What a snapshot keeps of the chooser (stateful.ts). */
@@ -44,6 +44,8 @@ interface Snapshot {
   chooser: ChooserMark;
   log: LogMark;
   picks: number;
+  /** Each core's last loop head before the snapshot (program-log.ts): its rebuild starts there. */
+  points: (RestorePoint | undefined)[];
 }
 
 /** What the resumer asks of the chooser it runs with (StatefulChooser). */
@@ -98,17 +100,31 @@ export class Resumer {
   private readonly picks: number[] = [];
   private enabled = true;
   private engine: Engine | null = null;
+  /** Each core's last loop head on the current execution (`point`). */
+  private points: (RestorePoint | undefined)[] = [];
   constructor(
     private readonly cores: number,
     /** Counts executions resumed, and started over because the replay failed. */
     private readonly counts: { resumed: number; startedOver: number },
   ) {}
 
+  /**
+   * `core`'s programs wait at its scheduler's loop head, plain data (System.saveQuiescent; the chooser
+   * calls this when they have run since the last one): a later rebuild of them can start here.
+   */
+  point(core: number, system: System): void {
+    if (!this.enabled || !system.saveQuiescent) return;
+    const saved = system.saveQuiescent(core);
+    if (saved !== null) this.points[core] = { entry: this.log.mark().entries, saved };
+  }
+
   /** Keeps the state before the pick at path node `i` (called by the chooser at a new step choice point). */
   take(i: number, state: MachineState, m: ChooserMark): void {
     if (!this.enabled || !this.engine) return;
     const { readyAt, clock, ops } = this.engine.times();
-    this.snapshots[i] = { state: copy(state), readyAt, clock, ops, chooser: m, log: this.log.mark(), picks: this.picks.length };
+    const log = this.log.mark();
+    const points = this.points.slice();
+    this.snapshots[i] = { state: copy(state), readyAt, clock, ops, chooser: m, log, picks: this.picks.length, points };
   }
 
   /**
@@ -177,7 +193,8 @@ export class Resumer {
       log.truncate(snap.log);
       picks.length = snap.picks;
       let made: System | null = null;
-      const stacks = log.rebuild(() => (made = makeSystem()), this.cores, snap.log, false);
+      this.points = snap.points.slice();
+      const stacks = log.rebuild(() => (made = makeSystem()), this.cores, snap.log, false, snap.points);
       system = made!;
       // A program that depends on something outside the log (JS data not reached through the view)
       // can follow the log and still wait elsewhere: the stacks must wait at the same operations.
@@ -190,6 +207,7 @@ export class Resumer {
     } else {
       log.clear();
       picks.length = 0;
+      this.points = [];
       system = makeSystem();
       chooser.attach(engine, system);
     }

@@ -122,7 +122,10 @@ class StatefulChooser implements ResumableChooser {
     for (let c = 0; c < this.trace.a.length; c++) {
       if (!this.trace.isDirty(c) || this.engine.mainAt(c)?.k !== "pick-task") continue;
       const q = system.quiescent(c);
-      if (q !== null) this.trace.reset(c, q);
+      if (q === null) continue;
+      this.trace.reset(c, q);
+      // From here a rebuild of this core's programs need not replay what they did before (resume.ts).
+      this.resumer.point(c, system);
     }
   }
 
