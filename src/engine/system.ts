@@ -14,6 +14,13 @@ export interface System {
    * data. Stateful search replaces the core's program trace with it there.
    */
   quiescent?(core: number): string | null;
+  /**
+   * The same JS-side state as data (a copy), for `restoreQuiescent`; null where `quiescent` is. Stateful
+   * search rebuilds a core's programs from it instead of replaying their history (program-log.ts).
+   */
+  saveQuiescent?(core: number): unknown;
+  /** Puts back what `saveQuiescent` gave, before `core`'s main program (made afresh: at its loop head) goes on. */
+  restoreQuiescent?(core: number, saved: unknown): void;
 }
 
 export type StopReason = "done" | "violation" | "deadlock" | "limit";

@@ -172,13 +172,18 @@ export class Fingerprinter {
   a = 0;
   b = 0;
 
-  constructor(s: MachineState, initial: Tables) {
+  private readonly base: Map<string, number>;
+  constructor(
+    s: MachineState,
+    private readonly initial: Tables,
+  ) {
     let base = initialTableHashes.get(initial);
     if (!base) {
       base = new Map();
       for (const id in initial) base.set(id, tableHash(id, initial[id]!));
       initialTableHashes.set(initial, base);
     }
+    this.base = base;
     this.perTable = new Map(base);
     for (const h of base.values()) this.tables = (this.tables + h) >>> 0;
     this.vars = varsHash(s.vars);
@@ -244,7 +249,9 @@ export class Fingerprinter {
     this.tables = 0;
     this.perTable.clear();
     for (const id in s.tables) {
-      const h = tableHash(id, s.tables[id]!);
+      const t = s.tables[id]!;
+      // A scenario's frozen table (most of them, in a resumed state): its hash is the initial one.
+      const h = Object.isFrozen(t) && this.initial[id] === t ? this.base.get(id)! : tableHash(id, t);
       this.perTable.set(id, h);
       this.tables = (this.tables + h) >>> 0;
     }

@@ -35,8 +35,19 @@ export interface LogMark {
   reads: number;
 }
 
+/**
+ * Where a core's programs were plain data (its scheduler's loop head, System.saveQuiescent): a rebuild
+ * makes its main program afresh, puts `saved` back and skips the core's entries before `entry`.
+ */
+export interface RestorePoint {
+  entry: number;
+  saved: unknown;
+}
+
 export class ProgramLog {
   private readonly kinds: number[] = [];
+  /** Where each entry's reads start in `reads` (what the programs read after it, until the next, is its core's). */
+  private readonly starts: number[] = [];
   private readonly cores: number[] = [];
   private readonly values: (number | IpiMessage)[] = [];
   /** Results of the programs' reads through the view, in order (objects as OBJECT_READ). */
@@ -52,7 +63,7 @@ export class ProgramLog {
 
   /** Forgets everything after `m` (the execution goes on from there). */
   truncate(m: LogMark): void {
-    this.kinds.length = this.cores.length = this.values.length = m.entries;
+    this.kinds.length = this.cores.length = this.values.length = this.starts.length = m.entries;
     this.reads.length = m.reads;
   }
 
@@ -79,6 +90,7 @@ export class ProgramLog {
   }
 
   private push(kind: number, core: number, value: number | IpiMessage): void {
+    this.starts.push(this.reads.length);
     this.kinds.push(kind);
     this.cores.push(core);
     this.values.push(value);
@@ -94,7 +106,13 @@ export class ProgramLog {
    * Fresh program stacks of a fresh kernel (`makeSystem`, made here: what it reads then is logged first) where the originals stood at `m`: each core's main program
    * started (Engine.start) and then every logged resume, handler and pop up to `m`, in order.
    */
-  rebuild(makeSystem: () => System, cores: number, m: LogMark, dmbIsStep: boolean): Frame[][] {
+  rebuild(
+    makeSystem: () => System,
+    cores: number,
+    m: LogMark,
+    dmbIsStep: boolean,
+    points: readonly (RestorePoint | undefined)[] = [],
+  ): Frame[][] {
     const stacks: Frame[][] = Array.from({ length: cores }, () => []);
     const chooser = { pick: () => 0, resumed: (c: number, v: number) => this.resumed(c, v) } satisfies Chooser;
     const start = (c: number, frame: Frame): void => {
@@ -107,9 +125,24 @@ export class ProgramLog {
     try {
       const system = makeSystem();
       for (let c = 0; c < cores; c++) start(c, { program: system.main(c), op: RETURN, msg: null, called: false });
+      // Cores rebuilt from a loop head: their fresh main programs wait at it; their JS data is put back.
+      const skipTo = new Array<number>(cores).fill(0);
+      for (let c = 0; c < cores; c++) {
+        const p = points[c];
+        if (!p || !system.restoreQuiescent) continue;
+        system.restoreQuiescent(c, p.saved);
+        skipTo[c] = p.entry;
+      }
       while (this.entry < m.entries) {
         const c = this.cores[this.entry]!;
         const kind = this.kinds[this.entry]!;
+        if (this.entry < skipTo[c]!) {
+          // Before the core's loop head: not replayed, and neither are its reads.
+          if (this.starts[this.entry] !== this.pos) throw new ReplayDiverged();
+          this.entry++;
+          this.pos = this.entry < m.entries ? this.starts[this.entry]! : m.reads;
+          continue;
+        }
         const stack = stacks[c]!;
         if (kind === RESUMED) {
           // The first resume of an engine step; the ones advanceFrame makes after it are checked as it makes them.

@@ -147,7 +147,6 @@ export class ProgramTrace {
     const trace = this;
     v = new Proxy(target, {
       get(t, p, r) {
-        const at = mix(trace.paths.get(t)!, propHash(p));
         const log = trace.log;
         if (log?.replaying) {
           // Rebuilding the programs (program-log.ts): the value read then; an object is the live one
@@ -155,8 +154,10 @@ export class ProgramTrace {
           const then = log.nextRead();
           if (then !== OBJECT_READ) return then;
           const now = trace.stale.has(t) ? undefined : (Reflect.get(t, p, r) as unknown);
+          const at = mix(trace.paths.get(t)!, propHash(p));
           return trace.view(now !== null && typeof now === "object" ? now : trace.staleObject(), at);
         }
+        const at = mix(trace.paths.get(t)!, propHash(p));
         const value = Reflect.get(t, p, r) as unknown;
         // Objects are always handed out as views, so that a reference kept from before the first
         // choice still records what is read through it later.

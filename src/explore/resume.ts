@@ -25,7 +25,7 @@ import { tablesOf } from "../scenario/initial-state.js";
 import type { MachineState } from "../state/machine-state.js";
 import { Abandon, type Execution, type ExecutionHooks, type ExecutionTarget } from "./execution.js";
 import { Fingerprinter } from "./fingerprint.js";
-import { ProgramLog, ReplayDiverged, type LogMark } from "./program-log.js";
+import { ProgramLog, ReplayDiverged, type LogMark, type RestorePoint } from "./program-log.js";
 import type { ProgramTrace } from "./program-trace.js";
 
 interface Snapshot<M> {
@@ -38,6 +38,8 @@ interface Snapshot<M> {
   chooser: M;
   log: LogMark;
   picks: number;
+  /** Each core's last loop head before the snapshot (program-log.ts): its rebuild starts there. */
+  points: (RestorePoint | undefined)[];
 }
 
 /** What the resumer asks of the chooser it runs with (stateful.ts, dpor.ts); `M`: what it keeps at a snapshot. */
@@ -62,13 +64,25 @@ function copy<T>(v: T): T {
   return out as T;
 }
 
+/** Equal plain data (an absent field equals an undefined one, as in JSON): ops are small objects. */
+function sameData(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+  if (Array.isArray(x) !== Array.isArray(y)) return false;
+  const a = x as Record<string, unknown>;
+  const b = y as Record<string, unknown>;
+  for (const k in a) if (!sameData(a[k], b[k])) return false;
+  for (const k in b) if (!(k in a) && b[k] !== undefined) return false;
+  return true;
+}
+
 function sameOps(stacks: readonly Frame[][], ops: readonly Op[][]): boolean {
   if (stacks.length !== ops.length) return false;
   for (let c = 0; c < ops.length; c++) {
     const s = stacks[c]!;
     const o = ops[c]!;
     if (s.length !== o.length) return false;
-    for (let i = 0; i < o.length; i++) if (s[i]!.op !== o[i] && JSON.stringify(s[i]!.op) !== JSON.stringify(o[i])) return false;
+    for (let i = 0; i < o.length; i++) if (!sameData(s[i]!.op, o[i])) return false;
   }
   return true;
 }
@@ -80,6 +94,8 @@ export class Resumer<M> {
   private readonly picks: number[] = [];
   private enabled = true;
   private engine: Engine | null = null;
+  /** Each core's last loop head on the current execution (`point`). */
+  private points: (RestorePoint | undefined)[] = [];
   constructor(
     private readonly cores: number,
     /** Counts executions resumed, and started over because the replay failed. */
@@ -92,23 +108,43 @@ export class Resumer<M> {
     private readonly every = 1,
   ) {}
 
+  /**
+   * `core`'s programs wait at its scheduler's loop head, plain data (System.saveQuiescent; the chooser
+   * calls this when they have run since the last one): a later rebuild of them can start here.
+   */
+  point(core: number, system: System): void {
+    if (!this.enabled || !system.saveQuiescent) return;
+    const saved = system.saveQuiescent(core);
+    if (saved !== null) this.points[core] = { entry: this.log.mark().entries, saved };
+  }
+
   /** Keeps the state before the pick at path node `i` (called by the chooser at a new step choice point). */
   take(i: number, state: MachineState, m: M): void {
     if (!this.enabled || !this.engine) return;
     if (this.every > 1) for (let p = i - 1; p > i - this.every && p >= 0; p--) if (this.snapshots[p]) return;
     const { readyAt, clock, ops } = this.engine.times();
-    this.snapshots[i] = { state: copy(state), readyAt, clock, ops, chooser: m, log: this.log.mark(), picks: this.picks.length };
+    const log = this.log.mark();
+    const points = this.points.slice();
+    this.snapshots[i] = { state: copy(state), readyAt, clock, ops, chooser: m, log, picks: this.picks.length, points };
   }
 
-  /** Runs the execution whose first changed pick is at path node `from` (-1: the first execution). */
-  run(t: ExecutionTarget, chooser: ResumableChooser<M>, hooks: ExecutionHooks, from: number): Execution {
+  /**
+   * Runs the execution whose first changed pick is at path node `from` (-1: the first execution).
+   * `lastAt`: no other execution will resume at `from` (its last pick is this one), so this one may
+   * take its snapshot's state instead of a copy of it.
+   */
+  run(t: ExecutionTarget, chooser: ResumableChooser<M>, hooks: ExecutionHooks, from: number, lastAt = false): Execution {
     this.enabled = t.scenario.machine.memoryModel !== "armv8";
     this.snapshots.length = from + 1;
     let j = from;
     while (j >= 0 && !this.snapshots[j]) j--;
     if (j >= 0) {
+      const snap = this.snapshots[j]!;
+      const take = lastAt && j === from;
+      // Taken: gone from the list (the engine writes the state in place), before anything can fail.
+      if (take) this.snapshots[j] = undefined;
       try {
-        return this.go(t, chooser, hooks, this.snapshots[j]!, j);
+        return this.go(t, chooser, hooks, snap, j, take);
       } catch (e) {
         if (!(e instanceof ReplayDiverged)) throw e;
         this.counts.startedOver++;
@@ -123,10 +159,11 @@ export class Resumer<M> {
     hooks: ExecutionHooks,
     snap: Snapshot<M> | null,
     depth: number,
+    take = false,
   ): Execution {
     const { scenario, allocator } = t;
     const { onEvent, statesSeen } = hooks;
-    const state = snap ? copy(snap.state) : scenarioInitialState(scenario, allocator);
+    const state = snap ? (take ? snap.state : copy(snap.state)) : scenarioInitialState(scenario, allocator);
     const startSeq = state.seq;
     const fp = new Fingerprinter(state, tablesOf(scenario));
     if (snap) fp.resync(state);
@@ -157,7 +194,8 @@ export class Resumer<M> {
       log.truncate(snap.log);
       picks.length = snap.picks;
       let made: System | null = null;
-      const stacks = log.rebuild(() => (made = makeSystem()), this.cores, snap.log, false);
+      this.points = snap.points.slice();
+      const stacks = log.rebuild(() => (made = makeSystem()), this.cores, snap.log, false, snap.points);
       system = made!;
       // A program that depends on something outside the log (JS data not reached through the view)
       // can follow the log and still wait elsewhere: the stacks must wait at the same operations.
@@ -169,6 +207,7 @@ export class Resumer<M> {
     } else {
       log.clear();
       picks.length = 0;
+      this.points = [];
       system = makeSystem();
       chooser.attach(engine, system);
     }

@@ -39,20 +39,21 @@ function enc(v: unknown, skip?: ReadonlySet<string>): string {
 }
 
 /**
- * A scenario's tables are frozen and shared by every execution: encoded once, and in the key as a
- * number naming that encoding (equal contents, equal number), since the tables were most of a key's
- * length (3 KB of 6 on a15-vmid-small) and hashing the key is a fifth of the search.
+ * A table is in the key as a number naming its encoding (equal contents, equal number, whether the
+ * table is a scenario's frozen one or a copy written since), since the tables were most of a key's
+ * length (3 KB of 6 on a15-vmid-small). The scenario's frozen tables, shared by every execution, are
+ * encoded once.
  */
 const frozenTables = new WeakMap<object, string>();
 const tableIds = new Map<string, string>();
 function tableEnc(t: object): string {
-  if (!Object.isFrozen(t)) return enc(t);
-  let s = frozenTables.get(t);
+  const frozen = Object.isFrozen(t);
+  let s = frozen ? frozenTables.get(t) : undefined;
   if (s === undefined) {
     const full = enc(t);
     s = tableIds.get(full);
     if (s === undefined) tableIds.set(full, (s = `#${tableIds.size}`));
-    frozenTables.set(t, s);
+    if (frozen) frozenTables.set(t, s);
   }
   return s;
 }
@@ -72,7 +73,7 @@ export function stateKey(s: MachineState, trace: ProgramTrace, lastKey: number):
     out += "]";
   }
   out += "|T";
-  for (const id of Object.keys(s.tables).sort()) out += id + "=" + tableEnc(s.tables[id]!);
+  for (const id of Object.keys(s.tables).sort()) out += id + "=" + tableEnc(s.tables[id]!) + ",";
   out += "|K";
   const tasks = s.tasks;
   for (const id of Object.keys(tasks).sort()) {

@@ -26,9 +26,10 @@ import { backtrack, defaultPick, isPreemption, type BacktrackHooks, type ChoiceN
 import { Abandon } from "./execution.js";
 import { strHash, ProgramTrace } from "./program-trace.js";
 import { Resumer, type ResumableChooser } from "./resume.js";
+import { stateHash } from "./state-hash.js";
 import { stateKey } from "./state-key.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
-import type { Visited } from "./visited.js";
+import type { StateRef, Visited } from "./visited.js";
 
 /** Thrown at a prune: one instance (an Error's stack trace, taken at each prune, was 5% of the search). */
 const PRUNED = new Abandon();
@@ -85,6 +86,7 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
   private preemptions = 0;
   readonly trace: ProgramTrace;
   private state: MachineState | null = null;
+  private readonly hash = new Uint32Array(2);
 
   constructor(
     private readonly path: ChoiceNode[],
@@ -95,7 +97,10 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     /** The key of the state at each choice node of the path (null: a data choice). */
     private readonly keys: (string | null)[],
     private readonly resumer: Resumer<ChooserMark>,
-    /** Per path node: whether the bound left out a pick below it (see statefulStrategy). */
+    /** Whether the keys of the path's states are wanted (FinalsBelow), not only their hashes. */
+    private readonly wantKeys: boolean,
+    /** Per path node: the state as the store knows it (null: a data choice), and whether the bound left out a pick below it (see statefulStrategy). */
+    private readonly refs: (StateRef | null)[],
     private readonly cut: boolean[],
   ) {
     this.trace = new ProgramTrace(cores);
@@ -128,7 +133,10 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     for (let c = 0; c < this.trace.a.length; c++) {
       if (!this.trace.isDirty(c) || this.engine.mainAt(c)?.k !== "pick-task") continue;
       const q = system.quiescent(c);
-      if (q !== null) this.trace.reset(c, q);
+      if (q === null) continue;
+      this.trace.reset(c, q);
+      // From here a rebuild of this core's programs need not replay what they did before (resume.ts).
+      this.resumer.point(c, system);
     }
   }
 
@@ -139,27 +147,36 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     if (!node) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
       if (keys) {
-        const key = stateKey(this.state!, this.trace, 0);
         // Unbounded, neither the preemptions so far nor the item last run matter.
-        const fresh = this.bounded
-          ? this.store.visit(key, this.preemptions, lastClass(this.prevKey))
-          : this.store.visit(key, 0, 0);
+        const pre = this.bounded ? this.preemptions : 0;
+        const last = this.bounded ? lastClass(this.prevKey) : 0;
+        let key: string | null = null;
+        let ref: StateRef;
+        let fresh: boolean;
+        if (this.store.visitHash) {
+          // The hash stores need the key's 64-bit hash only: computed without building the key.
+          stateHash(this.state!, this.trace, 0, this.hash);
+          fresh = this.store.visitHash(this.hash[0]!, this.hash[1]!, pre, last);
+          ref = [this.hash[0]!, this.hash[1]!];
+          if (this.wantKeys) key = `${this.hash[0]}.${this.hash[1]}`;
+        } else fresh = this.store.visit((ref = key = stateKey(this.state!, this.trace, 0)), pre, last);
         if (!fresh) {
           this.stats.matched++;
           this.prunedAt = key;
           // Pruned at a state covered only within the bound: what lies below here is not known whole.
-          if (this.bounded && !this.store.isComplete(key)) this.cut[this.path.length - 1] = true;
+          if (this.bounded && !this.store.isComplete(ref)) this.cut[this.path.length - 1] = true;
           throw PRUNED;
         }
         this.stats.stored++;
         this.keys[this.path.length] = key;
+        this.refs[this.path.length] = ref;
         // The state before this pick, to resume the executions that pick otherwise here (resume.ts).
         this.resumer.take(this.path.length, this.state!, {
           prevKey: this.prevKey,
           preemptions: this.preemptions,
           trace: this.trace.save(),
         });
-      } else this.keys[this.path.length] = null;
+      } else this.keys[this.path.length] = this.refs[this.path.length] = null;
       const pick = defaultPick(keys, this.prevKey);
       node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried: [pick] };
       this.path.push(node);
@@ -189,6 +206,12 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
   }
 }
 
+/** Whether backtracking could still pick something new at `n` (dfs.ts's `backtrack` would). */
+function hasUntried(n: ChoiceNode, bound: number): boolean {
+  for (let i = 0; i < n.of; i++) if (!n.tried.includes(i) && n.preBefore + (isPreemption(n, i) ? 1 : 0) <= bound) return true;
+  return false;
+}
+
 /** `finals`: when given, gathers the final states reachable, pruned executions included. */
 export function statefulStrategy(
   o: StrategyOptions,
@@ -212,13 +235,14 @@ export function statefulStrategy(
    * bounded search store what the unbounded one stores.
    */
   const cut: boolean[] = [];
-  const hooks: BacktrackHooks | undefined = bounded
+  const refs: (StateRef | null)[] = [];
+  const onBacktrack: BacktrackHooks | undefined = bounded
     ? {
         cut: (i) => void (cut[i] = true),
         popped: (i) => {
           if (cut[i]) {
             if (i > 0) cut[i - 1] = true;
-          } else if (keys[i]) store.complete(keys[i]);
+          } else if (refs[i]) store.complete(refs[i]);
           cut[i] = false;
         },
       }
@@ -230,7 +254,7 @@ export function statefulStrategy(
     exhaustive: true,
     lastIndex: -1,
     next() {
-      if (started && !backtrack(path, o.preemptions, hooks)) return null;
+      if (started && !backtrack(path, o.preemptions, onBacktrack)) return null;
       started = true;
       keys.length = path.length;
       from = path.length - 1;
@@ -243,11 +267,13 @@ export function statefulStrategy(
         cores,
         keys,
         (resumer ??= new Resumer(cores, stats)),
+        finals !== undefined,
+        refs,
         cut,
       ));
     },
     execute(t, _chooser, hooks) {
-      return resumer!.run(t, current!, hooks, from);
+      return resumer!.run(t, current!, hooks, from, from >= 0 && !hasUntried(path[from]!, o.preemptions));
     },
     done(exec) {
       if (!finals || !current) return;

@@ -14,18 +14,26 @@ import { keyHash } from "./state-key.js";
 
 export type StoreKind = "exact" | "hash" | "bitstate";
 
+/** A stored state as its store knows it: its key, or the key's 64-bit hash (two 32-bit halves). */
+export type StateRef = string | readonly [number, number];
+
 /** What a visit found: explore it (new, or reached now with a larger remaining bound), or prune it. */
 export interface Visited {
   readonly kind: StoreKind;
   /** True when the state must be explored from here (and records this visit), false to prune. */
   visit(key: string, preemptions: number, lastKey: number): boolean;
   /**
+   * The same for a state known by the 64-bit hash of its key (state-hash.ts: computed without building
+   * the key), for the stores that keep hashes only; absent on the exact store, which needs the key.
+   */
+  visitHash?(a: number, b: number, preemptions: number, lastKey: number): boolean;
+  /**
    * Everything below the state was explored and the preemption bound left out no pick there (nor
    * below a state it was pruned at): the unbounded subtree was explored, so the state covers any
    * later visit, whatever its preemptions. Bitstate cannot record it (a no-op there).
    */
-  complete(key: string): void;
-  isComplete(key: string): boolean;
+  complete(state: StateRef): void;
+  isComplete(state: StateRef): boolean;
   readonly size: number;
   /** Bytes the store holds (estimate for exact). */
   readonly bytes: number;
@@ -58,12 +66,12 @@ export class ExactStore implements Visited {
     }
     return true;
   }
-  complete(key: string): void {
-    const e = this.map.get(key);
+  complete(key: StateRef): void {
+    const e = this.map.get(key as string);
     if (e) e.complete = true;
   }
-  isComplete(key: string): boolean {
-    return this.map.get(key)?.complete === true;
+  isComplete(key: StateRef): boolean {
+    return this.map.get(key as string)?.complete === true;
   }
   get size(): number {
     return this.map.size;
@@ -85,25 +93,29 @@ export class HashCompactStore implements Visited {
   private n = 0;
   expectedMissed = 0;
 
-  /** The slot holding `key`'s hash, or -1. */
-  private slot(key: string): number {
-    const [a, b] = keyHash(key);
+  /** The slot holding the state's hash, or -1. */
+  private slot(state: StateRef): number {
+    const [a, b] = typeof state === "string" ? keyHash(state) : state;
     const mask = this.pre.length - 1;
     for (let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask; this.pre[i] !== -1; i = (i + 1) & mask)
       if (this.hi[i] === a && this.lo[i] === b) return i;
     return -1;
   }
-  complete(key: string): void {
-    const i = this.slot(key);
+  complete(state: StateRef): void {
+    const i = this.slot(state);
     if (i >= 0) this.done[i] = 1;
   }
-  isComplete(key: string): boolean {
-    const i = this.slot(key);
+  isComplete(state: StateRef): boolean {
+    const i = this.slot(state);
     return i >= 0 && this.done[i] === 1;
   }
 
   visit(key: string, preemptions: number, lastKey: number): boolean {
     const [a, b] = keyHash(key);
+    return this.visitHash(a, b, preemptions, lastKey);
+  }
+
+  visitHash(a: number, b: number, preemptions: number, lastKey: number): boolean {
     const mask = this.pre.length - 1;
     let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
     for (; this.pre[i] !== -1; i = (i + 1) & mask) {
@@ -154,6 +166,12 @@ export class HashCompactStore implements Visited {
   }
 }
 
+/** Mixes a small number into a 32-bit hash (murmur3's fmix32 over the xor). */
+function mixIn(h: number, v: number): number {
+  h = Math.imul(h ^ Math.imul(v + 0x9e3779b9, 0x85ebca6b), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** Bitstate hashing with k = 3 bits per state (double hashing over the key's two 32-bit hashes). */
 export class BitstateStore implements Visited {
   readonly kind = "bitstate";
@@ -171,12 +189,20 @@ export class BitstateStore implements Visited {
   }
 
   visit(key: string, preemptions: number, lastKey: number): boolean {
-    const [a, b] = keyHash(`${key}#${preemptions}#${lastKey}`);
+    const [a, b] = keyHash(key);
+    return this.visitHash(a, b, preemptions, lastKey);
+  }
+
+  private readonly positions = new Int32Array(BitstateStore.K);
+  visitHash(a0: number, b0: number, preemptions: number, lastKey: number): boolean {
+    // The bound's bookkeeping is part of what a bit stands for (the store cannot keep it beside).
+    const a = mixIn(mixIn(a0, preemptions), lastKey);
+    const b = mixIn(mixIn(b0 ^ 0x5bd1e995, lastKey), preemptions);
     let fresh = false;
-    const positions: number[] = [];
+    const positions = this.positions;
     for (let j = 0; j < BitstateStore.K; j++) {
       const p = (a + Math.imul(j, b | 1)) & this.mask;
-      positions.push(p);
+      positions[j] = p;
       if (!(this.bits[p >>> 3]! & (1 << (p & 7)))) fresh = true;
     }
     if (!fresh) return false;

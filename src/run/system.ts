@@ -31,6 +31,14 @@ function* switchPrepare(k: KernelCtx, cpu: number): Program {
   k.percpu[cpu]!.reservedTtbr0 = true;
 }
 
+/** A core's programs at its scheduler's loop head: its per-CPU data and its tasks' script positions. */
+interface Quiescent {
+  percpu: KernelCtx["percpu"][number];
+  positions: Record<string, ScriptPosition>;
+}
+
+const copyPosition = (p: ScriptPosition): ScriptPosition => ({ frames: p.frames.map((f) => ({ ...f })) });
+
 export function kernelSystem(scenario: Scenario, state: MachineState, allocator: AsidAllocator): System {
   // The scenario's own modules, loaded with its allocator (src/modules/resolve.ts); built-ins otherwise.
   const modules = modulesOf(allocator);
@@ -77,6 +85,10 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     if (!p) positions.set(task, (p = scriptStart(k, task)));
     return p;
   };
+  // A user's module (allocator, switch_mm, TLB flush) may keep state of its own; a vCPU thread's loop
+  // is a live generator: then a core's programs are never plain data.
+  const plain =
+    !hv && !modules.contextSwitch && !modules.tlbFlush && builtinAllocator(scenario.kernel.asidAllocator) === allocator;
   const handlers: Record<string, IpiHandler> = {
     ...rangeIpiHandlers,
     ...flush.ipiHandlers,
@@ -92,10 +104,7 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       return coreMain(k, cpu, sliceOf, allowed);
     },
     quiescent(cpu: number): string | null {
-      // A user's module (allocator, switch_mm, TLB flush) may keep state of its own; a vCPU thread's loop
-      // is a live generator.
-      if (hv || modules.contextSwitch || modules.tlbFlush || builtinAllocator(scenario.kernel.asidAllocator) !== allocator)
-        return null;
+      if (!plain) return null;
       const p = k.percpu[cpu]!;
       let out = `${p.activeMm}|${p.currentMm}|${p.reservedTtbr0}`;
       for (const task of tasksOn(scenario, cpu)) {
@@ -104,6 +113,18 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
         out += `|${task}:${at}`;
       }
       return out;
+    },
+    saveQuiescent(cpu: number): Quiescent | null {
+      if (!plain) return null;
+      const positions: Record<string, ScriptPosition> = {};
+      for (const task of tasksOn(scenario, cpu)) positions[task] = copyPosition(positionOf(task));
+      return { percpu: { ...k.percpu[cpu]! }, positions };
+    },
+    restoreQuiescent(cpu: number, saved: unknown): void {
+      const q = saved as Quiescent;
+      // coreMain keeps a reference to its per-CPU object: written in place.
+      Object.assign(k.percpu[cpu]!, q.percpu);
+      for (const task in q.positions) positions.set(task, copyPosition(q.positions[task]!));
     },
     ipiHandler(cpu: number, msg: IpiMessage): Program {
       const h = Object.hasOwn(handlers, msg.ipi) ? handlers[msg.ipi] : undefined;

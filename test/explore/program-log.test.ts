@@ -57,6 +57,36 @@ describe("a program log", () => {
     expect(stacks[0]!.map((f) => f.op)).toEqual([{ k: "read", name: "y" }]);
   });
 
+  it("rebuilds a core from its last loop head: its JS data put back, only what it did since replayed", () => {
+    // A loop whose state at its head is JS data (`data`): what System.saveQuiescent keeps.
+    const data = { n: 0 };
+    let iterations = 0;
+    const { log, system, step } = setUp(function* (s) {
+      for (;;) {
+        yield { k: "isb" };
+        iterations++;
+        data.n += s.vars.x!;
+        yield { k: "write", name: "z", value: data.n };
+      }
+    });
+    for (let i = 0; i < 4; i++) step(0);
+    // At the loop head after two iterations.
+    const point = { entry: log.mark().entries, saved: { ...data } };
+    expect(step(0)).toEqual({ k: "write", name: "z", value: 3 });
+    const mark = log.mark();
+    step(0);
+    system.restoreQuiescent = (_c, saved) => Object.assign(data, saved);
+    iterations = 0;
+    const stacks = log.rebuild(() => system, 1, mark, false, [point]);
+    expect(stacks[0]!.map((f) => f.op)).toEqual([{ k: "write", name: "z", value: 3 }]);
+    expect(iterations).toBe(1);
+    // Without the point: the whole history again, from the data the program started with.
+    data.n = 0;
+    iterations = 0;
+    expect(log.rebuild(() => system, 1, mark, false)[0]!.map((f) => f.op)).toEqual([{ k: "write", name: "z", value: 3 }]);
+    expect(iterations).toBe(3);
+  });
+
   it("fails a rebuild whose programs ask for other values than the log holds", () => {
     let runs = 0;
     // A program that depends on JS data outside the log: the second one made reads nothing.

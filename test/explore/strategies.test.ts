@@ -227,5 +227,5 @@ describe("dpor finds every final state random sampling finds", () => {
     }
     // The comparison has teeth: most of these scenarios end in more than one state.
     expect(several.length, several.join("; ")).toBeGreaterThanOrEqual(4);
-  });
+  }, 180_000);
 });
