@@ -19,10 +19,10 @@ function interrupted(
   });
   child.stderr.on("data", (d: Buffer) => void (out.stderr += d.toString()));
   // Once SEED= is out the handlers are in place (they are set before the search starts); --json
-  // prints nothing before the end, so then a second is the start-up allowed.
-  const started = Date.now();
+  // prints nothing on stdout before the end, so then the first progress line on stderr (after about
+  // 5 s) says the search runs: a fixed start-up allowance was too short on a loaded machine.
   const poll = setInterval(() => {
-    if (out.stdout.includes("SEED=") || (args.includes("--json") && Date.now() - started > 1000)) {
+    if (out.stdout.includes("SEED=") || (args.includes("--json") && /: \d+ schedules, /.test(out.stderr))) {
       clearInterval(poll);
       setTimeout(() => child.kill(signal), afterMs);
     }
