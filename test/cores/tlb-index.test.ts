@@ -68,4 +68,37 @@ describe("the TLB index", () => {
       { numRuns: 150 },
     );
   });
+
+  it("finds what a linear lookup finds for pages, ASIDs and VMIDs beyond small integers, after fills and uses", () => {
+    // Many distinct keys (few duplicates), so that runs of hash cells of different keys meet.
+    const vpns = [...Array.from({ length: 40 }, (_, i) => i), 2 ** 21, 2 ** 32 + 5, 2 ** 45 + 1];
+    const asids = [0, 1, 65535, 70000];
+    const big = fc.record({
+      vpn: fc.constantFrom(...vpns),
+      asid: fc.constantFrom(...asids),
+      vmid: fc.constantFrom(0, 40000),
+      global: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(big, { minLength: 64, maxLength: 200 }),
+        fc.array(fc.nat(200), { maxLength: 40 }),
+        (fills, touches) => {
+          const tlb: TlbEntry[] = [];
+          let seq = 0;
+          for (const e of fills) {
+            seq++;
+            fillSlot(tlb, tlb.length >= 64 && seq % 4 === 0 ? seq % tlb.length : tlb.length, entry(e, seq));
+            findEntry(tlb, 0, 0, 0);
+          }
+          for (const t of touches) touchSlot(tlb, t % tlb.length, ++seq);
+          for (const vpn of vpns)
+            for (const asid of asids)
+              for (const vmid of [0, 40000]) expect(findEntry(tlb, vpn, asid, vmid)).toBe(lookup(tlb, vpn, asid, vmid));
+          expect(victimSlot(tlb)).toBe(lruVictim(tlb));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });
