@@ -4,6 +4,8 @@
  * global (nG = 0) or its ASID equals the current ASID. Maintenance ops follow B4.2.2 (TLBIALL, TLBIASID,
  * TLBIMVA, TLBIMVAA, TLBIALLNSNH for every VMID) and are local; the IS variants broadcast on the bus.
  */
+import { addKey, buildIndex, holds, indexedLookup, link, removeKey, unlink, type TlbIndex } from "./tlb-index.js";
+
 export interface TlbEntry {
   vpn: number;
   asid: number;
@@ -111,25 +113,13 @@ export function lruVictim(tlb: readonly TlbEntry[]): number {
 }
 
 /**
- * An index over one TLB array, for the engine's live state: slots by (VA page, VMID, ASID or global)
- * and the slots in LRU order, so a lookup and an LRU victim cost O(1) instead of a pass over every
- * entry (at 1,024 entries that pass was most of a run). It is attached to the array object and kept up
- * to date by the functions below that change the array (`fillSlot`, `touchSlot`, `applyTlbi`); an array
- * changed any other way (immer drafts, copies, a snapshot) simply has no index, and `findEntry` and
- * `victimSlot` build one on first use. Code that writes a TLB array directly must go through these.
+ * An index over one TLB array, for the engine's live state (cores/tlb-index.ts): a lookup and an LRU
+ * victim cost O(1) instead of a pass over every entry (at 1,024 entries that pass was most of a run).
+ * It is attached to the array object and kept up to date by the functions below that change the array
+ * (`fillSlot`, `touchSlot`, `applyTlbi`); an array changed any other way (immer drafts, copies, a
+ * snapshot) simply has no index, and `findEntry` and `victimSlot` build one on first use. Code that
+ * writes a TLB array directly must go through these.
  */
-interface TlbIndex {
-  /** Key of (vpn, tag) → the slots holding such an entry, ascending (more than one only in odd states). */
-  byKey: Map<number | string, number[]>;
-  /** LRU order by (lastUsed, slot): a doubly linked list over slots. */
-  prev: number[];
-  next: number[];
-  head: number;
-  tail: number;
-  /** The array length the index describes. */
-  length: number;
-}
-
 const indexes = new WeakMap<readonly TlbEntry[], TlbIndex>();
 /**
  * Below this many entries a pass is cheaper than the index, whose upkeep (a TLBI that removes entries
@@ -137,76 +127,10 @@ const indexes = new WeakMap<readonly TlbEntry[], TlbIndex>();
  */
 const LINEAR_BELOW = 64;
 
-function keyOf(vpn: number, vmid: number, global: boolean, asid: number): number | string {
-  const tag = global ? vmid * 131072 + 65536 : vmid * 131072 + asid;
-  if (vmid < 32768 && asid < 65536 && asid >= 0 && vmid >= 0 && vpn < 2097152 && vpn >= 0) return vpn * 4294967296 + tag;
-  return `${vpn}:${vmid}:${global ? "g" : asid}`;
-}
-
-const entryKey = (e: TlbEntry): number | string => keyOf(e.vpn, e.vmid, e.global, e.asid);
-
-/** Whether slot a comes before slot b in LRU order (least recently used first, ties: lower slot). */
-function before(tlb: readonly TlbEntry[], a: number, b: number): boolean {
-  const x = tlb[a]!.lastUsed;
-  const y = tlb[b]!.lastUsed;
-  return x < y || (x === y && a < b);
-}
-
-function unlink(ix: TlbIndex, s: number): void {
-  const p = ix.prev[s]!;
-  const n = ix.next[s]!;
-  if (p >= 0) ix.next[p] = n;
-  else ix.head = n;
-  if (n >= 0) ix.prev[n] = p;
-  else ix.tail = p;
-}
-
-/** Puts slot s in its LRU place, searching from the most recent end (where a use or a fill goes). */
-function link(ix: TlbIndex, tlb: readonly TlbEntry[], s: number): void {
-  let after = ix.tail;
-  while (after >= 0 && before(tlb, s, after)) after = ix.prev[after]!;
-  const n = after >= 0 ? ix.next[after]! : ix.head;
-  ix.prev[s] = after;
-  ix.next[s] = n;
-  if (after >= 0) ix.next[after] = s;
-  else ix.head = s;
-  if (n >= 0) ix.prev[n] = s;
-  else ix.tail = s;
-}
-
-function addKey(ix: TlbIndex, e: TlbEntry, s: number): void {
-  const k = entryKey(e);
-  const slots = ix.byKey.get(k);
-  if (!slots) ix.byKey.set(k, [s]);
-  else {
-    let i = slots.length;
-    while (i > 0 && slots[i - 1]! > s) i--;
-    slots.splice(i, 0, s);
-  }
-}
-
-function removeKey(ix: TlbIndex, e: TlbEntry, s: number): void {
-  const k = entryKey(e);
-  const slots = ix.byKey.get(k);
-  if (!slots) return;
-  const i = slots.indexOf(s);
-  if (i >= 0) slots.splice(i, 1);
-  if (slots.length === 0) ix.byKey.delete(k);
-}
-
 function indexOf(tlb: readonly TlbEntry[]): TlbIndex {
   let ix = indexes.get(tlb);
   if (ix && ix.length === tlb.length) return ix;
-  ix = { byKey: new Map(), prev: [], next: [], head: -1, tail: -1, length: tlb.length };
-  const order = tlb.map((_, i) => i).sort((a, b) => (before(tlb, a, b) ? -1 : before(tlb, b, a) ? 1 : 0));
-  for (let i = 0; i < order.length; i++) {
-    const s = order[i]!;
-    ix.prev[s] = i > 0 ? order[i - 1]! : -1;
-    ix.next[s] = i + 1 < order.length ? order[i + 1]! : -1;
-  }
-  ix.head = order.length > 0 ? order[0]! : -1;
-  ix.tail = order.length > 0 ? order[order.length - 1]! : -1;
-  for (let s = 0; s < tlb.length; s++) addKey(ix, tlb[s]!, s);
+  ix = buildIndex(tlb);
   indexes.set(tlb, ix);
   return ix;
 }
@@ -214,12 +138,7 @@ function indexOf(tlb: readonly TlbEntry[]): TlbIndex {
 /** `lookup` through the index: the same answer (the lowest matching slot), without a pass over the entries. */
 export function findEntry(tlb: readonly TlbEntry[], vpn: number, asid: number, vmid: number): number {
   if (tlb.length < LINEAR_BELOW) return lookup(tlb, vpn, asid, vmid);
-  const ix = indexOf(tlb);
-  const g = ix.byKey.get(keyOf(vpn, vmid, true, 0));
-  const a = ix.byKey.get(keyOf(vpn, vmid, false, asid));
-  const gs = g ? g[0]! : -1;
-  const as = a ? a[0]! : -1;
-  return gs < 0 ? as : as < 0 ? gs : Math.min(gs, as);
+  return indexedLookup(indexOf(tlb), vpn, asid, vmid);
 }
 
 /** `lruVictim` through the index. */
@@ -233,13 +152,12 @@ export function victimSlot(tlb: readonly TlbEntry[]): number {
 export function fillSlot(tlb: TlbEntry[], slot: number, entry: TlbEntry): void {
   const ix = indexes.get(tlb);
   const e = { ...entry };
-  if (!ix || ix.length !== tlb.length) {
+  if (!ix || ix.length !== tlb.length || !holds(ix, slot)) {
     tlb[slot] = e;
     return;
   }
-  const old = tlb[slot];
-  if (old) {
-    removeKey(ix, old, slot);
+  if (slot < tlb.length) {
+    removeKey(ix, slot);
     unlink(ix, slot);
   }
   tlb[slot] = e;

@@ -30,7 +30,8 @@ export interface BenchScenarios {
 export async function benchMain(argv: string[], scenarios: BenchScenarios): Promise<number> {
   // One row of the scaling table, in a process of its own (scale-bench.ts spawns it).
   if (argv[0] === "--scale-child" && argv[1]) {
-    process.stdout.write(`${JSON.stringify(await scaleChild(argv[1], (raw, file) => scenarios.read(raw, file)))}\n`);
+    const figure = await scaleChild(argv[1], Number(argv[2] ?? 0), (raw, file) => scenarios.read(raw, file));
+    process.stdout.write(`${JSON.stringify(figure)}\n`);
     return 0;
   }
   let values: { quick?: boolean; json?: boolean; help?: boolean };

@@ -16,6 +16,7 @@ import {
   type Tlbi,
   type TlbEntry,
 } from "../../cores/tlb.js";
+import { addKey, buildIndex, indexedLookup, removeKey } from "../../cores/tlb-index.js";
 
 const small = fc.integer({ min: 0, max: 3 });
 const anEntry = fc.record({
@@ -67,5 +68,77 @@ describe("the TLB index", () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it("finds what a linear lookup finds for pages, ASIDs and VMIDs beyond small integers, after fills and uses", () => {
+    // Many distinct keys (few duplicates), so that runs of hash cells of different keys meet.
+    const vpns = [...Array.from({ length: 40 }, (_, i) => i), 2 ** 21, 2 ** 32 + 5, 2 ** 45 + 1];
+    const asids = [0, 1, 65535, 70000];
+    const big = fc.record({
+      vpn: fc.constantFrom(...vpns),
+      asid: fc.constantFrom(...asids),
+      vmid: fc.constantFrom(0, 40000),
+      global: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(big, { minLength: 64, maxLength: 200 }),
+        fc.array(fc.nat(200), { maxLength: 40 }),
+        (fills, touches) => {
+          const tlb: TlbEntry[] = [];
+          let seq = 0;
+          for (const e of fills) {
+            seq++;
+            fillSlot(tlb, tlb.length >= 64 && seq % 4 === 0 ? seq % tlb.length : tlb.length, entry(e, seq));
+            findEntry(tlb, 0, 0, 0);
+          }
+          for (const t of touches) touchSlot(tlb, t % tlb.length, ++seq);
+          for (const vpn of vpns)
+            for (const asid of asids)
+              for (const vmid of [0, 40000]) expect(findEntry(tlb, vpn, asid, vmid)).toBe(lookup(tlb, vpn, asid, vmid));
+          expect(victimSlot(tlb)).toBe(lruVictim(tlb));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("the TLB index's hash cells", () => {
+  // A 64-slot index has 128 cells; pages whose keys hash to the cells at and around the end of the table.
+  const home = (vpn: number): number => buildIndex([entry({ vpn, asid: 1, vmid: 0, global: false }, 0)]).home[0]!;
+  function pagesHomedAt(homes: readonly number[]): number[] {
+    const found: number[] = homes.map(() => -1);
+    for (let vpn = 0; found.includes(-1); vpn++) {
+      const k = homes.findIndex((h, n) => h === home(vpn) && found[n] === -1);
+      if (k >= 0) found[k] = vpn;
+    }
+    return found;
+  }
+  function indexed(pages: readonly number[]): ReturnType<typeof buildIndex> {
+    const ix = buildIndex([]);
+    pages.forEach((vpn, s) => addKey(ix, entry({ vpn, asid: 1, vmid: 0, global: false }, s), s));
+    return ix;
+  }
+
+  it("moves an entry back across the end of the table when a removal frees a cell before its home", () => {
+    const [a, b] = pagesHomedAt([127, 127]);
+    const [c] = pagesHomedAt([0]);
+    const ix = indexed([a!, b!, c!]);
+    expect([ix.cells[127], ix.cells[0], ix.cells[1]]).toEqual([1, 2, 3]);
+    removeKey(ix, 0);
+    expect(indexedLookup(ix, a!, 1, 0)).toBe(-1);
+    expect(indexedLookup(ix, b!, 1, 0)).toBe(1);
+    expect(indexedLookup(ix, c!, 1, 0)).toBe(2);
+  });
+
+  it("leaves an entry at its home past the end of the table when the freed cell is before the end", () => {
+    const [x, y, z] = pagesHomedAt([126, 127, 0]);
+    const ix = indexed([x!, y!, z!]);
+    expect([ix.cells[126], ix.cells[127], ix.cells[0]]).toEqual([1, 2, 3]);
+    removeKey(ix, 0);
+    expect(indexedLookup(ix, x!, 1, 0)).toBe(-1);
+    expect(indexedLookup(ix, y!, 1, 0)).toBe(1);
+    expect(indexedLookup(ix, z!, 1, 0)).toBe(2);
   });
 });
