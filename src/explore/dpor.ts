@@ -12,8 +12,9 @@
  * and replacement choices are data choices: all their alternatives are explored.
  *
  * With a preemption bound (`dporPreemptions`) this is bounded partial-order reduction (bpor.ts): picks
- * over the bound are not explored, every race also gets a conservative backtrack point, and sleep sets
- * are off.
+ * over the bound are not explored, every race also gets a conservative backtrack point, and a sibling
+ * explored before goes to sleep only where no equivalent schedule it stands for needs more preemptions
+ * (`sleepsWithinBound`).
  */
 import { Prng } from "../engine/prng.js";
 import { decodeKey, type ChoiceKind, type Chooser, type StepOption } from "../engine/chooser.js";
@@ -22,7 +23,7 @@ import type { MachineState } from "../state/machine-state.js";
 import { defaultPick, preempts } from "./dfs.js";
 import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./footprint.js";
 import { Abandon } from "./execution.js";
-import { lastSwitchBefore } from "./bpor.js";
+import { firstUnbounded, lastSwitchBefore, sleepsWithinBound } from "./bpor.js";
 import { forEachRace } from "./races.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 
@@ -36,8 +37,10 @@ interface Node {
   done: Set<number>;
   /** Threads asleep here, with the footprint of the step they would take. */
   sleep: Map<number, Footprint>;
-  /** Footprint of the step each explored key took from here (none with a bound: no sleep sets). */
+  /** Footprint of the step each explored key took from here. */
   doneFp: Map<number, Footprint>;
+  /** Whether each explored key was still ready after its step from here (bounded sleep sets need it). */
+  doneReady: Map<number, boolean>;
   /** The key that ran just before this choice point, and the preemptions on the path before it. */
   prevKey: number;
   preBefore: number;
@@ -48,6 +51,8 @@ interface Step {
   fp: Footprint;
   /** The node whose choice started this step, or -1 when it was the only ready item. */
   node: number;
+  /** Whether the step's key was ready again right after it (known at the next step; unknown counts as ready). */
+  readyAfter?: boolean;
 }
 
 class DporChooser implements Chooser {
@@ -57,26 +62,30 @@ class DporChooser implements Chooser {
   private pendingNode = -1;
   private prevKey = -1_000_000;
   private preemptions = 0;
+  /** The schedule would have gone past the tripwire (bounded search's unbounded first attempt). */
+  tripped = false;
 
   /**
-   * `sleepSets`: off with a preemption bound, where they are unsound (bpor.ts). `prng`: random
+   * `bounded`: a preemption bound is set, so only some siblings sleep (bpor.ts). `prng`: random
    * tie-breaks (--order random) for the first pick at a new choice point where no pick is preferred.
    */
   constructor(
     private readonly path: Node[],
     private readonly objects: Objects,
-    private readonly sleepSets: boolean,
+    private readonly bounded: boolean,
     private readonly prng: Prng | null = null,
+    private readonly tripwire = Infinity,
   ) {}
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+    if (kind === "step") this.noteReady((k) => options.some((o, i) => i < of && o.key === k));
     this.settle();
     let n = this.path[this.depth];
     if (!n) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
       let pick = defaultPick(keys, this.prevKey);
       // Random order: any awake thread, unless a bound makes continuing the last one the free pick.
-      if (keys && this.prng && !(!this.sleepSets && keys.includes(this.prevKey))) {
+      if (keys && this.prng && !(this.bounded && keys.includes(this.prevKey))) {
         const awake = keys.filter((k) => !this.sleep.has(k));
         if (awake.length > 0) pick = keys.indexOf(awake[this.prng.below(awake.length)]!);
       } else if (!keys && this.prng) pick = this.prng.below(of);
@@ -95,6 +104,7 @@ class DporChooser implements Chooser {
         done: new Set([first]),
         sleep: new Map(this.sleep),
         doneFp: new Map(),
+        doneReady: new Map(),
         prevKey: this.prevKey,
         preBefore: this.preemptions,
       };
@@ -103,9 +113,16 @@ class DporChooser implements Chooser {
     } else if (n.keys) {
       // Replaying the path: siblings explored before from this node sleep in the branch below it.
       this.sleep = new Map(n.sleep);
-      for (const [k, fp] of n.doneFp) if (k !== n.keys[n.chosen]) this.sleep.set(k, fp);
+      const chosen = n.keys[n.chosen]!;
+      for (const [k, fp] of n.doneFp) {
+        if (k === chosen) continue;
+        if (!this.bounded || sleepsWithinBound(n.keys, n.prevKey, k, chosen, n.doneReady.get(k) ?? true)) this.sleep.set(k, fp);
+      }
     }
-    if (preempts(n.keys, this.prevKey, n.chosen)) this.preemptions++;
+    if (preempts(n.keys, this.prevKey, n.chosen) && ++this.preemptions > this.tripwire) {
+      this.tripped = true;
+      throw new Abandon();
+    }
     if (!n.keys) this.sleep.clear(); // after a data choice nothing is known to be equivalent
     if (kind === "step") this.pendingNode = this.depth;
     this.depth++;
@@ -113,6 +130,8 @@ class DporChooser implements Chooser {
   }
 
   stepped(key: number): void {
+    // No choice since the last step: `key` was the only ready item.
+    this.noteReady((k) => k === key);
     this.settle();
     this.steps.push({ key, fp: emptyFootprint(), node: this.pendingNode });
     this.pendingNode = -1;
@@ -127,6 +146,12 @@ class DporChooser implements Chooser {
 
   private settled = 0;
 
+  /** The last step's key ready again? Told once, at the first choice or step after it. */
+  private noteReady(ready: (key: number) => boolean): void {
+    const step = this.steps.at(-1);
+    if (step && step.readyAfter === undefined) step.readyAfter = ready(step.key);
+  }
+
   /** Once a step is complete: record its footprint at its node and wake the sleepers it depends on. */
   settle(): void {
     if (this.settled === this.steps.length) return;
@@ -134,7 +159,10 @@ class DporChooser implements Chooser {
     const step = this.steps.at(-1)!;
     if (step.node >= 0) {
       const n = this.path[step.node]!;
-      if (this.sleepSets && n.keys && !n.doneFp.has(step.key)) n.doneFp.set(step.key, step.fp);
+      if (n.keys && !n.doneFp.has(step.key)) {
+        n.doneFp.set(step.key, step.fp);
+        n.doneReady.set(step.key, step.readyAfter ?? true);
+      }
     }
     for (const [k, fp] of this.sleep) if (dependent(fp, step.fp)) this.sleep.delete(k);
   }
@@ -237,7 +265,9 @@ export function dporStrategy(o: StrategyOptions): Strategy {
   let current: DporChooser | null = null;
   let started = false;
   // Unbounded unless asked (Infinity: no pick is ever over it, and no conservative points are added).
-  const bound = o.dporPreemptions ?? Infinity;
+  const limit = o.dporPreemptions ?? Infinity;
+  // With a bound, first unbounded DPOR with a tripwire at the bound (bpor.ts, `firstUnbounded`).
+  let bound = firstUnbounded(limit) ? Infinity : limit;
   const prng = o.dporOrder === "random" ? new Prng(o.seed) : null;
   return {
     name: "dpor",
@@ -247,12 +277,19 @@ export function dporStrategy(o: StrategyOptions): Strategy {
       if (started && !nextBranch(path, bound, prng)) return null;
       started = true;
       this.lastIndex++;
-      current = new DporChooser(path, objects, bound === Infinity, prng);
+      current = new DporChooser(path, objects, bound !== Infinity, prng, bound === limit ? Infinity : limit);
       return current;
     },
     observe: (ev, state) => current?.observe(ev, state),
     done() {
       if (!current) return;
+      if (current.tripped) {
+        // A schedule needs more preemptions than the bound allows: start over as bounded DPOR.
+        path.length = 0;
+        started = false;
+        bound = limit;
+        return;
+      }
       current.settle();
       addBacktrackPoints(path, current.steps, bound !== Infinity);
       addSpeculativeWalks(path, current.steps, objects, bound !== Infinity);
