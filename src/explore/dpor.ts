@@ -62,7 +62,7 @@ class DporChooser implements Chooser {
   private pendingNode = -1;
   private prevKey = -1_000_000;
   private preemptions = 0;
-  /** The schedule would have gone past the tripwire (bounded search's unbounded first attempt). */
+  /** The schedule would have gone past the bound in bounded search's unbounded first attempt (`tripwire`). */
   tripped = false;
 
   /**
@@ -74,7 +74,8 @@ class DporChooser implements Chooser {
     private readonly objects: Objects,
     private readonly bounded: boolean,
     private readonly prng: Prng | null = null,
-    private readonly tripwire = Infinity,
+    private readonly limit = Infinity,
+    private readonly tripwire = false,
   ) {}
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
@@ -119,8 +120,10 @@ class DporChooser implements Chooser {
         if (!this.bounded || sleepsWithinBound(n.keys, n.prevKey, k, chosen, n.doneReady.get(k) ?? true)) this.sleep.set(k, fp);
       }
     }
-    if (preempts(n.keys, this.prevKey, n.chosen) && ++this.preemptions > this.tripwire) {
-      this.tripped = true;
+    // Over the bound: the unbounded first attempt trips; bounded DPOR gets here only when the key that
+    // ran last is asleep and any other is one preemption too many, so nothing within the bound is left.
+    if (preempts(n.keys, this.prevKey, n.chosen) && ++this.preemptions > this.limit) {
+      this.tripped = this.tripwire;
       throw new Abandon();
     }
     if (!n.keys) this.sleep.clear(); // after a data choice nothing is known to be equivalent
@@ -277,7 +280,7 @@ export function dporStrategy(o: StrategyOptions): Strategy {
       if (started && !nextBranch(path, bound, prng)) return null;
       started = true;
       this.lastIndex++;
-      current = new DporChooser(path, objects, bound !== Infinity, prng, bound === limit ? Infinity : limit);
+      current = new DporChooser(path, objects, bound !== Infinity, prng, limit, bound !== limit);
       return current;
     },
     observe: (ev, state) => current?.observe(ev, state),
