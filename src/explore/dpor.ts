@@ -12,8 +12,9 @@
  * and replacement choices are data choices: all their alternatives are explored.
  *
  * With a preemption bound (`dporPreemptions`) this is bounded partial-order reduction (bpor.ts): picks
- * over the bound are not explored, every race also gets a conservative backtrack point, and sleep sets
- * are off.
+ * over the bound are not explored, every race also gets a conservative backtrack point, and a sibling
+ * explored before goes to sleep only where no equivalent schedule it stands for needs more preemptions
+ * (`sleepsWithinBound`).
  *
  * Executions resume from a snapshot at the deepest choice point they share with the previous one
  * (resume.ts, as stateful search does): the steps before it, their footprints included, are the
@@ -21,44 +22,18 @@
  * the schedules explored and their order, are the same as when every execution starts over.
  */
 import { Prng } from "../engine/prng.js";
-import { decodeKey, type ChoiceKind, type StepOption } from "../engine/chooser.js";
+import { type ChoiceKind, type StepOption } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import { defaultPick, preempts } from "./dfs.js";
 import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./footprint.js";
 import { Abandon, execute } from "./execution.js";
-import { lastSwitchBefore } from "./bpor.js";
-import { forEachRace } from "./races.js";
+import { firstUnbounded, sleepsWithinBound } from "./bpor.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 import { ProgramTrace } from "./program-trace.js";
 import { Resumer, type ResumableChooser } from "./resume.js";
 import type { Engine, System } from "../engine/engine.js";
-
-interface Node {
-  /** Step choices have keys; data choices (program, victim) have none. */
-  keys: number[] | null;
-  of: number;
-  chosen: number;
-  /** Step nodes: keys to explore; data nodes: indices. */
-  backtrack: Set<number>;
-  done: Set<number>;
-  /** Threads asleep here, with the footprint of the step they would take. */
-  sleep: Map<number, Footprint>;
-  /** Footprint of the step each explored key took from here (none with a bound: no sleep sets). */
-  doneFp: Map<number, Footprint>;
-  /** The key that ran just before this choice point, and the preemptions on the path before it. */
-  prevKey: number;
-  preBefore: number;
-}
-
-interface Step {
-  key: number;
-  fp: Footprint;
-  /** Its vector clock, once the race analysis has seen it (races.ts). */
-  clock?: Uint32Array;
-  /** The node whose choice started this step, or -1 when it was the only ready item. */
-  node: number;
-}
+import { addBacktrackPoints, addSpeculativeWalks, nextBranch, type Node, type Step } from "./dpor-tree.js";
 
 /** What a snapshot keeps of the chooser: the steps before it (the previous execution's) and the bookkeeping. */
 interface DporMark {
@@ -75,16 +50,20 @@ class DporChooser implements ResumableChooser<DporMark> {
   private pendingNode = -1;
   private prevKey = -1_000_000;
   private preemptions = 0;
+  /** The schedule would have gone past the bound in bounded search's unbounded first attempt (`tripwire`). */
+  tripped = false;
 
   /**
-   * `sleepSets`: off with a preemption bound, where they are unsound (bpor.ts). `prng`: random
+   * `bounded`: a preemption bound is set, so only some siblings sleep (bpor.ts). `prng`: random
    * tie-breaks (--order random) for the first pick at a new choice point where no pick is preferred.
    */
   constructor(
     private readonly path: Node[],
     private readonly objects: Objects,
-    private readonly sleepSets: boolean,
+    private readonly bounded: boolean,
     private readonly prng: Prng | null = null,
+    private readonly limit = Infinity,
+    private readonly tripwire = false,
   ) {}
 
   /** The program trace only records what programs read, for the resumer's log (DPOR hashes no state). */
@@ -115,13 +94,14 @@ class DporChooser implements ResumableChooser<DporMark> {
   }
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+    if (kind === "step") this.noteReady((k) => options.some((o, i) => i < of && o.key === k));
     this.settle();
     let n = this.path[this.depth];
     if (!n) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
       let pick = defaultPick(keys, this.prevKey);
       // Random order: any awake thread, unless a bound makes continuing the last one the free pick.
-      if (keys && this.prng && !(!this.sleepSets && keys.includes(this.prevKey))) {
+      if (keys && this.prng && !(this.bounded && keys.includes(this.prevKey))) {
         const awake = keys.filter((k) => !this.sleep.has(k));
         if (awake.length > 0) pick = keys.indexOf(awake[this.prng.below(awake.length)]!);
       } else if (!keys && this.prng) pick = this.prng.below(of);
@@ -148,6 +128,7 @@ class DporChooser implements ResumableChooser<DporMark> {
         done: new Set([first]),
         sleep: new Map(this.sleep),
         doneFp: new Map(),
+        doneReady: new Map(),
         prevKey: this.prevKey,
         preBefore: this.preemptions,
       };
@@ -156,9 +137,18 @@ class DporChooser implements ResumableChooser<DporMark> {
     } else if (n.keys) {
       // Replaying the path: siblings explored before from this node sleep in the branch below it.
       this.sleep = new Map(n.sleep);
-      for (const [k, fp] of n.doneFp) if (k !== n.keys[n.chosen]) this.sleep.set(k, fp);
+      const chosen = n.keys[n.chosen]!;
+      for (const [k, fp] of n.doneFp) {
+        if (k === chosen) continue;
+        if (!this.bounded || sleepsWithinBound(n.keys, n.prevKey, k, chosen, n.doneReady.get(k) ?? true)) this.sleep.set(k, fp);
+      }
     }
-    if (preempts(n.keys, this.prevKey, n.chosen)) this.preemptions++;
+    // Over the bound: the unbounded first attempt trips; bounded DPOR gets here only when the key that
+    // ran last is asleep and any other is one preemption too many, so nothing within the bound is left.
+    if (preempts(n.keys, this.prevKey, n.chosen) && ++this.preemptions > this.limit) {
+      this.tripped = this.tripwire;
+      throw new Abandon();
+    }
     if (!n.keys) this.sleep.clear(); // after a data choice nothing is known to be equivalent
     if (kind === "step") this.pendingNode = this.depth;
     this.depth++;
@@ -166,6 +156,8 @@ class DporChooser implements ResumableChooser<DporMark> {
   }
 
   stepped(key: number): void {
+    // No choice since the last step: `key` was the only ready item.
+    this.noteReady((k) => k === key);
     this.settle();
     this.steps.push({ key, fp: emptyFootprint(), node: this.pendingNode });
     this.pendingNode = -1;
@@ -180,6 +172,12 @@ class DporChooser implements ResumableChooser<DporMark> {
 
   private settled = 0;
 
+  /** The last step's key ready again? Told once, at the first choice or step after it. */
+  private noteReady(ready: (key: number) => boolean): void {
+    const step = this.steps.at(-1);
+    if (step && step.readyAfter === undefined) step.readyAfter = ready(step.key);
+  }
+
   /** Once a step is complete: record its footprint at its node and wake the sleepers it depends on. */
   settle(): void {
     if (this.settled === this.steps.length) return;
@@ -187,105 +185,13 @@ class DporChooser implements ResumableChooser<DporMark> {
     const step = this.steps.at(-1)!;
     if (step.node >= 0) {
       const n = this.path[step.node]!;
-      if (this.sleepSets && n.keys && !n.doneFp.has(step.key)) n.doneFp.set(step.key, step.fp);
+      if (n.keys && !n.doneFp.has(step.key)) {
+        n.doneFp.set(step.key, step.fp);
+        n.doneReady.set(step.key, step.readyAfter ?? true);
+      }
     }
     for (const [k, fp] of this.sleep) if (dependent(fp, step.fp)) this.sleep.delete(k);
   }
-}
-
-/**
- * Speculative walks are optional: a run ends without them, so no race with a walk that never ran can
- * show up. A walk's effect depends only on its core's registers and TLB and the page tables, so
- * between two changes of those, one walk per core and VA stands for all: the first choice point of
- * every such interval that offers a walk gets it as a backtrack candidate. With a bound, so does the
- * first one where taking the walk is no preemption (the first may be over the bound where that is not).
- */
-function addSpeculativeWalks(path: Node[], steps: readonly Step[], objects: Objects, bounded: boolean): void {
-  const lastChange = new Map<number, number>();
-  let lastTables = -1;
-  const marked = new Map<number, number>();
-  const markedFree = new Map<number, number>();
-  for (let j = 0; j < steps.length; j++) {
-    const s = steps[j]!;
-    const node = s.node >= 0 ? path[s.node] : undefined;
-    if (node?.keys) {
-      for (const key of node.keys) {
-        const item = decodeKey(key);
-        if (item.k !== "spec") continue;
-        const core = item.c;
-        const interval = Math.max(lastChange.get(core) ?? -1, lastTables);
-        if (bounded && markedFree.get(key) !== interval && !preempts(node.keys, node.prevKey, node.keys.indexOf(key))) {
-          markedFree.set(key, interval);
-          node.backtrack.add(key);
-        }
-        if (marked.get(key) === interval) continue;
-        marked.set(key, interval);
-        node.backtrack.add(key);
-      }
-    }
-    for (const w of s.fp.writes) {
-      const c = objects.walkCore[w]!;
-      if (c === -2) lastTables = j;
-      else if (c >= 0) lastChange.set(c, j);
-    }
-  }
-}
-
-/**
- * DPOR's backtrack points: the thread of each racing step (or, if it was not ready there, every ready
- * thread) at the choice point before the step it races with. With a bound, BPOR's conservative point
- * too: the same thread at the last context switch before that step (bpor.ts).
- */
-function addBacktrackPoints(path: Node[], steps: readonly Step[], bounded: boolean, from: number): void {
-  forEachRace(
-    steps,
-    (i, j) => {
-      const key = steps[j]!.key;
-      addPoint(path[steps[i]!.node], key);
-      if (!bounded) return;
-      const b = lastSwitchBefore(steps, i);
-      if (b >= 0) addPoint(path[steps[b]!.node], key);
-    },
-    from,
-  );
-}
-
-/** `key` to the node's backtrack set, or, if it was not ready there, every ready key (a forced step has no node). */
-function addPoint(node: Node | undefined, key: number): void {
-  if (!node?.keys) return;
-  if (node.keys.includes(key)) node.backtrack.add(key);
-  else for (const k of node.keys) node.backtrack.add(k);
-}
-
-/**
- * The deepest node with something left to explore gets it; deeper nodes go. False when done. With
- * `prng` (--order random), a random one of the candidates left there rather than the first added:
- * which candidate of a backtrack set is explored first does not change what the set covers.
- */
-function nextBranch(path: Node[], bound: number, prng: Prng | null): boolean {
-  while (path.length > 0) {
-    const n = path.at(-1)!;
-    const left: number[] = [];
-    for (const b of n.backtrack) {
-      if (n.done.has(b)) continue;
-      if (n.keys) {
-        if (n.sleep.has(b)) continue;
-        const i = n.keys.indexOf(b);
-        if (i < 0) continue;
-        if (n.preBefore + (preempts(n.keys, n.prevKey, i) ? 1 : 0) > bound) continue;
-      }
-      left.push(b);
-      if (!prng) break;
-    }
-    if (left.length > 0) {
-      const b = prng ? left[prng.below(left.length)]! : left[0]!;
-      n.chosen = n.keys ? n.keys.indexOf(b) : b;
-      n.done.add(b);
-      return true;
-    }
-    path.pop();
-  }
-  return false;
 }
 
 /** Path nodes between DPOR's snapshots (resume.ts): measured on asid-small-arm64 and tlb-shootdown-munmap. */
@@ -297,7 +203,9 @@ export function dporStrategy(o: StrategyOptions): Strategy {
   let current: DporChooser | null = null;
   let started = false;
   // Unbounded unless asked (Infinity: no pick is ever over it, and no conservative points are added).
-  const bound = o.dporPreemptions ?? Infinity;
+  const limit = o.dporPreemptions ?? Infinity;
+  // With a bound, first unbounded DPOR with a tripwire at the bound (bpor.ts, `firstUnbounded`).
+  let bound = firstUnbounded(limit) ? Infinity : limit;
   const prng = o.dporOrder === "random" ? new Prng(o.seed) : null;
   let resumer: Resumer<DporMark> | null = null;
   const counts = { resumed: 0, startedOver: 0 };
@@ -312,7 +220,7 @@ export function dporStrategy(o: StrategyOptions): Strategy {
       started = true;
       from = path.length - 1;
       this.lastIndex++;
-      current = new DporChooser(path, objects, bound === Infinity, prng);
+      current = new DporChooser(path, objects, bound !== Infinity, prng, limit, bound !== limit);
       return current;
     },
     execute(t, chooser, hooks) {
@@ -324,6 +232,13 @@ export function dporStrategy(o: StrategyOptions): Strategy {
     observe: (ev, state) => current?.observe(ev, state),
     done() {
       if (!current) return;
+      if (current.tripped) {
+        // A schedule needs more preemptions than the bound allows: start over as bounded DPOR.
+        path.length = 0;
+        started = false;
+        bound = limit;
+        return;
+      }
       current.settle();
       addBacktrackPoints(path, current.steps, bound !== Infinity, current.reused);
       addSpeculativeWalks(path, current.steps, objects, bound !== Infinity);

@@ -20,7 +20,7 @@ const SCENARIOS = [
   "asid-small-arm64",
   "asid-small-ipi",
 ];
-const BOUNDS = [1, 2];
+const BOUNDS = [0, 1, 2];
 
 /** Each search once (DFS with two preemptions takes seconds on the roll-over scenarios). */
 const cache = new Map<string, Promise<{ dfs: ExploreResult; dpor: ExploreResult }>>();
@@ -37,6 +37,13 @@ function both(name: string, p: number, target: () => Promise<ExecutionTarget> = 
   }
   return cache.get(k)!;
 }
+
+const speculativeTarget = (): Promise<ExecutionTarget> =>
+  tinyTarget({
+    core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
+    core1: [rd("0x8000")],
+    machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
+  });
 
 const verdict = (r: ExploreResult): string => r.found?.violation.invariant ?? "clean";
 
@@ -68,12 +75,7 @@ describe("bounded dpor covers what dfs with the same preemption bound covers", (
   );
 
   // The built-in five have no speculative walks; these two do (dpor adds walks as candidates itself).
-  const speculative = (): Promise<ExecutionTarget> =>
-    tinyTarget({
-      core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
-      core1: [rd("0x8000")],
-      machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
-    });
+  const speculative = speculativeTarget;
   const reservedSwitch = (): Promise<ExecutionTarget> =>
     targetOf(
       readScenario(
@@ -106,11 +108,13 @@ describe("bounded dpor covers what dfs with the same preemption bound covers", (
   });
 });
 
-describe("bounded dpor runs strictly fewer schedules than dfs with the same bound", () => {
+describe("bounded dpor runs fewer schedules than dfs with the same bound (no more with none)", () => {
   it.each(cases)("%s with at most %i preemptions, where both run to the end", async (name, p) => {
     const { dfs, dpor } = await both(name, p);
     if (!dfs.exhausted || !dpor.exhausted) return; // a violation stops both: nothing to compare
-    expect(dpor.schedules, `dfs ${dfs.schedules}`).toBeLessThan(dfs.schedules);
+    // With no preemption, every schedule DFS runs is a different run of whole blocks: DPOR can only match it.
+    if (p === 0) expect(dpor.schedules, `dfs ${dfs.schedules}`).toBeLessThanOrEqual(dfs.schedules);
+    else expect(dpor.schedules, `dfs ${dfs.schedules}`).toBeLessThan(dfs.schedules);
   });
 
   it("both run to the end on the clean ones, so the comparison above is made", async () => {
@@ -121,6 +125,39 @@ describe("bounded dpor runs strictly fewer schedules than dfs with the same boun
       }
     }
   });
+});
+
+describe("bounded dpor's sleep sets (bpor.ts sleepsWithinBound) save schedules", () => {
+  // Bounded DPOR before issue 19, without sleep sets (the same model and footprints).
+  const before: Record<string, number> = {
+    "tlb-shootdown-munmap/1": 128,
+    "tlb-shootdown-munmap/2": 1297,
+    "tlb-shootdown-munmap-local-only/2": 16,
+    "asid-small-ipi/1": 16,
+    "asid-small-ipi/2": 72,
+    "asid-small-generation/1": 36,
+    "asid-small-arm64/1": 40,
+    "asid-small-arm64/2": 652,
+  };
+  it("never more schedules than without them, and on tlb-shootdown-munmap within 2, far fewer", async () => {
+    for (const [k, was] of Object.entries(before)) {
+      const [name, p] = k.split("/") as [string, string];
+      expect((await both(name, Number(p))).dpor.schedules, k).toBeLessThanOrEqual(was);
+    }
+    expect((await both("tlb-shootdown-munmap", 2)).dpor.schedules).toBeLessThan(1000);
+  });
+
+  // A bound no schedule reaches: bounded DPOR first runs unbounded with a tripwire at the bound (bpor.ts firstUnbounded).
+  it.each(["tlb-shootdown-munmap-local-only", "asid-small-ipi", "tiny munmap with speculative walks"])(
+    "%s with a bound of 1000: no more schedules than unbounded dpor, and the same verdict",
+    async (name) => {
+      const t = await (name.startsWith("tiny") ? speculativeTarget() : builtinTarget(name));
+      const unbounded = run(t, "dpor", { budget: 100_000 });
+      const bounded = run(t, "dpor", { dporPreemptions: 1000, budget: 100_000 });
+      expect([verdict(bounded), bounded.exhausted]).toEqual([verdict(unbounded), unbounded.exhausted]);
+      expect(bounded.schedules).toBeLessThanOrEqual(unbounded.schedules);
+    },
+  );
 });
 
 describe("bounded dpor runs no schedule over its bound", () => {

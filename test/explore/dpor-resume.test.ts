@@ -22,6 +22,9 @@ describe("dpor resumed from snapshots", () => {
     ["tlb-shootdown-munmap", { budget: 1_500 }],
     ["tlb-shootdown-munmap-local-only", { budget: 100_000, dporPreemptions: 1 }],
     ["asid-small-ipi", { budget: 100_000 }],
+    // A bound over 2: unbounded first, started over as bounded DPOR if a schedule trips it (bpor.ts).
+    ["asid-small-ipi", { budget: 100_000, dporPreemptions: 3 }],
+    ["tlb-shootdown-munmap-local-only", { budget: 100_000, dporPreemptions: 3 }],
     ["asid-small-arm64", { budget: 300 }],
     ["asid-small-generation", { budget: 200, dporOrder: "random", seed: 7 }],
     ["a15-vmid-small", { budget: 60, dporOrder: "pct" }],
