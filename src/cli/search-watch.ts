@@ -12,6 +12,9 @@ import { ProgressBar } from "./progress.js";
 
 export type StopReason = "SIGINT" | "SIGTERM" | "time limit";
 
+/** A second stop signal sooner than this after the first is the same stop delivered twice. */
+const SAME_STOP_S = 1;
+
 /** Seconds between progress lines when stderr is not a terminal. */
 const LINE_EVERY_S = 5;
 
@@ -31,6 +34,8 @@ export class SearchWatch {
   private lastLine = 0;
   private readonly bar: ProgressBar;
   private readonly handlers: [NodeJS.Signals, () => void][] = [];
+  /** When the first stop signal came (seconds since the start), or null. */
+  private signalledAt: number | null = null;
 
   constructor(
     private readonly io: Io,
@@ -42,7 +47,14 @@ export class SearchWatch {
     this.bar = new ProgressBar(io.tty && drawBar, budget, label);
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
       const h = (): void => {
-        if (this.stopped) process.exit(sig === "SIGINT" ? 130 : 143);
+        // A second signal quits at once, unless it follows the first within a second: `timeout` (and
+        // a kill of the process group) delivers one stop twice, microseconds apart, which would lose
+        // the coverage the first one asked for.
+        if (this.stopped) {
+          if (this.signalledAt !== null && this.seconds() - this.signalledAt < SAME_STOP_S) return;
+          process.exit(sig === "SIGINT" ? 130 : 143);
+        }
+        this.signalledAt = this.seconds();
         this.bar.finish();
         this.stopped = sig;
         io.err(`${label}: ${sig}: stopping after the current schedule (again to quit at once)`);
@@ -79,6 +91,9 @@ export class SearchWatch {
 
   /** Gives the signals back to Node's default handling. */
   release(): void {
+    // After a stop by signal the handlers stay: a duplicate of that signal may still be on its way, and
+    // Node's default handling would kill the process before its output is out (a later one exits).
+    if (this.signalledAt !== null) return;
     for (const [sig, h] of this.handlers) process.off(sig, h);
   }
 }

@@ -11,6 +11,8 @@ function interrupted(
   args: string[],
   signal: NodeJS.Signals,
   afterMs: number,
+  /** Deliver it twice, 5 ms apart, as `timeout` and a kill of the process group do. */
+  twice = false,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [bin, ...args], { cwd: box.cwd, stdio: ["ignore", "pipe", "pipe"] });
   const out = { stdout: "", stderr: "" };
@@ -24,7 +26,10 @@ function interrupted(
   const poll = setInterval(() => {
     if (out.stdout.includes("SEED=") || (args.includes("--json") && /: \d+ schedules, /.test(out.stderr))) {
       clearInterval(poll);
-      setTimeout(() => child.kill(signal), afterMs);
+      setTimeout(() => {
+        child.kill(signal);
+        if (twice) setTimeout(() => child.kill(signal), 5);
+      }, afterMs);
     }
   }, 20);
   return new Promise((done) => child.on("exit", (code) => done({ code, ...out })));
@@ -59,6 +64,16 @@ describe("explore off a terminal", () => {
     expect(r.code).toBe(143);
     const j = JSON.parse(r.stdout) as { stopped: string; schedules: number; verdict: string };
     expect(j).toMatchObject({ stopped: "SIGTERM", verdict: "clean" });
+    expect(j.schedules).toBeGreaterThan(0);
+  }, 30_000);
+});
+
+describe("a stop delivered twice", () => {
+  it("SIGTERM twice within a second (timeout's way) is one stop: the coverage is printed, exit 143", async () => {
+    const r = await interrupted([...long, "--json"], "SIGTERM", 200, true);
+    expect(r.code).toBe(143);
+    const j = JSON.parse(r.stdout) as { stopped: string; schedules: number };
+    expect(j.stopped).toBe("SIGTERM");
     expect(j.schedules).toBeGreaterThan(0);
   }, 30_000);
 });
