@@ -11,7 +11,7 @@ function interrupted(
   args: string[],
   signal: NodeJS.Signals,
   afterMs: number,
-  /** Deliver it twice, 5 ms apart, as `timeout` and a kill of the process group do. */
+  /** Deliver it twice, back to back, as `timeout` (the child, then its process group) does. */
   twice = false,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [bin, ...args], { cwd: box.cwd, stdio: ["ignore", "pipe", "pipe"] });
@@ -28,7 +28,7 @@ function interrupted(
       clearInterval(poll);
       setTimeout(() => {
         child.kill(signal);
-        if (twice) setTimeout(() => child.kill(signal), 5);
+        if (twice) child.kill(signal);
       }, afterMs);
     }
   }, 20);
