@@ -22,7 +22,7 @@
  * the schedules explored and their order, are the same as when every execution starts over.
  */
 import { Prng } from "../engine/prng.js";
-import { type ChoiceKind, type StepOption } from "../engine/chooser.js";
+import type { ChoiceKind, StepOption } from "../engine/chooser.js";
 import type { SimEvent } from "../events/index.js";
 import type { MachineState } from "../state/machine-state.js";
 import { defaultPick, preempts } from "./dfs.js";

@@ -41,7 +41,12 @@ function stopFlag(unit: WorkUnit): Pick<ExploreRequest, "proceed"> {
 /** Runs a DFS unit: claims subtrees of the shared table until none is left. */
 export function runDfsUnit(unit: WorkUnit, base: Base): SubtreeResults {
   const { table, units } = unit.dfs!;
-  const req = {
+  return runSubtrees(searchOf(unit, base), table, units);
+}
+
+/** The search a unit belongs to: the base request with the unit's strategy, budget, seed and bounds. */
+function searchOf(unit: WorkUnit, base: Base) {
+  return {
     ...base,
     strategy: unit.strategy,
     budget: unit.budget,
@@ -49,7 +54,6 @@ export function runDfsUnit(unit: WorkUnit, base: Base): SubtreeResults {
     depth: unit.depth,
     preemptions: unit.preemptions,
   };
-  return runSubtrees(req, table, units);
 }
 
 /** Runs a unit's share of the search on this thread (a worker's, or the main thread's own). */
@@ -66,12 +70,7 @@ function unitRequest(unit: WorkUnit, base: Base): ExploreRequest {
   const best = new Int32Array(unit.best);
   const claims = unit.claims ? new Int32Array(unit.claims) : null;
   return {
-    ...base,
-    strategy: unit.strategy,
-    budget: unit.budget,
-    seed: unit.seed,
-    depth: unit.depth,
-    preemptions: unit.preemptions,
+    ...searchOf(unit, base),
     share: claims ? { ...unit.share, claim: () => claimBelow(claims, unit.budget) } : unit.share,
     keepFingerprints: true,
     stopAt: () => Atomics.load(best, 0),
