@@ -13,7 +13,8 @@ import { StateSet, type PackedStates } from "./state-set.js";
 import type { Share, Strategy, StrategyName, StrategyOptions } from "./strategy.js";
 import { tasksOn } from "../scenario/initial-state.js";
 import { interleavedWithPct } from "./interleaved.js";
-import { FinalsBelow, statefulStrategy, type StatefulStats } from "./stateful.js";
+import { FinalsBelow } from "./finals-below.js";
+import { statefulStrategy, type StatefulStats } from "./stateful.js";
 import { makeStore, type StoreKind, type Visited } from "./visited.js";
 
 export interface ExploreRequest {

@@ -133,6 +133,13 @@ export class ProgramLog {
         system.restoreQuiescent(c, p.saved);
         skipTo[c] = p.entry;
       }
+      // Entries before every core's loop head are skipped by all: start at the earliest one.
+      const first = Math.min(...skipTo);
+      if (first > 0) {
+        if (first > m.entries) throw new ReplayDiverged();
+        this.entry = first;
+        this.pos = first < m.entries ? this.starts[first]! : m.reads;
+      }
       while (this.entry < m.entries) {
         const c = this.cores[this.entry]!;
         const kind = this.kinds[this.entry]!;

@@ -3,8 +3,9 @@
  * preemption-bounded DFS of dfs.ts, which also stores every state it reaches at a scheduling choice
  * point (state-key.ts: machine, kernel, hypervisor, messages in flight, each core's program trace)
  * and prunes a continuation that reaches a state already explored with at least the same remaining
- * bound. Executions still start from the initial state (step programs are generators, which cannot
- * be copied), so pruning saves a schedule's suffix, not its prefix.
+ * bound. It looks states up at some steps with no choice too (`forcedStep`: the first after a choice
+ * point, and loop heads), so that a long stretch one core runs alone is cut where another order
+ * already ran it. Executions resume from a snapshot of the choice point they change (resume.ts).
  *
  * Why a prune is sound: the future of an execution from a choice point is fixed by the engine's state
  * there, which state-key.ts encodes completely, and the choices still to make. A state is stored when
@@ -30,6 +31,8 @@ import { stateHash } from "./state-hash.js";
 import { stateKey } from "./state-key.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 import type { StateRef, Visited } from "./visited.js";
+import { ForcedStates } from "./forced-states.js";
+import type { FinalsBelow } from "./finals-below.js";
 
 /** Thrown at a prune: one instance (an Error's stack trace, taken at each prune, was 5% of the search). */
 const PRUNED = new Abandon();
@@ -49,27 +52,6 @@ export interface StatefulStats {
 
 /** The item that ran last, as far as the preemption bound cares: a delivered message is never ready again. */
 const lastClass = (key: number): number => (key >= MSG_KEY_BASE ? -1 : key);
-
-/**
- * Final states reachable below each stored state (when asked: tests compare them with stateless
- * search's): a pruned execution's finals are those of the state it was pruned at.
- */
-export class FinalsBelow {
-  private readonly below = new Map<string, Set<string>>();
-  readonly all = new Set<string>();
-  /** The execution along `keys` ended in `final`, or was pruned at `prunedAt`. */
-  add(keys: readonly (string | null)[], final: string | null, prunedAt: string | null): void {
-    const found = prunedAt !== null ? this.below.get(prunedAt) : final !== null ? new Set([final]) : undefined;
-    if (!found) return;
-    for (const f of found) this.all.add(f);
-    for (const k of keys) {
-      if (k === null) continue;
-      let set = this.below.get(k);
-      if (!set) this.below.set(k, (set = new Set()));
-      for (const f of found) set.add(f);
-    }
-  }
-}
 
 /** What a snapshot keeps of the chooser (resume.ts). */
 interface ChooserMark {
@@ -102,6 +84,7 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     /** Per path node: the state as the store knows it (null: a data choice), and whether the bound left out a pick below it (see statefulStrategy). */
     private readonly refs: (StateRef | null)[],
     private readonly cut: boolean[],
+    private readonly forced: ForcedStates,
   ) {
     this.trace = new ProgramTrace(cores);
   }
@@ -127,47 +110,68 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
   };
 
   /** Where a core's programs are plain data (its scheduler's loop head), its trace starts over from them. */
-  private checkpoint(): void {
+  private checkpoint(): boolean {
     const system = this.system;
-    if (!system?.quiescent || !this.engine) return;
+    if (!system?.quiescent || !this.engine) return false;
+    let reset = false;
     for (let c = 0; c < this.trace.a.length; c++) {
       if (!this.trace.isDirty(c) || this.engine.mainAt(c)?.k !== "pick-task") continue;
       const q = system.quiescent(c);
       if (q === null) continue;
       this.trace.reset(c, q);
+      reset = true;
       // From here a rebuild of this core's programs need not replay what they did before (resume.ts).
       this.resumer.point(c, system);
     }
+    return reset;
   }
+
+  /**
+   * Looks the state up in the store (the state before the next step): throws PRUNED when it was
+   * explored already, with at least this much bound left; otherwise stores it and gives its key and ref.
+   */
+  private visit(): { key: string | null; ref: StateRef } {
+    // Unbounded, neither the preemptions so far nor the item last run matter.
+    const pre = this.bounded ? this.preemptions : 0;
+    const last = this.bounded ? lastClass(this.prevKey) : 0;
+    let key: string | null = null;
+    let ref: StateRef;
+    let fresh: boolean;
+    if (this.store.visitHash) {
+      // The hash stores need the key's 64-bit hash only: computed without building the key.
+      stateHash(this.state!, this.trace, 0, this.hash);
+      fresh = this.store.visitHash(this.hash[0]!, this.hash[1]!, pre, last);
+      ref = [this.hash[0]!, this.hash[1]!];
+      if (this.wantKeys) key = `${this.hash[0]}.${this.hash[1]}`;
+    } else fresh = this.store.visit((ref = key = stateKey(this.state!, this.trace, 0)), pre, last);
+    if (!fresh) {
+      this.stats.matched++;
+      this.prunedAt = key;
+      // Pruned at a state covered only within the bound: what lies below here is not known whole.
+      if (this.bounded && !this.store.isComplete(ref)) {
+        if (this.path.length > 0) this.cut[this.path.length - 1] = true;
+        this.forced.cut[this.path.length] = true;
+      }
+      throw PRUNED;
+    }
+    this.stats.stored++;
+    return { key, ref };
+  }
+
+  /** Whether the last step was picked (a choice point) rather than the only one ready. */
+  private picked = false;
+  /** No state has been looked up since the last choice point. */
+  private afterPick = false;
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     this.trace.current = -1;
+    this.picked = true;
     if (kind === "step") this.checkpoint();
     let node = this.path[this.depth];
     if (!node) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
       if (keys) {
-        // Unbounded, neither the preemptions so far nor the item last run matter.
-        const pre = this.bounded ? this.preemptions : 0;
-        const last = this.bounded ? lastClass(this.prevKey) : 0;
-        let key: string | null = null;
-        let ref: StateRef;
-        let fresh: boolean;
-        if (this.store.visitHash) {
-          // The hash stores need the key's 64-bit hash only: computed without building the key.
-          stateHash(this.state!, this.trace, 0, this.hash);
-          fresh = this.store.visitHash(this.hash[0]!, this.hash[1]!, pre, last);
-          ref = [this.hash[0]!, this.hash[1]!];
-          if (this.wantKeys) key = `${this.hash[0]}.${this.hash[1]}`;
-        } else fresh = this.store.visit((ref = key = stateKey(this.state!, this.trace, 0)), pre, last);
-        if (!fresh) {
-          this.stats.matched++;
-          this.prunedAt = key;
-          // Pruned at a state covered only within the bound: what lies below here is not known whole.
-          if (this.bounded && !this.store.isComplete(ref)) this.cut[this.path.length - 1] = true;
-          throw PRUNED;
-        }
-        this.stats.stored++;
+        const { key, ref } = this.visit();
         this.keys[this.path.length] = key;
         this.refs[this.path.length] = ref;
         // The state before this pick, to resume the executions that pick otherwise here (resume.ts).
@@ -187,7 +191,30 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     return node.current;
   }
 
+  /**
+   * A step with no choice (one item ready) past the path's known part: its state is stored and looked
+   * up too. Without it, once one core has finished the other runs alone to the end in every
+   * execution that gets there, however many times the same state was reached (a15-vmid-small: a
+   * tail of hundreds of steps after each new state near the end).
+   */
+  private forcedStep(): void {
+    if (this.depth < this.path.length || this.state === null) return;
+    this.trace.current = -1;
+    // Looked up where another order is likely to meet this one: right after a choice point, and
+    // where a core's trace has just started over (its loop head). In between, a core's trace is a
+    // history that only this order has, so the lookups would only store (fewer lookups prune less,
+    // never wrongly).
+    const reset = this.checkpoint();
+    if (!reset && !this.afterPick) return;
+    this.afterPick = false;
+    const { key, ref } = this.visit();
+    this.forced.add(this.path.length, key, ref);
+  }
+
   stepped(key: number): void {
+    if (!this.picked) this.forcedStep();
+    else this.afterPick = true;
+    this.picked = false;
     this.prevKey = key;
     const item = decodeKey(key);
     if (item.k !== "msg") {
@@ -236,17 +263,19 @@ export function statefulStrategy(
    */
   const cut: boolean[] = [];
   const refs: (StateRef | null)[] = [];
-  const onBacktrack: BacktrackHooks | undefined = bounded
-    ? {
-        cut: (i) => void (cut[i] = true),
-        popped: (i) => {
-          if (cut[i]) {
-            if (i > 0) cut[i - 1] = true;
-          } else if (refs[i]) store.complete(refs[i]);
-          cut[i] = false;
-        },
-      }
-    : undefined;
+  // States stored at steps with no choice: finished with the node below them (forced-states.ts).
+  const forced = new ForcedStates();
+  const onBacktrack: BacktrackHooks = {
+    cut: (i) => void (cut[i] = true),
+    popped: (i) => {
+      // Node i's subtree, and the stretch of steps with no choice just above it, are done.
+      if (forced.finish(i, cut[i] === true, store, bounded)) cut[i] = true;
+      if (cut[i]) {
+        if (i > 0) cut[i - 1] = true;
+      } else if (bounded && refs[i]) store.complete(refs[i]);
+      cut[i] = false;
+    },
+  };
   /** The path node whose pick the next execution changes (-1: the first execution). */
   let from = -1;
   return {
@@ -254,7 +283,11 @@ export function statefulStrategy(
     exhaustive: true,
     lastIndex: -1,
     next() {
-      if (started && !backtrack(path, o.preemptions, onBacktrack)) return null;
+      if (started) {
+        // The last execution's tail (after its last choice point) is done.
+        if (forced.finish(path.length, false, store, bounded) && path.length > 0) cut[path.length - 1] = true;
+        if (!backtrack(path, o.preemptions, onBacktrack)) return null;
+      }
       started = true;
       keys.length = path.length;
       from = path.length - 1;
@@ -270,6 +303,7 @@ export function statefulStrategy(
         finals !== undefined,
         refs,
         cut,
+        forced,
       ));
     },
     execute(t, _chooser, hooks) {
@@ -277,7 +311,11 @@ export function statefulStrategy(
     },
     done(exec) {
       if (!finals || !current) return;
-      finals.add(keys.slice(0, path.length), exec.abandoned ? null : exec.finalHash, current.prunedAt);
+      finals.add(
+        [...keys.slice(0, path.length), ...forced.keysUpTo(path.length)],
+        exec.abandoned ? null : exec.finalHash,
+        current.prunedAt,
+      );
     },
   };
 }

@@ -10,13 +10,25 @@ import type { HypConfig } from "../scenario/types.js";
 import { WORLD_SWITCH_SEQUENCE } from "./armv6-kvm.js";
 import { switchSequence } from "../kernel/switch-sequence.js";
 import { coreHyp, type HypCtx } from "./context.js";
-import { vcpuRun, vcpuSlice, type TaskProgram } from "./run-loop.js";
+import {
+  encodeThread,
+  restorePosition,
+  savePosition,
+  vcpuSlice,
+  vcpuThread,
+  type VcpuPosition,
+  type VcpuThread,
+} from "./run-loop.js";
 import { vmidAllocatorOf, worldSwitchOf, type HypModules } from "./modules.js";
 import type { WorldSwitchModel } from "./world-switch.js";
 
 export interface Hypervisor {
-  /** The next time slice of a vCPU thread (its program lives across slices). */
+  /** The next time slice of a vCPU thread (from where its last one stopped). */
   vcpuSlice(task: string): Generator<Op, number, number>;
+  /** A vCPU thread's position between slices as text naming the same place in every execution, or null. */
+  encodeVcpu(task: string): string | null;
+  saveVcpu(task: string): VcpuPosition;
+  restoreVcpu(task: string, p: VcpuPosition): void;
   /** Wraps a host IPI handler: leave the guest first when the core is in one. */
   onIpi(cpu: number, handler: Program): Program;
   readonly ipiHandlers: Readonly<Record<string, IpiHandler>>;
@@ -42,12 +54,24 @@ export function hypervisor(k: KernelCtx, hyp: HypConfig, asids: AsidAllocator, m
   const switchK: KernelCtx = Object.create(k, { switchTo: { value: worldSwitchTo } }) as KernelCtx;
   const h: HypCtx = { k, hyp, asids, vmids, switchK };
   const model = worldSwitchOf(hyp, mods);
-  const programs = new Map<string, TaskProgram>();
+  const threads = new Map<string, VcpuThread>();
+  const threadOf = (task: string): VcpuThread => {
+    let t = threads.get(task);
+    if (!t) threads.set(task, (t = vcpuThread(h, model, task)));
+    return t;
+  };
   return {
     vcpuSlice(task) {
-      let p = programs.get(task);
-      if (!p) programs.set(task, (p = vcpuRun(h, model, task)));
-      return vcpuSlice(p);
+      return vcpuSlice(threadOf(task));
+    },
+    encodeVcpu(task) {
+      return encodeThread(threadOf(task), k.scenario);
+    },
+    saveVcpu(task) {
+      return savePosition(threadOf(task));
+    },
+    restoreVcpu(task, p) {
+      restorePosition(threadOf(task), p);
     },
     onIpi(cpu, handler) {
       return exitThenHandle(h, model, cpu, handler);

@@ -4,46 +4,75 @@
  * out (at the start, after a trap, or after an interrupt took it out); traps (`hvc`, and on ARMv6 the
  * guest's own TTBR0 writes) leave the guest and the host handles them; `yield` puts the vCPU and gives
  * the core back to the host scheduler, which may resume the thread on another core.
+ *
+ * Between time slices the thread is plain data (where it is in its script, whether an interrupt waits
+ * to be injected), as a task's script position is (src/kernel/workload.ts): each slice is a new step
+ * program that runs from there, so at its scheduler's loop head a core's programs can be compared
+ * across executions and rebuilt from a copy (stateful search, src/explore/program-trace.ts).
  */
 import { doesSomething } from "../kernel/repeat.js";
 import type { Op } from "../engine/ops.js";
-import { SLICE_EXIT, SLICE_YIELD } from "../kernel/workload.js";
-import type { GuestTaskSpec, WorkloadOp } from "../scenario/types.js";
+import { SLICE_EXIT, SLICE_YIELD, encodePosition, type ScriptPosition } from "../kernel/workload.js";
+import type { GuestTaskSpec, Scenario } from "../scenario/types.js";
 import { inGuest, vmSpec, type HypCtx } from "./context.js";
 import { switchSequence } from "../kernel/switch-sequence.js";
 import type { ExitReason, WorldSwitchModel } from "./world-switch.js";
 
-/** What a vCPU thread yields: an operation, or `yield-cpu` to end its time slice. */
-export type TaskStep = Op | { k: "yield-cpu" };
-export type TaskProgram = Generator<TaskStep, void, number>;
-type Step<T = void> = Generator<TaskStep, T, number>;
-
-/**
- * One time slice of a vCPU thread: runs its (long-lived) program until it yields the core or ends.
- * Resuming after `yield-cpu` sends 0, which the program ignores.
- */
-export function* vcpuSlice(p: TaskProgram): Generator<Op, number, number> {
-  let result = 0;
-  for (;;) {
-    const r = p.next(result);
-    if (r.done) return SLICE_EXIT;
-    if (r.value.k === "yield-cpu") return SLICE_YIELD;
-    result = yield r.value;
-  }
-}
+type Step<T = void> = Generator<Op, T, number>;
 
 /**
  * A vCPU thread's state. The steps below are module-level generators that take it, not closures made
  * per thread: a new generator closure costs a prototype and a map in old space on its first call, and
  * keeps its run alive across scavenges (see run/system.ts).
  */
-interface VcpuThread {
-  h: HypCtx;
-  model: WorldSwitchModel;
-  vcpu: string;
-  vm: ReturnType<typeof vmSpec>;
+export interface VcpuThread {
+  readonly h: HypCtx;
+  readonly model: WorldSwitchModel;
+  readonly vcpu: string;
+  readonly vm: ReturnType<typeof vmSpec>;
+  /** Where the thread is in its script (the next slice starts there). */
+  at: ScriptPosition;
   /** An interrupt to inject at the next entry. */
   inject: boolean;
+  /** Its script is over and the vCPU put: no slice runs again. */
+  done: boolean;
+}
+
+/** The JS-side part of a thread between slices, as a copy (System.saveQuiescent). */
+export interface VcpuPosition {
+  at: ScriptPosition;
+  inject: boolean;
+  done: boolean;
+}
+
+export function vcpuThread(h: HypCtx, model: WorldSwitchModel, vcpu: string): VcpuThread {
+  const spec = h.k.scenario.tasks.find((t) => t.id === vcpu)!;
+  return {
+    h,
+    model,
+    vcpu,
+    vm: vmSpec(h, spec.vcpu!),
+    at: { frames: [{ ops: spec.script, i: 0, left: 1 }] },
+    inject: false,
+    done: false,
+  };
+}
+
+const copyAt = (at: ScriptPosition): ScriptPosition => ({ frames: at.frames.map((f) => ({ ...f })) });
+
+export const savePosition = (t: VcpuThread): VcpuPosition => ({ at: copyAt(t.at), inject: t.inject, done: t.done });
+
+export function restorePosition(t: VcpuThread, p: VcpuPosition): void {
+  t.at = copyAt(p.at);
+  t.inject = p.inject;
+  t.done = p.done;
+}
+
+/** The thread's position as text that names the same place in every execution, or null (see encodePosition). */
+export function encodeThread(t: VcpuThread, scenario: Scenario): string | null {
+  if (t.done) return "done";
+  const at = encodePosition(t.at, scenario);
+  return at === null ? null : `${at}${t.inject ? "!" : ""}`;
 }
 
 const cpuOf = (t: VcpuThread): number => t.h.k.state.tasks[t.vcpu]!.on;
@@ -95,8 +124,22 @@ function* guestSwitch(t: VcpuThread, g: GuestTaskSpec): Step {
   for (let r = seq.next(0); !r.done;) r = seq.next(yield* guest(t, r.value));
 }
 
-function* run(t: VcpuThread, ops: readonly WorkloadOp[]): Step<boolean> {
-  for (const op of ops) {
+/**
+ * One time slice: kvm_arch_vcpu_load, then guest code from where the thread stopped until it yields the
+ * core (kvm_arch_vcpu_put first) or its script ends (put, and the thread exits).
+ */
+export function* vcpuSlice(t: VcpuThread): Generator<Op, number, number> {
+  if (t.done) return SLICE_EXIT;
+  yield { k: "note", ev: { type: "vcpu.load", vcpu: t.vcpu } };
+  const frames = t.at.frames;
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1]!;
+    if (f.i === f.ops.length) {
+      if (--f.left > 0) f.i = 0;
+      else frames.pop();
+      continue;
+    }
+    const op = f.ops[f.i++]!;
     switch (op.op) {
       case "read":
       case "write":
@@ -120,27 +163,19 @@ function* run(t: VcpuThread, ops: readonly WorkloadOp[]): Step<boolean> {
         break;
       case "yield":
         yield* put(t);
-        yield { k: "yield-cpu" };
-        yield { k: "note", ev: { type: "vcpu.load", vcpu: t.vcpu } };
-        break;
+        return SLICE_YIELD;
       case "repeat":
-        if (!doesSomething(op.body)) break;
-        for (let i = 0; i < op.times; i++) if (!(yield* run(t, op.body))) return false;
+        if (op.times > 0 && doesSomething(op.body)) frames.push({ ops: op.body, i: 0, left: op.times });
         break;
       case "exit":
-        return false;
+        frames.length = 0;
+        break;
       case "map":
       case "unmap":
         throw new Error(`unreachable: the scenario format rejects ${op.op} in a vCPU's script`);
     }
   }
-  return true;
-}
-
-export function* vcpuRun(h: HypCtx, model: WorldSwitchModel, vcpu: string): TaskProgram {
-  const spec = h.k.scenario.tasks.find((t) => t.id === vcpu)!;
-  const t: VcpuThread = { h, model, vcpu, vm: vmSpec(h, spec.vcpu!), inject: false };
-  yield { k: "note", ev: { type: "vcpu.load", vcpu } };
-  yield* run(t, spec.script);
   yield* put(t);
+  t.done = true;
+  return SLICE_EXIT;
 }

@@ -14,6 +14,7 @@ import { builtinTlbFlush } from "../kernel/munmap.js";
 import { builtinContextSwitch } from "../kernel/switch-mm.js";
 import { modulesOf } from "../modules/attach.js";
 import { hypervisor } from "../hyp/hypervisor.js";
+import type { VcpuPosition } from "../hyp/run-loop.js";
 import { coreMain } from "../kernel/scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "../kernel/switch-sequence.js";
 import { encodePosition, scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
@@ -31,10 +32,11 @@ function* switchPrepare(k: KernelCtx, cpu: number): Program {
   k.percpu[cpu]!.reservedTtbr0 = true;
 }
 
-/** A core's programs at its scheduler's loop head: its per-CPU data and its tasks' script positions. */
+/** A core's programs at its scheduler's loop head: its per-CPU data, its tasks' and vCPU threads' positions. */
 interface Quiescent {
   percpu: KernelCtx["percpu"][number];
   positions: Record<string, ScriptPosition>;
+  vcpus: Record<string, VcpuPosition>;
 }
 
 const copyPosition = (p: ScriptPosition): ScriptPosition => ({ frames: p.frames.map((f) => ({ ...f })) });
@@ -85,10 +87,14 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     if (!p) positions.set(task, (p = scriptStart(k, task)));
     return p;
   };
-  // A user's module (allocator, switch_mm, TLB flush) may keep state of its own; a vCPU thread's loop
-  // is a live generator: then a core's programs are never plain data.
+  // A user's module (allocator, switch_mm, TLB flush, VMID allocator, world switch) may keep state of its
+  // own: then a core's programs are never plain data. The built-in ones keep theirs in machine state.
   const plain =
-    !hv && !modules.contextSwitch && !modules.tlbFlush && builtinAllocator(scenario.kernel.asidAllocator) === allocator;
+    !modules.contextSwitch &&
+    !modules.tlbFlush &&
+    !modules.hyp?.vmid &&
+    !modules.hyp?.worldSwitch &&
+    builtinAllocator(scenario.kernel.asidAllocator) === allocator;
   const handlers: Record<string, IpiHandler> = {
     ...rangeIpiHandlers,
     ...flush.ipiHandlers,
@@ -108,7 +114,8 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       const p = k.percpu[cpu]!;
       let out = `${p.activeMm}|${p.currentMm}|${p.reservedTtbr0}`;
       for (const task of tasksOn(scenario, cpu)) {
-        const at = encodePosition(positions.get(task) ?? positionOf(task), scenario);
+        const at =
+          hv && vcpus.has(task) ? hv.encodeVcpu(task) : encodePosition(positions.get(task) ?? positionOf(task), scenario);
         if (at === null) return null;
         out += `|${task}:${at}`;
       }
@@ -117,14 +124,18 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
     saveQuiescent(cpu: number): Quiescent | null {
       if (!plain) return null;
       const positions: Record<string, ScriptPosition> = {};
-      for (const task of tasksOn(scenario, cpu)) positions[task] = copyPosition(positionOf(task));
-      return { percpu: { ...k.percpu[cpu]! }, positions };
+      const threads: Record<string, VcpuPosition> = {};
+      for (const task of tasksOn(scenario, cpu))
+        if (hv && vcpus.has(task)) threads[task] = hv.saveVcpu(task);
+        else positions[task] = copyPosition(positionOf(task));
+      return { percpu: { ...k.percpu[cpu]! }, positions, vcpus: threads };
     },
     restoreQuiescent(cpu: number, saved: unknown): void {
       const q = saved as Quiescent;
       // coreMain keeps a reference to its per-CPU object: written in place.
       Object.assign(k.percpu[cpu]!, q.percpu);
       for (const task in q.positions) positions.set(task, copyPosition(q.positions[task]!));
+      for (const task in q.vcpus) hv!.restoreVcpu(task, q.vcpus[task]!);
     },
     ipiHandler(cpu: number, msg: IpiMessage): Program {
       const h = Object.hasOwn(handlers, msg.ipi) ? handlers[msg.ipi] : undefined;
