@@ -17,6 +17,7 @@ export function statefulLines(r: StatefulReport, result: ExploreResult): string[
     `  ${r.transitions} transitions (= stored+matched)`,
     `  depth reached ${r.depthReached} (choice points on one path)`,
     `  ${(r.storeBytes / 1048576).toFixed(2)} MB state store (${perState} bytes a stored state)`,
+    `  ${r.localSteps} choice points where the core that ran last took a local step alone (partial-order reduction)`,
     `  ${r.resumed} executions resumed from a stored state's snapshot${r.startedOver ? `, ${r.startedOver} started over (programs' replay failed)` : ""}`,
   ];
   if (r.store !== "exact") {

@@ -92,6 +92,12 @@ export class Engine implements Machine {
     return stack.length === 1 ? stack[0]!.op : null;
   }
 
+  /** The operation core `core` carries out at its next step, if it has programs (stateful search's local steps). */
+  nextOp(core: number): Op | null {
+    const stack = this.stacks[core]!;
+    return stack.length > 0 ? stack[stack.length - 1]!.op : null;
+  }
+
   get now(): number {
     return this.clock;
   }

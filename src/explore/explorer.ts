@@ -50,7 +50,8 @@ export interface ExploreRequest {
    * DFS only: stateful search (stateful.ts), storing states this way; `preemptions` Infinity makes
    * it unbounded. `log2Bits`: bitstate's array size.
    */
-  stateful?: { store: StoreKind; log2Bits?: number; finals?: boolean };
+  /** `localSteps: false` offers every item at every choice point (tests compare the two). */
+  stateful?: { store: StoreKind; log2Bits?: number; finals?: boolean; localSteps?: boolean };
 }
 
 export interface ExploreProgress {
@@ -101,6 +102,8 @@ export interface StatefulReport {
   expectedMissed: number;
   /** Bitstate: bits per stored state (SPIN's hash factor). */
   hashFactor?: number;
+  /** Choice points where a local step of the core that ran last was the only pick (src/explore/local-steps.ts). */
+  localSteps: number;
   /** Executions resumed from a snapshot (resume.ts), and started over because the programs' replay failed. */
   resumed: number;
   startedOver: number;
@@ -116,6 +119,7 @@ function statefulReport(store: Visited, stats: StatefulStats): StatefulReport {
     depthReached: stats.depth,
     storeBytes: store.bytes,
     expectedMissed: store.expectedMissed,
+    localSteps: stats.reduced,
     resumed: stats.resumed,
     startedOver: stats.startedOver,
     ...(hf !== undefined ? { hashFactor: hf } : {}),
@@ -193,10 +197,13 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     tasksOn: (core) => tasksOn(t.scenario, core),
   };
   const store = req.stateful ? makeStore(req.stateful.store, req.stateful.log2Bits) : null;
-  const stats: StatefulStats = { stored: 0, matched: 0, depth: 0, resumed: 0, startedOver: 0 };
+  const stats: StatefulStats = { stored: 0, matched: 0, depth: 0, reduced: 0, resumed: 0, startedOver: 0 };
   const below = req.stateful?.finals ? new FinalsBelow() : undefined;
   const strategy = store
-    ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below)
+    ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below, {
+        localSteps: req.stateful?.localSteps !== false && t.scenario.machine.memoryModel !== "armv8",
+        speculativeWalks: t.scenario.machine.speculation.enabled,
+      })
     : req.strategy === "dpor" && req.dporOrder === "pct"
       ? interleavedWithPct(makeStrategy("dpor", options), makeStrategy("pct", options))
       : makeStrategy(req.strategy, options);

@@ -32,6 +32,7 @@ import { stateKey } from "./state-key.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 import type { StateRef, Visited } from "./visited.js";
 import { ForcedStates } from "./forced-states.js";
+import { isLocalStep } from "./local-steps.js";
 import type { FinalsBelow } from "./finals-below.js";
 
 /** Thrown at a prune: one instance (an Error's stack trace, taken at each prune, was 5% of the search). */
@@ -45,6 +46,8 @@ export interface StatefulStats {
   matched: number;
   /** The most scheduling choice points on one path (SPIN's "depth reached"). */
   depth: number;
+  /** Choice points where a local step was the only pick taken (local-steps.ts). */
+  reduced: number;
   /** Executions resumed from a snapshot, and started over because the programs' replay failed (resume.ts). */
   resumed: number;
   startedOver: number;
@@ -85,6 +88,9 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     private readonly refs: (StateRef | null)[],
     private readonly cut: boolean[],
     private readonly forced: ForcedStates,
+    /** Take a local step of the core that ran last without offering the others (local-steps.ts). */
+    private readonly reduce: boolean,
+    private readonly speculativeWalks: boolean,
   ) {
     this.trace = new ProgramTrace(cores);
   }
@@ -158,6 +164,17 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     return { key, ref };
   }
 
+  /** The index among `keys` of the core that ran last when its next step is local (local-steps.ts), or -1. */
+  private localItem(keys: readonly number[]): number {
+    if (!this.reduce || this.prevKey < 0 || this.prevKey >= MSG_KEY_BASE) return -1;
+    const i = keys.indexOf(this.prevKey);
+    if (i < 0) return -1;
+    const item = decodeKey(this.prevKey);
+    if (item.k !== "core") return -1;
+    const op = this.engine?.nextOp(item.c);
+    return op && isLocalStep(op, this.state!.cores[item.c]!.regs, this.speculativeWalks) ? i : -1;
+  }
+
   /** Whether the last step was picked (a choice point) rather than the only one ready. */
   private picked = false;
   /** No state has been looked up since the last choice point. */
@@ -181,8 +198,12 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
           trace: this.trace.save(),
         });
       } else this.keys[this.path.length] = this.refs[this.path.length] = null;
-      const pick = defaultPick(keys, this.prevKey);
-      node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried: [pick] };
+      const local = keys ? this.localItem(keys) : -1;
+      const pick = local >= 0 ? local : defaultPick(keys, this.prevKey);
+      // A local step is the only one taken here (local-steps.ts): the other picks count as tried.
+      const tried = local >= 0 ? keys!.map((_, i) => i) : [pick];
+      if (local >= 0) this.stats.reduced++;
+      node = { of, keys, prevKey: this.prevKey, preBefore: this.preemptions, current: pick, tried };
       this.path.push(node);
       if (this.path.length > this.stats.depth) this.stats.depth = this.path.length;
     }
@@ -246,6 +267,8 @@ export function statefulStrategy(
   stats: StatefulStats,
   cores: number,
   finals?: FinalsBelow,
+  /** Local steps (local-steps.ts): off under the armv8 memory model; the walker's registers are not local with speculative walks. */
+  reduce: { localSteps: boolean; speculativeWalks: boolean } = { localSteps: false, speculativeWalks: true },
 ): Strategy {
   if (o.share.of > 1 || o.share.index > 0 || o.share.prefix) throw new Error("stateful search runs on one thread");
   const path: ChoiceNode[] = [];
@@ -304,6 +327,8 @@ export function statefulStrategy(
         refs,
         cut,
         forced,
+        reduce.localSteps,
+        reduce.speculativeWalks,
       ));
     },
     execute(t, _chooser, hooks) {

@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { readScenario } from "../../scenarios/index.js";
 import { vmidLoad } from "../../scenarios/a15-vmid-rollover.js";
 import type { ExploreResult } from "../../src/explore/explorer.js";
+import { initialRegisters } from "../../cores/registers.js";
 import { FifoChooser } from "../../src/engine/chooser.js";
+import { isLocalStep } from "../../src/explore/local-steps.js";
 import { Engine } from "../../src/engine/engine.js";
 import { machineInvariants } from "../../src/invariants/index.js";
 import { kernelSystem } from "../../src/run/system.js";
@@ -56,6 +58,8 @@ describe("stateful search with vCPU threads", () => {
       expect(verdict(st), what).toBe(verdict(dfs));
       expect(finals(st), what).toEqual(finals(dfs));
       expect(st.stateful!.statesMatched, what).toBeGreaterThan(0);
+      // The world switch's register saves and restores were taken as local steps (local-steps.ts).
+      expect(st.stateful!.localSteps, what).toBeGreaterThan(0);
       expect(st.stateful!.startedOver, what).toBe(0);
     },
     60_000,
@@ -83,5 +87,21 @@ describe("stateful search with vCPU threads", () => {
     expect(system.quiescent!(0)).toMatch(/\|vm1\.vcpu0:done\|vm3\.vcpu0:done$/);
     system.restoreQuiescent!(0, saved);
     expect(system.quiescent!(0)).toBe(at);
+  });
+
+  it("takes only register writes no other core observes as local steps, with interrupts masked", () => {
+    const regs = { ...initialRegisters("k"), irqOn: false };
+    expect(isLocalStep({ k: "reg", regs: { cntvCval: 5 } }, regs, false)).toBe(true);
+    expect(isLocalStep({ k: "reg", regs: { ttbr1: "t" } }, regs, false)).toBe(true);
+    // The walker reads TTBR1 beside the core's own steps when walks are speculative.
+    expect(isLocalStep({ k: "reg", regs: { ttbr1: "t" } }, regs, true)).toBe(false);
+    // Invariants compare ASIDs, TTBR0, VMIDs and modes across cores.
+    for (const r of [{ asid: 1 }, { ttbr0: "t" }, { vmid: 1 }, { mode: "HYP" as const }, { stage2: true }, { irqOn: true }])
+      expect(isLocalStep({ k: "reg", regs: r }, regs, false)).toBe(false);
+    // An IPI taken on the core would see the registers before or after the write.
+    expect(isLocalStep({ k: "reg", regs: { cntvCval: 5 } }, { ...regs, irqOn: true }, false)).toBe(false);
+    expect(isLocalStep({ k: "isb" }, { ...regs, irqOn: true }, false)).toBe(true);
+    expect(isLocalStep({ k: "dsb" }, regs, false)).toBe(false);
+    expect(isLocalStep({ k: "read", name: "x" }, regs, false)).toBe(false);
   });
 });
