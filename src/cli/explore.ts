@@ -19,7 +19,7 @@ import type { StoreKind } from "../explore/visited.js";
 import { statefulLines } from "./stateful-report.js";
 
 export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor|stateful] [--budget N] [--depth d]
-                      [--preemptions P] [--order first|random|pct] [--stateful [--store exact|hash|bitstate] [--hash-bits B]]
+                      [--preemptions P] [--order first|random|pct] [--stateful [--store exact|hash|bitstate] [--hash-bits B] [--symmetry on|off]]
                       [--seed N] [--workers K] [--time T] [--out DIR [--force]] [--set PATH=VALUE] [--json]
                       [--queue redis://HOST:PORT[/db] [--resume] [--unit N]]
 
@@ -42,6 +42,10 @@ replacement choices) for an invariant violation. Every schedule re-executes from
                     compaction) or bitstate (3 bits per state in 2^B bits) (default hash); the
                     expected number of states missed by a hash collision is reported
   --hash-bits B     bitstate: the bit array has 2^B bits (default 30: 128 MB)
+  --symmetry on|off --stateful: symmetry reduction over the scenario's declared groups of
+                    interchangeable tasks (its "symmetry" field): each state is stored in a
+                    canonical form, the least of its images under every permutation of the groups
+                    (default on when the scenario declares groups; README "Symmetry reduction")
   --order O         dpor: which open pick first: first (as listed), random (seeded by --seed), or
                     pct (as listed, with a PCT schedule of depth d after each DPOR one), so that a
                     search that will not finish samples the space (default first)
@@ -82,6 +86,7 @@ const OPTIONS = {
   stateful: { type: "boolean" },
   store: { type: "string" },
   "hash-bits": { type: "string" },
+  symmetry: { type: "string" },
   order: { type: "string" },
   queue: { type: "string" },
   resume: { type: "boolean" },
@@ -119,6 +124,14 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   if (!STORES.includes(store)) throw new UsageError(`explore: --store must be one of ${STORES.join(", ")}, got "${store}"`);
   if ((a.values.store !== undefined || a.values["hash-bits"] !== undefined) && !stateful)
     throw new UsageError("explore: --store and --hash-bits go with --stateful");
+  const symmetryAsked = a.values.symmetry as string | undefined;
+  if (symmetryAsked !== undefined && symmetryAsked !== "on" && symmetryAsked !== "off")
+    throw new UsageError(`explore: --symmetry must be on or off, got "${symmetryAsked}"`);
+  if (symmetryAsked !== undefined && !stateful) throw new UsageError("explore: --symmetry goes with --stateful");
+  const declared = (scenario.symmetry ?? []).length > 0;
+  if (symmetryAsked === "on" && !declared)
+    throw new UsageError(`explore: --symmetry on: scenario ${scenario.id} declares no symmetry groups (its "symmetry" field)`);
+  const symmetry = stateful && declared && symmetryAsked !== "off";
   const order = a.values.order as string | undefined;
   if (order !== undefined && order !== "first" && order !== "random" && order !== "pct")
     throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);
@@ -179,7 +192,9 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
     preemptions,
     ...(dporPreemptions !== undefined ? { dporPreemptions } : {}),
     ...(dporOrder ? { dporOrder } : {}),
-    ...(stateful ? { stateful: { store, ...(log2Bits !== undefined ? { log2Bits } : {}) } } : {}),
+    ...(stateful
+      ? { stateful: { store, ...(log2Bits !== undefined ? { log2Bits } : {}), ...(symmetry ? { symmetry: true } : {}) } }
+      : {}),
     onProgress: watch.onProgress,
     proceed: watch.proceed,
   };

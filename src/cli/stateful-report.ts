@@ -19,6 +19,11 @@ export function statefulLines(r: StatefulReport, result: ExploreResult): string[
     `  ${(r.storeBytes / 1048576).toFixed(2)} MB state store (${perState} bytes a stored state)`,
     `  ${r.resumed} executions resumed from a stored state's snapshot${r.startedOver ? `, ${r.startedOver} started over (programs' replay failed)` : ""}`,
   ];
+  if (r.symmetry) {
+    lines.push(
+      `  symmetry reduction: ${r.symmetry.groups} group${r.symmetry.groups === 1 ? "" : "s"}, each state canonicalised over ${r.symmetry.permutations} permutations`,
+    );
+  }
   if (r.store !== "exact") {
     lines.push(
       `  expected states missed by hash collisions: ${r.expectedMissed.toPrecision(3)}${r.hashFactor !== undefined ? ` (hash factor ${r.hashFactor.toFixed(1)}; best above 100)` : ""}`,

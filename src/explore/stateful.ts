@@ -28,6 +28,8 @@ import { strHash, ProgramTrace } from "./program-trace.js";
 import { Resumer, type ResumableChooser } from "./resume.js";
 import { stateHash } from "./state-hash.js";
 import { stateKey } from "./state-key.js";
+import { canonicalFinal, canonicalHash, canonicalKey, IDENTITY } from "./canonical.js";
+import type { Renaming } from "../scenario/symmetry.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
 import type { StateRef, Visited } from "./visited.js";
 
@@ -102,8 +104,15 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     /** Per path node: the state as the store knows it (null: a data choice), and whether the bound left out a pick below it (see statefulStrategy). */
     private readonly refs: (StateRef | null)[],
     private readonly cut: boolean[],
+    /** Symmetry reduction: the renamings whose images the state is canonicalised over (canonical.ts). */
+    private readonly syms: readonly Renaming[],
   ) {
-    this.trace = new ProgramTrace(cores);
+    this.trace = new ProgramTrace(cores, syms);
+  }
+
+  /** The live state (at the end of an execution: its final state). */
+  get live(): MachineState | null {
+    return this.state;
   }
 
   resumeAt(depth: number, m: ChooserMark): void {
@@ -132,9 +141,11 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
     if (!system?.quiescent || !this.engine) return;
     for (let c = 0; c < this.trace.a.length; c++) {
       if (!this.trace.isDirty(c) || this.engine.mainAt(c)?.k !== "pick-task") continue;
-      const q = system.quiescent(c);
+      // With symmetry, in the name-free form every renaming gives (system.ts), and per renaming.
+      const q = this.syms.length > 0 ? system.quiescent(c, IDENTITY) : system.quiescent(c);
       if (q === null) continue;
       this.trace.reset(c, q);
+      for (let k = 0; k < this.syms.length; k++) this.trace.reset(c, system.quiescent(c, this.syms[k])!, k);
       // From here a rebuild of this core's programs need not replay what they did before (resume.ts).
       this.resumer.point(c, system);
     }
@@ -155,11 +166,15 @@ class StatefulChooser implements ResumableChooser<ChooserMark> {
         let fresh: boolean;
         if (this.store.visitHash) {
           // The hash stores need the key's 64-bit hash only: computed without building the key.
-          stateHash(this.state!, this.trace, 0, this.hash);
+          if (this.syms.length > 0) canonicalHash(this.state!, this.trace, 0, this.hash);
+          else stateHash(this.state!, this.trace, 0, this.hash);
           fresh = this.store.visitHash(this.hash[0]!, this.hash[1]!, pre, last);
           ref = [this.hash[0]!, this.hash[1]!];
           if (this.wantKeys) key = `${this.hash[0]}.${this.hash[1]}`;
-        } else fresh = this.store.visit((ref = key = stateKey(this.state!, this.trace, 0)), pre, last);
+        } else {
+          key = this.syms.length > 0 ? canonicalKey(this.state!, this.trace, 0) : stateKey(this.state!, this.trace, 0);
+          fresh = this.store.visit((ref = key), pre, last);
+        }
         if (!fresh) {
           this.stats.matched++;
           this.prunedAt = key;
@@ -212,13 +227,26 @@ function hasUntried(n: ChoiceNode, bound: number): boolean {
   return false;
 }
 
-/** `finals`: when given, gathers the final states reachable, pruned executions included. */
+/** How a stateful search uses the scenario's symmetry groups. */
+export interface SymmetryUse {
+  /** Every permutation of the groups but the identity (src/scenario/symmetry.ts). */
+  renamings: readonly Renaming[];
+  /** Whether states are canonicalised (symmetry reduction); false: only the final states gathered are. */
+  reduce: boolean;
+}
+
+/**
+ * `finals`: when given, gathers the final states reachable, pruned executions included (with
+ * `symmetry`, in canonical form: canonical.ts's canonicalFinal, so that searches with and without the
+ * reduction can be compared).
+ */
 export function statefulStrategy(
   o: StrategyOptions,
   store: Visited,
   stats: StatefulStats,
   cores: number,
   finals?: FinalsBelow,
+  symmetry?: SymmetryUse,
 ): Strategy {
   if (o.share.of > 1 || o.share.index > 0 || o.share.prefix) throw new Error("stateful search runs on one thread");
   const path: ChoiceNode[] = [];
@@ -270,6 +298,7 @@ export function statefulStrategy(
         finals !== undefined,
         refs,
         cut,
+        symmetry?.reduce ? symmetry.renamings : [],
       ));
     },
     execute(t, _chooser, hooks) {
@@ -277,7 +306,8 @@ export function statefulStrategy(
     },
     done(exec) {
       if (!finals || !current) return;
-      finals.add(keys.slice(0, path.length), exec.abandoned ? null : exec.finalHash, current.prunedAt);
+      const final = exec.abandoned ? null : symmetry ? canonicalFinal(current.live!, symmetry.renamings) : exec.finalHash;
+      finals.add(keys.slice(0, path.length), final, current.prunedAt);
     },
   };
 }

@@ -16,7 +16,7 @@ import { modulesOf } from "../modules/attach.js";
 import { hypervisor } from "../hyp/hypervisor.js";
 import { coreMain } from "../kernel/scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "../kernel/switch-sequence.js";
-import { encodePosition, scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
+import { encodeFrames, encodePosition, scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
 import { builtinAllocator } from "../kernel/asid/registry.js";
 
 // Generator functions live at module level, never in a per-run object literal: each new generator
@@ -103,12 +103,16 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
         hv && vcpus.has(task) ? hv.vcpuSlice(task) : slice(k, task, mm, positionOf(task));
       return coreMain(k, cpu, sliceOf, allowed);
     },
-    quiescent(cpu: number): string | null {
+    quiescent(cpu, rename): string | null {
       if (!plain) return null;
       const p = k.percpu[cpu]!;
-      let out = `${p.activeMm}|${p.currentMm}|${p.reservedTtbr0}`;
+      const name = (s: string): string => (rename ? rename.name(s) : s);
+      let out = `${name(p.activeMm)}|${name(p.currentMm)}|${p.reservedTtbr0}`;
       for (const task of tasksOn(scenario, cpu)) {
-        const at = encodePosition(positions.get(task) ?? positionOf(task), scenario);
+        // Renamed: this task's place holds its preimage's position (members share a core: symmetry-format.ts).
+        const from = rename ? rename.inverse(task) : task;
+        const pos = positions.get(from) ?? positionOf(from);
+        const at = rename ? encodeFrames(pos) : encodePosition(pos, scenario);
         if (at === null) return null;
         out += `|${task}:${at}`;
       }
