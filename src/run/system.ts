@@ -108,15 +108,17 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       const p = k.percpu[cpu]!;
       const name = (s: string): string => (rename ? rename.name(s) : s);
       let out = `${name(p.activeMm)}|${name(p.currentMm)}|${p.reservedTtbr0}`;
+      const parts: string[] = [];
       for (const task of tasksOn(scenario, cpu)) {
         // Renamed: this task's place holds its preimage's position (members share a core: symmetry-format.ts).
         const from = rename ? rename.inverse(task) : task;
         const pos = positions.get(from) ?? positionOf(from);
         const at = rename ? encodeFrames(pos) : encodePosition(pos, scenario);
         if (at === null) return null;
-        out += `|${task}:${at}`;
+        parts.push(`|${task}:${at}`);
       }
-      return out;
+      // Renamed, in name order: the text does not depend on the order the scenario lists its tasks in.
+      return out + (rename ? parts.sort() : parts).join("");
     },
     saveQuiescent(cpu: number): Quiescent | null {
       if (!plain) return null;

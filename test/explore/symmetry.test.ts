@@ -1,0 +1,179 @@
+/**
+ * Symmetry reduction (src/explore/canonical.ts, src/scenario/symmetry.ts): the scenario's declared
+ * groups are checked as it loads; a state and its image under a permutation of a group get the same
+ * canonical hash and key; and stateful search with the reduction reaches the same verdict and the
+ * same final states (up to the permutation) as without it, storing fewer states.
+ */
+import fc from "fast-check";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readScenario } from "../../scenarios/index.js";
+import { asidSmallSym } from "../../scenarios/asid-small.js";
+import { RandomChooser } from "../../src/engine/chooser.js";
+import { canonicalHash, canonicalKey } from "../../src/explore/canonical.js";
+import { execute } from "../../src/explore/execution.js";
+import type { ExploreResult } from "../../src/explore/explorer.js";
+import { ProgramTrace } from "../../src/explore/program-trace.js";
+import { stateHash } from "../../src/explore/state-hash.js";
+import { stateKey } from "../../src/explore/state-key.js";
+import { renamingsOf, type Renaming } from "../../src/scenario/symmetry.js";
+import type { MachineState } from "../../src/state/machine-state.js";
+import { builtinTarget, ensureBuilt, run, smpsim, targetOf } from "./explore-helpers.js";
+
+const raw = (): Record<string, unknown> => structuredClone(asidSmallSym) as unknown as Record<string, unknown>;
+const load = (r: Record<string, unknown>) => readScenario(r, "sym.json");
+
+describe("a symmetry declaration", () => {
+  it("loads when the members are interchangeable", () => {
+    expect(load(raw()).symmetry).toEqual([{ tasks: ["M0", "M2"] }]);
+  });
+
+  const bad: [string, (r: Record<string, unknown>) => void, RegExp][] = [
+    ["an unknown task", (r) => (r.symmetry = [{ tasks: ["M0", "M9"] }]), /symmetry\[0\]\.tasks: no task "M9"/],
+    ["a group of one", (r) => (r.symmetry = [{ tasks: ["M0"] }]), /at least two tasks/],
+    ["members on different cores", (r) => (r.symmetry = [{ tasks: ["M0", "M1"] }]), /pinned to the same one core/],
+    [
+      "scripts that differ",
+      (r) => ((r.tasks as { script: unknown[] }[])[2]!.script = [{ op: "read", va: "0x8000" }]),
+      /task "M2"'s script is not task "M0"'s renamed|task "M0"'s script is not task "M2"'s renamed/,
+    ],
+    [
+      "a member's page shared with another task",
+      (r) => ((r.tables as Record<string, unknown>).M2 = { "0x8000": { pa: "0x102000" } }),
+      /symmetry: table "M1" is not table "M1" renamed/,
+    ],
+    [
+      "tables with different VAs",
+      (r) => ((r.tables as Record<string, unknown>).M2 = { "0x9000": { pa: "0x104000" } }),
+      /do not line up/,
+    ],
+  ];
+  it.each(bad)("is refused, naming the field: %s", (_, change, why) => {
+    const r = raw();
+    change(r);
+    expect(() => load(r)).toThrow(why);
+  });
+});
+
+/** The state with the renaming applied, built independently of the hash's walk: a deep copy renamed. */
+function image(s: MachineState, r: Renaming): MachineState {
+  const out = r.value(JSON.parse(JSON.stringify(s))) as MachineState;
+  const stale: Record<string, number[]> = {};
+  for (const k of Object.keys(out.stale)) stale[k] = out.stale[k]!.map((pa) => r.pa(pa));
+  out.stale = stale;
+  return out;
+}
+
+describe("the canonical form", () => {
+  it("is the same for a state and its image under the group's permutation (hash and key)", async () => {
+    const t = await builtinTarget("asid-small-sym");
+    const [swap] = renamingsOf(t.scenario, t.scenario.symmetry!);
+    const cores = t.scenario.machine.cores;
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer(), fc.integer(), (seed, x, y) => {
+        // The state's traces, and the renamed execution's beside them; the image's are the two swapped.
+        const trace = new ProgramTrace(cores, [swap!]);
+        const swapped = new ProgramTrace(cores, [swap!]);
+        for (let c = 0; c < cores; c++) {
+          trace.a[c] = swapped.sa[c] = x + c;
+          trace.b[c] = swapped.sb[c] = y;
+          trace.sa[c] = swapped.a[c] = y ^ c;
+          trace.sb[c] = swapped.b[c] = x;
+        }
+        let choice = 0;
+        execute(t, new RandomChooser(seed, 0.2), {
+          onEvent: (ev, state) => {
+            if (ev.type !== "choice" || ev.kind !== "step" || choice++ % 3 !== 0) return;
+            const other = image(state, swap!);
+            const h1 = new Uint32Array(2);
+            const h2 = new Uint32Array(2);
+            stateHash(state, trace, 1, h1, 0);
+            stateHash(other, swapped, 1, h2);
+            expect([...h2]).toEqual([...h1]);
+            canonicalHash(state, trace, 1, h1);
+            canonicalHash(other, swapped, 1, h2);
+            expect([...h2]).toEqual([...h1]);
+            expect(stateKey(other, swapped, 1)).toBe(stateKey(state, trace, 1, 0));
+            expect(canonicalKey(other, swapped, 1)).toBe(canonicalKey(state, trace, 1));
+            // And the image is another state unless the members are alike in it.
+            if (stateKey(other, swapped, 1) !== stateKey(state, trace, 1)) checked++;
+          },
+        });
+      }),
+      { numRuns: 10, seed: 19 },
+    );
+    expect(checked).toBeGreaterThan(10);
+  }, 30_000);
+});
+
+const verdict = (r: ExploreResult): string => r.found?.violation.invariant ?? "clean";
+const finals = (r: ExploreResult): string[] => [...(r.fingerprints?.finals ?? [])].sort();
+
+describe("stateful search with symmetry reduction", () => {
+  // asid-small-sym cut down (one slice each, M1 a single read), so that the search without the
+  // reduction takes a few seconds: about 7,600 states.
+  const smaller = async () => {
+    const r = raw();
+    const tasks = r.tasks as { script: unknown[] }[];
+    tasks[0]!.script = tasks[2]!.script = [{ op: "read", va: "0x8000" }, { op: "yield" }];
+    tasks[1]!.script = [{ op: "read", va: "0x8000" }];
+    return targetOf(load(r));
+  };
+  it.each([
+    ["hash", Infinity],
+    ["exact", 1],
+  ] as const)(
+    "asid-small-sym cut down, %s store, bound %s: the same verdict and canonical final states, fewer states stored",
+    async (store, preemptions) => {
+      const t = await smaller();
+      const search = (symmetry: boolean) =>
+        run(t, "dfs", { preemptions, budget: 1_000_000, keepFingerprints: true, stateful: { store, finals: true, symmetry } });
+      const without = search(false);
+      const withSym = search(true);
+      const what = `states stored ${withSym.stateful!.statesStored} with symmetry, ${without.stateful!.statesStored} without`;
+      expect(verdict(withSym), what).toBe(verdict(without));
+      expect(withSym.exhausted, what).toBe(true);
+      expect(without.exhausted, what).toBe(true);
+      expect(finals(withSym), what).toEqual(finals(without));
+      expect(finals(withSym).length).toBeGreaterThan(1);
+      expect(withSym.stateful!.symmetry).toEqual({ groups: 1, permutations: 2 });
+      expect(without.stateful!.symmetry).toBeUndefined();
+      // Pairs of states that differ by the swap are stored once: close to half.
+      expect(withSym.stateful!.statesStored, what).toBeLessThan(0.6 * without.stateful!.statesStored);
+    },
+    60_000,
+  );
+});
+
+describe("explore --symmetry", () => {
+  ensureBuilt();
+  it("reports the reduction, and refuses a declaration that does not hold with exit 2", () => {
+    const out = mkdtempSync(join(tmpdir(), "smpsim-sym-"));
+    const ok = smpsim(
+      ".",
+      "explore",
+      "asid-small-sym",
+      "--strategy",
+      "stateful",
+      "--store",
+      "exact",
+      "--budget",
+      "50",
+      "--out",
+      out,
+    );
+    rmSync(out, { recursive: true, force: true });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/symmetry reduction: 1 group, each state canonicalised over 2 permutations/);
+    const bad = smpsim(".", "explore", "asid-small-sym", "--strategy", "stateful", "--set", 'symmetry=[{"tasks":["M0","M1"]}]');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/symmetry\[0\]\.tasks: task "M1" must be pinned to the same one core/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const none = smpsim(".", "explore", "asid-small-arm64", "--strategy", "stateful", "--symmetry", "on");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/declares no symmetry groups/);
+  }, 30_000);
+});
