@@ -107,7 +107,7 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
       if (!plain) return null;
       const p = k.percpu[cpu]!;
       const name = (s: string): string => (rename ? rename.name(s) : s);
-      let out = `${name(p.activeMm)}|${name(p.currentMm)}|${p.reservedTtbr0}`;
+      const out = `${name(p.activeMm)}|${name(p.currentMm)}|${p.reservedTtbr0}`;
       const parts: string[] = [];
       for (const task of tasksOn(scenario, cpu)) {
         // Renamed: this task's place holds its preimage's position (members share a core: symmetry-format.ts).

@@ -22,7 +22,7 @@ import { renamingsOf, type Renaming } from "../../src/scenario/symmetry.js";
 import type { MachineState } from "../../src/state/machine-state.js";
 import { builtinTarget, ensureBuilt, run, smpsim, targetOf } from "./explore-helpers.js";
 
-const raw = (): Record<string, unknown> => structuredClone(asidSmallSym) as unknown as Record<string, unknown>;
+const raw = (): Record<string, unknown> => structuredClone(asidSmallSym);
 const load = (r: Record<string, unknown>) => readScenario(r, "sym.json");
 
 describe("a symmetry declaration", () => {
