@@ -11,11 +11,21 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readScenario } from "../../scenarios/index.js";
 import { asidSmallSym } from "../../scenarios/asid-small.js";
-import { RandomChooser } from "../../src/engine/chooser.js";
-import { canonicalHash, canonicalKey } from "../../src/explore/canonical.js";
+import {
+  decodeKey,
+  FifoChooser,
+  RandomChooser,
+  ScheduleChooser,
+  type ChoiceKind,
+  type Chooser,
+  type StepOption,
+} from "../../src/engine/chooser.js";
+import type { Engine } from "../../src/engine/engine.js";
+import type { System } from "../../src/engine/system.js";
+import { canonicalHash, canonicalKey, IDENTITY } from "../../src/explore/canonical.js";
 import { execute } from "../../src/explore/execution.js";
 import type { ExploreResult } from "../../src/explore/explorer.js";
-import { ProgramTrace } from "../../src/explore/program-trace.js";
+import { ProgramTrace, strHash } from "../../src/explore/program-trace.js";
 import { stateHash } from "../../src/explore/state-hash.js";
 import { stateKey } from "../../src/explore/state-key.js";
 import { renamingsOf, type Renaming } from "../../src/scenario/symmetry.js";
@@ -107,6 +117,78 @@ describe("the canonical form", () => {
     );
     expect(checked).toBeGreaterThan(10);
   }, 30_000);
+});
+
+/**
+ * A chooser that keeps the program traces as stateful search does (stateful.ts: the programs' view,
+ * IPIs noted, a core's traces reset at its loop head from the quiescent texts) and records, at each
+ * step choice, the state's hash under renaming `k` (-1: the identity).
+ */
+class Tracing implements Chooser {
+  readonly hashes: string[] = [];
+  readonly trace: ProgramTrace;
+  private state: MachineState | null = null;
+  private engine: Engine | null = null;
+  private system: System | null = null;
+  constructor(
+    private readonly inner: Chooser,
+    syms: readonly Renaming[],
+    private readonly k: number,
+    cores: number,
+  ) {
+    this.trace = new ProgramTrace(cores, syms);
+  }
+  readonly programView = (state: MachineState): MachineState => ((this.state = state), this.trace.view(state));
+  readonly attach = (engine: Engine, system: System): void => void ((this.engine = engine), (this.system = system));
+  pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
+    this.trace.current = -1;
+    if (kind === "step") {
+      for (let c = 0; c < this.trace.a.length; c++) {
+        if (!this.trace.isDirty(c) || this.engine!.mainAt(c)?.k !== "pick-task") continue;
+        this.trace.reset(c, this.system!.quiescent!(c, IDENTITY)!);
+        this.trace.syms.forEach((r, k) => this.trace.reset(c, this.system!.quiescent!(c, r)!, k));
+      }
+      const out = new Uint32Array(2);
+      stateHash(this.state!, this.trace, 0, out, this.k);
+      this.hashes.push(`${out[0]}.${out[1]}`);
+    }
+    return this.inner.pick(kind, of, options);
+  }
+  stepped(key: number): void {
+    const item = decodeKey(key);
+    if (item.k !== "msg") return void (this.trace.current = item.c);
+    const m = this.state!.inflight[item.id]!;
+    this.trace.current = m.to;
+    if (m.kind === "ipi") this.trace.note(strHash(m.ipi), Math.imul(m.arg | 0, 31) ^ m.from);
+  }
+  resumed(core: number, value: number): void {
+    this.trace.resumed(core, value);
+  }
+}
+
+describe("the program traces of the renamed execution", () => {
+  it("are those of the same schedule run on the scenario with the members' names swapped", async () => {
+    // The image of asid-small-sym under the swap, as a scenario of its own: M2 listed where M0 was and
+    // M0 where M2 was (the tables stay: the swap maps M0's page to M2's). The same picks run it as the
+    // swap's image: the scheduler's k-th ready task is the image of the original's.
+    const r = raw();
+    const tasks = r.tasks as { id: string; mm: string }[];
+    [tasks[0]!.id, tasks[0]!.mm, tasks[2]!.id, tasks[2]!.mm] = ["M2", "M2", "M0", "M0"];
+    const mirror = await targetOf(load(r));
+    const t = await builtinTarget("asid-small-sym");
+    const syms = renamingsOf(t.scenario, t.scenario.symmetry!);
+    const mirrorSyms = renamingsOf(mirror.scenario, mirror.scenario.symmetry!);
+    let compared = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const original = new Tracing(new RandomChooser(seed, 0.3), syms, 0, 2);
+      const exec = execute(t, original);
+      const image = new Tracing(new ScheduleChooser(exec.picks, new FifoChooser(), false), mirrorSyms, -1, 2);
+      execute(mirror, image);
+      expect(image.hashes, `seed ${seed}`).toEqual(original.hashes);
+      compared += original.hashes.length;
+    }
+    expect(compared).toBeGreaterThan(50);
+  }, 20_000);
 });
 
 const verdict = (r: ExploreResult): string => r.found?.violation.invariant ?? "clean";
