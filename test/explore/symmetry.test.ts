@@ -195,13 +195,11 @@ const verdict = (r: ExploreResult): string => r.found?.violation.invariant ?? "c
 const finals = (r: ExploreResult): string[] => [...(r.fingerprints?.finals ?? [])].sort();
 
 describe("stateful search with symmetry reduction", () => {
-  // asid-small-sym cut down (one slice each, M1 a single read), so that the search without the
-  // reduction takes a few seconds: about 7,600 states.
+  // asid-small-sym cut down (each task a single read), so that the search without the reduction
+  // takes a second or two: about 2,400 states, 8 final states up to the swap.
   const smaller = async () => {
     const r = raw();
-    const tasks = r.tasks as { script: unknown[] }[];
-    tasks[0]!.script = tasks[2]!.script = [{ op: "read", va: "0x8000" }, { op: "yield" }];
-    tasks[1]!.script = [{ op: "read", va: "0x8000" }];
+    for (const t of r.tasks as { script: unknown[] }[]) t.script = [{ op: "read", va: "0x8000" }];
     return targetOf(load(r));
   };
   it.each([
@@ -223,8 +221,10 @@ describe("stateful search with symmetry reduction", () => {
       expect(finals(withSym).length).toBeGreaterThan(1);
       expect(withSym.stateful!.symmetry).toEqual({ groups: 1, permutations: 2 });
       expect(without.stateful!.symmetry).toBeUndefined();
-      // Pairs of states that differ by the swap are stored once: close to half.
-      expect(withSym.stateful!.statesStored, what).toBeLessThan(0.6 * without.stateful!.statesStored);
+      // Pairs of states that differ by the swap are stored once: about half unbounded (1,215 against
+      // 2,407), 1,499 against 2,471 within one preemption (a state stored with more preemptions behind
+      // it does not cover its image reached with fewer).
+      expect(withSym.stateful!.statesStored, what).toBeLessThan(0.7 * without.stateful!.statesStored);
     },
     60_000,
   );
