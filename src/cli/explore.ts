@@ -17,6 +17,8 @@ import { SearchWatch, parseDuration, type StopReason } from "./search-watch.js";
 import { canTrace } from "../explore/program-trace.js";
 import type { StoreKind } from "../explore/visited.js";
 import { statefulLines } from "./stateful-report.js";
+import { bootVarsProblem } from "../explore/canonical.js";
+import { renamingsOf } from "../scenario/symmetry.js";
 
 export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor|stateful] [--budget N] [--depth d]
                       [--preemptions P] [--order first|random|pct] [--stateful [--store exact|hash|bitstate] [--hash-bits B] [--symmetry on|off]]
@@ -168,6 +170,10 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
     resolveModules(scenario, baseDir),
   );
   const target = { scenario, allocator };
+  if (symmetry) {
+    const why = bootVarsProblem(scenario, allocator, renamingsOf(scenario, scenario.symmetry!));
+    if (why) throw new UsageError(`explore: symmetry: ${why}`);
+  }
   const limitS = a.values.time === undefined ? null : parseDuration(a.values.time as string);
   // The seed first, as run prints it: with the scenario and the commit it reproduces the search.
   if (!a.values.json)

@@ -16,6 +16,9 @@ import { ProgramTrace } from "./program-trace.js";
 import { stateHash } from "./state-hash.js";
 import { stateKey, keyHash } from "./state-key.js";
 import { Renaming } from "../scenario/symmetry.js";
+import type { AsidAllocator } from "../kernel/asid/allocator.js";
+import type { Scenario } from "../scenario/types.js";
+import { mmsOf } from "../scenario/initial-state.js";
 
 /** The renaming that changes nothing (quiescent texts in the name-free form every renaming uses: system.ts). */
 export const IDENTITY = new Renaming(new Map(), new Map(), new Map());
@@ -45,4 +48,20 @@ export function canonicalKey(s: MachineState, trace: ProgramTrace, lastKey: numb
 export function canonicalFinal(s: MachineState, syms: readonly Renaming[]): string {
   const [a, b] = keyHash(canonicalKey(s, new ProgramTrace(0, syms), 0));
   return `sym:${a.toString(16)}.${b.toString(16)}`;
+}
+
+/**
+ * Why the kernel's boot variables are not mapped onto themselves by a renaming (a member named like
+ * one of them, "asid_map": the renaming of names built from a member's would reach it), or null.
+ */
+export function bootVarsProblem(scenario: Scenario, allocator: AsidAllocator, renamings: readonly Renaming[]): string | null {
+  const vars = allocator.initialVars(mmsOf(scenario), scenario.machine.cores, scenario.kernel.asidBits);
+  for (const r of renamings) {
+    for (const k of Object.keys(vars)) {
+      const image = r.name(k);
+      if (image !== k && vars[image] !== vars[k])
+        return `the kernel's variable "${k}" would be renamed "${image}", which it does not have alike: is a member named like a kernel variable?`;
+    }
+  }
+  return null;
 }

@@ -254,6 +254,24 @@ describe("explore --symmetry", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/symmetry\[0\]\.tasks: task "M1" must be pinned to the same one core/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    // A member named like a kernel variable: the renaming of names built from a member's would reach it.
+    const clash = smpsim(
+      ".",
+      "explore",
+      "asid-small-sym",
+      "--strategy",
+      "stateful",
+      "--set",
+      "tasks.0.id=active_asids",
+      "--set",
+      "tasks.0.mm=active_asids",
+      "--set",
+      'tables={"kernel":{"0xc0008000":{"pa":"0x80008000"}},"active_asids":{"0x8000":{"pa":"0x100000"}},"M1":{"0x8000":{"pa":"0x102000"}},"M2":{"0x8000":{"pa":"0x104000"}}}',
+      "--set",
+      'symmetry=[{"tasks":["active_asids","M2"]}]',
+    );
+    expect(clash.code, clash.stderr).toBe(2);
+    expect(clash.stderr).toMatch(/kernel's variable "active_asids\[0\]" would be renamed "M2\[0\]"/);
     const none = smpsim(".", "explore", "asid-small-arm64", "--strategy", "stateful", "--symmetry", "on");
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/declares no symmetry groups/);
