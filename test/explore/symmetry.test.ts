@@ -272,6 +272,25 @@ describe("explore --symmetry", () => {
     );
     expect(clash.code, clash.stderr).toBe(2);
     expect(clash.stderr).toMatch(/kernel's variable "active_asids\[0\]" would be renamed "M2\[0\]"/);
+    // Found instead of declared: the groups that pass a declaration's checks.
+    const auto = smpsim(
+      ".",
+      "explore",
+      "asid-small-arm64",
+      "--strategy",
+      "stateful",
+      "--symmetry",
+      "auto",
+      "--budget",
+      "5",
+      "--out",
+      out,
+      "--force",
+    );
+    rmSync(out, { recursive: true, force: true });
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stderr).toMatch(/--symmetry auto: found \[M0, M2\], \[M1, M3\]/);
+    expect(auto.stdout).toMatch(/symmetry reduction: 2 groups, each state canonicalised over 4 permutations/);
     const none = smpsim(".", "explore", "asid-small-arm64", "--strategy", "stateful", "--symmetry", "on");
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/declares no symmetry groups/);
