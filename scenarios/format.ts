@@ -9,6 +9,7 @@ import { Fields } from "./fields.js";
 import { looksLikePath } from "../src/modules/load.js";
 import { checkVcpuTasks, readHyp, resolveHypTables } from "./hyp-format.js";
 import { readMachine } from "./machine-format.js";
+import { readSymmetry } from "./symmetry-format.js";
 
 const SWITCHES = ["ttbr-then-asid", "asid-then-ttbr", "reserved-asid", "reserved-ttbr0", "atomic"] as const;
 const SHOOTDOWNS = ["broadcast", "local", "ipi", "broadcast-no-dsb", "broadcast-last-level"] as const;
@@ -25,7 +26,7 @@ const OPS = [
   "hvc",
   "inject-irq",
 ] as const;
-const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "hyp", "schedule"];
+const TOP = ["id", "description", "expect", "machine", "tables", "kernelTable", "kernel", "tasks", "hyp", "schedule", "symmetry"];
 
 export { DEFAULT_PAGE_OFFSET } from "./machine-format.js";
 
@@ -67,6 +68,15 @@ export function readScenario(raw: unknown, file: string): Scenario {
       );
     }
   }
+  const symmetry =
+    o.symmetry === undefined
+      ? []
+      : readSymmetry(f, o.symmetry, {
+          tasks,
+          tables,
+          kernelTable,
+          unsupported: symmetryUnsupported(kernel, hyp !== null, machine.walkCache),
+        });
   const sched = f.object(o.schedule ?? {}, "schedule");
   f.known(sched, "schedule", ["strategy", "seed", "windowCycles", "choices"]);
   const choices = sched.choices === undefined ? undefined : readChoices(f, sched.choices, "schedule.choices");
@@ -90,7 +100,19 @@ export function readScenario(raw: unknown, file: string): Scenario {
       // Only when given, so the headers of scenarios without one stay as they were.
       ...(choices !== undefined ? { choices } : {}),
     },
+    // Only when given, so the headers of scenarios without it stay as they were.
+    ...(symmetry.length > 0 ? { symmetry } : {}),
   };
+}
+
+/** Why a scenario's tasks cannot be declared symmetric at all (README, "Symmetry reduction"), or null. */
+function symmetryUnsupported(kernel: KernelConfig, hyp: boolean, walkCache: unknown): string | null {
+  if (hyp)
+    return "symmetry with a hypervisor is not supported (VM symmetry is not built: a vCPU thread's run loop is not plain data)";
+  if (walkCache) return "symmetry with machine.walkCache is not supported (its table pages are not renamed)";
+  if (kernel.switchMm || kernel.tlbFlush || looksLikePath(kernel.asidAllocator))
+    return "symmetry needs the built-in kernel code (a module's code is not known to treat the members alike)";
+  return null;
 }
 
 /** A schedule string that `run` follows when no --seed or --schedule is given (a found violation). */

@@ -12,7 +12,7 @@ import asidRolloverGeneration from "./asid-rollover-generation.js";
 import asidRolloverIpiIrqWindow from "./asid-rollover-ipi-irq-window.js";
 import asidRolloverIpiSpeculative from "./asid-rollover-ipi-speculative.js";
 import asidRolloverIpi from "./asid-rollover-ipi.js";
-import { asidSmallArm64, asidSmallGeneration, asidSmallIpi } from "./asid-small.js";
+import { asidSmallArm64, asidSmallGeneration, asidSmallIpi, asidSmallSym } from "./asid-small.js";
 import asidSwitchNoReserved from "./asid-switch-no-reserved.js";
 import a15VmidRollover from "./a15-vmid-rollover.js";
 import a15VmidRolloverArmv8 from "./a15-vmid-rollover-armv8.js";
@@ -43,6 +43,7 @@ export const builtinScenarios: readonly { id: string; description: string; expec
   asidSmallIpi,
   asidSmallGeneration,
   asidSmallArm64,
+  asidSmallSym,
   asidSwitchNoReserved,
   asidRolloverIpiIrqWindow,
   asidRolloverIpiSpeculative,

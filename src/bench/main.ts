@@ -65,7 +65,7 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
     (line) => process.stderr.write(`bench: ${line}\n`),
   );
   const stateful = await statefulSection(
-    ["tlb-shootdown-munmap", "asid-small-arm64", "a15-vmid-small"].map((id) => scenarios.load(id)),
+    ["tlb-shootdown-munmap", "asid-small-arm64", "asid-small-sym", "a15-vmid-small"].map((id) => scenarios.load(id)),
     values.quick === true,
     (line) => process.stderr.write(`bench: ${line}\n`),
   );

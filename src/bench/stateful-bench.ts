@@ -56,23 +56,35 @@ export async function statefulSection(scenarios: Scenario[], quick: boolean, say
       exhausted: d.r.exhausted === true,
       verdict: d.r.found?.violation.invariant ?? "clean",
     });
-    say(`stateful ${scenario.id}: stateful dfs, up to ${capSeconds} s ...`);
-    const s = timed({ ...base, strategy: "dfs", preemptions: Infinity, stateful: { store: "hash" } }, capSeconds);
-    const st = s.r.stateful!;
-    rows.push({
-      scenario: scenario.id,
-      search: "dfs --stateful (hash)",
-      schedules: s.r.schedules,
-      states: st.statesStored,
-      transitions: st.transitions,
-      bytesPerState: st.statesStored ? st.storeBytes / st.statesStored : 0,
-      seconds: s.seconds,
-      heapMB: s.heapMB,
-      exhausted: s.r.exhausted === true,
-      verdict: s.r.found?.violation.invariant ?? "clean",
-    });
+    // A scenario that declares symmetry groups: a row without the reduction and one with it.
+    for (const symmetry of scenario.symmetry ? [false, true] : [false]) {
+      say(`stateful ${scenario.id}: stateful dfs${symmetry ? " with symmetry" : ""}, up to ${capSeconds} s ...`);
+      rows.push(
+        statefulRow(
+          scenario,
+          timed({ ...base, strategy: "dfs", preemptions: Infinity, stateful: { store: "hash", symmetry } }, capSeconds),
+          symmetry,
+        ),
+      );
+    }
   }
   return { capSeconds, rows };
+}
+
+function statefulRow(scenario: Scenario, s: ReturnType<typeof timed>, symmetry: boolean): StatefulRow {
+  const st = s.r.stateful!;
+  return {
+    scenario: scenario.id,
+    search: `dfs --stateful (hash${symmetry ? ", symmetry" : ""})`,
+    schedules: s.r.schedules,
+    states: st.statesStored,
+    transitions: st.transitions,
+    bytesPerState: st.statesStored ? st.storeBytes / st.statesStored : 0,
+    seconds: s.seconds,
+    heapMB: s.heapMB,
+    exhausted: s.r.exhausted === true,
+    verdict: s.r.found?.violation.invariant ?? "clean",
+  };
 }
 
 export function formatStateful(s: StatefulSection): string {

@@ -17,9 +17,12 @@ import { SearchWatch, parseDuration, type StopReason } from "./search-watch.js";
 import { canTrace } from "../explore/program-trace.js";
 import type { StoreKind } from "../explore/visited.js";
 import { statefulLines } from "./stateful-report.js";
+import { detectSymmetry } from "./symmetry-auto.js";
+import { bootVarsProblem } from "../explore/canonical.js";
+import { renamingsOf } from "../scenario/symmetry.js";
 
 export const exploreHelp = `usage: smpsim explore <scenario> [--strategy random|pct|dfs|dpor|stateful] [--budget N] [--depth d]
-                      [--preemptions P] [--order first|random|pct] [--stateful [--store exact|hash|bitstate] [--hash-bits B]]
+                      [--preemptions P] [--order first|random|pct] [--stateful [--store exact|hash|bitstate] [--hash-bits B] [--symmetry on|off|auto]]
                       [--seed N] [--workers K] [--time T] [--out DIR [--force]] [--set PATH=VALUE] [--json]
                       [--queue redis://HOST:PORT[/db] [--resume] [--unit N]]
 
@@ -42,6 +45,11 @@ replacement choices) for an invariant violation. Every schedule re-executes from
                     compaction) or bitstate (3 bits per state in 2^B bits) (default hash); the
                     expected number of states missed by a hash collision is reported
   --hash-bits B     bitstate: the bit array has 2^B bits (default 30: 128 MB)
+  --symmetry M      --stateful: symmetry reduction over the scenario's declared groups of
+                    interchangeable tasks (its "symmetry" field): each state is stored in a
+                    canonical form, the least of its images under every permutation of the groups;
+                    on, off, or auto (groups found: tasks that pass the checks a declared group
+                    must) (default on when the scenario declares groups; README "Symmetry reduction")
   --order O         dpor: which open pick first: first (as listed), random (seeded by --seed), or
                     pct (as listed, with a PCT schedule of depth d after each DPOR one), so that a
                     search that will not finish samples the space (default first)
@@ -82,6 +90,7 @@ const OPTIONS = {
   stateful: { type: "boolean" },
   store: { type: "string" },
   "hash-bits": { type: "string" },
+  symmetry: { type: "string" },
   order: { type: "string" },
   queue: { type: "string" },
   resume: { type: "boolean" },
@@ -104,7 +113,7 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
 async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: SearchWatch[]): Promise<number> {
   if (a.values.help) return (io.out(exploreHelp), 0);
   const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
-  const scenario = applyOverrides(named, (a.values.set as string[] | undefined) ?? [], catalog);
+  const given = applyOverrides(named, (a.values.set as string[] | undefined) ?? [], catalog);
   const asked0 = (a.values.strategy ?? "random") as string;
   if (!STRATEGIES.includes(asked0))
     throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${asked0}"`);
@@ -119,6 +128,24 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   if (!STORES.includes(store)) throw new UsageError(`explore: --store must be one of ${STORES.join(", ")}, got "${store}"`);
   if ((a.values.store !== undefined || a.values["hash-bits"] !== undefined) && !stateful)
     throw new UsageError("explore: --store and --hash-bits go with --stateful");
+  const symmetryAsked = a.values.symmetry as string | undefined;
+  if (symmetryAsked !== undefined && symmetryAsked !== "on" && symmetryAsked !== "off" && symmetryAsked !== "auto")
+    throw new UsageError(`explore: --symmetry must be on, off or auto, got "${symmetryAsked}"`);
+  if (symmetryAsked !== undefined && !stateful) throw new UsageError("explore: --symmetry goes with --stateful");
+  // auto: the groups that pass the checks a declared group must pass (symmetry-auto.ts), in place of any declared.
+  const scenario = symmetryAsked === "auto" ? detectSymmetry(given, (raw) => catalog.check(raw, "--symmetry auto")) : given;
+  if (symmetryAsked === "auto")
+    io.err(
+      `explore: --symmetry auto: ${
+        scenario.symmetry
+          ? `found ${scenario.symmetry.map((g) => `[${g.tasks.join(", ")}]`).join(", ")}`
+          : "no interchangeable tasks found"
+      }`,
+    );
+  const declared = (scenario.symmetry ?? []).length > 0;
+  if (symmetryAsked === "on" && !declared)
+    throw new UsageError(`explore: --symmetry on: scenario ${scenario.id} declares no symmetry groups (its "symmetry" field)`);
+  const symmetry = stateful && declared && symmetryAsked !== "off";
   const order = a.values.order as string | undefined;
   if (order !== undefined && order !== "first" && order !== "random" && order !== "pct")
     throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);
@@ -155,6 +182,10 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
     resolveModules(scenario, baseDir),
   );
   const target = { scenario, allocator };
+  if (symmetry) {
+    const why = bootVarsProblem(scenario, allocator, renamingsOf(scenario, scenario.symmetry!));
+    if (why) throw new UsageError(`explore: symmetry: ${why}`);
+  }
   const limitS = a.values.time === undefined ? null : parseDuration(a.values.time as string);
   // The seed first, as run prints it: with the scenario and the commit it reproduces the search.
   if (!a.values.json)
@@ -179,7 +210,9 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
     preemptions,
     ...(dporPreemptions !== undefined ? { dporPreemptions } : {}),
     ...(dporOrder ? { dporOrder } : {}),
-    ...(stateful ? { stateful: { store, ...(log2Bits !== undefined ? { log2Bits } : {}) } } : {}),
+    ...(stateful
+      ? { stateful: { store, ...(log2Bits !== undefined ? { log2Bits } : {}), ...(symmetry ? { symmetry: true } : {}) } }
+      : {}),
     onProgress: watch.onProgress,
     proceed: watch.proceed,
   };

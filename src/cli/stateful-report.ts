@@ -20,6 +20,11 @@ export function statefulLines(r: StatefulReport, result: ExploreResult): string[
     `  ${r.localSteps} choice points where the core that ran last took a local step alone (partial-order reduction)`,
     `  ${r.resumed} executions resumed from a stored state's snapshot${r.startedOver ? `, ${r.startedOver} started over (programs' replay failed)` : ""}`,
   ];
+  if (r.symmetry) {
+    lines.push(
+      `  symmetry reduction: ${r.symmetry.groups} group${r.symmetry.groups === 1 ? "" : "s"}, each state canonicalised over ${r.symmetry.permutations} permutations`,
+    );
+  }
   if (r.store !== "exact") {
     lines.push(
       `  expected states missed by hash collisions: ${r.expectedMissed.toPrecision(3)}${r.hashFactor !== undefined ? ` (hash factor ${r.hashFactor.toFixed(1)}; best above 100)` : ""}`,

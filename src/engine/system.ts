@@ -11,9 +11,11 @@ export interface System {
   /**
    * The whole JS-side state of `core`'s programs, as text, when its main program waits at its
    * scheduler's loop head (the engine's `mainAt` is a pick-task); null when part of it is not plain
-   * data. Stateful search replaces the core's program trace with it there.
+   * data. Stateful search replaces the core's program trace with it there. With `rename` (symmetry
+   * reduction, src/scenario/symmetry.ts): the text the programs of the renamed state would give, each
+   * task's position under its image's name.
    */
-  quiescent?(core: number): string | null;
+  quiescent?(core: number, rename?: { name(s: string): string; inverse(s: string): string }): string | null;
   /**
    * The same JS-side state as data (a copy), for `restoreQuiescent`; null where `quiescent` is. Stateful
    * search rebuilds a core's programs from it instead of replaying their history (program-log.ts).

@@ -15,6 +15,7 @@ import { tasksOn } from "../scenario/initial-state.js";
 import { interleavedWithPct } from "./interleaved.js";
 import { FinalsBelow } from "./finals-below.js";
 import { statefulStrategy, type StatefulStats } from "./stateful.js";
+import { renamingsOf } from "../scenario/symmetry.js";
 import { makeStore, type StoreKind, type Visited } from "./visited.js";
 
 export interface ExploreRequest {
@@ -48,10 +49,12 @@ export interface ExploreRequest {
   keepFingerprints?: boolean;
   /**
    * DFS only: stateful search (stateful.ts), storing states this way; `preemptions` Infinity makes
-   * it unbounded. `log2Bits`: bitstate's array size.
+   * it unbounded. `log2Bits`: bitstate's array size. `symmetry`: canonicalise states over the
+   * scenario's symmetry groups (canonical.ts); with `finals` and groups declared, the final states
+   * gathered are canonical whether or not the states are.
    */
   /** `localSteps: false` offers every item at every choice point (tests compare the two). */
-  stateful?: { store: StoreKind; log2Bits?: number; finals?: boolean; localSteps?: boolean };
+  stateful?: { store: StoreKind; log2Bits?: number; finals?: boolean; symmetry?: boolean; localSteps?: boolean };
 }
 
 export interface ExploreProgress {
@@ -100,6 +103,8 @@ export interface StatefulReport {
   storeBytes: number;
   /** Expected states wrongly taken for stored ones (0 for exact): a missed state loses its successors. */
   expectedMissed: number;
+  /** Symmetry reduction, when used: the groups and the permutations each state is canonicalised over (identity included). */
+  symmetry?: { groups: number; permutations: number };
   /** Bitstate: bits per stored state (SPIN's hash factor). */
   hashFactor?: number;
   /** Choice points where a local step of the core that ran last was the only pick (src/explore/local-steps.ts). */
@@ -109,7 +114,7 @@ export interface StatefulReport {
   startedOver: number;
 }
 
-function statefulReport(store: Visited, stats: StatefulStats): StatefulReport {
+function statefulReport(store: Visited, stats: StatefulStats, symmetry: StatefulReport["symmetry"]): StatefulReport {
   const hf = (store as { hashFactor?: number }).hashFactor;
   return {
     store: store.kind,
@@ -123,6 +128,7 @@ function statefulReport(store: Visited, stats: StatefulStats): StatefulReport {
     resumed: stats.resumed,
     startedOver: stats.startedOver,
     ...(hf !== undefined ? { hashFactor: hf } : {}),
+    ...(symmetry ? { symmetry } : {}),
   };
 }
 
@@ -199,8 +205,13 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
   const store = req.stateful ? makeStore(req.stateful.store, req.stateful.log2Bits) : null;
   const stats: StatefulStats = { stored: 0, matched: 0, depth: 0, reduced: 0, resumed: 0, startedOver: 0 };
   const below = req.stateful?.finals ? new FinalsBelow() : undefined;
+  const groups = t.scenario.symmetry ?? [];
+  const symmetry =
+    req.stateful && groups.length > 0 && (req.stateful.symmetry || below)
+      ? { renamings: renamingsOf(t.scenario, groups), reduce: req.stateful.symmetry === true }
+      : undefined;
   const strategy = store
-    ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below, {
+    ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below, symmetry, {
         localSteps: req.stateful?.localSteps !== false && t.scenario.machine.memoryModel !== "armv8",
         speculativeWalks: t.scenario.machine.speculation.enabled,
       })
@@ -226,7 +237,8 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     strategy.done(exec);
     schedules++;
     events += exec.events;
-    if (!exec.abandoned) finals.add(exec.finalHash);
+    // (With symmetry the finals are canonical, gathered by the strategy: `below`.)
+    if (!exec.abandoned && !(symmetry && below)) finals.add(exec.finalHash);
     if (exec.violation) {
       found = { violation: exec.violation, picks: exec.picks, index: strategy.lastIndex };
       break;
@@ -250,6 +262,14 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     ...(seen.capped ? { statesSeenCapped: true as const } : {}),
     found,
     ...(req.keepFingerprints ? { fingerprints: { finals: [...finals], seen: seen.packed() } } : {}),
-    ...(store ? { stateful: statefulReport(store, stats) } : {}),
+    ...(store
+      ? {
+          stateful: statefulReport(
+            store,
+            stats,
+            symmetry?.reduce ? { groups: groups.length, permutations: symmetry.renamings.length + 1 } : undefined,
+          ),
+        }
+      : {}),
   };
 }

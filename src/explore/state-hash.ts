@@ -15,10 +15,13 @@
  */
 import type { MachineState, TaskState } from "../state/machine-state.js";
 import type { ProgramTrace } from "./program-trace.js";
+import type { Renaming } from "../scenario/symmetry.js";
 
 /** The two lanes of the last value hashed (module scratch: a walk returns two numbers without an allocation). */
 let A = 0;
 let B = 0;
+/** The renaming the walk applies (symmetry reduction: the hash of the state's image), or null. */
+let R: Renaming | null = null;
 
 function fmixA(h: number): number {
   h ^= h >>> 16;
@@ -87,7 +90,7 @@ function val(v: unknown, skip?: ReadonlySet<string>): void {
       } else str(String(v));
       return;
     case "string":
-      str(v);
+      str(R ? R.name(v) : v);
       A = fmixA(A ^ T_STR);
       B = fmixB(B + T_STR);
       return;
@@ -132,10 +135,14 @@ function record(r: Record<string, unknown>, skip?: ReadonlySet<string>): void {
   let n = 0;
   for (const k in r) {
     if (skip?.has(k)) continue;
-    val(r[k]);
+    const v = r[k];
+    if (R && typeof v === "number" && k === "pa") val(R.pa(v));
+    else if (R && k === "stale" && typeof v === "object" && v !== null && !Array.isArray(v))
+      staleImage(v as Record<string, number[]>);
+    else val(v);
     const va = A;
     const vb = B;
-    str(k);
+    str(R ? R.name(k) : k);
     sa = (sa + fmixA(stepA(stepA(A, va), vb))) >>> 0;
     sb = (sb + fmixB(stepB(stepB(B, vb), va))) >>> 0;
     n++;
@@ -144,20 +151,37 @@ function record(r: Record<string, unknown>, skip?: ReadonlySet<string>): void {
   B = fmixB(stepB(sb + T_OBJ, n));
 }
 
-/** Frozen tables (the scenario's, shared by every execution): hashed once. */
+/** The state's stale translations ("table:vpn" → old physical addresses) renamed, hashed as a record. */
+function staleImage(stale: Record<string, number[]>): void {
+  const r = R!;
+  const image: Record<string, number[]> = {};
+  for (const k in stale) image[r.name(k)] = stale[k]!.map((pa) => r.pa(pa));
+  R = null;
+  record(image);
+  R = r;
+}
+
+/** Frozen tables (the scenario's, shared by every execution): hashed once (per renaming). */
 const frozenA = new WeakMap<object, number>();
 const frozenB = new WeakMap<object, number>();
+const frozenRenamed = new Map<Renaming, { a: WeakMap<object, number>; b: WeakMap<object, number> }>();
 function table(t: object): void {
   if (!Object.isFrozen(t)) return record(t as Record<string, unknown>);
-  const a = frozenA.get(t);
+  let cache = { a: frozenA, b: frozenB };
+  if (R) {
+    let c = frozenRenamed.get(R);
+    if (!c) frozenRenamed.set(R, (c = { a: new WeakMap(), b: new WeakMap() }));
+    cache = c;
+  }
+  const a = cache.a.get(t);
   if (a !== undefined) {
     A = a;
-    B = frozenB.get(t)!;
+    B = cache.b.get(t)!;
     return;
   }
   record(t as Record<string, unknown>);
-  frozenA.set(t, A);
-  frozenB.set(t, B);
+  cache.a.set(t, A);
+  cache.b.set(t, B);
 }
 
 // The same fields as state-key.ts leaves out.
@@ -173,8 +197,21 @@ const S_TASKS = 0x13198a2e;
 const S_MSGS = 0x03707344;
 const S_PROGS = 0xa4093822;
 
-/** The hash of `stateKey(s, trace, lastKey)`'s content: `out[0]`, `out[1]` (two 32-bit lanes). */
-export function stateHash(s: MachineState, trace: ProgramTrace, lastKey: number, out: Uint32Array): void {
+/**
+ * The hash of `stateKey(s, trace, lastKey)`'s content: `out[0]`, `out[1]` (two 32-bit lanes). With
+ * `k` >= 0, of the state's image under the trace's k-th renaming (symmetry reduction: canonical.ts):
+ * its names renamed, its physical addresses mapped, the renamed execution's program traces.
+ */
+export function stateHash(s: MachineState, trace: ProgramTrace, lastKey: number, out: Uint32Array, k = -1): void {
+  R = k >= 0 ? trace.syms[k]! : null;
+  try {
+    walk(s, trace, lastKey, out, k);
+  } finally {
+    R = null;
+  }
+}
+
+function walk(s: MachineState, trace: ProgramTrace, lastKey: number, out: Uint32Array, k: number): void {
   val(s, SKIP_TOP);
   let ha = A;
   let hb = B;
@@ -204,7 +241,7 @@ export function stateHash(s: MachineState, trace: ProgramTrace, lastKey: number,
     table(tables[id]!);
     const va = A;
     const vb = B;
-    str(id);
+    str(R ? R.name(id) : id);
     sa = (sa + fmixA(stepA(stepA(A, va), vb))) >>> 0;
     sb = (sb + fmixB(stepB(stepB(B, vb), va))) >>> 0;
   }
@@ -216,10 +253,10 @@ export function stateHash(s: MachineState, trace: ProgramTrace, lastKey: number,
     const t: TaskState = tasks[id]!;
     let rank = 0;
     for (const o in tasks) if (tasks[o]!.readySince < t.readySince) rank++;
-    str(id);
+    str(R ? R.name(id) : id);
     let ta = A;
     let tb = B;
-    str(t.mm);
+    str(R ? R.name(t.mm) : t.mm);
     ta = stepA(stepA(ta, A), B);
     tb = stepB(stepB(tb, B), A);
     str(t.status);
@@ -241,8 +278,10 @@ export function stateHash(s: MachineState, trace: ProgramTrace, lastKey: number,
   ha = stepA(ha, S_PROGS);
   hb = stepB(hb, S_PROGS);
   for (let c = 0; c < trace.a.length; c++) {
-    ha = stepA(stepA(ha, trace.a[c]!), trace.b[c]!);
-    hb = stepB(stepB(hb, trace.b[c]!), trace.a[c]!);
+    const ta = trace.laneA(k, c);
+    const tb = trace.laneB(k, c);
+    ha = stepA(stepA(ha, ta), tb);
+    hb = stepB(stepB(hb, tb), ta);
   }
   out[0] = fmixA(stepA(ha, lastKey));
   out[1] = fmixB(stepB(hb, lastKey));

@@ -15,26 +15,55 @@
  */
 import type { MachineState } from "../state/machine-state.js";
 import type { ProgramTrace } from "./program-trace.js";
+import type { Renaming } from "../scenario/symmetry.js";
 
 const SKIP_TOP = new Set(["seq", "t", "costs", "nextMsgId", "inflight", "tasks", "cores", "tables"]);
 const SKIP_CORE = new Set(["id", "counters", "tlb"]);
 const SKIP_ENTRY = new Set(["filledAt", "lastUsed"]);
 const SKIP_MSG = new Set(["id", "sentAt", "deliverAt", "of"]);
 
+/** The renaming applied (symmetry reduction: the key of the state's image), or null. */
+let R: Renaming | null = null;
+
 /** Canonical text of a JSON-like value, keys sorted, `skip` left out at this level. */
 function enc(v: unknown, skip?: ReadonlySet<string>): string {
-  if (v === null || typeof v !== "object") return v === undefined ? "u" : typeof v === "string" ? JSON.stringify(v) : String(v);
+  if (v === null || typeof v !== "object")
+    return v === undefined ? "u" : typeof v === "string" ? JSON.stringify(R ? R.name(v) : v) : String(v);
   if (Array.isArray(v)) {
     let s = "[";
     for (let i = 0; i < v.length; i++) s += (i ? "," : "") + enc(v[i]);
     return s + "]";
   }
+  if (R) return encRenamed(v as Record<string, unknown>, R, skip);
   const keys = Object.keys(v).sort();
   let s = "{";
   for (const k of keys) {
     if (skip?.has(k)) continue;
     s += k + ":" + enc((v as Record<string, unknown>)[k]) + ",";
   }
+  return s + "}";
+}
+
+/** A record's image: its keys renamed (then sorted), `pa` fields and stale translations mapped. */
+function encRenamed(o: Record<string, unknown>, r: Renaming, skip?: ReadonlySet<string>): string {
+  const parts: [string, string][] = [];
+  for (const k of Object.keys(o)) {
+    if (skip?.has(k)) continue;
+    const v = o[k];
+    let e: string;
+    if (typeof v === "number" && k === "pa") e = String(r.pa(v));
+    else if (k === "stale" && typeof v === "object" && v !== null && !Array.isArray(v)) {
+      const image: Record<string, number[]> = {};
+      for (const key in v) image[r.name(key)] = (v as Record<string, number[]>)[key]!.map((pa) => r.pa(pa));
+      R = null;
+      e = enc(image);
+      R = r;
+    } else e = enc(v);
+    parts.push([r.name(k), e]);
+  }
+  parts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let s = "{";
+  for (const [k, e] of parts) s += k + ":" + e + ",";
   return s + "}";
 }
 
@@ -45,21 +74,41 @@ function enc(v: unknown, skip?: ReadonlySet<string>): string {
  * encoded once.
  */
 const frozenTables = new WeakMap<object, string>();
+const frozenRenamed = new Map<Renaming, WeakMap<object, string>>();
 const tableIds = new Map<string, string>();
 function tableEnc(t: object): string {
   const frozen = Object.isFrozen(t);
-  let s = frozen ? frozenTables.get(t) : undefined;
+  let cache = frozenTables;
+  if (R) {
+    let c = frozenRenamed.get(R);
+    if (!c) frozenRenamed.set(R, (c = new WeakMap()));
+    cache = c;
+  }
+  let s = frozen ? cache.get(t) : undefined;
   if (s === undefined) {
     const full = enc(t);
     s = tableIds.get(full);
     if (s === undefined) tableIds.set(full, (s = `#${tableIds.size}`));
-    if (frozen) frozenTables.set(t, s);
+    if (frozen) cache.set(t, s);
   }
   return s;
 }
 
-/** The encoding of `s` with the programs' traces and the item that ran last. */
-export function stateKey(s: MachineState, trace: ProgramTrace, lastKey: number): string {
+/**
+ * The encoding of `s` with the programs' traces and the item that ran last. With `k` >= 0, of the
+ * state's image under the trace's k-th renaming (symmetry reduction: canonical.ts).
+ */
+export function stateKey(s: MachineState, trace: ProgramTrace, lastKey: number, k = -1): string {
+  R = k >= 0 ? trace.syms[k]! : null;
+  try {
+    return keyOf(s, trace, lastKey, k);
+  } finally {
+    R = null;
+  }
+}
+
+function keyOf(s: MachineState, trace: ProgramTrace, lastKey: number, k: number): string {
+  const name = (n: string): string => (R ? R.name(n) : n);
   let out = enc(s, SKIP_TOP);
   out += "|C";
   for (const c of s.cores) {
@@ -73,21 +122,25 @@ export function stateKey(s: MachineState, trace: ProgramTrace, lastKey: number):
     out += "]";
   }
   out += "|T";
-  for (const id of Object.keys(s.tables).sort()) out += id + "=" + tableEnc(s.tables[id]!) + ",";
+  const tableParts: string[] = [];
+  for (const id of Object.keys(s.tables)) tableParts.push(name(id) + "=" + tableEnc(s.tables[id]!) + ",");
+  out += tableParts.sort().join("");
   out += "|K";
   const tasks = s.tasks;
-  for (const id of Object.keys(tasks).sort()) {
+  const taskParts: string[] = [];
+  for (const id of Object.keys(tasks)) {
     const t = tasks[id]!;
     let rank = 0;
     for (const o in tasks) if (tasks[o]!.readySince < t.readySince) rank++;
-    out += `${id}:${t.mm},${t.on},${t.status},${rank};`;
+    taskParts.push(`${name(id)}:${name(t.mm)},${t.on},${t.status},${rank};`);
   }
+  out += taskParts.sort().join("");
   out += "|M";
   const msgs: string[] = [];
   for (const id in s.inflight) msgs.push(enc(s.inflight[id], SKIP_MSG));
   out += msgs.sort().join(";");
   out += "|P";
-  for (let c = 0; c < trace.a.length; c++) out += trace.a[c]!.toString(36) + "." + trace.b[c]!.toString(36) + ",";
+  for (let c = 0; c < trace.a.length; c++) out += trace.laneA(k, c).toString(36) + "." + trace.laneB(k, c).toString(36) + ",";
   return `${out}|L${lastKey}`;
 }
 

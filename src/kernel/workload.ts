@@ -91,6 +91,17 @@ function namesOf(scenario: Scenario): Map<readonly WorkloadOp[], string> {
  * (stateful search compares positions across executions; the repeat bodies are named by their
  * place in the scenario, not by object identity).
  */
+/**
+ * The same position without the scripts' names: each frame's index and repeats left. Complete for a
+ * task's own script (a frame's ops are the body of the repeat its parent frame just stepped over), and
+ * the same text for two tasks whose scripts are equal up to renaming (symmetry reduction).
+ */
+export function encodeFrames(at: ScriptPosition): string {
+  let out = "";
+  for (const f of at.frames) out += `${f.i}x${f.left};`;
+  return out;
+}
+
 export function encodePosition(at: ScriptPosition, scenario: Scenario): string | null {
   const names = namesOf(scenario);
   let out = "";

@@ -17,7 +17,7 @@ import { hypervisor } from "../hyp/hypervisor.js";
 import type { VcpuPosition } from "../hyp/run-loop.js";
 import { coreMain } from "../kernel/scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "../kernel/switch-sequence.js";
-import { encodePosition, scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
+import { encodeFrames, encodePosition, scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
 import { builtinAllocator } from "../kernel/asid/registry.js";
 
 // Generator functions live at module level, never in a per-run object literal: each new generator
@@ -109,17 +109,27 @@ export function kernelSystem(scenario: Scenario, state: MachineState, allocator:
         hv && vcpus.has(task) ? hv.vcpuSlice(task) : slice(k, task, mm, positionOf(task));
       return coreMain(k, cpu, sliceOf, allowed);
     },
-    quiescent(cpu: number): string | null {
+    quiescent(cpu, rename): string | null {
       if (!plain) return null;
       const p = k.percpu[cpu]!;
-      let out = `${p.activeMm}|${p.currentMm}|${p.reservedTtbr0}`;
+      const name = (s: string): string => (rename ? rename.name(s) : s);
+      const out = `${name(p.activeMm)}|${name(p.currentMm)}|${p.reservedTtbr0}`;
+      const parts: string[] = [];
       for (const task of tasksOn(scenario, cpu)) {
-        const at =
-          hv && vcpus.has(task) ? hv.encodeVcpu(task) : encodePosition(positions.get(task) ?? positionOf(task), scenario);
+        // Renamed: this task's place holds its preimage's position (members share a core: symmetry-format.ts;
+        // symmetry is refused with a hypervisor, so a vCPU thread is never renamed).
+        const from = rename ? rename.inverse(task) : task;
+        let at: string | null;
+        if (hv && vcpus.has(from)) at = hv.encodeVcpu(from);
+        else {
+          const pos = positions.get(from) ?? positionOf(from);
+          at = rename ? encodeFrames(pos) : encodePosition(pos, scenario);
+        }
         if (at === null) return null;
-        out += `|${task}:${at}`;
+        parts.push(`|${task}:${at}`);
       }
-      return out;
+      // Renamed, in name order: the text does not depend on the order the scenario lists its tasks in.
+      return out + (rename ? parts.sort() : parts).join("");
     },
     saveQuiescent(cpu: number): Quiescent | null {
       if (!plain) return null;

@@ -184,4 +184,11 @@ export interface Scenario {
      */
     choices?: string;
   };
+  /** Groups of interchangeable tasks (src/scenario/symmetry.ts), for the stateful search's symmetry reduction. */
+  symmetry?: SymmetryGroup[];
+}
+
+/** A group of interchangeable tasks (the scenario's `symmetry` field); each member has an mm of its own. */
+export interface SymmetryGroup {
+  tasks: string[];
 }

@@ -70,6 +70,7 @@ describe("the built-in scenarios that expect a clean run", () => {
       "asid-small-arm64",
       "asid-small-generation",
       "asid-small-ipi",
+      "asid-small-sym",
     ]);
   });
 

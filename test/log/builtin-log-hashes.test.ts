@@ -40,6 +40,7 @@ const PINS: Record<string, { random1: string; random2: string; fifo: string }> =
   "asid-small-ipi": { random1: "58a6ceba79e5a0b8", random2: "f12bb9659b7850cf", fifo: "0f9993db2b57f7a5" },
   "asid-small-generation": { random1: "7eacdee341b1a1aa", random2: "fd71d64eae42359f", fifo: "9b6d55e0517c4cd6" },
   "asid-small-arm64": { random1: "de86801f078f11b0", random2: "56dde1e7c4d3d3ff", fifo: "303e4c884f404743" },
+  "asid-small-sym": { random1: "69e0f439f332c0ac", random2: "7d6f69fd29ffbe77", fifo: "de89396d5359db2f" },
   "asid-switch-no-reserved": { random1: "0dba6f2ef7eea793", random2: "dcee45ec70840d44", fifo: "7108421121d31270" },
   "asid-rollover-ipi-irq-window": { random1: "53040b78a19d4d0a", random2: "90669b5c03b75834", fifo: "839f73f825b0d237" },
   "asid-rollover-ipi-speculative": { random1: "191c9bac516f30ed", random2: "49d3d5925660c7e8", fifo: "88f38e35d504030c" },
