@@ -1,7 +1,7 @@
 /**
  * The engine's ready work, kept from step to step instead of listed afresh: the cores that can step
- * (ascending) and the messages that can be delivered (ascending id, the order `for...in` visits
- * `state.inflight`), which together are the step options in the order the engine has always offered
+ * (ascending) and the messages that can be delivered (ascending id, the order `state.inflight`
+ * iterates in), which together are the step options in the order the engine has always offered
  * them, so logs and schedules stay as they were. The ready set changes by one or a few items per step:
  * a send adds a message (ids are handed out in order), a delivery removes one, and a core's readiness
  * is looked at again only after an event on that core or, for a core waiting on something shared (a

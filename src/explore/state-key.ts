@@ -84,7 +84,7 @@ export function stateKey(s: MachineState, trace: ProgramTrace, lastKey: number):
   }
   out += "|M";
   const msgs: string[] = [];
-  for (const id in s.inflight) msgs.push(enc(s.inflight[id], SKIP_MSG));
+  for (const m of s.inflight) msgs.push(enc(m, SKIP_MSG));
   out += msgs.sort().join(";");
   out += "|P";
   for (let c = 0; c < trace.a.length; c++) out += trace.a[c]!.toString(36) + "." + trace.b[c]!.toString(36) + ",";
