@@ -4,7 +4,7 @@
  * global (nG = 0) or its ASID equals the current ASID. Maintenance ops follow B4.2.2 (TLBIALL, TLBIASID,
  * TLBIMVA, TLBIMVAA, TLBIALLNSNH for every VMID) and are local; the IS variants broadcast on the bus.
  */
-import { addKey, buildIndex, holds, indexedLookup, link, removeKey, unlink, type TlbIndex } from "./tlb-index.js";
+import { addKey, buildIndex, holds, indexedLookup, link, lruOf, removeKey, unlink, type TlbIndex } from "./tlb-index.js";
 
 export interface TlbEntry {
   vpn: number;
@@ -166,6 +166,15 @@ export function victimSlot(tlb: readonly TlbEntry[]): number {
   if (tlb.length < LINEAR_BELOW) return lruVictim(tlb);
   const h = indexOf(tlb).head;
   return h < 0 ? 0 : h;
+}
+
+/**
+ * `setLruVictim` (cores/tlb-sets.ts) through the index when the array has one (the engine's live TLB of
+ * 64 entries or more, after `findEntry`): the ways' last uses from a typed array, not from the entries.
+ */
+export function indexedSetVictim(tlb: readonly TlbEntry[], slots: readonly number[]): number {
+  const ix = indexes.get(tlb);
+  return ix && ix.length === tlb.length ? lruOf(ix, slots) : -1;
 }
 
 /** Writes a copy of `entry` into `slot` (a new slot when it is the array's length), keeping the index. */
