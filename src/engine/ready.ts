@@ -132,7 +132,12 @@ export class ReadySet implements ReadyView {
     if (k < nc) return this.ready.kthDue(horizon, k);
     k -= nc;
     if (k >= this.index.dueBy(horizon)) return -1;
-    return this.ready.cores.length + this.index.offeredBefore(this.index.kthDue(horizon, k));
+    const slot = this.index.kthDue(horizon, k);
+    const j = this.index.offeredBefore(slot);
+    // The pick is taken next: msgAt(j) (the engine asks for its core, then delivers it) need not find the slot again.
+    this.lastAt = j;
+    this.lastMsg = this.slots[slot]!;
+    return this.ready.cores.length + j;
   }
 
   /** After an event on core c: IPIs to it become ready or are held back when its interrupts change. */

@@ -155,6 +155,11 @@ export class MessagesInFlight implements Iterable<BusMessage> {
     return out;
   }
 
+  /** Whether `o` keeps its messages at the same slots (same base and slot count): a copy of it would equal this. */
+  sameSlots(o: MessagesInFlight): boolean {
+    return o.base === this.base && o.slots.length === this.slots.length && o.lo === this.lo && o.hi === this.hi;
+  }
+
   /** Freezes the store and its slots (an immutable snapshot's; the messages are frozen by the caller). */
   freeze(): this {
     Object.freeze(this.slots);

@@ -103,9 +103,12 @@ function shareObject(cur: Plain, prev: Plain | undefined): unknown {
   return out === null ? prev : freeze(out);
 }
 
-/** The messages in flight: each shared with the same id's in `prev` when equal; `prev` itself when all are and no more. */
+/**
+ * The messages in flight: each shared with the same id's in `prev` when equal; `prev` itself when all are,
+ * no more, and at the same slots (a fold from the snapshot must lay them out as the working copy would).
+ */
 function shareInFlight(cur: MessagesInFlight, prev: MessagesInFlight | undefined): MessagesInFlight {
-  let same = prev !== undefined && prev.size === cur.size;
+  let same = prev !== undefined && prev.size === cur.size && prev.sameSlots(cur);
   const out = cur.copy((m, id) => {
     const before = prev?.get(id);
     const v = share(m, before) as typeof m;

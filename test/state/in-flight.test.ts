@@ -123,6 +123,17 @@ describe("the messages in flight", () => {
     expect(after.inflight).toBeInstanceOf(MessagesInFlight);
     expect(after.inflight.values().map((m) => m.id)).toEqual([9, 30]);
     expect(snap.inflight.values().map((m) => m.id)).toEqual([4, 9]);
+    // The same messages (none) at other slots: not shared, so what a fold from the snapshot lays out is
+    // what the working copy would (a seek equals the plain fold, field by field).
+    const [x, y] = [new MessagesInFlight(), new MessagesInFlight()];
+    x.put(msg(3));
+    x.delete(3);
+    y.put(msg(40));
+    y.delete(40);
+    const sx = snapshotOf({ inflight: x }, undefined);
+    const sy = snapshotOf({ inflight: y }, sx);
+    expect(sy.inflight).not.toBe(sx.inflight);
+    expect(thaw(sy)).toEqual({ inflight: y });
   });
 });
 
