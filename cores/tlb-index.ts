@@ -28,6 +28,11 @@ export interface TlbIndex {
   /** 1 for a global entry (nG = 0), whose ASID is not part of its key. */
   global: Uint8Array;
   home: Int32Array;
+  /**
+   * Each slot's `lastUsed` as of its last fill or use: what LRU order compares, read here instead of
+   * from the entry objects, which lie all over the heap (a set-associative victim compares a set's ways).
+   */
+  used: Float64Array;
   /** LRU order by (lastUsed, slot): a doubly linked list over slots, -1 at the ends. */
   prev: Int32Array;
   next: Int32Array;
@@ -58,9 +63,9 @@ function capacityFor(length: number): number {
 }
 
 /** Whether slot a comes before slot b in LRU order (least recently used first, ties: lower slot). */
-function before(tlb: readonly IndexedEntry[], a: number, b: number): boolean {
-  const x = tlb[a]!.lastUsed;
-  const y = tlb[b]!.lastUsed;
+function before(used: Float64Array, a: number, b: number): boolean {
+  const x = used[a]!;
+  const y = used[b]!;
   return x < y || (x === y && a < b);
 }
 
@@ -74,13 +79,16 @@ export function buildIndex(tlb: readonly IndexedEntry[]): TlbIndex {
     asid: new Float64Array(cap),
     global: new Uint8Array(cap),
     home: new Int32Array(cap),
+    used: new Float64Array(cap),
     prev: new Int32Array(cap),
     next: new Int32Array(cap),
     head: -1,
     tail: -1,
     length: tlb.length,
   };
-  const order = tlb.map((_, i) => i).sort((a, b) => (before(tlb, a, b) ? -1 : before(tlb, b, a) ? 1 : 0));
+  const used = ix.used;
+  for (let s = 0; s < tlb.length; s++) used[s] = tlb[s]!.lastUsed;
+  const order = tlb.map((_, i) => i).sort((a, b) => (before(used, a, b) ? -1 : before(used, b, a) ? 1 : 0));
   for (let i = 0; i < order.length; i++) {
     const s = order[i]!;
     ix.prev[s] = i > 0 ? order[i - 1]! : -1;
@@ -153,6 +161,22 @@ export function removeKey(ix: TlbIndex, s: number): void {
   cells[i] = 0;
 }
 
+/** The least recently used of `slots` (ties: the lowest slot), from the index's copy of their last uses. */
+export function lruOf(ix: TlbIndex, slots: readonly number[]): number {
+  const used = ix.used;
+  let best = slots[0]!;
+  let least = used[best]!;
+  for (let i = 1; i < slots.length; i++) {
+    const s = slots[i]!;
+    const u = used[s]!;
+    if (u < least || (u === least && s < best)) {
+      best = s;
+      least = u;
+    }
+  }
+  return best;
+}
+
 export function unlink(ix: TlbIndex, s: number): void {
   const p = ix.prev[s]!;
   const n = ix.next[s]!;
@@ -162,10 +186,12 @@ export function unlink(ix: TlbIndex, s: number): void {
   else ix.tail = p;
 }
 
-/** Puts slot s in its LRU place, searching from the most recent end (where a use or a fill goes). */
+/** Puts slot s in its LRU place (its entry's `lastUsed` now), searching from the most recent end (where a use or a fill goes). */
 export function link(ix: TlbIndex, tlb: readonly IndexedEntry[], s: number): void {
+  const used = ix.used;
+  used[s] = tlb[s]!.lastUsed;
   let after = ix.tail;
-  while (after >= 0 && before(tlb, s, after)) after = ix.prev[after]!;
+  while (after >= 0 && before(used, s, after)) after = ix.prev[after]!;
   const n = after >= 0 ? ix.next[after]! : ix.head;
   ix.prev[s] = after;
   ix.next[s] = n;

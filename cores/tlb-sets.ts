@@ -7,7 +7,7 @@
  * Neoverse N1 L2 TLB is 1,280 entries, 5-way (Neoverse N1 TRM, ARM 100616, A5.2 "TLB organization").
  * With one set (ways = entries) this is the fully associative TLB, slot for slot.
  */
-import { slotMoves, type TlbEntry } from "./tlb.js";
+import { indexedSetVictim, slotMoves, type TlbEntry } from "./tlb.js";
 
 /** The set a page number indexes. */
 export function setOf(vpn: number, sets: number): number {
@@ -43,6 +43,8 @@ export function setSlots(tlb: readonly TlbEntry[], vpn: number, sets: number): r
 
 /** The least recently used of `slots` (ties: the lowest slot, as `lruVictim`). */
 export function setLruVictim(tlb: readonly TlbEntry[], slots: readonly number[]): number {
+  const indexed = indexedSetVictim(tlb, slots);
+  if (indexed >= 0) return indexed;
   let best = slots[0]!;
   for (const s of slots) if (tlb[s]!.lastUsed < tlb[best]!.lastUsed) best = s;
   return best;

@@ -48,7 +48,7 @@ function readyScan(s: MachineState): number {
     if (s.t < earliest) earliest = s.t;
   }
   for (let id = lowestInflight(s); id < s.nextMsgId; id++) {
-    const m = s.inflight[id];
+    const m = s.inflight.get(id);
     if (!m || (m.kind === "ipi" && !s.cores[m.to]!.regs.irqOn)) continue;
     ready++;
     if (m.deliverAt < earliest) earliest = m.deliverAt;
@@ -61,7 +61,7 @@ let lowestOf: MachineState | null = null;
 /** Every message id below this one has been delivered (kept per state, as the engine keeps it). */
 function lowestInflight(s: MachineState): number {
   if (lowestOf !== s) [lowest, lowestOf] = [0, s];
-  while (lowest < s.nextMsgId && s.inflight[lowest] === undefined) lowest++;
+  while (lowest < s.nextMsgId && s.inflight.get(lowest) === undefined) lowest++;
   return lowest;
 }
 
@@ -75,7 +75,7 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[], seed =
   let violations = 0;
   let drawn = 0;
   const send = (m: BusMessage): void => {
-    s.inflight[m.id] = m;
+    s.inflight.put(m);
     if (m.id >= s.nextMsgId) s.nextMsgId = m.id + 1;
   };
   for (let i = 0; i < events.length; i++) {
@@ -230,7 +230,7 @@ export function ceilingFold(s: MachineState, events: readonly SimEvent[], seed =
         break;
       case "bus.deliver": {
         const m = ev.msg;
-        delete s.inflight[m.id];
+        s.inflight.delete(m.id);
         if (m.kind === "ipi") {
           c.inIrq++;
           c.regs.irqOn = false;

@@ -49,10 +49,8 @@ export class EnginePort implements CorePort {
 
   lagging(c: number, except: number): TlbiMessage[] {
     const out: TlbiMessage[] = [];
-    const inflight = this.m.state.inflight;
-    // Message ids are integer keys: for-in visits them in ascending order.
-    for (const id in inflight) {
-      const l = inflight[id]!;
+    // In ascending id order (in-flight.ts).
+    for (const l of this.m.state.inflight) {
       if (l.kind === "tlbi" && l.late === true && l.to === c && l.id !== except) out.push(l);
     }
     return out;

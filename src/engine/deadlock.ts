@@ -15,8 +15,7 @@ export function describeDeadlock(s: MachineState): string {
     else parts.push(`core ${core.id} is idle with no task it may run`);
   }
   const held: string[] = [];
-  for (const id in s.inflight) {
-    const m = s.inflight[id]!;
+  for (const m of s.inflight) {
     if (m.kind === "ipi") held.push(`IPI #${m.id} (${m.ipi}) to core ${m.to}, which has interrupts masked`);
   }
   const stuck = parts.length ? parts.join("; ") : "every core has finished";

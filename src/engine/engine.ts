@@ -69,10 +69,7 @@ export class Engine implements Machine {
     this.readyAt = new Array<number>(opts.cores).fill(0);
     this.ready = new ReadySet(opts.cores, (c) => state.cores[c]!.regs.irqOn, this.readyAt);
     this.items = new StepItems(this.ready, opts.cores);
-    for (let id = 0; id < state.nextMsgId; id++) {
-      const m = state.inflight[id];
-      if (m !== undefined) this.ready.sent(m);
-    }
+    for (const m of state.inflight) this.ready.sent(m);
     this.dirty = new Int32Array(opts.cores);
     this.isDirty = new Uint8Array(opts.cores);
     this.waiting = new Int32Array(opts.cores);
@@ -231,7 +228,7 @@ export class Engine implements Machine {
   private sent(from: number): void {
     const s = this.state;
     for (let id = from; id < s.nextMsgId; id++) {
-      const m = s.inflight[id];
+      const m = s.inflight.get(id);
       if (m !== undefined) this.ready.sent(m);
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The engine's ready work, kept from step to step instead of listed afresh: the cores that can step
- * (ascending) and the messages that can be delivered (ascending id, the order `for...in` visits
- * `state.inflight`), which together are the step options in the order the engine has always offered
+ * (ascending) and the messages that can be delivered (ascending id, the order `state.inflight`
+ * iterates in), which together are the step options in the order the engine has always offered
  * them, so logs and schedules stay as they were. The ready set changes by one or a few items per step:
  * a send adds a message (ids are handed out in order), a delivery removes one, and a core's readiness
  * is looked at again only after an event on that core or, for a core waiting on something shared (a
@@ -132,7 +132,12 @@ export class ReadySet implements ReadyView {
     if (k < nc) return this.ready.kthDue(horizon, k);
     k -= nc;
     if (k >= this.index.dueBy(horizon)) return -1;
-    return this.ready.cores.length + this.index.offeredBefore(this.index.kthDue(horizon, k));
+    const slot = this.index.kthDue(horizon, k);
+    const j = this.index.offeredBefore(slot);
+    // The pick is taken next: msgAt(j) (the engine asks for its core, then delivers it) need not find the slot again.
+    this.lastAt = j;
+    this.lastMsg = this.slots[slot]!;
+    return this.ready.cores.length + j;
   }
 
   /** After an event on core c: IPIs to it become ready or are held back when its interrupts change. */

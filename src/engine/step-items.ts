@@ -29,8 +29,9 @@ export class StepItems {
   /** Lists this step's walks and store buffers after the ready set's items; returns how many items there are. */
   list(s: MachineState, spec: SpeculativeWalks | null, mem: ArmMemory | null): number {
     const { specs, flushes } = this;
-    specs.length = 0;
-    flushes.length = 0;
+    // Cleared only when not empty: setting an array's length is a call into the runtime even to 0 from 0.
+    if (specs.length !== 0) specs.length = 0;
+    if (flushes.length !== 0) flushes.length = 0;
     // Walks that would fill something new: a walk that faults or finds its entry present changes nothing.
     if (spec) for (let c = 0; c < this.cores; c++) for (const it of spec.of(s, c)) specs.push(it);
     // Under armv8: each core with buffered writes may have one reach memory (src/memory/views.ts).

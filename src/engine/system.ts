@@ -42,6 +42,5 @@ export function coreNames(n: number): string[] {
 
 /** Whether a message is still in flight: with every core done, it can never be delivered (a deadlock). */
 export function anyInFlight(s: MachineState): boolean {
-  for (const _ in s.inflight) return true;
-  return false;
+  return s.inflight.size > 0;
 }

@@ -116,7 +116,7 @@ function tasksHash(s: MachineState): number {
 function inflightHash(s: MachineState, from = 0): number {
   let b = 0;
   for (let id = from; id < s.nextMsgId; id++) {
-    const m = s.inflight[id];
+    const m = s.inflight.get(id);
     if (m) b = (b + pair(nameHash(m.kind), m.to * 64 + m.from)) >>> 0;
   }
   return b;
@@ -258,7 +258,7 @@ export class Fingerprinter {
   }
 
   compute(s: MachineState): void {
-    while (this.lowMsg < s.nextMsgId && s.inflight[this.lowMsg] === undefined) this.lowMsg++;
+    while (this.lowMsg < s.nextMsgId && s.inflight.get(this.lowMsg) === undefined) this.lowMsg++;
     for (let c = 0; c < this.coreValid.length; c++) {
       if (this.coreValid[c]) continue;
       this.coreParts[c] = coreHash(s, c);

@@ -22,6 +22,7 @@ import { machineInvariants } from "../invariants/index.js";
 import { kernelSystem } from "../run/system.js";
 import { engineOptions, scenarioInitialState } from "../run/simulate.js";
 import { tablesOf } from "../scenario/initial-state.js";
+import { MessagesInFlight } from "../state/in-flight.js";
 import type { MachineState } from "../state/machine-state.js";
 import { Abandon, type Execution, type ExecutionHooks, type ExecutionTarget } from "./execution.js";
 import { Fingerprinter } from "./fingerprint.js";
@@ -53,6 +54,7 @@ export interface ResumableChooser<M> extends Chooser {
 
 /** A mutable copy of plain data that shares frozen subtrees (the scenario's tables: never written in place). */
 function copy<T>(v: T): T {
+  if (v instanceof MessagesInFlight) return v.copy(copy) as T;
   if (typeof v !== "object" || v === null || Object.isFrozen(v)) return v;
   if (Array.isArray(v)) {
     const out = new Array<unknown>(v.length);

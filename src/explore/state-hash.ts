@@ -268,8 +268,8 @@ function walk(s: MachineState, trace: ProgramTrace, lastKey: number, out: Uint32
   ha = stepB(stepA(stepA(ha, S_TASKS), sa), sb);
   hb = stepA(stepB(stepB(hb, S_TASKS), sb), sa);
   sa = sb = 0;
-  for (const id in s.inflight) {
-    record(s.inflight[id] as unknown as Record<string, unknown>, SKIP_MSG);
+  for (const m of s.inflight) {
+    record(m as unknown as Record<string, unknown>, SKIP_MSG);
     sa = (sa + A) >>> 0;
     sb = (sb + B) >>> 0;
   }

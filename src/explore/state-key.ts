@@ -137,7 +137,7 @@ function keyOf(s: MachineState, trace: ProgramTrace, lastKey: number, k: number)
   out += taskParts.sort().join("");
   out += "|M";
   const msgs: string[] = [];
-  for (const id in s.inflight) msgs.push(enc(s.inflight[id], SKIP_MSG));
+  for (const m of s.inflight) msgs.push(enc(m, SKIP_MSG));
   out += msgs.sort().join(";");
   out += "|P";
   for (let c = 0; c < trace.a.length; c++) out += trace.laneA(k, c).toString(36) + "." + trace.laneB(k, c).toString(36) + ",";

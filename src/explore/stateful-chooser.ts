@@ -239,7 +239,7 @@ export class StatefulChooser implements ResumableChooser<ChooserMark> {
       this.trace.current = item.c;
       return;
     }
-    const m = this.state!.inflight[item.id]!;
+    const m = this.state!.inflight.get(item.id)!;
     this.trace.current = m.to;
     // An IPI starts a handler on the receiving core with the message: part of that core's trace.
     if (m.kind === "ipi") this.trace.note(strHash(m.ipi), Math.imul(m.arg | 0, 31) ^ m.from);

@@ -73,8 +73,7 @@ function settledOutsideBus(s: MachineState, c: number, read: Read): boolean {
 /** The rest of `settled`: whether an IPI is on its way to core `c` (its absence is read too: a send would change it). */
 function ipiInFlightTo(s: MachineState, c: number, read: Read): boolean {
   for (let f = 0; f < s.cores.length; f++) read(`ipi:${c}:${f}`);
-  for (const id in s.inflight) {
-    const m = s.inflight[id]!;
+  for (const m of s.inflight) {
     if (m.kind === "ipi" && m.to === c) return true;
   }
   return false;

@@ -11,7 +11,8 @@ import { reducerOf } from "./reducers.js";
 
 export function apply(state: MachineState, ev: SimEvent): MachineState {
   return produce(state, (draft) => {
-    applyInPlace(draft, ev);
+    // A draft is the state as immer sees it (the store in flight drafted as an object: in-flight.ts).
+    applyInPlace(draft as MachineState, ev);
   });
 }
 

@@ -19,7 +19,7 @@ export const busReducers: ReducerTable<BusEvent> = {
   "bus.deliver": (s, ev, c) => {
     const m = ev.msg;
     const k = s.costs;
-    delete s.inflight[m.id];
+    s.inflight.delete(m.id);
     if (m.kind === "ipi") {
       c.inIrq++;
       c.regs.irqOn = false;

@@ -4,6 +4,8 @@
  */
 export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  // As JSON.stringify does: a value that says how it serialises (the messages in flight, src/state/in-flight.ts).
+  if (typeof (v as { toJSON?: unknown }).toJSON === "function") return canonicalJson((v as { toJSON(): unknown }).toJSON());
   if (Array.isArray(v)) return "[" + v.map(canonicalJson).join(",") + "]";
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o)

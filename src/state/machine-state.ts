@@ -1,9 +1,9 @@
 /**
  * The whole machine at one point of the log. It is a fold of the events: nothing here is set except by
  * `apply`. Plain JSON data with integer-keyed or insertion-ordered records only, so iteration order is
- * defined and the state hashes the same on every machine.
+ * defined and the state hashes the same on every machine; the messages in flight are a store that
+ * iterates and serialises as their integer-keyed record (in-flight.ts says why).
  */
-import type { BusMessage } from "../../bus/messages.js";
 import type { Costs } from "../../cores/costs.js";
 import { initialCore, type CoreState } from "../../cores/core-state.js";
 import type { Tables } from "../../cores/walk.js";
@@ -11,6 +11,7 @@ import type { HypState } from "./hyp-state.js";
 import { initialTablePages, type TablePages } from "../../cores/table-pages.js";
 import type { WalkCacheConfig } from "../../cores/walk-cache.js";
 import { siblingsOf } from "./tlb-groups.js";
+import { MessagesInFlight } from "./in-flight.js";
 
 export interface TaskState {
   mm: string;
@@ -37,8 +38,8 @@ export interface MachineState {
   vars: Record<string, number>;
   /** Lock name → owning core. A free lock has no key. */
   locks: Record<string, number>;
-  /** Message id → message, for every message sent and not yet delivered. */
-  inflight: Record<number, BusMessage>;
+  /** Message id → message, for every message sent and not yet delivered (serialised as that record: in-flight.ts). */
+  inflight: MessagesInFlight;
   nextMsgId: number;
   tasks: Record<string, TaskState>;
   /** The table id that TTBR1 and a reset TTBR0 point at. */
@@ -98,7 +99,7 @@ export function initialState(input: InitialStateInput): MachineState {
     stale: {},
     vars: { ...input.vars },
     locks: {},
-    inflight: {},
+    inflight: new MessagesInFlight(),
     nextMsgId: 0,
     tasks,
     kernelTable: input.kernelTable,

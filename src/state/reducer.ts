@@ -17,7 +17,7 @@ export type ReducerTable<E extends AnyEvent> = { readonly [K in E["type"]]: Redu
 
 /** A message goes in flight. */
 export function send(s: MachineState, m: BusMessage): void {
-  s.inflight[m.id] = m;
+  s.inflight.put(m);
   if (m.id >= s.nextMsgId) s.nextMsgId = m.id + 1;
 }
 

@@ -96,7 +96,7 @@ export function diffStates(a: MachineState, b: MachineState): StateDiff {
     const tb = (b.tables[table] ?? {}) as Record<string, Pte>;
     for (const ch of diffRecord(ta, tb)) ptes.push({ key: { table, vpn: Number(ch.key) }, from: ch.from, to: ch.to });
   }
-  const inflight = diffRecord(a.inflight as Record<string, BusMessage>, b.inflight as Record<string, BusMessage>);
+  const inflight = diffRecord<BusMessage>(a.inflight.toJSON(), b.inflight.toJSON());
   return {
     from: a.seq,
     to: b.seq,

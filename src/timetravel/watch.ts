@@ -84,7 +84,7 @@ export function parseWatch(text: string, sample: MachineState): WatchExpr {
       return p ? `${hex(p.pa)}${p.global ? " G" : ""}${p.writable ? "" : " ro"}` : "unmapped";
     });
   }
-  if (head === "inflight" && w.length === 1) return make((s) => String(Object.keys(s.inflight).length));
+  if (head === "inflight" && w.length === 1) return make((s) => String(s.inflight.size));
   const name = head === "var" && a !== undefined && w.length === 2 ? a : w.length === 1 ? head : null;
   if (name !== null && Object.hasOwn(sample.vars, name)) return make((s) => String(s.vars[name] ?? "unset"));
   if (name !== null && !KEYWORDS.has(name)) {

@@ -154,7 +154,14 @@ export class ViewerModel {
     const { tables: _tables, ...state } = s;
     const sc = this.opened.scenario;
     const text = { machine: stateView(s, sc), cores: s.cores.map((_, c) => coreView(s, c, sc)) };
-    return { at, event: this.detail(at), state: json(state), staleTlb: staleSlots(s), text };
+    // The messages in flight as the record they serialise to (src/state/in-flight.ts): the page gets JSON.
+    return {
+      at,
+      event: this.detail(at),
+      state: json({ ...state, inflight: s.inflight.toJSON() }),
+      staleTlb: staleSlots(s),
+      text,
+    };
   }
 
   /** What event #at-1 changed: the diff from position at-1 to at (nothing at position 0). */

@@ -63,7 +63,7 @@ export function stateView(s: MachineState, scenario: Scenario): string[] {
   out.push("", `shared variables (${vars.length}): ${vars.map(([k, v]) => `${k}=${v}`).join("  ") || "none"}`);
   const locks = Object.entries(s.locks);
   out.push(`locks held: ${locks.map(([k, c]) => `${k} by core ${c}`).join(", ") || "none"}`);
-  const inflight = Object.values(s.inflight);
+  const inflight = s.inflight.values();
   out.push(`bus, in flight: ${inflight.length ? "" : "nothing"}`);
   for (const m of inflight) out.push(`  ${messageText(m)}`);
   const tasks = Object.entries(s.tasks).map(([id, t]) => `${id}(${t.mm}) ${t.status === "running" ? `on ${t.on}` : t.status}`);

@@ -17,6 +17,7 @@ import {
   type TlbEntry,
 } from "../../cores/tlb.js";
 import { addKey, buildIndex, indexedLookup, removeKey } from "../../cores/tlb-index.js";
+import { setLruVictim } from "../../cores/tlb-sets.js";
 
 const small = fc.integer({ min: 0, max: 3 });
 const anEntry = fc.record({
@@ -56,6 +57,11 @@ describe("the TLB index", () => {
             for (let asid = 0; asid < 4; asid++)
               for (let vmid = 0; vmid < 2; vmid++) expect(findEntry(tlb, vpn, asid, vmid)).toBe(lookup(tlb, vpn, asid, vmid));
           if (tlb.length > 0) expect(victimSlot(tlb)).toBe(lruVictim(tlb));
+          // A set-associative victim (the ways of a set: here every fourth slot) from the index's last uses.
+          for (let k = 0; k < 4; k++) {
+            const ways = tlb.map((_, i) => i).filter((i) => i % 4 === k);
+            if (ways.length > 0) expect(setLruVictim(tlb, ways)).toBe(ways[lruVictim(ways.map((i) => tlb[i]!))]);
+          }
         };
         check();
         for (const st of steps) {

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyTlbi, lookup, lruVictim, tlbiMatches, tlbiVictims, type Tlbi, type TlbEntry } from "../../cores/tlb.js";
+import { applyTlbi, lookup, lruVictim, tlbiCount, tlbiMatches, tlbiVictims, type Tlbi, type TlbEntry } from "../../cores/tlb.js";
 
 function entry(over: Partial<TlbEntry> = {}): TlbEntry {
   return {
@@ -160,7 +160,8 @@ describe("TLB maintenance scopes", () => {
         const tlb = raw.map((e, i) => entry({ ...e, pa: i }));
         const expectedGone = tlb.filter((e) => tlbiMatches(e, op, vmid)).map((e) => e.pa);
         const expectedKept = tlb.filter((e) => !tlbiMatches(e, op, vmid)).map((e) => e.pa);
-        expect(tlbiVictims(tlb, op, vmid)).toEqual(expectedGone);
+        expect(tlbiVictims(tlb, op, vmid).map((i) => tlb[i]!.pa)).toEqual(expectedGone);
+        expect(tlbiCount(tlb, op, vmid)).toBe(expectedGone.length);
         const copy = tlb.map((e) => ({ ...e }));
         expect(applyTlbi(copy, op, vmid)).toBe(expectedGone.length);
         expect(copy.map((e) => e.pa)).toEqual(expectedKept);

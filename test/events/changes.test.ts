@@ -13,6 +13,7 @@ import { EVENT_SPECS } from "../../src/events/specs.js";
 import type { MachineState } from "../../src/state/machine-state.js";
 import { scenarioInitialState } from "../../src/run/simulate.js";
 import { allocatorOf, builtin, builtinIds, runWith } from "../support/sim.js";
+import { thaw } from "../../src/timetravel/copy.js";
 
 /** Events checked per run (a copy of the state after each: the longest runs are cut here). */
 const CHECKED = 1200;
@@ -78,7 +79,7 @@ describe("event specs declare what the reducer changes", () => {
       const scenario = builtin(id);
       const run = runWith(scenario, { snapshots: upTo });
       const problems = new Map<string, string>();
-      let before = structuredClone(scenarioInitialState(scenario, allocatorOf(scenario)));
+      let before = thaw(scenarioInitialState(scenario, allocatorOf(scenario)));
       run.events.slice(0, CHECKED).forEach((ev, i) => {
         const after = run.after.get(i + 1)!;
         for (const p of undeclared(before, after, ev))

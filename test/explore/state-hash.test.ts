@@ -13,7 +13,9 @@ import { execute } from "../../src/explore/execution.js";
 import { ProgramTrace } from "../../src/explore/program-trace.js";
 import { stateHash } from "../../src/explore/state-hash.js";
 import { stateKey } from "../../src/explore/state-key.js";
+import { MessagesInFlight } from "../../src/state/in-flight.js";
 import type { MachineState } from "../../src/state/machine-state.js";
+import { thaw } from "../../src/timetravel/copy.js";
 import { builtinTarget } from "./explore-helpers.js";
 
 const hashOf = (s: MachineState, trace: ProgramTrace, last: number): string => {
@@ -25,6 +27,8 @@ const hashOf = (s: MachineState, trace: ProgramTrace, last: number): string => {
 /** Every record of `v` rebuilt with its keys inserted in reverse order (arrays keep theirs). */
 function reversed<T>(v: T): T {
   if (v === null || typeof v !== "object") return v;
+  // The messages in flight iterate by id, whatever order they were sent in (in-flight.ts).
+  if (v instanceof MessagesInFlight) return v;
   if (Array.isArray(v)) return v.map(reversed) as T;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v).reverse()) out[k] = reversed((v as Record<string, unknown>)[k]);
@@ -79,7 +83,8 @@ describe("the state hash", () => {
     const trace = new ProgramTrace(1);
     const base = { vars: { x: 1 } } as unknown as MachineState;
     const variants = [{ x: "1" }, { x: true }, { x: [1] }, { x: null }, { x: undefined }, {}, { y: 1 }, { x: 2 ** 32 + 1 }];
-    const full = (vars: object): MachineState => ({ ...base, vars, cores: [], tables: {}, tasks: {}, inflight: {} }) as never;
+    const full = (vars: object): MachineState =>
+      ({ ...base, vars, cores: [], tables: {}, tasks: {}, inflight: new MessagesInFlight() }) as never;
     const seen = new Set([hashOf(full(base.vars), trace, 0)]);
     for (const v of variants) seen.add(hashOf(full(v), trace, 0));
     expect(seen.size).toBe(variants.length + 1);
@@ -90,7 +95,7 @@ describe("the state hash", () => {
     let state: MachineState | null = null;
     execute(t, new RandomChooser(3, 0), {
       onEvent: (_ev, s) => {
-        if (!state && s.cores[0]!.tlb.length >= 2 && Object.keys(s.inflight).length === 0) state = structuredClone(s);
+        if (!state && s.cores[0]!.tlb.length >= 2 && s.inflight.size === 0) state = thaw(s);
       },
     });
     const s = state!;
@@ -104,7 +109,7 @@ describe("the state hash", () => {
       expect(stateKey(a, trace, 0)).not.toBe(stateKey(b, trace, 0));
     };
     const edit = (f: (c: MachineState) => void): MachineState => {
-      const c = structuredClone(s);
+      const c = thaw(s);
       f(c);
       return c;
     };
@@ -120,16 +125,19 @@ describe("the state hash", () => {
     );
     // Messages: a multiset (ids and times left out).
     const msg = { id: 7, kind: "ipi", from: 0, to: 1, ipi: "x", arg: 0, sentAt: 1, deliverAt: 2 };
-    const one = edit((c) => (c.inflight[7] = msg as never));
-    const other = edit((c) => (c.inflight[9] = { ...msg, id: 9, sentAt: 5 } as never));
+    const one = edit((c) => c.inflight.put(msg as never));
+    const other = edit((c) => c.inflight.put({ ...msg, id: 9, sentAt: 5 } as never));
     same(one, other);
     differ(
       one,
-      edit((c) => (c.inflight[7] = { ...msg, arg: 1 } as never)),
+      edit((c) => c.inflight.put({ ...msg, arg: 1 } as never)),
     );
     differ(
       one,
-      edit((c) => ((c.inflight[7] = msg as never), (c.inflight[8] = { ...msg, id: 8 } as never))),
+      edit((c) => {
+        c.inflight.put(msg as never);
+        c.inflight.put({ ...msg, id: 8 } as never);
+      }),
     );
     // Tasks' readySince: as a rank.
     const ids = Object.keys(s.tasks);

@@ -29,6 +29,8 @@ import { ProgramTrace, strHash } from "../../src/explore/program-trace.js";
 import { stateHash } from "../../src/explore/state-hash.js";
 import { stateKey } from "../../src/explore/state-key.js";
 import { renamingsOf, type Renaming } from "../../src/scenario/symmetry.js";
+import type { BusMessage } from "../../bus/messages.js";
+import { MessagesInFlight } from "../../src/state/in-flight.js";
 import type { MachineState } from "../../src/state/machine-state.js";
 import { builtinTarget, ensureBuilt, run, smpsim, targetOf } from "./explore-helpers.js";
 
@@ -70,6 +72,8 @@ describe("a symmetry declaration", () => {
 /** The state with the renaming applied, built independently of the hash's walk: a deep copy renamed. */
 function image(s: MachineState, r: Renaming): MachineState {
   const out = r.value(JSON.parse(JSON.stringify(s))) as MachineState;
+  // JSON gives the messages in flight as their record (in-flight.ts toJSON): back into a store.
+  out.inflight = MessagesInFlight.of(out.inflight as unknown as Record<number, BusMessage>);
   const stale: Record<string, number[]> = {};
   for (const k of Object.keys(out.stale)) stale[k] = out.stale[k]!.map((pa) => r.pa(pa));
   out.stale = stale;
@@ -157,7 +161,7 @@ class Tracing implements Chooser {
   stepped(key: number): void {
     const item = decodeKey(key);
     if (item.k !== "msg") return void (this.trace.current = item.c);
-    const m = this.state!.inflight[item.id]!;
+    const m = this.state!.inflight.get(item.id)!;
     this.trace.current = m.to;
     if (m.kind === "ipi") this.trace.note(strHash(m.ipi), Math.imul(m.arg | 0, 31) ^ m.from);
   }

@@ -16,6 +16,7 @@ import { setUp } from "../../src/run/simulate.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { stateHash } from "../../src/state/hash.js";
 import type { MachineState } from "../../src/state/machine-state.js";
+import { thaw } from "../../src/timetravel/copy.js";
 
 export const builtinIds: readonly string[] = builtinScenarios.map((s) => s.id);
 
@@ -70,7 +71,7 @@ export function runWith(scenario: Scenario, opts: RunOpts = {}): Run {
       events.push(ev);
       lines.push(JSON.stringify(ev));
       if (ev.type === "choice") picks.push(ev.pick);
-      if (snap === true || (snap !== false && snap.has(events.length))) after.set(events.length, structuredClone(state));
+      if (snap === true || (snap !== false && snap.has(events.length))) after.set(events.length, thaw(state));
     };
   const { state, run } = setUp(scenario, allocator, chooser, sinkFor);
   const outcome = run();
