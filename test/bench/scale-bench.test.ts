@@ -33,4 +33,19 @@ describe("the bench's scaling table", () => {
     expect(text).toContain("after each run's first 20,000 events");
     expect(text).toMatch(/4096 tasks\s+1\.00 s\s+1\.00×\s+ok\s+9\.00 s\s+5\.00 s/);
   });
+
+  it("takes each row's median of three runs outside --quick, so one run in a quiet moment does not move a group", () => {
+    // Per row, three runs at 1, 5 and 2 µs an event (in that order): the median is 2.
+    const costs = [1e-6, 5e-6, 2e-6];
+    let n = 0;
+    const figure = (file: string, warmup: number): ScaleFigure => {
+      const sc = JSON.parse(readFileSync(file, "utf8")) as { machine: { maxEvents: number } };
+      const events = sc.machine.maxEvents - warmup;
+      return { events, cpuSeconds: events * costs[n++ % 3]!, warmupSeconds: 1, setupSeconds: 0.1, maxRssMB: 100 };
+    };
+    const s = scaleSection(false, figure, () => {});
+    expect(s.repeats).toBe(3);
+    for (const r of s.rows) expect(r.secondsPerMillion).toBeCloseTo(2, 9);
+    expect(formatScale(s)).toContain("the median of 3 runs");
+  });
 });
