@@ -10,9 +10,17 @@
  * program that runs from there, so at its scheduler's loop head a core's programs can be compared
  * across executions and rebuilt from a copy (stateful search, src/explore/program-trace.ts).
  */
-import { doesSomething } from "../kernel/repeat.js";
 import type { Op } from "../engine/ops.js";
-import { SLICE_EXIT, SLICE_YIELD, encodePosition, type ScriptPosition } from "../kernel/workload.js";
+import {
+  SLICE_EXIT,
+  SLICE_YIELD,
+  copyPosition,
+  encodePosition,
+  enterRepeat,
+  nextScriptOp,
+  scriptStart,
+  type ScriptPosition,
+} from "../kernel/workload.js";
 import type { GuestTaskSpec, Scenario } from "../scenario/types.js";
 import { inGuest, vmSpec, type HypCtx } from "./context.js";
 import { switchSequence } from "../kernel/switch-sequence.js";
@@ -52,18 +60,16 @@ export function vcpuThread(h: HypCtx, model: WorldSwitchModel, vcpu: string): Vc
     model,
     vcpu,
     vm: vmSpec(h, spec.vcpu!),
-    at: { frames: [{ ops: spec.script, i: 0, left: 1 }] },
+    at: scriptStart(h.k, vcpu),
     inject: false,
     done: false,
   };
 }
 
-const copyAt = (at: ScriptPosition): ScriptPosition => ({ frames: at.frames.map((f) => ({ ...f })) });
-
-export const savePosition = (t: VcpuThread): VcpuPosition => ({ at: copyAt(t.at), inject: t.inject, done: t.done });
+export const savePosition = (t: VcpuThread): VcpuPosition => ({ at: copyPosition(t.at), inject: t.inject, done: t.done });
 
 export function restorePosition(t: VcpuThread, p: VcpuPosition): void {
-  t.at = copyAt(p.at);
+  t.at = copyPosition(p.at);
   t.inject = p.inject;
   t.done = p.done;
 }
@@ -131,15 +137,7 @@ function* guestSwitch(t: VcpuThread, g: GuestTaskSpec): Step {
 export function* vcpuSlice(t: VcpuThread): Generator<Op, number, number> {
   if (t.done) return SLICE_EXIT;
   yield { k: "note", ev: { type: "vcpu.load", vcpu: t.vcpu } };
-  const frames = t.at.frames;
-  while (frames.length > 0) {
-    const f = frames[frames.length - 1]!;
-    if (f.i === f.ops.length) {
-      if (--f.left > 0) f.i = 0;
-      else frames.pop();
-      continue;
-    }
-    const op = f.ops[f.i++]!;
+  for (let op = nextScriptOp(t.at); op !== null; op = nextScriptOp(t.at)) {
     switch (op.op) {
       case "read":
       case "write":
@@ -165,10 +163,10 @@ export function* vcpuSlice(t: VcpuThread): Generator<Op, number, number> {
         yield* put(t);
         return SLICE_YIELD;
       case "repeat":
-        if (op.times > 0 && doesSomething(op.body)) frames.push({ ops: op.body, i: 0, left: op.times });
+        enterRepeat(t.at, op);
         break;
       case "exit":
-        frames.length = 0;
+        t.at.frames.length = 0;
         break;
       case "map":
       case "unmap":

@@ -21,20 +21,34 @@ export function scriptStart(k: KernelCtx, task: string): ScriptPosition {
   return { frames: [{ ops: spec.script, i: 0, left: 1 }] };
 }
 
+export const copyPosition = (p: ScriptPosition): ScriptPosition => ({ frames: p.frames.map((f) => ({ ...f })) });
+
+/**
+ * The script's next operation, the position moved past it (finished repeat rounds start over or
+ * end on the way), or null at the script's end. A task's slice and a vCPU thread's (src/hyp/run-loop.ts) walk it.
+ */
+export function nextScriptOp(at: ScriptPosition): WorkloadOp | null {
+  const frames = at.frames;
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1]!;
+    if (f.i < f.ops.length) return f.ops[f.i++]!;
+    if (--f.left > 0) f.i = 0;
+    else frames.pop();
+  }
+  return null;
+}
+
+/** A `repeat`: its body runs next, `times` rounds (nothing when it does nothing). */
+export function enterRepeat(at: ScriptPosition, op: Extract<WorkloadOp, { op: "repeat" }>): void {
+  if (op.times > 0 && doesSomething(op.body)) at.frames.push({ ops: op.body, i: 0, left: op.times });
+}
+
 /** How a slice ended (its return value): the task yielded the core, or its script is over. */
 export const SLICE_YIELD = 1;
 export const SLICE_EXIT = 0;
 
 export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPosition): Generator<Op, number, number> {
-  const frames = at.frames;
-  while (frames.length > 0) {
-    const f = frames[frames.length - 1]!;
-    if (f.i === f.ops.length) {
-      if (--f.left > 0) f.i = 0;
-      else frames.pop();
-      continue;
-    }
-    const op = f.ops[f.i++]!;
+  for (let op = nextScriptOp(at); op !== null; op = nextScriptOp(at)) {
     switch (op.op) {
       case "read":
       case "write":
@@ -57,10 +71,10 @@ export function* slice(k: KernelCtx, task: string, mm: string, at: ScriptPositio
         yield* k.freeTable(k.state.tasks[task]!.on, mm, op.va, op.flush);
         break;
       case "repeat":
-        if (op.times > 0 && doesSomething(op.body)) frames.push({ ops: op.body, i: 0, left: op.times });
+        enterRepeat(at, op);
         break;
       case "exit":
-        frames.length = 0;
+        at.frames.length = 0;
         return SLICE_EXIT;
     }
   }

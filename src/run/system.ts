@@ -17,7 +17,7 @@ import { hypervisor } from "../hyp/hypervisor.js";
 import type { VcpuPosition } from "../hyp/run-loop.js";
 import { coreMain } from "../kernel/scheduler.js";
 import { RESERVED_TTBR0, switchSequence } from "../kernel/switch-sequence.js";
-import { encodeFrames, encodePosition, scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
+import { copyPosition, encodeFrames, encodePosition, scriptStart, slice, type ScriptPosition } from "../kernel/workload.js";
 import { builtinAllocator } from "../kernel/asid/registry.js";
 
 // Generator functions live at module level, never in a per-run object literal: each new generator
@@ -38,8 +38,6 @@ interface Quiescent {
   positions: Record<string, ScriptPosition>;
   vcpus: Record<string, VcpuPosition>;
 }
-
-const copyPosition = (p: ScriptPosition): ScriptPosition => ({ frames: p.frames.map((f) => ({ ...f })) });
 
 export function kernelSystem(scenario: Scenario, state: MachineState, allocator: AsidAllocator): System {
   // The scenario's own modules, loaded with its allocator (src/modules/resolve.ts); built-ins otherwise.
