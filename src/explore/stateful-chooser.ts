@@ -169,7 +169,7 @@ export class StatefulChooser implements ResumableChooser<ChooserMark> {
     const item = decodeKey(this.prevKey);
     if (item.k !== "core") return -1;
     const op = this.engine?.nextOp(item.c);
-    return op && isLocalStep(op, this.state!.cores[item.c]!.regs, this.speculativeWalks) ? i : -1;
+    return op && isLocalStep(op, this.state!.cores[item.c]!, this.speculativeWalks) ? i : -1;
   }
 
   /** Whether the last step was picked (a choice point) rather than the only one ready. */

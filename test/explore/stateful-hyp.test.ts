@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { readScenario } from "../../scenarios/index.js";
 import { vmidLoad } from "../../scenarios/a15-vmid-rollover.js";
 import type { ExploreResult } from "../../src/explore/explorer.js";
-import { initialRegisters } from "../../cores/registers.js";
+import { initialRegisters, type Registers } from "../../cores/registers.js";
+import type { Op } from "../../src/engine/ops.js";
 import { FifoChooser } from "../../src/engine/chooser.js";
 import { isLocalStep } from "../../src/explore/local-steps.js";
 import { Engine } from "../../src/engine/engine.js";
@@ -90,18 +91,34 @@ describe("stateful search with vCPU threads", () => {
   });
 
   it("takes only register writes no other core observes as local steps, with interrupts masked", () => {
-    const regs = { ...initialRegisters("k"), irqOn: false };
-    expect(isLocalStep({ k: "reg", regs: { cntvCval: 5 } }, regs, false)).toBe(true);
-    expect(isLocalStep({ k: "reg", regs: { ttbr1: "t" } }, regs, false)).toBe(true);
+    const masked = (regs: Partial<Registers> = {}, tlbiAcksOutstanding = 0) => ({
+      regs: { ...initialRegisters("k"), irqOn: false, ...regs },
+      tlbiAcksOutstanding,
+    });
+    const local = (op: Op, core = masked(), spec = false) => isLocalStep(op, core, spec);
+    expect(local({ k: "reg", regs: { cntvCval: 5 } })).toBe(true);
+    expect(local({ k: "reg", regs: { ttbr1: "t" } })).toBe(true);
     // The walker reads TTBR1 beside the core's own steps when walks are speculative.
-    expect(isLocalStep({ k: "reg", regs: { ttbr1: "t" } }, regs, true)).toBe(false);
-    // Invariants compare ASIDs, TTBR0, VMIDs and modes across cores.
-    for (const r of [{ asid: 1 }, { ttbr0: "t" }, { vmid: 1 }, { mode: "HYP" as const }, { stage2: true }, { irqOn: true }])
-      expect(isLocalStep({ k: "reg", regs: r }, regs, false)).toBe(false);
+    expect(local({ k: "reg", regs: { ttbr1: "t" } }, masked(), true)).toBe(false);
+    // Invariants compare ASIDs, TTBR0, VMIDs and modes across cores outside Hyp mode.
+    for (const r of [{ asid: 1 }, { ttbr0: "t" }, { vmid: 1 }, { mode: "HYP" as const }, { stage2: true }])
+      expect(local({ k: "reg", regs: r }), JSON.stringify(r)).toBe(false);
+    // In Hyp mode (a world switch) they skip the core; a change of mode is seen.
+    const hyp = masked({ mode: "HYP" });
+    for (const r of [{ asid: 1 }, { ttbr0: "t" }, { vmid: 1, vttbr: "vm1.s2" }, { stage2: true }])
+      expect(local({ k: "reg", regs: r }, hyp), JSON.stringify(r)).toBe(true);
+    expect(local({ k: "reg", regs: { mode: "SVC" } }, hyp)).toBe(false);
+    expect(local({ k: "reg", regs: { vmid: 1 } }, hyp, true)).toBe(false);
+    // Unmasking: no IPI can be taken before it. Masking: one could be taken first.
+    expect(local({ k: "reg", regs: { irqOn: true } })).toBe(true);
+    expect(local({ k: "reg", regs: { irqOn: false } }, { ...masked(), regs: { ...masked().regs, irqOn: true } })).toBe(false);
     // An IPI taken on the core would see the registers before or after the write.
-    expect(isLocalStep({ k: "reg", regs: { cntvCval: 5 } }, { ...regs, irqOn: true }, false)).toBe(false);
-    expect(isLocalStep({ k: "isb" }, { ...regs, irqOn: true }, false)).toBe(true);
-    expect(isLocalStep({ k: "dsb" }, regs, false)).toBe(false);
-    expect(isLocalStep({ k: "read", name: "x" }, regs, false)).toBe(false);
+    expect(local({ k: "reg", regs: { cntvCval: 5 } }, masked({ irqOn: true }))).toBe(false);
+    expect(local({ k: "isb" }, masked({ irqOn: true }))).toBe(true);
+    // A DSB is a no-op only when none of the core's broadcast TLBIs is outstanding.
+    expect(local({ k: "dsb" })).toBe(true);
+    expect(local({ k: "dsb" }, masked({}, 1))).toBe(false);
+    expect(local({ k: "dsb" }, masked({ irqOn: true }))).toBe(false);
+    expect(local({ k: "read", name: "x" })).toBe(false);
   });
 });
