@@ -198,7 +198,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
     const why = canTrace(scenario);
     if (why)
       throw new UsageError(
-        `explore: --stateful needs every task pinned to one core (its program state is traced per core), but ${why}`,
+        `explore: --stateful needs a state it can store whole: every task pinned to one core (its program state is traced per core) and the sc memory model, but ${why}`,
       );
   }
   const request = {
