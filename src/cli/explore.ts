@@ -37,10 +37,13 @@ replacement choices) for an invariant violation. Every schedule re-executes from
   --preemptions P   at most P preemptions per schedule: dfs's bound (default 2); with dpor, bounds
                     it too (bounded partial-order reduction), and exhausted then means every
                     schedule within P preemptions was run up to equivalence (default: unbounded)
-  --stateful        dfs only: store each state reached at a choice point (machine, kernel,
-                    messages in flight, each core's program trace) and prune a schedule where it
-                    reaches one explored with at least the same bound left; unbounded unless
-                    --preemptions is given. Exhaustive like dfs; reports SPIN's figures
+  --stateful        store each state reached at a choice point (machine, kernel, messages in
+                    flight, each core's program trace) and prune a schedule where it reaches
+                    one explored already. With dfs: with at least the same bound left;
+                    unbounded unless --preemptions is given. With dpor (stateful DPOR,
+                    unbounded, hash or exact store): the prune carries the races of the
+                    state's explored continuations to the schedule (Yang et al., SPIN 2008).
+                    Exhaustive like dfs and dpor; reports SPIN's figures
   --store S         how --stateful stores states: exact (full encoding), hash (64-bit hash
                     compaction) or bitstate (3 bits per state in 2^B bits) (default hash); the
                     expected number of states missed by a hash collision is reported
@@ -110,6 +113,27 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   }
 }
 
+/** What stateful DPOR does not combine with (README, "Stateful DPOR"). */
+function statefulDporOptions(a: Parsed, symmetryAsked: string | undefined): void {
+  const no = (what: string, why: string) => new UsageError(`explore: dpor --stateful ${what}: ${why}`);
+  if (a.values.preemptions !== undefined)
+    throw no(
+      "has no preemption bound",
+      "a prune carries the races of the state's explored continuations, which a bound would have cut; use --strategy stateful --preemptions P for a bounded stateful search",
+    );
+  if (a.values.store === "bitstate")
+    throw no(
+      "needs the hash or exact store",
+      "a prune needs the summary kept with each stored state, which bitstate does not keep",
+    );
+  if (symmetryAsked === "on" || symmetryAsked === "auto")
+    throw no(
+      "has no symmetry reduction",
+      "its backtrack points name threads, which a canonical state renames; use --strategy stateful",
+    );
+  if (a.values.order === "pct") throw no("does not interleave PCT runs", "use --order first or random");
+}
+
 async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: SearchWatch[]): Promise<number> {
   if (a.values.help) return (io.out(exploreHelp), 0);
   const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
@@ -119,9 +143,9 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
     throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${asked0}"`);
   const stateful = asked0 === "stateful" || Boolean(a.values.stateful);
   const strategy = (asked0 === "stateful" ? "dfs" : asked0) as StrategyName;
-  if (stateful && strategy !== "dfs") {
+  if (stateful && strategy !== "dfs" && strategy !== "dpor") {
     throw new UsageError(
-      `explore: --stateful works with --strategy dfs (stateful DFS); stateless dpor is the other exhaustive search (README, "Stateful search")`,
+      `explore: --stateful works with --strategy dfs (stateful DFS) or dpor (stateful DPOR) (README, "Stateful search")`,
     );
   }
   const store = (a.values.store ?? "hash") as StoreKind;
@@ -132,6 +156,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   if (symmetryAsked !== undefined && symmetryAsked !== "on" && symmetryAsked !== "off" && symmetryAsked !== "auto")
     throw new UsageError(`explore: --symmetry must be on, off or auto, got "${symmetryAsked}"`);
   if (symmetryAsked !== undefined && !stateful) throw new UsageError("explore: --symmetry goes with --stateful");
+  if (stateful && strategy === "dpor") statefulDporOptions(a, symmetryAsked);
   // auto: the groups that pass the checks a declared group must pass (symmetry-auto.ts), in place of any declared.
   const scenario = symmetryAsked === "auto" ? detectSymmetry(given, (raw) => catalog.check(raw, "--symmetry auto")) : given;
   if (symmetryAsked === "auto")
@@ -145,7 +170,7 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const declared = (scenario.symmetry ?? []).length > 0;
   if (symmetryAsked === "on" && !declared)
     throw new UsageError(`explore: --symmetry on: scenario ${scenario.id} declares no symmetry groups (its "symmetry" field)`);
-  const symmetry = stateful && declared && symmetryAsked !== "off";
+  const symmetry = stateful && strategy === "dfs" && declared && symmetryAsked !== "off";
   const order = a.values.order as string | undefined;
   if (order !== undefined && order !== "first" && order !== "random" && order !== "pct")
     throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);

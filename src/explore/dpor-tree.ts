@@ -36,6 +36,8 @@ export interface Step {
   clock?: Uint32Array;
   /** The node whose choice started this step, or -1 when it was the only ready item. */
   node: number;
+  /** The deepest path node before the step (data choices included; -1: none): the subtree it ran in. */
+  under: number;
   /** Whether the step's key was ready again right after it (known at the next step; unknown counts as ready). */
   readyAfter?: boolean;
 }
@@ -98,7 +100,7 @@ export function addBacktrackPoints(path: Node[], steps: readonly Step[], bounded
 }
 
 /** `key` to the node's backtrack set, or, if it was not ready there, every ready key (a forced step has no node). */
-function addPoint(node: Node | undefined, key: number): void {
+export function addPoint(node: Node | undefined, key: number): void {
   if (!node?.keys) return;
   if (node.keys.includes(key)) node.backtrack.add(key);
   else for (const k of node.keys) node.backtrack.add(k);
@@ -109,7 +111,7 @@ function addPoint(node: Node | undefined, key: number): void {
  * `prng` (--order random), a random one of the candidates left there rather than the first added:
  * which candidate of a backtrack set is explored first does not change what the set covers.
  */
-export function nextBranch(path: Node[], bound: number, prng: Prng | null): boolean {
+export function nextBranch(path: Node[], bound: number, prng: Prng | null, popped?: (depth: number) => void): boolean {
   while (path.length > 0) {
     const n = path.at(-1)!;
     const left: number[] = [];
@@ -131,6 +133,7 @@ export function nextBranch(path: Node[], bound: number, prng: Prng | null): bool
       return true;
     }
     path.pop();
+    popped?.(path.length);
   }
   return false;
 }

@@ -30,13 +30,18 @@ import { addEvent, dependent, emptyFootprint, Objects, type Footprint } from "./
 import { Abandon, execute } from "./execution.js";
 import { firstUnbounded, sleepsWithinBound } from "./bpor.js";
 import type { Strategy, StrategyOptions } from "./strategy.js";
-import { ProgramTrace } from "./program-trace.js";
+import { ProgramTrace, traceStep } from "./program-trace.js";
+import { restartAtLoopHeads } from "./loop-heads.js";
+import type { DporStates } from "./dpor-states.js";
+import { DporSummaries, type Summary } from "./dpor-summaries.js";
 import { Resumer, type ResumableChooser } from "./resume.js";
 import type { Engine, System } from "../engine/engine.js";
 import { addBacktrackPoints, addSpeculativeWalks, nextBranch, type Node, type Step } from "./dpor-tree.js";
 
 /** What a snapshot keeps of the chooser: the steps before it (the previous execution's) and the bookkeeping. */
 interface DporMark {
+  /** Stateful: the program traces, which the state's key includes. */
+  trace?: ReturnType<ProgramTrace["save"]> | undefined;
   steps: readonly Step[];
   count: number;
   prevKey: number;
@@ -64,7 +69,12 @@ class DporChooser implements ResumableChooser<DporMark> {
     private readonly prng: Prng | null = null,
     private readonly limit = Infinity,
     private readonly tripwire = false,
+    /** Stateful DPOR (dpor-states.ts): states looked up at new choice points; no sleep sets. */
+    private readonly states: DporStates | null = null,
   ) {}
+
+  /** The summary of the explored state this execution was pruned at (stateful). */
+  prunedWith: Summary | null = null;
 
   /** The program trace only records what programs read, for the resumer's log (DPOR hashes no state). */
   trace!: ProgramTrace;
@@ -78,10 +88,16 @@ class DporChooser implements ResumableChooser<DporMark> {
     this.state = state;
     return this.resumer ? this.trace.view(state) : state;
   };
-  attach(_engine: Engine, _system: System): void {}
+  private engine: Engine | null = null;
+  private system: System | null = null;
+  attach(engine: Engine, system: System): void {
+    this.engine = engine;
+    this.system = system;
+  }
   /** Steps taken over from an earlier execution (resumed from a snapshot): their races are known. */
   reused = 0;
   resumeAt(depth: number, m: DporMark): void {
+    if (m.trace) this.trace.restore(m.trace);
     this.depth = depth;
     this.steps = m.steps.slice(0, m.count);
     this.reused = m.count;
@@ -90,12 +106,14 @@ class DporChooser implements ResumableChooser<DporMark> {
     this.preemptions = m.preemptions;
   }
   resumed(core: number, value: number): void {
+    if (this.states) this.trace.resumed(core, value);
     this.resumer?.log.resumed(core, value);
   }
 
   pick(kind: ChoiceKind, of: number, options: readonly StepOption[]): number {
     if (kind === "step") this.noteReady((k) => options.some((o, i) => i < of && o.key === k));
     this.settle();
+    if (this.states) this.lookUp(kind);
     let n = this.path[this.depth];
     if (!n) {
       const keys = kind === "step" ? options.slice(0, of).map((o) => o.key) : null;
@@ -115,6 +133,7 @@ class DporChooser implements ResumableChooser<DporMark> {
       // The state before this pick, to resume the executions that pick otherwise here.
       if (keys && this.resumer)
         this.resumer.take(this.path.length, this.state!, {
+          trace: this.states ? this.trace.save() : undefined,
           steps: this.steps,
           count: this.steps.length,
           prevKey: this.prevKey,
@@ -139,7 +158,7 @@ class DporChooser implements ResumableChooser<DporMark> {
       this.sleep = new Map(n.sleep);
       const chosen = n.keys[n.chosen]!;
       for (const [k, fp] of n.doneFp) {
-        if (k === chosen) continue;
+        if (k === chosen || this.states) continue;
         if (!this.bounded || sleepsWithinBound(n.keys, n.prevKey, k, chosen, n.doneReady.get(k) ?? true)) this.sleep.set(k, fp);
       }
     }
@@ -159,9 +178,10 @@ class DporChooser implements ResumableChooser<DporMark> {
     // No choice since the last step: `key` was the only ready item.
     this.noteReady((k) => k === key);
     this.settle();
-    this.steps.push({ key, fp: emptyFootprint(), node: this.pendingNode });
+    this.steps.push({ key, fp: emptyFootprint(), node: this.pendingNode, under: this.depth - 1 });
     this.pendingNode = -1;
     this.prevKey = key;
+    if (this.states) traceStep(this.trace, key, this.state!);
   }
 
   observe(ev: SimEvent, state: MachineState): void {
@@ -171,6 +191,18 @@ class DporChooser implements ResumableChooser<DporMark> {
   }
 
   private settled = 0;
+
+  /** Stateful: at a scheduling choice point past the path's known part, the state is looked up (pruned when explored). */
+  private lookUp(kind: ChoiceKind): void {
+    this.trace.current = -1;
+    if (kind !== "step") return;
+    restartAtLoopHeads(this.trace, this.engine, this.system, (c, system) => this.resumer!.point(c, system));
+    if (this.depth < this.path.length) return;
+    const summary = this.states!.visit(this.path.length, this.state!, this.trace);
+    if (summary === null) return;
+    this.prunedWith = summary;
+    throw PRUNED;
+  }
 
   /** The last step's key ready again? Told once, at the first choice or step after it. */
   private noteReady(ready: (key: number) => boolean): void {
@@ -194,10 +226,15 @@ class DporChooser implements ResumableChooser<DporMark> {
   }
 }
 
+/** Thrown at a prune: one instance (an Error's stack trace at each prune costs). */
+const PRUNED = new Abandon();
+
 /** Path nodes between DPOR's snapshots (resume.ts): measured on asid-small-arm64 and tlb-shootdown-munmap. */
 const SNAPSHOT_EVERY = 8;
 
-export function dporStrategy(o: StrategyOptions): Strategy {
+/** `states`: stateful DPOR (dpor-states.ts, dpor-summaries.ts), unbounded only. */
+export function dporStrategy(o: StrategyOptions, states: DporStates | null = null): Strategy {
+  if (states && o.dporPreemptions !== undefined) throw new Error("stateful DPOR has no preemption bound");
   const path: Node[] = [];
   const objects = new Objects(o.tasksOn);
   let current: DporChooser | null = null;
@@ -208,7 +245,7 @@ export function dporStrategy(o: StrategyOptions): Strategy {
   let bound = firstUnbounded(limit) ? Infinity : limit;
   const prng = o.dporOrder === "random" ? new Prng(o.seed) : null;
   let resumer: Resumer<DporMark> | null = null;
-  const counts = { resumed: 0, startedOver: 0 };
+  const counts = states?.stats ?? { resumed: 0, startedOver: 0 };
   /** The path node whose pick the next execution changes (-1: the first execution). */
   let from = -1;
   return {
@@ -216,15 +253,15 @@ export function dporStrategy(o: StrategyOptions): Strategy {
     exhaustive: true,
     lastIndex: -1,
     next() {
-      if (started && !nextBranch(path, bound, prng)) return null;
+      if (started && !nextBranch(path, bound, prng, states ? (d) => states.summaries.popped(d) : undefined)) return null;
       started = true;
       from = path.length - 1;
       this.lastIndex++;
-      current = new DporChooser(path, objects, bound !== Infinity, prng, limit, bound !== limit);
+      current = new DporChooser(path, objects, bound !== Infinity, prng, limit, bound !== limit, states);
       return current;
     },
     execute(t, chooser, hooks) {
-      if (o.resume === false) return execute(t, chooser, hooks);
+      if (o.resume === false && !states) return execute(t, chooser, hooks);
       resumer ??= new Resumer(t.scenario.machine.cores, counts, SNAPSHOT_EVERY);
       current!.useResumer(resumer, t.scenario.machine.cores);
       return resumer.run(t, current!, hooks, from);
@@ -242,6 +279,15 @@ export function dporStrategy(o: StrategyOptions): Strategy {
       current.settle();
       addBacktrackPoints(path, current.steps, bound !== Infinity, current.reused);
       addSpeculativeWalks(path, current.steps, objects, bound !== Infinity);
+      if (states) summarise(states, path, current);
     },
   };
+}
+
+/** Stateful: the execution's new steps go into the summaries of the nodes above them; a prune carries its state's summary. */
+function summarise(states: DporStates, path: Node[], c: DporChooser): void {
+  for (let j = c.reused; j < c.steps.length; j++) states.summaries.addStep(c.steps[j]!.under, c.steps[j]!);
+  if (!c.prunedWith) return;
+  states.summaries.addBelow(path.length - 1, c.prunedWith);
+  if (states.carry) DporSummaries.carry(path, c.steps, c.prunedWith);
 }

@@ -15,6 +15,7 @@ import { tasksOn } from "../scenario/initial-state.js";
 import { interleavedWithPct } from "./interleaved.js";
 import { FinalsBelow } from "./finals-below.js";
 import { statefulStrategy, type StatefulStats } from "./stateful.js";
+import { DporStates } from "./dpor-states.js";
 import { renamingsOf } from "../scenario/symmetry.js";
 import { makeStore, type StoreKind, type Visited } from "./visited.js";
 
@@ -48,13 +49,22 @@ export interface ExploreRequest {
   /** Keep the fingerprints (to merge coverage across workers). */
   keepFingerprints?: boolean;
   /**
-   * DFS only: stateful search (stateful.ts), storing states this way; `preemptions` Infinity makes
-   * it unbounded. `log2Bits`: bitstate's array size. `symmetry`: canonicalise states over the
+   * Stateful search, storing states this way: with dfs, stateful DFS (stateful.ts; `preemptions`
+   * Infinity makes it unbounded); with dpor, stateful DPOR (dpor-states.ts: unbounded, hash or exact
+   * store, no symmetry). `log2Bits`: bitstate's array size. `symmetry`: canonicalise states over the
    * scenario's symmetry groups (canonical.ts); with `finals` and groups declared, the final states
-   * gathered are canonical whether or not the states are.
+   * gathered are canonical whether or not the states are. `localSteps: false` offers every item at
+   * every choice point, `carry: false` prunes stateful DPOR without carrying the state's races (tests
+   * compare them).
    */
-  /** `localSteps: false` offers every item at every choice point (tests compare the two). */
-  stateful?: { store: StoreKind; log2Bits?: number; finals?: boolean; symmetry?: boolean; localSteps?: boolean };
+  stateful?: {
+    store: StoreKind;
+    log2Bits?: number;
+    finals?: boolean;
+    symmetry?: boolean;
+    localSteps?: boolean;
+    carry?: boolean;
+  };
 }
 
 export interface ExploreProgress {
@@ -210,14 +220,17 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     req.stateful && groups.length > 0 && (req.stateful.symmetry || below)
       ? { renamings: renamingsOf(t.scenario, groups), reduce: req.stateful.symmetry === true }
       : undefined;
-  const strategy = store
-    ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below, symmetry, {
-        localSteps: req.stateful?.localSteps !== false && t.scenario.machine.memoryModel !== "armv8",
-        speculativeWalks: t.scenario.machine.speculation.enabled,
-      })
-    : req.strategy === "dpor" && req.dporOrder === "pct"
-      ? interleavedWithPct(makeStrategy("dpor", options), makeStrategy("pct", options))
-      : makeStrategy(req.strategy, options);
+  const strategy =
+    store && req.strategy === "dpor"
+      ? dporStrategy(options, new DporStates(store, stats, req.stateful?.carry !== false))
+      : store
+        ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below, symmetry, {
+            localSteps: req.stateful?.localSteps !== false && t.scenario.machine.memoryModel !== "armv8",
+            speculativeWalks: t.scenario.machine.speculation.enabled,
+          })
+        : req.strategy === "dpor" && req.dporOrder === "pct"
+          ? interleavedWithPct(makeStrategy("dpor", options), makeStrategy("pct", options))
+          : makeStrategy(req.strategy, options);
   const finals = new Set<string>();
   const seen = new StateSet();
   let schedules = 0;

@@ -13,6 +13,7 @@
  * interleavings of independent steps of different cores (the common case), not spin loops of
  * different lengths. That loses merges, never soundness.
  */
+import { decodeKey } from "../engine/chooser.js";
 import type { Scenario } from "../scenario/types.js";
 import { tasksOn } from "../scenario/initial-state.js";
 import type { MachineState } from "../state/machine-state.js";
@@ -309,6 +310,22 @@ export class ProgramTrace {
  * task's script position and a vCPU thread's loop are JS data that a migrating task would carry
  * between cores, outside any one core's trace).
  */
+/**
+ * A step of ready item `key` starts: its programs' observations go to its core's trace (a message's
+ * to its receiver's), and an IPI starts a handler on the receiving core with the message, part of
+ * that core's trace.
+ */
+export function traceStep(trace: ProgramTrace, key: number, state: MachineState): void {
+  const item = decodeKey(key);
+  if (item.k !== "msg") {
+    trace.current = item.c;
+    return;
+  }
+  const m = state.inflight.get(item.id)!;
+  trace.current = m.to;
+  if (m.kind === "ipi") trace.note(strHash(m.ipi), Math.imul(m.arg | 0, 31) ^ m.from);
+}
+
 export function canTrace(scenario: Scenario): string | null {
   // The armv8 view machine (src/memory/views.ts: store buffers, each location's write history, each
   // core's views) lives in the engine, outside the machine state: two states equal here could still

@@ -8,12 +8,13 @@ import { decodeKey, MSG_KEY_BASE, type ChoiceKind, type StepOption } from "../en
 import type { Engine, System } from "../engine/engine.js";
 import type { MachineState } from "../state/machine-state.js";
 import type { Renaming } from "../scenario/symmetry.js";
-import { canonicalHash, canonicalKey, IDENTITY } from "./canonical.js";
+import { canonicalHash, canonicalKey } from "./canonical.js";
+import { restartAtLoopHeads } from "./loop-heads.js";
 import { defaultPick, isPreemption, type ChoiceNode } from "./dfs.js";
 import { Abandon } from "./execution.js";
 import type { ForcedStates } from "./forced-states.js";
 import { isLocalStep } from "./local-steps.js";
-import { strHash, ProgramTrace } from "./program-trace.js";
+import { ProgramTrace, traceStep } from "./program-trace.js";
 import type { Resumer, ResumableChooser } from "./resume.js";
 import { stateHash } from "./state-hash.js";
 import { stateKey } from "./state-key.js";
@@ -108,21 +109,7 @@ export class StatefulChooser implements ResumableChooser<ChooserMark> {
 
   /** Where a core's programs are plain data (its scheduler's loop head), its trace starts over from them. */
   private checkpoint(): boolean {
-    const system = this.system;
-    if (!system?.quiescent || !this.engine) return false;
-    let reset = false;
-    for (let c = 0; c < this.trace.a.length; c++) {
-      if (!this.trace.isDirty(c) || this.engine.mainAt(c)?.k !== "pick-task") continue;
-      // With symmetry, in the name-free form every renaming gives (system.ts), and per renaming.
-      const q = this.syms.length > 0 ? system.quiescent(c, IDENTITY) : system.quiescent(c);
-      if (q === null) continue;
-      this.trace.reset(c, q);
-      reset = true;
-      for (let k = 0; k < this.syms.length; k++) this.trace.reset(c, system.quiescent(c, this.syms[k])!, k);
-      // From here a rebuild of this core's programs need not replay what they did before (resume.ts).
-      this.resumer.point(c, system);
-    }
-    return reset;
+    return restartAtLoopHeads(this.trace, this.engine, this.system, (c, system) => this.resumer.point(c, system), this.syms);
   }
 
   /**
@@ -234,15 +221,7 @@ export class StatefulChooser implements ResumableChooser<ChooserMark> {
     else this.afterPick = true;
     this.picked = false;
     this.prevKey = key;
-    const item = decodeKey(key);
-    if (item.k !== "msg") {
-      this.trace.current = item.c;
-      return;
-    }
-    const m = this.state!.inflight.get(item.id)!;
-    this.trace.current = m.to;
-    // An IPI starts a handler on the receiving core with the message: part of that core's trace.
-    if (m.kind === "ipi") this.trace.note(strHash(m.ipi), Math.imul(m.arg | 0, 31) ^ m.from);
+    traceStep(this.trace, key, this.state!);
   }
 
   resumed(core: number, value: number): void {

@@ -1,18 +1,21 @@
-/** The bench's stateful rows: stateless DPOR and stateful DFS side by side, a capped search said so. */
+/** The bench's stateful rows: stateless DPOR, stateful DFS and stateful DPOR side by side, a capped search said so. */
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../scenarios/index.js";
 import { formatStateful, statefulSection } from "../../src/bench/stateful-bench.js";
 
 describe("bench: stateful search rows", () => {
-  it("measures stateless dpor and stateful dfs on the same scenario, with states stored and bytes a state", async () => {
+  it("measures stateless dpor, stateful dfs and stateful dpor on the same scenario, with states stored and bytes a state", async () => {
     const s = await statefulSection([loadScenario("tlb-shootdown-munmap").scenario], true, () => undefined);
-    expect(s.rows.map((r) => r.search)).toEqual(["dpor (stateless)", "dfs --stateful (hash)"]);
-    const [dpor, st] = s.rows;
+    expect(s.rows.map((r) => r.search)).toEqual(["dpor (stateless)", "dfs --stateful (hash)", "dpor --stateful (hash)"]);
+    const [dpor, st, sdpor] = s.rows;
+    expect(sdpor!.states).toBeGreaterThan(0);
+    expect(sdpor!.exhausted).toBe(true);
     expect(dpor!.states).toBeUndefined();
     expect(st!.states).toBeGreaterThan(0);
     expect(st!.transitions).toBeGreaterThanOrEqual(st!.states!);
     expect(st!.bytesPerState).toBeGreaterThan(0);
     expect(formatStateful(s)).toMatch(/tlb-shootdown-munmap\s+dfs --stateful \(hash\)/);
+    expect(formatStateful(s)).toMatch(/tlb-shootdown-munmap\s+dpor --stateful \(hash\)/);
   }, 60_000);
 
   it("says when a search did not finish within the cap", () => {

@@ -86,9 +86,9 @@ describe("explore --stateful", () => {
     expect(smpsim("replay", join(out, "counterexample.log")).code).toBe(1);
   });
 
-  it("with dpor, pct or random: exit 2, naming what it works with", () => {
-    expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--stateful"))).toMatch(
-      /--stateful works with --strategy dfs/,
+  it("with pct or random: exit 2, naming what it works with", () => {
+    expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--strategy", "pct", "--stateful"))).toMatch(
+      /--stateful works with --strategy dfs \(stateful DFS\) or dpor/,
     );
     expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--store", "exact"))).toMatch(
       /--store and --hash-bits go with --stateful/,
@@ -96,6 +96,25 @@ describe("explore --stateful", () => {
     expect(badInput(smpsim("explore", "tlb-shootdown-munmap", "--stateful", "--strategy", "dfs", "--store", "disk"))).toMatch(
       /--store must be one of exact, hash, bitstate/,
     );
+  });
+
+  it("with dpor: exhausts tlb-shootdown-munmap, finds the local-only violation with a counterexample that replays", () => {
+    const r = smpsim("explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--stateful", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { exhausted: boolean; stateful: { statesMatched: number } };
+    expect(j.exhausted).toBe(true);
+    expect(j.stateful.statesMatched).toBeGreaterThan(0);
+    const out = join(cwd, "sdpor");
+    const v = smpsim("explore", "tlb-shootdown-munmap-local-only", "--strategy", "dpor", "--stateful", "--out", out);
+    expect(v.code, v.stderr).toBe(1);
+    expect(smpsim("replay", join(out, "counterexample.log")).code).toBe(1);
+  });
+
+  it("with dpor and a preemption bound, the bitstate store or symmetry: exit 2, saying why", () => {
+    const sdpor = ["explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--stateful"];
+    expect(badInput(smpsim(...sdpor, "--preemptions", "2"))).toMatch(/dpor --stateful has no preemption bound/);
+    expect(badInput(smpsim(...sdpor, "--store", "bitstate"))).toMatch(/needs the hash or exact store/);
+    expect(badInput(smpsim(...sdpor, "--symmetry", "auto"))).toMatch(/has no symmetry reduction/);
   });
 
   it("on a scenario whose tasks migrate: exit 2 (program state is traced per core)", () => {
