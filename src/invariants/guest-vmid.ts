@@ -13,10 +13,10 @@ import type { Invariant } from "./invariant.js";
 export const noGuestUnderHostVmid: Invariant = {
   name: "no-guest-under-host-vmid",
   on: ["hyp.enter", "reg.write"],
-  // The event's own core: its registers and whether it is in a guest.
+  // The event's own core: its registers and what it runs (`guest:C`, written by its entries and exits).
   reads: (ev, t) => {
     t.read(`regs:${ev.core}`);
-    t.read("guests");
+    t.read(`guest:${ev.core}`);
   },
   check(s: MachineState, ev: SimEvent): string | null {
     if (!s.hyp) return null;
