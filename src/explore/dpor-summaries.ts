@@ -6,8 +6,8 @@
  * Stateless DPOR finds its backtrack points from races between the steps of each execution it runs
  * (races.ts). A stateful search that stops an execution where it reaches a state explored before
  * never runs that state's continuations after the new prefix, so the races between them and the
- * prefix are never seen, and a plain prune loses schedules (Yang et al. show it; `dpor --stateful`
- * with `summaries: false` is that plain prune, for the tests). Here every stored state gets, when its
+ * prefix are never seen, and a plain prune can lose schedules (Yang et al. show it; `carry: false`
+ * in the explore request is that plain prune, for measuring what carrying costs). Here every stored state gets, when its
  * subtree is done, a summary of every step run below it, its own prunes' summaries included: per
  * thread (a core, a speculative walk or flush of a core; every bus message is one class, since
  * message ids differ between executions), the objects such a step read and wrote. At a prune, each

@@ -15,10 +15,8 @@
  * second when it had no more preemptions behind it and the same item last, or one fewer (visited.ts).
  * A stored state on the current path (a cycle) is pruned too: its successors are being explored.
  *
- * It gives an exhaustive verdict within the bound, like DFS; stateless DPOR's verdict (up to
- * equivalence) stays the other exhaustive one. Their combination (Yang et al., SPIN 2008) is not
- * done: a DPOR prune at a stored state must carry the stored state's races forward, which needs the
- * dependence information of every explored continuation.
+ * It gives an exhaustive verdict within the bound, like DFS. DPOR combined with a state store is
+ * `dpor --stateful` (dpor-states.ts, dpor-summaries.ts: Yang et al., SPIN 2008), unbounded only.
  */
 import { backtrack, isPreemption, type BacktrackHooks, type ChoiceNode } from "./dfs.js";
 import { canonicalFinal } from "./canonical.js";
