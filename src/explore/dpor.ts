@@ -76,7 +76,7 @@ class DporChooser implements ResumableChooser<DporMark> {
   /** The summary of the explored state this execution was pruned at (stateful). */
   prunedWith: Summary | null = null;
 
-  /** The program trace only records what programs read, for the resumer's log (DPOR hashes no state). */
+  /** The program trace records what programs read, for the resumer's log, and for stateful DPOR the state's key. */
   trace!: ProgramTrace;
   private resumer: Resumer<DporMark> | null = null;
   useResumer(resumer: Resumer<DporMark>, cores: number): void {

@@ -212,6 +212,9 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
     share: req.share ?? { index: 0, of: 1 },
     tasksOn: (core) => tasksOn(t.scenario, core),
   };
+  // The armv8 view machine is not part of a stored state (program-trace.ts, canTrace): no prune would be sound.
+  if (req.stateful && t.scenario.machine.memoryModel === "armv8")
+    throw new Error("stateful search needs the sc memory model: armv8's store buffers and views are not part of a stored state");
   const store = req.stateful ? makeStore(req.stateful.store, req.stateful.log2Bits) : null;
   const stats: StatefulStats = { stored: 0, matched: 0, depth: 0, reduced: 0, resumed: 0, startedOver: 0 };
   const below = req.stateful?.finals ? new FinalsBelow() : undefined;

@@ -306,11 +306,6 @@ export class ProgramTrace {
 }
 
 /**
- * Whether per-core traces determine the programs' state: every task may run on one core only (a
- * task's script position and a vCPU thread's loop are JS data that a migrating task would carry
- * between cores, outside any one core's trace).
- */
-/**
  * A step of ready item `key` starts: its programs' observations go to its core's trace (a message's
  * to its receiver's), and an IPI starts a handler on the receiving core with the message, part of
  * that core's trace.
@@ -326,6 +321,12 @@ export function traceStep(trace: ProgramTrace, key: number, state: MachineState)
   if (m.kind === "ipi") trace.note(strHash(m.ipi), Math.imul(m.arg | 0, 31) ^ m.from);
 }
 
+/**
+ * Why a stored state could not determine what follows it, or null: per-core traces determine the
+ * programs' state only when every task may run on one core only (a task's script position and a
+ * vCPU thread's loop are JS data that a migrating task would carry between cores, outside any one
+ * core's trace), and the machine state is all of the memory's state only under sc.
+ */
 export function canTrace(scenario: Scenario): string | null {
   // The armv8 view machine (src/memory/views.ts: store buffers, each location's write history, each
   // core's views) lives in the engine, outside the machine state: two states equal here could still
