@@ -104,6 +104,10 @@ describe("explore --stateful", () => {
     const j = JSON.parse(r.stdout) as { exhausted: boolean; stateful: { statesMatched: number } };
     expect(j.exhausted).toBe(true);
     expect(j.stateful.statesMatched).toBeGreaterThan(0);
+    const text = smpsim("explore", "tlb-shootdown-munmap", "--strategy", "dpor", "--stateful").stdout;
+    expect(text).toMatch(/stateful DPOR \(a prune carries the races of what was explored below the state\), hash compaction/);
+    // Local steps are stateful DFS's; DPOR's own reduction stands for them.
+    expect(text).not.toMatch(/local step alone/);
     const out = join(cwd, "sdpor");
     const v = smpsim("explore", "tlb-shootdown-munmap-local-only", "--strategy", "dpor", "--stateful", "--out", out);
     expect(v.code, v.stderr).toBe(1);
