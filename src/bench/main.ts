@@ -7,7 +7,7 @@ import { benchPreset, runBench } from "./bench.js";
 import { exploreSection, formatExplore } from "./explore-bench.js";
 import { formatReport } from "./table.js";
 import { formatLitmus, litmusSection } from "./litmus-bench.js";
-import { formatStateful, statefulSection } from "./stateful-bench.js";
+import { formatStateful, statefulSection, type BoundedCase } from "./stateful-bench.js";
 import { armv8Section, formatArmv8 } from "./armv8-bench.js";
 import { formatQueue, queueSection } from "./queue-bench.js";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,15 @@ export interface BenchScenarios {
   defaultAt(scale: number): Scenario;
   /** A scenario from its JSON (the scaling table's machines). */
   read(raw: unknown, file: string): Scenario;
+}
+
+/** Issue 19's moonshot: asid-small-arm64 (4 switches per core) with speculative walks, within 2 preemptions. */
+function moonshot(s: Scenario): BoundedCase {
+  return {
+    scenario: { ...s, machine: { ...s.machine, speculation: { ...s.machine.speculation, enabled: true } } },
+    preemptions: 2,
+    label: "asid-small-arm64 + speculative walks",
+  };
 }
 
 export async function benchMain(argv: string[], scenarios: BenchScenarios): Promise<number> {
@@ -68,6 +77,7 @@ export async function benchMain(argv: string[], scenarios: BenchScenarios): Prom
     ["tlb-shootdown-munmap", "asid-small-arm64", "asid-small-sym", "a15-vmid-small"].map((id) => scenarios.load(id)),
     values.quick === true,
     (line) => process.stderr.write(`bench: ${line}\n`),
+    [moonshot(scenarios.load("asid-small-arm64"))],
   );
   // Exploration over Redis (when redis-server is installed; not in --quick, a smoke test).
   const queue = values.quick

@@ -41,7 +41,20 @@ function timed(req: ExploreRequest, capSeconds: number): { r: ExploreResult; sec
   };
 }
 
-export async function statefulSection(scenarios: Scenario[], quick: boolean, say: (l: string) => void): Promise<StatefulSection> {
+/** A search within a preemption bound: stateless DFS against stateful DFS (issue 19's moonshot: P <= 2). */
+export interface BoundedCase {
+  scenario: Scenario;
+  preemptions: number;
+  /** What the row calls it (the scenario's id and what was changed). */
+  label: string;
+}
+
+export async function statefulSection(
+  scenarios: Scenario[],
+  quick: boolean,
+  say: (l: string) => void,
+  bounded: BoundedCase[] = [],
+): Promise<StatefulSection> {
   const capSeconds = quick ? 3 : 120;
   const rows: StatefulRow[] = [];
   for (const scenario of scenarios) {
@@ -78,13 +91,35 @@ export async function statefulSection(scenarios: Scenario[], quick: boolean, say
       ),
     );
   }
+  for (const b of bounded) {
+    const target = { scenario: b.scenario, allocator: await resolveAllocator(b.scenario.kernel.asidAllocator, process.cwd()) };
+    const base = { target, budget: 1e9, seed: 1, depth: 3, preemptions: b.preemptions, strategy: "dfs" as const };
+    say(`stateful ${b.label}: stateless and stateful dfs within ${b.preemptions} preemptions, up to ${capSeconds} s ...`);
+    const d = timed(base, capSeconds);
+    rows.push({
+      scenario: b.label,
+      search: `dfs (stateless, P=${b.preemptions})`,
+      schedules: d.r.schedules,
+      seconds: d.seconds,
+      heapMB: d.heapMB,
+      exhausted: d.r.exhausted === true,
+      verdict: d.r.found?.violation.invariant ?? "clean",
+    });
+    rows.push(
+      statefulRow(
+        b.label,
+        timed({ ...base, stateful: { store: "hash" } }, capSeconds),
+        `dfs --stateful (hash, P=${b.preemptions})`,
+      ),
+    );
+  }
   return { capSeconds, rows };
 }
 
-function statefulRow(scenario: Scenario, s: ReturnType<typeof timed>, search: string): StatefulRow {
+function statefulRow(scenario: Scenario | string, s: ReturnType<typeof timed>, search: string): StatefulRow {
   const st = s.r.stateful!;
   return {
-    scenario: scenario.id,
+    scenario: typeof scenario === "string" ? scenario : scenario.id,
     search,
     schedules: s.r.schedules,
     states: st.statesStored,
@@ -125,7 +160,7 @@ export function formatStateful(s: StatefulSection): string {
   const all = [head, ...cells];
   const w = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
   return [
-    `stateful search against stateless DPOR (each capped at ${s.capSeconds} s; unbounded; hash-compaction store)`,
+    `stateful search against stateless DPOR (each capped at ${s.capSeconds} s; unbounded unless P is shown; hash-compaction store)`,
     ...all.map((row) => row.map((c, i) => (i < 2 || i === 9 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ")),
   ].join("\n");
 }

@@ -18,6 +18,15 @@ describe("bench: stateful search rows", () => {
     expect(formatStateful(s)).toMatch(/tlb-shootdown-munmap\s+dpor --stateful \(hash\)/);
   }, 60_000);
 
+  it("measures stateless and stateful dfs within a preemption bound, labelled with it", async () => {
+    const scenario = loadScenario("tlb-shootdown-munmap").scenario;
+    const s = await statefulSection([], true, () => undefined, [{ scenario, preemptions: 1, label: "munmap P1" }]);
+    expect(s.rows.map((r) => r.search)).toEqual(["dfs (stateless, P=1)", "dfs --stateful (hash, P=1)"]);
+    expect(s.rows.every((r) => r.scenario === "munmap P1" && r.exhausted)).toBe(true);
+    expect(s.rows[1]!.states).toBeGreaterThan(0);
+    expect(formatStateful(s)).toMatch(/munmap P1\s+dfs --stateful \(hash, P=1\)/);
+  }, 60_000);
+
   it("says when a search did not finish within the cap", () => {
     const text = formatStateful({
       capSeconds: 120,
