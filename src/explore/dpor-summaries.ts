@@ -60,10 +60,6 @@ export class DporSummaries {
   private readonly acc: (Summary | undefined)[] = [];
   readonly stateAt: (string | null)[] = [];
 
-  get size(): number {
-    return this.done.size;
-  }
-
   /** The summary of an explored state, or undefined (not stored, or its subtree not done). */
   get(key: string): Summary | undefined {
     return this.done.get(key);
@@ -105,11 +101,6 @@ export class DporSummaries {
     let shared = this.interned.get(text);
     if (!shared) this.interned.set(text, (shared = s));
     return shared;
-  }
-
-  /** Distinct summaries kept. */
-  get distinct(): number {
-    return this.interned.size;
   }
 
   /**

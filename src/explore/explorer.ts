@@ -228,7 +228,7 @@ function* search(req: ExploreRequest): Generator<void, ExploreResult, void> {
       ? dporStrategy(options, new DporStates(store, stats, req.stateful?.carry !== false))
       : store
         ? statefulStrategy(options, store, stats, t.scenario.machine.cores, below, symmetry, {
-            localSteps: req.stateful?.localSteps !== false && t.scenario.machine.memoryModel !== "armv8",
+            localSteps: req.stateful?.localSteps !== false,
             speculativeWalks: t.scenario.machine.speculation.enabled,
           })
         : req.strategy === "dpor" && req.dporOrder === "pct"

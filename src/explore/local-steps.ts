@@ -37,7 +37,8 @@
  *   preemption, and a schedule that ran another item first needed one to do so; moving the step ahead
  *   never adds a preemption to a schedule.
  * Under the armv8 memory model barriers and register writes interact with store buffers kept outside
- * the machine state: nothing is reduced there.
+ * the machine state, which is why stateful search does not run there at all (program-trace.ts,
+ * canTrace).
  */
 import type { Registers } from "../../cores/registers.js";
 import type { Op } from "../engine/ops.js";

@@ -56,7 +56,7 @@ export function statefulStrategy(
   cores: number,
   finals?: FinalsBelow,
   symmetry?: SymmetryUse,
-  /** Local steps (local-steps.ts): off under the armv8 memory model; the walker's registers are not local with speculative walks. */
+  /** Local steps (local-steps.ts); the walker's registers are not local with speculative walks. */
   reduce: { localSteps: boolean; speculativeWalks: boolean } = { localSteps: false, speculativeWalks: true },
 ): Strategy {
   if (o.share.of > 1 || o.share.index > 0 || o.share.prefix) throw new Error("stateful search runs on one thread");
