@@ -108,7 +108,7 @@ export function readScenario(raw: unknown, file: string): Scenario {
 /** Why a scenario's tasks cannot be declared symmetric at all (README, "Symmetry reduction"), or null. */
 function symmetryUnsupported(kernel: KernelConfig, hyp: boolean, walkCache: unknown): string | null {
   if (hyp)
-    return "symmetry with a hypervisor is not supported (VM symmetry is not built: a vCPU thread's run loop is not plain data)";
+    return "symmetry with a hypervisor is not supported (VM symmetry is not built: the hypervisor's state, the VMID allocator's per-VM variables and the stage-2 tables are not renamed)";
   if (walkCache) return "symmetry with machine.walkCache is not supported (its table pages are not renamed)";
   if (kernel.switchMm || kernel.tlbFlush || looksLikePath(kernel.asidAllocator))
     return "symmetry needs the built-in kernel code (a module's code is not known to treat the members alike)";
