@@ -15,8 +15,8 @@ import type { Io } from "./io.js";
 import { applyOverrides } from "./overrides.js";
 import { SearchWatch, parseDuration, type StopReason } from "./search-watch.js";
 import { canTrace } from "../explore/program-trace.js";
-import type { StoreKind } from "../explore/visited.js";
 import { statefulLines } from "./stateful-report.js";
+import { statefulOptions } from "./stateful-options.js";
 import { detectSymmetry } from "./symmetry-auto.js";
 import { bootVarsProblem } from "../explore/canonical.js";
 import { renamingsOf } from "../scenario/symmetry.js";
@@ -101,7 +101,6 @@ const OPTIONS = {
 } as const;
 
 const STRATEGIES: string[] = ["random", "pct", "dfs", "dpor", "stateful"];
-const STORES: StoreKind[] = ["exact", "hash", "bitstate"];
 
 export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): Promise<number> {
   const a = parse("explore", argv, OPTIONS, [1]);
@@ -113,27 +112,6 @@ export async function exploreCommand(argv: string[], catalog: Catalog, io: Io): 
   }
 }
 
-/** What stateful DPOR does not combine with (README, "Stateful DPOR"). */
-function statefulDporOptions(a: Parsed, symmetryAsked: string | undefined): void {
-  const no = (what: string, why: string) => new UsageError(`explore: dpor --stateful ${what}: ${why}`);
-  if (a.values.preemptions !== undefined)
-    throw no(
-      "has no preemption bound",
-      "a prune carries the races of the state's explored continuations, which a bound would have cut; use --strategy stateful --preemptions P for a bounded stateful search",
-    );
-  if (a.values.store === "bitstate")
-    throw no(
-      "needs the hash or exact store",
-      "a prune needs the summary kept with each stored state, which bitstate does not keep",
-    );
-  if (symmetryAsked === "on" || symmetryAsked === "auto")
-    throw no(
-      "has no symmetry reduction",
-      "its backtrack points name threads, which a canonical state renames; use --strategy stateful",
-    );
-  if (a.values.order === "pct") throw no("does not interleave PCT runs", "use --order first or random");
-}
-
 async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: SearchWatch[]): Promise<number> {
   if (a.values.help) return (io.out(exploreHelp), 0);
   const { scenario: named, baseDir, source } = catalog.load(a.positionals[0]!);
@@ -141,22 +119,8 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
   const asked0 = (a.values.strategy ?? "random") as string;
   if (!STRATEGIES.includes(asked0))
     throw new UsageError(`explore: --strategy must be one of ${STRATEGIES.join(", ")}, got "${asked0}"`);
-  const stateful = asked0 === "stateful" || Boolean(a.values.stateful);
   const strategy = (asked0 === "stateful" ? "dfs" : asked0) as StrategyName;
-  if (stateful && strategy !== "dfs" && strategy !== "dpor") {
-    throw new UsageError(
-      `explore: --stateful works with --strategy dfs (stateful DFS) or dpor (stateful DPOR) (README, "Stateful search")`,
-    );
-  }
-  const store = (a.values.store ?? "hash") as StoreKind;
-  if (!STORES.includes(store)) throw new UsageError(`explore: --store must be one of ${STORES.join(", ")}, got "${store}"`);
-  if ((a.values.store !== undefined || a.values["hash-bits"] !== undefined) && !stateful)
-    throw new UsageError("explore: --store and --hash-bits go with --stateful");
-  const symmetryAsked = a.values.symmetry as string | undefined;
-  if (symmetryAsked !== undefined && symmetryAsked !== "on" && symmetryAsked !== "off" && symmetryAsked !== "auto")
-    throw new UsageError(`explore: --symmetry must be on, off or auto, got "${symmetryAsked}"`);
-  if (symmetryAsked !== undefined && !stateful) throw new UsageError("explore: --symmetry goes with --stateful");
-  if (stateful && strategy === "dpor") statefulDporOptions(a, symmetryAsked);
+  const { stateful, store, symmetryAsked, log2Bits } = statefulOptions(a, asked0 === "stateful", strategy);
   // auto: the groups that pass the checks a declared group must pass (symmetry-auto.ts), in place of any declared.
   const scenario = symmetryAsked === "auto" ? detectSymmetry(given, (raw) => catalog.check(raw, "--symmetry auto")) : given;
   if (symmetryAsked === "auto")
@@ -176,7 +140,6 @@ async function exploreWatched(a: Parsed, catalog: Catalog, io: Io, watching: Sea
     throw new UsageError(`explore: --order must be first, random or pct, got "${order}"`);
   if (order !== undefined && strategy !== "dpor") throw new UsageError("explore: --order goes with --strategy dpor");
   const dporOrder: "random" | "pct" | undefined = order === "random" ? "random" : order === "pct" ? "pct" : undefined;
-  const log2Bits = intOption("explore", "hash-bits", a.values["hash-bits"], 10, 36);
   const budget = intOption("explore", "budget", a.values.budget, 1, 1e9) ?? 10_000;
   const depth = intOption("explore", "depth", a.values.depth, 1, 20) ?? 3;
   const bound = intOption("explore", "preemptions", a.values.preemptions, 0, 1000);

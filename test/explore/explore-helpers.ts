@@ -109,6 +109,25 @@ export class RecordingChooser implements Chooser {
   }
 }
 
+/**
+ * Small spaces that stateless DPOR exhausts in seconds, on which the stateful searches are compared
+ * with it (stateful.test.ts, stateful-dpor.test.ts): name and target.
+ */
+export const SMALL_SEARCH_TARGETS = [
+  ["tiny munmap, broadcast (clean)", () => tinyTarget()],
+  ["tiny munmap, local only (violation)", () => tinyTarget({ shootdown: "local" })],
+  [
+    "tiny munmap with speculative walks",
+    () =>
+      tinyTarget({
+        core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
+        core1: [rd("0x8000"), rd("0x8000")],
+        machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
+      }),
+  ],
+  ["tlb-shootdown-munmap", () => builtinTarget("tlb-shootdown-munmap")],
+] as const;
+
 export interface CliResult {
   code: number | null;
   stdout: string;

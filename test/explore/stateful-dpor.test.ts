@@ -4,25 +4,14 @@ import { vmidLoad } from "../../scenarios/a15-vmid-rollover.js";
 import { DporSummaries, type Summary } from "../../src/explore/dpor-summaries.js";
 import type { Node, Step } from "../../src/explore/dpor-tree.js";
 import type { ExploreResult } from "../../src/explore/explorer.js";
-import { builtinTarget, rd, run, targetOf, tinyTarget, unmap } from "./explore-helpers.js";
+import { builtinTarget, run, SMALL_SEARCH_TARGETS, targetOf } from "./explore-helpers.js";
 
 const verdict = (r: ExploreResult): string => r.found?.violation.invariant ?? "clean";
 const finals = (r: ExploreResult): string[] => [...(r.fingerprints?.finals ?? [])].sort();
 
 describe("stateful dpor against stateless dpor", () => {
   const cases = [
-    ["tiny munmap, broadcast (clean)", () => tinyTarget()],
-    ["tiny munmap, local only (violation)", () => tinyTarget({ shootdown: "local" })],
-    [
-      "tiny munmap with speculative walks",
-      () =>
-        tinyTarget({
-          core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
-          core1: [rd("0x8000"), rd("0x8000")],
-          machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
-        }),
-    ],
-    ["tlb-shootdown-munmap", () => builtinTarget("tlb-shootdown-munmap")],
+    ...SMALL_SEARCH_TARGETS,
     ["tlb-shootdown-munmap-local-only (violation)", () => builtinTarget("tlb-shootdown-munmap-local-only")],
     ["asid-small-ipi (violation)", () => builtinTarget("asid-small-ipi")],
   ] as const;

@@ -11,7 +11,7 @@ import { execute } from "../../src/explore/execution.js";
 import type { ExploreResult } from "../../src/explore/explorer.js";
 import { canTrace } from "../../src/explore/program-trace.js";
 import { covers, ExactStore, HashCompactStore, BitstateStore } from "../../src/explore/visited.js";
-import { builtinTarget, rd, run, tinyTarget, unmap } from "./explore-helpers.js";
+import { builtinTarget, run, SMALL_SEARCH_TARGETS } from "./explore-helpers.js";
 
 const verdict = (r: ExploreResult): string => r.found?.violation.invariant ?? "clean";
 const finals = (r: ExploreResult): string[] => [...(r.fingerprints?.finals ?? [])].sort();
@@ -61,20 +61,7 @@ describe("stateful dfs finds what stateless dfs finds", () => {
 });
 
 describe("unbounded stateful dfs against stateless dpor", () => {
-  const tiny = [
-    ["tiny munmap, broadcast (clean)", () => tinyTarget()],
-    ["tiny munmap, local only (violation)", () => tinyTarget({ shootdown: "local" })],
-    [
-      "tiny munmap with speculative walks",
-      () =>
-        tinyTarget({
-          core0: [rd("0x8000"), unmap("0x8000", "broadcast")],
-          core1: [rd("0x8000"), rd("0x8000")],
-          machine: { speculation: { enabled: true, rate: 0.2, vas: ["0x8000"] } },
-        }),
-    ],
-    ["tlb-shootdown-munmap", () => builtinTarget("tlb-shootdown-munmap")],
-  ] as const;
+  const tiny = SMALL_SEARCH_TARGETS;
   it.each(tiny)(
     "%s: same verdict and final states as dpor, with every store",
     async (_, target) => {
